@@ -1,0 +1,30 @@
+using DaprPlatform.Gateway.Domain;
+using DaprPlatform.Gateway.Features;
+using DaprPlatform.Gateway.Infrastructure;
+using DaprPlatform.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("gateway");
+
+builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
+builder.Services.AddSingleton(sp => new RouteTable(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Routes));
+builder.Services.AddSingleton(sp => new PublicRoutes(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.PublicRoutes));
+builder.Services.AddScoped<SidecarForwarder>();
+builder.Services.AddGatewayRateLimiting();
+builder.Services.AddGatewayCors();
+
+var app = builder.Build();
+
+// CORS first so preflights are answered before auth or rate limits, and every answer carries the CORS headers.
+app.UseCors(GatewayCors.PolicyName);
+// The gateway's public routes are not sidecar calls, so the app token guards only the /dapr/* surface.
+app.UseServiceDefaults(requireAppApiTokenForAllRoutes: false);
+// After authentication, so an authenticated caller is limited per user rather than per IP.
+app.UseRateLimiter();
+app.MapServiceForwarding();
+
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,36 @@
+using DaprPlatform.ServiceDefaults;
+
+namespace DaprPlatform.Identity.Domain;
+
+/// <summary>Which role a person may give themselves when registering.</summary>
+public static class RegistrationRole
+{
+    public const string Default = PlatformRoles.Student;
+
+    public static bool TryResolve(string? requested, out string role, out string? error)
+    {
+        role = Default;
+        error = null;
+        if (requested is null)
+        {
+            return true;
+        }
+
+        var candidate = requested.Trim().ToLowerInvariant();
+        if (candidate == PlatformRoles.Admin)
+        {
+            // Admins are appointed, never self-made: otherwise anyone could register straight into full control.
+            error = "The admin role cannot be chosen at registration.";
+            return false;
+        }
+
+        if (!PlatformRoles.SelfService.Contains(candidate))
+        {
+            error = $"Role must be one of: {string.Join(", ", PlatformRoles.SelfService.Order(StringComparer.Ordinal))}.";
+            return false;
+        }
+
+        role = candidate;
+        return true;
+    }
+}

@@ -1,0 +1,17 @@
+namespace DaprPlatform.Identity.Features;
+
+public static class IdentityEndpoints
+{
+    public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapRegister();
+        app.MapLogin();
+        app.MapRefresh();
+        app.MapLogout();
+        app.MapMe();
+        app.MapUpdateUser();
+        app.MapChangePassword();
+        app.MapJwks();
+        return app;
+    }
+}

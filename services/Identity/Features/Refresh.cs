@@ -1,0 +1,72 @@
+using DaprPlatform.Identity.Domain;
+using DaprPlatform.Identity.Infrastructure;
+using DaprPlatform.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DaprPlatform.Identity.Features;
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+public static class Refresh
+{
+    public const string FailureDetail = "The refresh token is invalid, expired or revoked. Log in again.";
+
+    public static RouteHandlerBuilder MapRefresh(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/auth/refresh", HandleAsync)
+            .AllowAnonymous()
+            .WithName("RefreshTokens")
+            .Produces<TokenPairResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+    public static async Task<IResult> HandleAsync(
+        RefreshRequest request,
+        IdentityDbContext db,
+        AccessTokenIssuer accessTokens,
+        IOptions<TokenLifetimeOptions> lifetimes,
+        TimeProvider timeProvider,
+        CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(request.RefreshToken))
+        {
+            var errors = new ValidationErrors();
+            errors.Add("refreshToken", "Refresh token is required.");
+            return errors.ToProblem();
+        }
+
+        if (!RefreshTokenSecret.IsWellFormed(request.RefreshToken))
+        {
+            return Problems.Unauthorized(FailureDetail);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var found = await RefreshTokens.FindAndLockAsync(db, request.RefreshToken, ct);
+        if (found is not var (family, presented))
+        {
+            return Problems.Unauthorized(FailureDetail);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var (nextToken, nextHash) = RefreshTokenSecret.Generate();
+        var outcome = family.Rotate(presented, nextHash, now, lifetimes.Value.RefreshTokenLifetime);
+        if (!outcome.Succeeded)
+        {
+            // A detected reuse revokes the family; that must be committed even though the caller gets 401.
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return Problems.Unauthorized(FailureDetail);
+        }
+
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == family.UserId, ct);
+        if (user is null)
+        {
+            return Problems.Unauthorized(FailureDetail);
+        }
+
+        db.RefreshTokens.Add(outcome.Next!);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(TokenPair.Create(accessTokens.Issue(user), nextToken));
+    }
+}

@@ -1,0 +1,8 @@
+namespace DaprPlatform.Notifications.Domain;
+
+public enum DeliveryChannel
+{
+    InApp,
+    Telegram,
+    Email,
+}

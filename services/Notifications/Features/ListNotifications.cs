@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Security.Claims;
+using DaprPlatform.Notifications.Infrastructure;
+using DaprPlatform.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+
+namespace DaprPlatform.Notifications.Features;
+
+public sealed record NotificationPage(IReadOnlyList<NotificationResponse> Items, int Page, int PageSize, int Total);
+
+/// <summary>GET /api/notifications?page=&amp;pageSize= — the caller's own notifications, newest first.</summary>
+public static class ListNotifications
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static void Map(RouteGroupBuilder api) => api.MapGet("/", HandleAsync).WithName("ListNotifications");
+
+    // Paging values arrive as strings so a non-number becomes a field error rather than a binding failure.
+    public static async Task<IResult> HandleAsync(
+        string? page,
+        string? pageSize,
+        ClaimsPrincipal user,
+        NotificationsDbContext db,
+        CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var pageNumber = Parse(page, "page", 1, 1, int.MaxValue, errors);
+        var size = Parse(pageSize, "pageSize", DefaultPageSize, 1, MaxPageSize, errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var userId = user.GetUserId();
+        var mine = db.Notifications.AsNoTracking().Where(n => n.UserId == userId);
+        var total = await mine.CountAsync(ct);
+        var items = await mine
+            .OrderByDescending(n => n.CreatedAt)
+            .ThenByDescending(n => n.Id)
+            .Skip((int)Math.Min((long)(pageNumber - 1) * size, int.MaxValue))
+            .Take(size)
+            .ToListAsync(ct);
+
+        return TypedResults.Ok(new NotificationPage(items.Select(NotificationResponse.From).ToList(), pageNumber, size, total));
+    }
+
+    private static int Parse(string? raw, string field, int fallback, int min, int max, ValidationErrors errors)
+    {
+        if (string.IsNullOrEmpty(raw))
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            errors.Add(field, max == int.MaxValue
+                ? $"{field} must be a whole number of at least {min}."
+                : $"{field} must be a whole number from {min} to {max}.");
+            return fallback;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,72 @@
+using DaprPlatform.Notifications.Domain;
+using DaprPlatform.Sidecar.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DaprPlatform.Notifications.Infrastructure;
+
+public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options), IInboxStore
+{
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<DeliveryAttempt> DeliveryLog => Set<DeliveryAttempt>();
+    public DbSet<NotificationPreferences> Preferences => Set<NotificationPreferences>();
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ConfigureInbox();
+        modelBuilder.Entity<Notification>(ConfigureNotification);
+        modelBuilder.Entity<DeliveryAttempt>(ConfigureDeliveryAttempt);
+        modelBuilder.Entity<NotificationPreferences>(ConfigurePreferences);
+    }
+
+    // Names, types and lengths here are mirrored by the hand-written migration (Migrations/20261121000001_Initial.cs);
+    // the schema guard test fails when the two drift apart.
+    private static void ConfigureNotification(EntityTypeBuilder<Notification> e)
+    {
+        e.ToTable("notifications");
+        e.HasKey(n => n.Id).HasName("pk_notifications");
+        e.Property(n => n.Id).HasColumnName("id").ValueGeneratedNever();
+        e.Property(n => n.UserId).HasColumnName("user_id");
+        e.Property(n => n.Kind).HasColumnName("kind").HasMaxLength(Notification.MaxKindLength);
+        e.Property(n => n.Title).HasColumnName("title").HasMaxLength(Notification.MaxTitleLength);
+        e.Property(n => n.Body).HasColumnName("body").HasMaxLength(Notification.MaxBodyLength);
+        e.Property(n => n.CreatedAt).HasColumnName("created_at");
+        e.Property(n => n.ReadAt).HasColumnName("read_at");
+        e.Ignore(n => n.IsRead);
+        e.HasIndex(n => new { n.UserId, n.CreatedAt }).HasDatabaseName("ix_notifications_user_id_created_at");
+    }
+
+    private static void ConfigureDeliveryAttempt(EntityTypeBuilder<DeliveryAttempt> e)
+    {
+        e.ToTable("delivery_log");
+        e.HasKey(d => d.Id).HasName("pk_delivery_log");
+        e.Property(d => d.Id).HasColumnName("id").ValueGeneratedNever();
+        e.Property(d => d.NotificationId).HasColumnName("notification_id");
+        e.Property(d => d.UserId).HasColumnName("user_id");
+        e.Property(d => d.Channel).HasColumnName("channel").HasConversion<string>().HasMaxLength(16);
+        e.Property(d => d.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
+        e.Property(d => d.AttemptedAt).HasColumnName("attempted_at");
+        e.Property(d => d.Error).HasColumnName("error").HasMaxLength(DeliveryAttempt.MaxErrorLength);
+        e.HasOne<Notification>()
+            .WithMany()
+            .HasForeignKey(d => d.NotificationId)
+            .HasConstraintName("fk_delivery_log_notifications_notification_id")
+            .OnDelete(DeleteBehavior.Cascade);
+        e.HasIndex(d => d.NotificationId).HasDatabaseName("ix_delivery_log_notification_id");
+    }
+
+    private static void ConfigurePreferences(EntityTypeBuilder<NotificationPreferences> e)
+    {
+        e.ToTable("notification_preferences");
+        e.HasKey(p => p.UserId).HasName("pk_notification_preferences");
+        e.Property(p => p.UserId).HasColumnName("user_id").ValueGeneratedNever();
+        e.Property(p => p.InApp).HasColumnName("in_app");
+        e.Property(p => p.Telegram).HasColumnName("telegram");
+        e.Property(p => p.Email).HasColumnName("email");
+        e.Property(p => p.TelegramChatId).HasColumnName("telegram_chat_id").HasMaxLength(NotificationPreferences.MaxTelegramChatIdLength);
+        e.Property(p => p.UpdatedAt).HasColumnName("updated_at");
+        e.Ignore(p => p.WantsTelegram);
+    }
+}

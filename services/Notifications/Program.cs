@@ -1,0 +1,28 @@
+using DaprPlatform.Notifications.Contracts;
+using DaprPlatform.Notifications.Features;
+using DaprPlatform.Notifications.Infrastructure;
+using DaprPlatform.Notifications.Infrastructure.Telegram;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Sidecar.Subscriptions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("notifications");
+builder.AddServiceDatabase<NotificationsDbContext>("notifications");
+builder.Services.AddInbox<NotificationsDbContext>();
+builder.Services.AddTopicHandler<UserRegistered, UserRegisteredHandler>(
+    "pubsub", "user.registered", "/events/user-registered", deadLetterTopic: "user.registered.deadletter");
+builder.Services.AddTelegramSender(builder.Configuration);
+builder.Services.AddScoped<TelegramDelivery>();
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapSidecarEndpoints();
+app.MapNotificationsApi();
+
+await app.MigrateDatabaseAsync<NotificationsDbContext>();
+await app.RunAsync();
+
+public partial class Program;

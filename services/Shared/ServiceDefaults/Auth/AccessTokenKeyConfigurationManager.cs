@@ -1,0 +1,29 @@
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace DaprPlatform.ServiceDefaults;
+
+/// <summary>
+/// Adapts <see cref="IAccessTokenKeySource"/> to the JWT bearer handler, which asks a configuration manager
+/// for signing keys and calls <see cref="RequestRefresh"/> when a token names a key id it does not know.
+/// </summary>
+internal sealed class AccessTokenKeyConfigurationManager(IAccessTokenKeySource source, string issuer)
+    : IConfigurationManager<OpenIdConnectConfiguration>
+{
+    private int _refreshRequested;
+
+    public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
+    {
+        var forceRefresh = Interlocked.Exchange(ref _refreshRequested, 0) == 1;
+        var keys = await source.GetSigningKeysAsync(forceRefresh, cancel);
+        var configuration = new OpenIdConnectConfiguration { Issuer = issuer };
+        foreach (var key in keys)
+        {
+            configuration.SigningKeys.Add(key);
+        }
+
+        return configuration;
+    }
+
+    public void RequestRefresh() => Interlocked.Exchange(ref _refreshRequested, 1);
+}

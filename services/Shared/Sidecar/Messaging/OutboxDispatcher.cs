@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DaprPlatform.Sidecar.Messaging;
+
+/// <summary>
+/// Publishes due outbox rows through the sidecar, at least once. Rows are claimed with FOR UPDATE SKIP LOCKED,
+/// so several replicas can dispatch side by side; a failed publish is retried later with capped, jittered backoff.
+/// </summary>
+public sealed class OutboxDispatcher<TContext> : BackgroundService
+    where TContext : DbContext, IOutboxStore
+{
+    private const int MaxErrorLength = 2000;
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly OutboxSignal<TContext> _signal;
+    private readonly OutboxOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public OutboxDispatcher(
+        IServiceScopeFactory scopes,
+        OutboxSignal<TContext> signal,
+        IOptionsMonitor<OutboxOptions> options,
+        TimeProvider timeProvider,
+        ILogger<OutboxDispatcher<TContext>> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _scopes = scopes;
+        _signal = signal;
+        _options = options.Get(OptionsName);
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    internal static string OptionsName => typeof(TContext).FullName ?? typeof(TContext).Name;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var batchWasFull = false;
+            try
+            {
+                batchWasFull = await DispatchDueAsync(stoppingToken) >= _options.BatchSize;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The database may be briefly unreachable (or not migrated yet); never take the host down.
+                _logger.LogWarning(ex, "Outbox dispatch for {Context} failed; retrying in {Interval}", typeof(TContext).Name, _options.PollInterval);
+            }
+
+            if (batchWasFull)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Claims one batch of due rows, publishes each and records the outcome. Returns how many rows were claimed.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken ct)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var client = scope.ServiceProvider.GetRequiredService<SidecarClient>();
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            (db, client),
+            async (_, state, token) => await DispatchBatchAsync(state.db, state.client, token),
+            verifySucceeded: null,
+            ct);
+    }
+
+    private async Task<int> DispatchBatchAsync(TContext db, SidecarClient client, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The table name comes from the EF model (quoted), never from input; values are parameters.
+        var sql = "SELECT * FROM " + QualifiedTable(db)
+            + " WHERE sent_at IS NULL AND next_attempt_at <= {0} ORDER BY created_at LIMIT {1} FOR UPDATE SKIP LOCKED";
+        var due = await db.OutboxMessages
+            .FromSqlRaw(sql, _time.GetUtcNow(),
+                _options.BatchSize)
+            .ToListAsync(ct);
+
+        foreach (var message in due)
+        {
+            await PublishOneAsync(client, message, ct);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return due.Count;
+    }
+
+    private async Task PublishOneAsync(SidecarClient client, OutboxMessage message, CancellationToken ct)
+    {
+        // Same CloudEvent id on every attempt, so consumers' inboxes dedupe a redelivered publish.
+        var metadata = new Dictionary<string, string> { ["cloudevent.id"] = message.Id.ToString() };
+        if (message.TraceParent is not null)
+        {
+            metadata["cloudevent.traceparent"] = message.TraceParent;
+        }
+
+        using var activity = SidecarTelemetry.StartActivity($"{message.Topic} publish", ActivityKind.Producer, message.TraceParent);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.PublishTimeout);
+        try
+        {
+            await client.PublishRawJsonAsync(message.PubSubName, message.Topic, message.Payload, metadata, timeout.Token);
+            message.SentAt = _time.GetUtcNow();
+            message.LastError = null;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            message.Attempts++;
+            var delay = Backoff(message.Attempts);
+            message.NextAttemptAt = _time.GetUtcNow() + delay;
+            message.LastError = ex.Message.Length > MaxErrorLength ? ex.Message[..MaxErrorLength] : ex.Message;
+            activity.SetStatus(ActivityStatusCode.Error, ex.Message);
+            _logger.LogWarning(
+                "Publishing outbox message {MessageId} to {PubSub}/{Topic} failed (attempt {Attempt}); next try in {Delay}: {Error}",
+                message.Id, message.PubSubName, message.Topic, message.Attempts, delay, ex.Message);
+        }
+    }
+
+    /// <summary>InitialBackoff · 2^(attempt-1), capped at MaxBackoff, then jittered into [d/2, d] so replicas don't retry in lockstep.</summary>
+    internal TimeSpan Backoff(int attempt)
+    {
+        var exponent = Math.Min(attempt - 1, 30);
+        var ticks = Math.Min(_options.InitialBackoff.Ticks * Math.Pow(2, exponent), _options.MaxBackoff.Ticks);
+        return TimeSpan.FromTicks((long)(ticks / 2 + (Random.Shared.NextDouble() * ticks / 2)));
+    }
+
+    private static string QualifiedTable(TContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(OutboxMessage))
+            ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no OutboxMessage entity; call modelBuilder.ConfigureOutbox().");
+        var table = Quote(entity.GetTableName() ?? MessagingSchema.OutboxTable);
+        var schema = entity.GetSchema();
+        return schema is null ? table : string.Create(CultureInfo.InvariantCulture, $"{Quote(schema)}.{table}");
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

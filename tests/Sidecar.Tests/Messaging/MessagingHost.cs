@@ -1,0 +1,59 @@
+using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace DaprPlatform.Sidecar.Tests.Messaging;
+
+/// <summary>A real Postgres database with the test schema and a DI container wired like a service.</summary>
+public sealed class MessagingHost : IAsyncDisposable
+{
+    private readonly PostgresDatabase _database;
+
+    private MessagingHost(PostgresDatabase database, ServiceProvider services)
+    {
+        _database = database;
+        Services = services;
+    }
+
+    public ServiceProvider Services { get; }
+
+    public string ConnectionString => _database.ConnectionString;
+
+    public static async Task<MessagingHost> StartAsync(Uri sidecarEndpoint, Action<OutboxOptions>? outbox = null)
+    {
+        var database = new PostgresDatabase("sidecar_msg");
+        await database.InitializeAsync();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDbContext<MessagingTestDb>(o => o.UseNpgsql(database.ConnectionString));
+        services.AddSidecarClient(o => o.HttpEndpoint = sidecarEndpoint);
+        services.AddOutbox<MessagingTestDb>(outbox);
+        services.AddInbox<MessagingTestDb>();
+        var provider = services.BuildServiceProvider();
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MessagingTestDb>().Database.EnsureCreatedAsync();
+        }
+
+        return new MessagingHost(database, provider);
+    }
+
+    public IHostedService Dispatcher => Services.GetServices<IHostedService>().Single();
+
+    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public async Task<List<OutboxMessage>> OutboxRowsAsync() =>
+        await InScopeAsync(sp => sp.GetRequiredService<MessagingTestDb>().OutboxMessages.AsNoTracking().ToListAsync());
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Sidecar.Tests.Infrastructure;
+using DaprPlatform.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DaprPlatform.Sidecar.Tests.Messaging;
+
+public sealed class OutboxTests
+{
+    private sealed record WidgetCreated(Guid WidgetId, string Name);
+
+    private static Uri Nowhere() => new($"http://127.0.0.1:{FreeTcpPort.Next()}");
+
+    [Fact]
+    public async Task Enqueued_event_commits_with_the_state_change_and_a_rollback_leaves_no_row()
+    {
+        await using var host = await MessagingHost.StartAsync(Nowhere());
+
+        await host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<MessagingTestDb>();
+            var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = "rolled back" });
+            outbox.Enqueue("widget.created", new WidgetCreated(Guid.NewGuid(), "rolled back"));
+            await db.SaveChangesAsync();
+            await tx.RollbackAsync();
+            return 0;
+        });
+        (await host.OutboxRowsAsync()).Should().BeEmpty();
+
+        var widgetId = Guid.NewGuid();
+        using var activity = new Activity("register").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var enqueued = await host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<MessagingTestDb>();
+            var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
+            db.Widgets.Add(new Widget { Id = widgetId, Name = "kept" });
+            var message = outbox.Enqueue("widget.created", new WidgetCreated(widgetId, "kept"));
+            await db.SaveChangesAsync();
+            return message;
+        });
+
+        var row = (await host.OutboxRowsAsync()).Should().ContainSingle().Subject;
+        row.Id.Should().Be(enqueued.Id);
+        row.PubSubName.Should().Be("pubsub");
+        row.Topic.Should().Be("widget.created");
+        JsonDocument.Parse(row.Payload).RootElement.GetProperty("widgetId").GetGuid().Should().Be(widgetId);
+        row.SentAt.Should().BeNull();
+        row.TraceParent.Should().Be(activity.Id);
+        (await host.InScopeAsync(sp => sp.GetRequiredService<MessagingTestDb>().Widgets.CountAsync())).Should().Be(1);
+        var backlog = await host.InScopeAsync(sp => sp.GetRequiredService<Outbox<MessagingTestDb>>().GetBacklogAsync());
+        backlog.Count.Should().Be(1);
+        backlog.OldestAge.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Dispatcher_backs_off_while_the_sidecar_is_down_and_delivers_once_it_is_back()
+    {
+        // Pub/sub publish: POST /v1.0/publish/{pubsub}/{topic}?metadata.cloudevent.id=<outbox id> keeps one CloudEvent id across retries.
+        var port = FreeTcpPort.Next();
+        await using var host = await MessagingHost.StartAsync(new Uri($"http://127.0.0.1:{port}"), o =>
+        {
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+            o.InitialBackoff = TimeSpan.FromMilliseconds(200);
+            o.MaxBackoff = TimeSpan.FromMilliseconds(400);
+        });
+        await host.Dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            using var activity = new Activity("register").SetIdFormat(ActivityIdFormat.W3C).Start();
+            var message = await host.InScopeAsync(async sp =>
+            {
+                var db = sp.GetRequiredService<MessagingTestDb>();
+                var enqueued = sp.GetRequiredService<Outbox<MessagingTestDb>>().Enqueue("widget.created", new WidgetCreated(Guid.NewGuid(), "w"));
+                await db.SaveChangesAsync();
+                return enqueued;
+            });
+            activity.Stop();
+
+            var failed = await WaitForAsync(host, rows => rows.Single().Attempts >= 2);
+            failed.Single().SentAt.Should().BeNull();
+            failed.Single().LastError.Should().NotBeNullOrEmpty();
+            failed.Single().NextAttemptAt.Should().BeAfter(failed.Single().CreatedAt);
+
+            await using var sidecar = await FakeSidecar.StartAsync(204, port: port);
+            var sent = await WaitForAsync(host, rows => rows.Single().SentAt is not null);
+
+            sent.Single().SentAt.Should().NotBeNull();
+            var publish = sidecar.Requests.Should().ContainSingle().Subject;
+            publish.Path.Should().Be("/v1.0/publish/pubsub/widget.created");
+            publish.Query.Should().Contain($"metadata.cloudevent.id={message.Id}");
+            publish.Query.Should().Contain("metadata.cloudevent.traceparent=" + Uri.EscapeDataString(message.TraceParent!));
+            publish.Header("content-type").Should().Be("application/json");
+            publish.Header("traceparent").Should().Contain(activity.TraceId.ToString());
+            // jsonb normalizes whitespace and key order, so compare the JSON, not the text.
+            var published = JsonDocument.Parse(publish.Body).RootElement;
+            published.GetProperty("widgetId").GetString().Should().Be(JsonDocument.Parse(message.Payload).RootElement.GetProperty("widgetId").GetString());
+            published.GetProperty("name").GetString().Should().Be("w");
+            (await host.InScopeAsync(sp => sp.GetRequiredService<Outbox<MessagingTestDb>>().GetBacklogAsync())).Count.Should().Be(0);
+        }
+        finally
+        {
+            await host.Dispatcher.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task SaveChanges_wakes_the_dispatcher_without_waiting_for_the_poll()
+    {
+        await using var sidecar = await FakeSidecar.StartAsync(204);
+        await using var host = await MessagingHost.StartAsync(sidecar.Endpoint, o => o.PollInterval = TimeSpan.FromMinutes(5));
+        await host.Dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            // Let the first (empty) pass finish so the dispatcher is parked on its 5-minute wait.
+            await Task.Delay(500);
+            await host.InScopeAsync(async sp =>
+            {
+                sp.GetRequiredService<Outbox<MessagingTestDb>>().Enqueue("widget.created", new WidgetCreated(Guid.NewGuid(), "fast"));
+                return await sp.GetRequiredService<MessagingTestDb>().SaveChangesAsync();
+            });
+
+            var rows = await WaitForAsync(host, r => r.Single().SentAt is not null);
+
+            rows.Single().Attempts.Should().Be(0);
+            sidecar.Requests.Should().ContainSingle();
+        }
+        finally
+        {
+            await host.Dispatcher.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Dispatcher_keeps_running_when_the_database_is_unreachable()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddDbContext<MessagingTestDb>(o => o.UseNpgsql(new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.AdminConnectionString) { Database = "missing_" + Guid.NewGuid().ToString("N") }.ConnectionString));
+        services.AddSidecarClient(o => o.HttpEndpoint = Nowhere());
+        services.AddOutbox<MessagingTestDb>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        await using var provider = services.BuildServiceProvider();
+        var dispatcher = provider.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
+
+        await dispatcher.StartAsync(CancellationToken.None);
+        await Task.Delay(600);
+
+        dispatcher.ExecuteTask.Should().NotBeNull();
+        dispatcher.ExecuteTask!.IsCompleted.Should().BeFalse("a failing pass is logged and retried, never fatal to the host");
+        await dispatcher.StopAsync(CancellationToken.None);
+        dispatcher.ExecuteTask.IsCompletedSuccessfully.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Backoff_grows_exponentially_and_is_capped()
+    {
+        await using var host = await MessagingHost.StartAsync(Nowhere(), o =>
+        {
+            o.InitialBackoff = TimeSpan.FromSeconds(1);
+            o.MaxBackoff = TimeSpan.FromSeconds(8);
+        });
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
+
+        dispatcher.Backoff(1).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(500)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(1));
+        dispatcher.Backoff(3).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(4));
+        dispatcher.Backoff(40).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(4)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(8));
+    }
+
+    [Fact]
+    public async Task Two_dispatchers_never_publish_the_same_row_twice_in_one_pass()
+    {
+        // FOR UPDATE SKIP LOCKED: concurrent batches claim disjoint rows.
+        await using var sidecar = await FakeSidecar.StartAsync(async (ctx, _) =>
+        {
+            await Task.Delay(20);
+            ctx.Response.StatusCode = 204;
+        });
+        await using var host = await MessagingHost.StartAsync(sidecar.Endpoint, o => o.BatchSize = 10);
+        await host.InScopeAsync(async sp =>
+        {
+            var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
+            for (var i = 0; i < 20; i++)
+            {
+                outbox.Enqueue("widget.created", new WidgetCreated(Guid.NewGuid(), $"w{i}"));
+            }
+
+            return await sp.GetRequiredService<MessagingTestDb>().SaveChangesAsync();
+        });
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
+
+        var claimed = await Task.WhenAll(dispatcher.DispatchDueAsync(CancellationToken.None), dispatcher.DispatchDueAsync(CancellationToken.None));
+
+        claimed.Sum().Should().Be(20);
+        sidecar.Requests.Select(r => r.Query).Should().OnlyHaveUniqueItems().And.HaveCount(20);
+        (await host.OutboxRowsAsync()).Should().OnlyContain(r => r.SentAt != null);
+    }
+
+    private static async Task<List<OutboxMessage>> WaitForAsync(MessagingHost host, Func<List<OutboxMessage>, bool> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var rows = await host.OutboxRowsAsync();
+            if (rows.Count > 0 && condition(rows))
+            {
+                return rows;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new TimeoutException("Outbox rows never reached the expected state: " + JsonSerializer.Serialize(rows));
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

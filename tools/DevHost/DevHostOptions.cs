@@ -1,0 +1,39 @@
+namespace DaprPlatform.DevHost;
+
+/// <summary>How a <see cref="PlatformHost"/> is started.</summary>
+public sealed record DevHostOptions
+{
+    public required string RunFilePath { get; init; }
+
+    /// <summary>Admin connection string of an existing server; null = env DEVHOST_POSTGRES, else a private cluster under .devhost/pg.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>false: serve sidecars only; the caller runs the apps itself (tests).</summary>
+    public bool StartApps { get; init; } = true;
+
+    /// <summary>Subset of app ids; null = all.</summary>
+    public IReadOnlyCollection<string>? Apps { get; init; }
+
+    /// <summary>Prefix for every database DevHost creates (tests use a unique prefix per run).</summary>
+    public string DatabasePrefix { get; init; } = "";
+
+    public TimeSpan AppStartTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Where the component lines, the status table and the prefixed app logs go; null = the console.</summary>
+    public TextWriter? Output { get; init; }
+}
+
+public enum AppState
+{
+    Starting,
+    Running,
+    /// <summary>The app is run by someone else (StartApps = false).</summary>
+    External,
+    Exited,
+    Stopped,
+}
+
+public sealed record AppStatus(string AppId, int? Pid, int? AppPort, int HttpPort, int GrpcPort, AppState State);
+
+/// <summary>A run file or resource file DevHost cannot use; the message names the file and the problem.</summary>
+public sealed class DevHostConfigurationException(string message) : Exception(message);

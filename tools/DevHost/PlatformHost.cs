@@ -1,0 +1,499 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using DaprPlatform.DevHost.Configuration;
+using DaprPlatform.DevHost.Postgres;
+using DaprPlatform.DevHost.Processes;
+using DaprPlatform.DevHost.PubSub;
+using DaprPlatform.DevHost.Secrets;
+using DaprPlatform.DevHost.Sidecar;
+using DaprPlatform.DevHost.State;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace DaprPlatform.DevHost;
+
+/// <summary>
+/// The stand-in for daprd: one sidecar HTTP listener per app of the run file, the app processes, Postgres,
+/// and the durable broker. Start with <see cref="StartAsync"/>, stop with <see cref="StopAsync"/>.
+/// </summary>
+public sealed class PlatformHost : IAsyncDisposable
+{
+    private readonly DevHostOptions _options;
+    private readonly Platform _platform;
+    private readonly ILogger _logger;
+    private readonly TextWriter _console;
+    private readonly ConcurrentDictionary<string, WebApplication> _listeners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AppProcess> _processes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _deliveryLoops = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _stopGate = new(1, 1);
+    private PrivatePostgresCluster? _cluster;
+    private string _adminConnectionString = "";
+    private bool _stopped;
+
+    private PlatformHost(DevHostOptions options, RunFile runFile, ILoggerFactory loggerFactory, TextWriter console)
+    {
+        _options = options;
+        _platform = new Platform(runFile, TimeProvider.System, loggerFactory);
+        _logger = loggerFactory.CreateLogger("DevHost");
+        _console = console;
+    }
+
+    public IReadOnlyList<AppStatus> Apps => _platform.RunFile.Apps
+        .Where(a => _platform.Sidecars.ContainsKey(a.AppId))
+        .Select(a => _platform.Sidecars[a.AppId])
+        .Select(s => new AppStatus(s.AppId, s.Pid, s.App.AppPort, s.App.DaprHttpPort, s.App.DaprGrpcPort, s.State))
+        .ToList();
+
+    /// <summary>Returns when every sidecar listens and, if <see cref="DevHostOptions.StartApps"/>, every app is healthy and its subscriptions are loaded.</summary>
+    public static async Task<PlatformHost> StartAsync(DevHostOptions options, ILoggerFactory? loggerFactory = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var runFile = RunFileLoader.Load(options.RunFilePath, PrivatePostgresCluster.FreePort);
+        var host = new PlatformHost(options, runFile, loggerFactory ?? NullLoggerFactory.Instance, options.Output ?? Console.Out);
+        try
+        {
+            await host.StartCoreAsync(ct);
+            return host;
+        }
+        catch
+        {
+            await host.StopAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    public string GetAppConnectionString(string appId)
+    {
+        if (!_platform.RunFile.Apps.Any(a => a.AppId == appId))
+        {
+            throw new ArgumentException($"App '{appId}' is not in the run file.", nameof(appId));
+        }
+
+        return Databases.ConnectionStringFor(_adminConnectionString, _options.DatabasePrefix + appId);
+    }
+
+    /// <summary>Re-reads the app's GET /dapr/subscribe (for tests that start their app after the host).</summary>
+    public async Task RefreshSubscriptionsAsync(string appId, CancellationToken ct = default)
+    {
+        if (!_platform.Sidecars.TryGetValue(appId, out var sidecar))
+        {
+            throw new ArgumentException($"App '{appId}' is not served by this host.", nameof(appId));
+        }
+
+        await LoadSubscriptionsAsync(sidecar, ct);
+    }
+
+    private async Task StartCoreAsync(CancellationToken ct)
+    {
+        var runFile = _platform.RunFile;
+        var selected = runFile.Apps.Where(a => _options.Apps is null || _options.Apps.Contains(a.AppId)).ToList();
+        var unknown = (_options.Apps ?? []).Where(id => runFile.Apps.All(a => a.AppId != id)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new DevHostConfigurationException($"Run file '{runFile.FilePath}' has no app(s) {string.Join(", ", unknown)}.");
+        }
+
+        var resources = selected.ToDictionary(a => a.AppId, a => ResourceLoader.Load(a.AppId, a.ResourcesPaths, a.ConfigFilePath));
+
+        // Postgres: an explicit server, or a private cluster under <repo>/.devhost/pg.
+        var configured = _options.PostgresConnectionString ?? Environment.GetEnvironmentVariable("DEVHOST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            _cluster = await PrivatePostgresCluster.StartAsync(runFile.Directory, _logger, ct);
+            _adminConnectionString = _cluster.AdminConnectionString;
+            Print($"postgres → private cluster {Path.Combine(runFile.Directory, ".devhost", "pg")} on 127.0.0.1:{_cluster.Port}");
+        }
+        else
+        {
+            _adminConnectionString = configured;
+            var b = new NpgsqlConnectionStringBuilder(configured);
+            Print($"postgres → {b.Host}:{b.Port} (given connection string)");
+        }
+
+        var devhostDb = _options.DatabasePrefix + "devhost";
+        await Databases.EnsureExistsAsync(_adminConnectionString, devhostDb, ct);
+        foreach (var app in selected) { await Databases.EnsureExistsAsync(_adminConnectionString, _options.DatabasePrefix + app.AppId, ct); }
+        var devhostSource = DataSource(Databases.ConnectionStringFor(_adminConnectionString, devhostDb));
+        _platform.Broker = new Broker(devhostSource, _platform, _platform.LoggerFactory.CreateLogger("DevHost.Broker"));
+        await _platform.Broker.InitializeAsync(ct);
+
+        foreach (var app in selected)
+        {
+            var env = AppEnvironment(app);
+            var processEnv = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .ToDictionary(e => (string)e.Key, e => e.Value?.ToString() ?? "", StringComparer.Ordinal);
+            foreach (var (k, v) in env) { processEnv[k] = v; }
+            var sidecar = new SidecarRuntime(app, resources[app.AppId], processEnv) { Command = app.Command };
+            await ConfigureComponentsAsync(sidecar, devhostDb, devhostSource, ct);
+            _platform.Sidecars[app.AppId] = sidecar;
+        }
+
+        foreach (var sidecar in _platform.Sidecars.Values)
+        {
+            var listener = BuildListener(sidecar);
+            await listener.StartAsync(ct);
+            _listeners[sidecar.AppId] = listener;
+            sidecar.OutboundReady = true;
+        }
+
+        if (_options.StartApps)
+        {
+            await Task.WhenAll(_platform.Sidecars.Values.Select(s => StartAppAsync(s, ct)));
+        }
+        else
+        {
+            foreach (var sidecar in _platform.Sidecars.Values)
+            {
+                sidecar.State = AppState.External;
+                await LoadSubscriptionsAsync(sidecar, ct);
+                OpenAppChannel(sidecar);
+            }
+        }
+
+        PrintStatusTable();
+    }
+
+    private Dictionary<string, string> AppEnvironment(AppDefinition app)
+    {
+        // The variables `dapr run` gives an app, then the run file's env, then the app's own database.
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["APP_ID"] = app.AppId,
+            ["APP_PROTOCOL"] = app.AppProtocol,
+            ["DAPR_HTTP_PORT"] = app.DaprHttpPort.ToString(CultureInfo.InvariantCulture),
+            ["DAPR_GRPC_PORT"] = app.DaprGrpcPort.ToString(CultureInfo.InvariantCulture),
+        };
+        if (app.AppPort is { } port) { env["APP_PORT"] = port.ToString(CultureInfo.InvariantCulture); }
+        foreach (var (k, v) in app.Env) { env[k] = v; }
+        env[$"ConnectionStrings__{app.AppId}"] = Databases.ConnectionStringFor(_adminConnectionString, _options.DatabasePrefix + app.AppId);
+        return env;
+    }
+
+    private NpgsqlDataSource DataSource(string connectionString) => _dataSources.GetOrAdd(connectionString, cs => NpgsqlDataSource.Create(cs));
+
+    private async Task ConfigureComponentsAsync(SidecarRuntime sidecar, string devhostDb, NpgsqlDataSource devhostSource, CancellationToken ct)
+    {
+        var components = sidecar.Resources.Components;
+        foreach (var c in components.Where(c => c.Kind == "secretstores"))
+        {
+            ISecretStore? store = c.Type switch
+            {
+                "secretstores.local.file" => new LocalFileSecretStore(c, _platform.RunFile.Directory, sidecar.App.AppDirectory),
+                "secretstores.local.env" => new LocalEnvSecretStore(c, sidecar.Environment),
+                _ => null,
+            };
+            if (store is null)
+            {
+                Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → not supported by DevHost; calls answer ERR_SECRET_STORE_NOT_FOUND");
+                continue;
+            }
+
+            sidecar.SecretStores[c.Name] = store;
+            Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → {store.Description}");
+        }
+
+        foreach (var c in components.Where(c => c.Kind == "state"))
+        {
+            var table = c.PlainValue("tableName") ?? "state";
+            var source = devhostSource;
+            var where = $"Postgres database {devhostDb}, table {table}";
+            if (c.Type == "state.postgresql" && _cluster is null && ResolveMetadata(sidecar, c, "connectionString") is { Length: > 0 } raw
+                && ConnectionStrings.ToNpgsql(raw) is { } cs && await ReachableAsync(cs, ct))
+            {
+                source = DataSource(cs);
+                var b = new NpgsqlConnectionStringBuilder(cs);
+                where = $"Postgres {b.Host}:{b.Port} database {b.Database}, table {table} (the component's connectionString)";
+            }
+            else if (_cluster is not null)
+            {
+                where += " (private-cluster mode: the component's connectionString is not used)";
+            }
+
+            var store = new PostgresStateStore(source, table);
+            await store.InitializeAsync(ct);
+            sidecar.StateStores[c.Name] = store;
+            Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → {where}");
+        }
+
+        foreach (var c in components.Where(c => c.Kind == "pubsub"))
+        {
+            Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → DevHost's built-in durable broker (Postgres database {devhostDb})");
+        }
+
+        foreach (var c in components.Where(c => c.Kind is not ("state" or "pubsub" or "secretstores")))
+        {
+            Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → not supported by DevHost; calls answer with Dapr's error for a missing component");
+        }
+    }
+
+    /// <summary>A metadata value, resolving secretKeyRef through the component's auth.secretStore; null when it cannot be resolved.</summary>
+    private string? ResolveMetadata(SidecarRuntime sidecar, ComponentDefinition c, string name)
+    {
+        var item = c.Metadata.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (item is null) { return null; }
+        if (item.SecretKeyRef is null) { return item.Value; }
+        if (c.SecretStore is null || !sidecar.SecretStores.TryGetValue(c.SecretStore, out var store))
+        {
+            _logger.LogWarning("[{AppId}] {Component}: secretKeyRef for '{Name}' needs auth.secretStore naming a served secret store", sidecar.AppId, c.Name, name);
+            return null;
+        }
+
+        var secret = store.Get(item.SecretKeyRef.Name);
+        return secret?.GetValueOrDefault(item.SecretKeyRef.Key);
+    }
+
+    private static async Task<bool> ReachableAsync(string connectionString, CancellationToken ct)
+    {
+        try
+        {
+            var b = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3, Pooling = false };
+            await using var conn = new NpgsqlConnection(b.ConnectionString);
+            await conn.OpenAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ArgumentException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private WebApplication BuildListener(SidecarRuntime sidecar)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(PlatformHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_platform.LoggerFactory);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, sidecar.App.DaprHttpPort);
+            k.AddServerHeader = false;
+        });
+        var app = builder.Build();
+
+        // DAPR_API_TOKEN: every call except the health endpoints needs the dapr-api-token header (401 otherwise).
+        app.Use(async (ctx, next) =>
+        {
+            if (sidecar.ApiToken is { } token && !ctx.Request.Path.StartsWithSegments("/v1.0/healthz", StringComparison.Ordinal)
+                && ctx.Request.Headers["dapr-api-token"].ToString() != token)
+            {
+                ctx.Response.StatusCode = 401;
+                ctx.Response.ContentType = "text/plain; charset=utf-8";
+                await ctx.Response.WriteAsync("invalid api token", ctx.RequestAborted);
+                return;
+            }
+
+            await next(ctx);
+        });
+
+        HealthAndMetadataEndpoints.Map(app, sidecar, StopAppAsync);
+        StateEndpoints.Map(app, sidecar);
+        SecretEndpoints.Map(app, sidecar);
+        PubSubEndpoints.Map(app, sidecar, _platform);
+        UnsupportedEndpoints.Map(app);
+        InvocationEndpoints.Map(app, sidecar, _platform);
+        return app;
+    }
+
+    private async Task StartAppAsync(SidecarRuntime sidecar, CancellationToken ct)
+    {
+        var env = AppEnvironment(sidecar.App);
+        var process = AppProcess.Start(sidecar.AppId, sidecar.App.Command, sidecar.App.AppDirectory, env, _console);
+        _processes[sidecar.AppId] = process;
+        sidecar.Pid = process.Pid;
+        sidecar.State = AppState.Starting;
+        if (sidecar.App.AppPort is { } port)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.AppStartTimeout);
+            var url = new Uri($"http://127.0.0.1:{port}/{sidecar.App.AppHealthCheckPath.TrimStart('/')}");
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    sidecar.State = AppState.Exited;
+                    throw new InvalidOperationException($"App '{sidecar.AppId}' exited with code {process.ExitCode} before it became healthy.");
+                }
+
+                try
+                {
+                    using var response = await _platform.AppClient.GetAsync(url, timeout.Token);
+                    if (response.StatusCode == HttpStatusCode.OK) { break; }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"App '{sidecar.AppId}' did not answer 200 on {url} within {_options.AppStartTimeout}.");
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), _platform.Time, timeout.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"App '{sidecar.AppId}' did not answer 200 on {url} within {_options.AppStartTimeout}.");
+                }
+            }
+
+            await LoadSubscriptionsAsync(sidecar, ct);
+        }
+
+        sidecar.State = AppState.Running;
+        OpenAppChannel(sidecar);
+        _ = WatchExitAsync(sidecar, process);
+    }
+
+    private async Task WatchExitAsync(SidecarRuntime sidecar, AppProcess process)
+    {
+        while (!process.HasExited && !_stopping.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _platform.Time).ConfigureAwait(false);
+        }
+
+        if (!_stopping.IsCancellationRequested && process.HasExited)
+        {
+            sidecar.State = AppState.Exited;
+            Print($"[{sidecar.AppId}] exited with code {process.ExitCode}");
+        }
+    }
+
+    private void OpenAppChannel(SidecarRuntime sidecar)
+    {
+        sidecar.AppChannelReady = true;
+        _deliveryLoops.GetOrAdd(sidecar.AppId, _ => Task.Run(() => _platform.Broker!.RunDeliveryLoopAsync(sidecar, _stopping.Token)));
+    }
+
+    private async Task LoadSubscriptionsAsync(SidecarRuntime sidecar, CancellationToken ct)
+    {
+        if (sidecar.App.AppPort is null) { return; }
+        using var request = InvocationEndpoints.AppRequest(sidecar, HttpMethod.Get, "/dapr/subscribe");
+        request.Headers.TryAddWithoutValidation("dapr-app-id", sidecar.AppId);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var response = await _platform.AppClient.SendAsync(request, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                // 404 means the app has no programmatic subscriptions.
+                sidecar.ProgrammaticSubscriptions = [];
+                return;
+            }
+
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                _logger.LogWarning("[{AppId}] GET /dapr/subscribe answered {Status}; no programmatic subscriptions", sidecar.AppId, (int)response.StatusCode);
+                return;
+            }
+
+            var subs = PubSubEndpoints.ParseProgrammatic(await response.Content.ReadAsStringAsync(ct), sidecar.AppId);
+            sidecar.ProgrammaticSubscriptions = subs;
+            foreach (var s in subs) { Print($"[{sidecar.AppId}] subscribes to {s.PubsubName}/{s.Topic} (programmatic)"); }
+        }
+        catch (HttpRequestException)
+        {
+            _logger.LogInformation("[{AppId}] app not reachable for GET /dapr/subscribe; no programmatic subscriptions yet", sidecar.AppId);
+        }
+        catch (Exception ex) when (ex is JsonException or DevHostConfigurationException or InvalidOperationException)
+        {
+            _logger.LogWarning("[{AppId}] GET /dapr/subscribe returned an unusable reply: {Message}", sidecar.AppId, ex.Message);
+        }
+    }
+
+    private void PrintStatusTable()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"APP",-16} {"PID",-8} {"APP PORT",-9} {"HTTP",-6} {"GRPC",-6} STATE");
+        foreach (var a in Apps)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{a.AppId,-16} {a.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",-8} {a.AppPort?.ToString(CultureInfo.InvariantCulture) ?? "-",-9} {a.HttpPort,-6} {a.GrpcPort,-6} {a.State}");
+        }
+
+        Print(sb.ToString().TrimEnd());
+    }
+
+    private void Print(string line)
+    {
+        lock (_console)
+        {
+            _console.WriteLine(line);
+            _console.Flush();
+        }
+    }
+
+    /// <summary>Stops one app and its sidecar (POST /v1.0/shutdown).</summary>
+    private async Task StopAppAsync(string appId)
+    {
+        if (_processes.TryRemove(appId, out var process)) { await process.DisposeAsync(); }
+        if (_listeners.TryRemove(appId, out var listener))
+        {
+            await listener.StopAsync(CancellationToken.None);
+            await listener.DisposeAsync();
+        }
+
+        if (_platform.Sidecars.TryGetValue(appId, out var sidecar))
+        {
+            sidecar.State = AppState.Stopped;
+            sidecar.AppChannelReady = false;
+            sidecar.OutboundReady = false;
+        }
+    }
+
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        await _stopGate.WaitAsync(ct);
+        try
+        {
+            if (_stopped) { return; }
+            _stopped = true;
+            await _stopping.CancelAsync();
+            await Task.WhenAll(_processes.Keys.ToList().Select(id => _processes.TryRemove(id, out var p) ? p.DisposeAsync().AsTask() : Task.CompletedTask));
+            foreach (var s in _platform.Sidecars.Values) { s.State = AppState.Stopped; }
+            foreach (var id in _listeners.Keys.ToList())
+            {
+                if (_listeners.TryRemove(id, out var listener))
+                {
+                    await listener.StopAsync(CancellationToken.None);
+                    await listener.DisposeAsync();
+                }
+            }
+
+            try
+            {
+                await Task.WhenAll(_deliveryLoops.Values);
+            }
+            catch (OperationCanceledException)
+            {
+                // Loops end by cancellation.
+            }
+
+            foreach (var ds in _dataSources.Values) { await ds.DisposeAsync(); }
+            _dataSources.Clear();
+            if (_cluster is not null) { await _cluster.StopAsync(); }
+            _platform.Dispose();
+        }
+        finally
+        {
+            _stopGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stopping.Dispose();
+        _stopGate.Dispose();
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using DaprPlatform.DevHost.Configuration;
+using DaprPlatform.DevHost.Secrets;
+using DaprPlatform.DevHost.State;
+
+namespace DaprPlatform.DevHost.Sidecar;
+
+/// <summary>Everything one app's sidecar knows: its app, its components and its subscriptions.</summary>
+internal sealed class SidecarRuntime(AppDefinition app, ResourceSet resources, IReadOnlyDictionary<string, string> environment)
+{
+    private volatile IReadOnlyList<SubscriptionDefinition> _programmatic = [];
+
+    public AppDefinition App { get; } = app;
+
+    public string AppId => App.AppId;
+
+    public ResourceSet Resources { get; } = resources;
+
+    /// <summary>The environment the app gets (DevHost's own plus generated Dapr variables plus the run file's env).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; } = environment;
+
+    public string? ApiToken => App.Env.GetValueOrDefault("DAPR_API_TOKEN") is { Length: > 0 } t ? t : null;
+
+    public string? AppApiToken => App.Env.GetValueOrDefault("APP_API_TOKEN") is { Length: > 0 } t ? t : null;
+
+    public string Namespace => App.Env.GetValueOrDefault("NAMESPACE") is { Length: > 0 } ns ? ns : "default";
+
+    public Dictionary<string, PostgresStateStore> StateStores { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ISecretStore> SecretStores { get; } = new(StringComparer.Ordinal);
+
+    public IEnumerable<ComponentDefinition> PubSubs => Resources.Components.Where(c => c.Kind == "pubsub");
+
+    public ConcurrentDictionary<string, string> Extended { get; } = new(StringComparer.Ordinal);
+
+    public volatile bool OutboundReady;
+
+    public volatile bool AppChannelReady;
+
+    public int? Pid { get; set; }
+
+    public AppState State { get; set; } = AppState.Starting;
+
+    public IReadOnlyList<string> Command { get; set; } = [];
+
+    public IReadOnlyList<SubscriptionDefinition> ProgrammaticSubscriptions
+    {
+        get => _programmatic;
+        set => _programmatic = value;
+    }
+
+    /// <summary>Declarative and programmatic subscriptions; for the same pubsub and topic the programmatic one wins.</summary>
+    public IReadOnlyList<SubscriptionDefinition> Subscriptions
+    {
+        get
+        {
+            var programmatic = _programmatic;
+            return Resources.Subscriptions
+                .Where(d => !programmatic.Any(p => p.PubsubName == d.PubsubName && p.Topic == d.Topic))
+                .Concat(programmatic)
+                .ToList();
+        }
+    }
+
+    public string KeyPrefix(string storeName)
+    {
+        var component = Resources.Components.First(c => c.Name == storeName);
+
+        // keyPrefix metadata as in Dapr: appid (default), name, none, or any other literal prefix.
+        return (component.PlainValue("keyPrefix") ?? "appid").ToLowerInvariant() switch
+        {
+            "appid" => AppId + "||",
+            "name" => storeName + "||",
+            "none" => "",
+            _ => component.PlainValue("keyPrefix") + "||",
+        };
+    }
+}

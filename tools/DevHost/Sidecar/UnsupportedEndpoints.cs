@@ -1,0 +1,42 @@
+namespace DaprPlatform.DevHost.Sidecar;
+
+/// <summary>
+/// Building blocks DevHost does not implement answer with the error daprd gives when the block is not available,
+/// so no caller mistakes DevHost for a full runtime.
+/// </summary>
+internal static class UnsupportedEndpoints
+{
+    private static readonly string[] AnyVerb = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+
+    public static void Map(WebApplication app)
+    {
+        // daprd without an actor runtime: ERR_ACTOR_RUNTIME_NOT_FOUND, 500 (pkg/messages/predefined.go ErrActorRuntimeNotFound).
+        app.MapMethods("/v1.0/actors/{**rest}", AnyVerb, () =>
+            DaprError.Result(500, "ERR_ACTOR_RUNTIME_NOT_FOUND", "actor runtime is not available: DevHost does not host actors (no placement service)"));
+
+        // Workflow management with no workflow engine: ERR_WORKFLOW_COMPONENT_NOT_FOUND, 400 (pkg/messages/predefined.go).
+        foreach (var version in new[] { "v1.0", "v1.0-beta1", "v1.0-alpha1" })
+        {
+            app.MapMethods($"/{version}/workflows/{{**rest}}", AnyVerb, () =>
+                DaprError.Result(400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND", "workflow component dapr does not exist: DevHost does not run workflows yet"));
+        }
+
+        // Output bindings: no binding components are served, so every call fails like an unknown binding (ERR_INVOKE_OUTPUT_BINDING, 500).
+        app.MapMethods("/v1.0/bindings/{name}", ["POST", "PUT"], (string name) =>
+            DaprError.Result(500, "ERR_INVOKE_OUTPUT_BINDING", $"error invoking output binding {name}: couldn't find output binding {name}"));
+
+        // Configuration API with no configuration store (ERR_CONFIGURATION_STORE_NOT_CONFIGURED, 500).
+        foreach (var version in new[] { "v1.0", "v1.0-alpha1" })
+        {
+            app.MapMethods($"/{version}/configuration/{{**rest}}", AnyVerb, () =>
+                DaprError.Result(500, "ERR_CONFIGURATION_STORE_NOT_CONFIGURED", "configuration store is not configured"));
+        }
+
+        // Distributed lock with no lock store (ERR_LOCK_STORE_NOT_CONFIGURED, 500).
+        app.MapMethods("/v1.0-alpha1/lock/{**rest}", AnyVerb, () => DaprError.Result(500, "ERR_LOCK_STORE_NOT_CONFIGURED", "lock store is not configured"));
+        app.MapMethods("/v1.0-alpha1/unlock/{**rest}", AnyVerb, () => DaprError.Result(500, "ERR_LOCK_STORE_NOT_CONFIGURED", "lock store is not configured"));
+
+        // Cryptography with no crypto provider (ERR_CRYPTO_PROVIDERS_NOT_CONFIGURED, 500).
+        app.MapMethods("/v1.0-alpha1/crypto/{**rest}", AnyVerb, () => DaprError.Result(500, "ERR_CRYPTO_PROVIDERS_NOT_CONFIGURED", "crypto providers not configured"));
+    }
+}
