@@ -39,7 +39,7 @@ public sealed class ProcessTests
                     daprGRPCPort: {{grpcPort}}
                     env:
                       GREETING: hi
-                    command: ["sh", "-c", "echo \"env APP_ID=$APP_ID APP_PORT=$APP_PORT DAPR_HTTP_PORT=$DAPR_HTTP_PORT DAPR_GRPC_PORT=$DAPR_GRPC_PORT GREETING=$GREETING CS=$ConnectionStrings__proc\"; exec python3 -m http.server $APP_PORT --bind 127.0.0.1"]
+                    command: ["sh", "-c", "echo \"env APP_ID=$APP_ID APP_PORT=$APP_PORT DAPR_HTTP_PORT=$DAPR_HTTP_PORT DAPR_GRPC_PORT=$DAPR_GRPC_PORT GREETING=$GREETING CS=$ConnectionStrings__proc\"; python3 -m http.server $APP_PORT --bind 127.0.0.1"]
                 """,
             // python's file server answers 200 on /healthz because the file exists.
             ["proc/healthz"] = "ok",
@@ -85,6 +85,9 @@ public sealed class ProcessTests
         try { gone().Should().BeTrue(); } catch (ArgumentException) { /* no such process: gone */ }
         using var after = new HttpClient();
         await FluentActions.Awaiting(() => after.GetAsync($"http://127.0.0.1:{httpPort}/v1.0/healthz")).Should().ThrowAsync<HttpRequestException>();
+
+        // The whole tree is stopped: the python server started by the shell no longer listens either.
+        await FluentActions.Awaiting(() => after.GetAsync($"http://127.0.0.1:{appPort}/healthz")).Should().ThrowAsync<HttpRequestException>();
     }
 
     [Fact]

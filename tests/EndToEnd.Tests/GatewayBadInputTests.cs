@@ -78,7 +78,11 @@ public sealed class GatewayBadInputTests(PlatformFixture platform) : IAsyncLifet
 
         response.StatusCode.Should().Be(badInput.Status, await response.Content.ReadAsStringAsync());
         var problem = await response.ReadProblemAsync();
-        problem.FieldErrors().Should().Contain(badInput.Fields);
+        if (badInput.Fields.Length > 0)
+        {
+            problem.FieldErrors().Should().Contain(badInput.Fields);
+        }
+
         (await platform.CountRowsAsync("identity", "users")).Should().Be(usersBefore);
         (await platform.CountRowsAsync("identity", "outbox_messages")).Should().Be(outboxBefore);
     }

@@ -47,7 +47,7 @@ public sealed class UserJourneyTests(PlatformFixture platform)
             var items = (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
             return items.GetArrayLength() > 0 ? items[0] : (JsonElement?)null;
         });
-        notification.GetProperty("read").GetBoolean().Should().BeFalse();
+        notification.GetProperty("isRead").GetBoolean().Should().BeFalse();
     }
 
     [Fact]

@@ -202,16 +202,28 @@ public sealed class PlatformHost : IAsyncDisposable
             var table = c.PlainValue("tableName") ?? "state";
             var source = devhostSource;
             var where = $"Postgres database {devhostDb}, table {table}";
-            if (c.Type == "state.postgresql" && _cluster is null && ResolveMetadata(sidecar, c, "connectionString") is { Length: > 0 } raw
-                && ConnectionStrings.ToNpgsql(raw) is { } cs && await ReachableAsync(cs, ct))
+            if (c.Type != "state.postgresql")
+            {
+                where += $" (DevHost serves every state store type from Postgres)";
+            }
+            else if (_cluster is not null)
+            {
+                where += " (private-cluster mode: the component's connectionString is not used)";
+            }
+            else if (ResolveMetadata(sidecar, c, "connectionString") is not { Length: > 0 } raw || ConnectionStrings.ToNpgsql(raw) is not { } cs)
+            {
+                where += " (the component's connectionString could not be resolved)";
+            }
+            else if (await ReachableAsync(cs, ct))
             {
                 source = DataSource(cs);
                 var b = new NpgsqlConnectionStringBuilder(cs);
                 where = $"Postgres {b.Host}:{b.Port} database {b.Database}, table {table} (the component's connectionString)";
             }
-            else if (_cluster is not null)
+            else
             {
-                where += " (private-cluster mode: the component's connectionString is not used)";
+                var b = new NpgsqlConnectionStringBuilder(cs);
+                where += $" (the component's connectionString, {b.Host}:{b.Port}/{b.Database}, is not reachable)";
             }
 
             var store = new PostgresStateStore(source, table);
@@ -272,6 +284,9 @@ public sealed class PlatformHost : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_platform.LoggerFactory);
+
+        // The listener's life is PlatformHost's business: no Ctrl-C/SIGTERM hooks or status messages of its own.
+        builder.Services.AddSingleton<IHostLifetime, HostOwnedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, sidecar.App.DaprHttpPort);
@@ -496,4 +511,12 @@ public sealed class PlatformHost : IAsyncDisposable
         _stopping.Dispose();
         _stopGate.Dispose();
     }
+}
+
+/// <summary>A lifetime that leaves start and stop to <see cref="PlatformHost"/>.</summary>
+internal sealed class HostOwnedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

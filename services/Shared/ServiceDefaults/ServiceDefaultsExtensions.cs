@@ -47,7 +47,7 @@ public static class ServiceDefaultsExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
-            ctx.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier);
+            ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
             ctx.ProblemDetails.Extensions.TryAdd("service", serviceName);
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -148,7 +148,7 @@ public static class ServiceDefaultsExtensions
 
         // Insert before environment variables and command line, so an operator's explicit setting still wins.
         var sources = builder.Configuration.Sources;
-        var index = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
+        var index = sources.ToList().FindLastIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix: null or "" });
         var source = new SidecarSecretStoreConfigurationSource(storeName, sidecar, TimeSpan.FromSeconds(60));
         if (index < 0)
         {
@@ -203,7 +203,7 @@ public static class ServiceDefaultsExtensions
                 var settings = tokenOptions.Value;
                 jwt.MapInboundClaims = false;
                 jwt.RefreshOnIssuerKeyNotFound = true;
-                jwt.ConfigurationManager = new AccessTokenKeyConfigurationManager(keys, settings.Issuer);
+                jwt.ConfigurationManager = new AccessTokenKeyConfigurationManager(keys, settings.Issuer) { UseLastKnownGoodConfiguration = false };
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = settings.Issuer,

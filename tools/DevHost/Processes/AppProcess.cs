@@ -69,24 +69,27 @@ internal sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM first so the app shuts down gracefully, then the whole process tree is killed after the grace period.</summary>
+    /// <summary>
+    /// SIGTERM to the app and every descendant (a launcher such as `dotnet run` may not forward signals), then
+    /// whatever is still alive after the grace period is killed.
+    /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (_process.HasExited) { return; }
+        var tree = Descendants(_process.Id).Prepend(_process.Id).ToList();
+        await SignalAsync("-TERM", tree);
         try
         {
-            using var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
-            if (term is not null) { await term.WaitForExitAsync(); }
             using var cts = new CancellationTokenSource(grace);
             await _process.WaitForExitAsync(cts.Token);
+            while (tree.Any(Alive) && !cts.IsCancellationRequested)
+            {
+                await Task.Delay(100, cts.Token);
+            }
         }
         catch (OperationCanceledException)
         {
             // Grace period over.
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No kill binary: fall through to the tree kill.
         }
 
         if (!_process.HasExited)
@@ -95,8 +98,74 @@ internal sealed class AppProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
 
+        var survivors = tree.Where(Alive).ToList();
+        if (survivors.Count > 0) { await SignalAsync("-KILL", survivors); }
+
         // Let the output readers flush the last lines.
         _process.WaitForExit();
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task SignalAsync(string signal, IReadOnlyList<int> pids)
+    {
+        if (pids.Count == 0) { return; }
+        var psi = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        psi.ArgumentList.Add(signal);
+        foreach (var pid in pids) { psi.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+        try
+        {
+            using var kill = Process.Start(psi);
+            if (kill is not null) { await kill.WaitForExitAsync(); }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No kill binary: Process.Kill below still ends the tree.
+        }
+    }
+
+    /// <summary>All descendants of <paramref name="root"/>, read from /proc (parent pid is field 4 of /proc/&lt;pid&gt;/stat).</summary>
+    private static List<int> Descendants(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.Exists("/proc") ? Directory.EnumerateDirectories("/proc") : [])
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) { continue; }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        var result = new List<int>();
+        var queue = new Queue<int>([root]);
+        while (queue.Count > 0)
+        {
+            var current = queue.Dequeue();
+            foreach (var child in parents.Where(p => p.Value == current).Select(p => p.Key))
+            {
+                result.Add(child);
+                queue.Enqueue(child);
+            }
+        }
+
+        return result;
     }
 
     public async ValueTask DisposeAsync()

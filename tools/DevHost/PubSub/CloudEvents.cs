@@ -50,7 +50,6 @@ internal static class CloudEvents
             ce.TryAdd("source", source);
             ce.TryAdd("type", "com.dapr.event.sent");
             ce.TryAdd("specversion", "1.0");
-            ce.TryAdd("datacontenttype", "application/json");
         }
         else
         {
@@ -77,7 +76,7 @@ internal static class CloudEvents
         }
 
         var trace = string.IsNullOrEmpty(traceparent) ? NewTraceParent() : traceparent;
-        ce.TryAdd("time", now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture));
+        ce.TryAdd("time", Rfc3339(now));
         ce.TryAdd("traceid", trace);
         ce.TryAdd("traceparent", trace);
         ce.TryAdd("tracestate", tracestate ?? "");
@@ -103,8 +102,11 @@ internal static class CloudEvents
         ["data_base64"] = Convert.ToBase64String(payload),
         ["topic"] = topic,
         ["pubsubname"] = pubsub,
-        ["time"] = now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture),
+        ["time"] = Rfc3339(now),
     };
+
+    /// <summary>RFC 3339 in UTC, second precision, as Go's time.RFC3339 formats it.</summary>
+    public static string Rfc3339(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static JsonNode? TryParse(byte[] body)
     {

@@ -58,7 +58,7 @@ internal static class PubSubEndpoints
         }
 
         var ce = CloudEvents.Build(body, contentType, sidecar.AppId, pubsub, topic, traceparent, tracestate, metadata, now);
-        if (expires is { } e) { ce["expiration"] = e.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture); }
+        if (expires is { } e) { ce["expiration"] = CloudEvents.Rfc3339(e); }
         return (Encoding.UTF8.GetBytes(ce.ToJsonString()), false, expires);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 
 namespace DaprPlatform.ServiceDefaults;
 
@@ -8,7 +9,7 @@ namespace DaprPlatform.ServiceDefaults;
 /// for signing keys and calls <see cref="RequestRefresh"/> when a token names a key id it does not know.
 /// </summary>
 internal sealed class AccessTokenKeyConfigurationManager(IAccessTokenKeySource source, string issuer)
-    : IConfigurationManager<OpenIdConnectConfiguration>
+    : BaseConfigurationManager, IConfigurationManager<OpenIdConnectConfiguration>
 {
     private int _refreshRequested;
 
@@ -25,5 +26,8 @@ internal sealed class AccessTokenKeyConfigurationManager(IAccessTokenKeySource s
         return configuration;
     }
 
-    public void RequestRefresh() => Interlocked.Exchange(ref _refreshRequested, 1);
+    // As a BaseConfigurationManager the JWT handler refreshes and re-validates within the same request on an unknown kid.
+    public override async Task<BaseConfiguration> GetBaseConfigurationAsync(CancellationToken cancel) => await GetConfigurationAsync(cancel);
+
+    public override void RequestRefresh() => Interlocked.Exchange(ref _refreshRequested, 1);
 }

@@ -16,6 +16,7 @@ public sealed partial class SidecarJwksKeySource(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IReadOnlyCollection<SecurityKey> _keys = [];
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _retryNotBefore = DateTimeOffset.MinValue;
 
     public async Task<IReadOnlyCollection<SecurityKey>> GetSigningKeysAsync(bool forceRefresh, CancellationToken ct)
     {
@@ -45,6 +46,7 @@ public sealed partial class SidecarJwksKeySource(
         catch (Exception ex) when (ex is not OperationCanceledException && _keys.Count > 0)
         {
             // Keep validating with the keys we have; identity being briefly away must not log everybody out.
+            _retryNotBefore = time.GetUtcNow() + settings.MinimumRefreshInterval;
             LogFetchFailed(logger, ex, settings.JwksAppId);
             return _keys;
         }
@@ -56,7 +58,13 @@ public sealed partial class SidecarJwksKeySource(
 
     private bool NeedsFetch(bool forceRefresh, AccessTokenOptions settings)
     {
-        var age = time.GetUtcNow() - _fetchedAt;
+        var now = time.GetUtcNow();
+        if (_keys.Count > 0 && now < _retryNotBefore)
+        {
+            return false;
+        }
+
+        var age = now - _fetchedAt;
         return _keys.Count == 0
             || age >= settings.KeyCacheDuration
             || (forceRefresh && age >= settings.MinimumRefreshInterval);

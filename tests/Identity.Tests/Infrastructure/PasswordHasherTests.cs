@@ -1,6 +1,6 @@
 using DaprPlatform.Identity.Infrastructure;
 
-namespace DaprPlatform.Identity.Tests.Domain;
+namespace DaprPlatform.Identity.Tests.Infrastructure;
 
 public sealed class PasswordHasherTests
 {
