@@ -17,6 +17,8 @@ if [ -z "${DAPRPLATFORM_TEST_POSTGRES:-}" ]; then
   echo "== starting private PostgreSQL"
   DAPRPLATFORM_TEST_POSTGRES="$("$root/scripts/dev-postgres.sh" start)"
   export DAPRPLATFORM_TEST_POSTGRES
+  # Leave the machine as we found it, unless the caller asks to keep the cluster for another run.
+  [ -n "${KEEP_TEST_POSTGRES:-}" ] || trap '"$root/scripts/dev-postgres.sh" stop' EXIT
 fi
 echo "   $DAPRPLATFORM_TEST_POSTGRES"
 

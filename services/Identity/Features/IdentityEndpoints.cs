@@ -9,6 +9,7 @@ public static class IdentityEndpoints
         app.MapRefresh();
         app.MapLogout();
         app.MapMe();
+        app.MapGetUser();
         app.MapUpdateUser();
         app.MapChangePassword();
         app.MapJwks();

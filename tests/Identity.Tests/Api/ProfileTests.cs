@@ -24,6 +24,28 @@ public sealed class ProfileTests(IdentityApiFixture api) : IClassFixture<Identit
     }
 
     [Fact]
+    public async Task The_registration_location_is_readable_by_its_owner_and_admins_only()
+    {
+        var user = await api.RegisterAsync(displayName: "Lou Cation");
+        var other = await api.RegisterAsync();
+        using var owner = api.CreateClient((await api.LoginAsync(user)).AccessToken);
+        using var stranger = api.CreateClient((await api.LoginAsync(other)).AccessToken);
+        using var admin = api.CreateClient(api.Tokens.Issue(Guid.NewGuid(), "admin"));
+
+        var own = await owner.GetFromJsonAsync<JsonElement>($"/api/users/{user.Id}");
+        own.GetProperty("displayName").GetString().Should().Be("Lou Cation");
+
+        using var forbidden = await stranger.GetAsync($"/api/users/{user.Id}");
+        forbidden.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        await forbidden.ReadProblemAsync();
+
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/users/{user.Id}")).GetProperty("id").GetGuid().Should().Be(user.Id);
+        using var missing = await admin.GetAsync($"/api/users/{Guid.NewGuid()}");
+        missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        await missing.ReadProblemAsync();
+    }
+
+    [Fact]
     public async Task A_user_may_rename_themselves_but_not_someone_else()
     {
         var user = await api.RegisterAsync();
