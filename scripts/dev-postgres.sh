@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or reuses) a private PostgreSQL cluster for tests and local runs.
 # It never touches the machine's own clusters: data lives under .devhost/, the port is free-chosen.
-# Usage: scripts/dev-postgres.sh start|stop|url   (start prints the admin connection string on stdout)
+# Usage: scripts/dev-postgres.sh start|stop|status|url   (start prints the admin connection string on stdout)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${DEVHOST_PG_DIR:-$root/.devhost/pg-test}"
@@ -34,8 +34,11 @@ case "${1:-start}" in
   url)
     echo "Host=127.0.0.1;Port=$(cat "$dir/port");Username=postgres;Password=postgres;Include Error Detail=true"
     ;;
+  status)
+    if [ -f "$dir/data/PG_VERSION" ] && as_pg "$pgbin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then echo running; else echo stopped; fi
+    ;;
   stop)
     as_pg "$pgbin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
     ;;
-  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
 esac

@@ -15,10 +15,11 @@ fi
 
 if [ -z "${DAPRPLATFORM_TEST_POSTGRES:-}" ]; then
   echo "== starting private PostgreSQL"
+  already_running=$("$root/scripts/dev-postgres.sh" status)
   DAPRPLATFORM_TEST_POSTGRES="$("$root/scripts/dev-postgres.sh" start)"
   export DAPRPLATFORM_TEST_POSTGRES
-  # Leave the machine as we found it, unless the caller asks to keep the cluster for another run.
-  [ -n "${KEEP_TEST_POSTGRES:-}" ] || trap '"$root/scripts/dev-postgres.sh" stop' EXIT
+  # Leave the machine as we found it: stop the cluster only if this run started it.
+  [ "$already_running" = running ] || trap '"$root/scripts/dev-postgres.sh" stop' EXIT
 fi
 echo "   $DAPRPLATFORM_TEST_POSTGRES"
 
