@@ -65,7 +65,6 @@ public sealed class HealthMetadataTests(SidecarFixture f)
     }
 
     [Theory]
-    [InlineData("POST", "/v1.0/actors/Counter/1/method/inc", 500, "ERR_ACTOR_RUNTIME_NOT_FOUND")]
     [InlineData("POST", "/v1.0/workflows/dapr/Onboarding/start", 400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND")]
     [InlineData("GET", "/v1.0-beta1/workflows/dapr/abc", 400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND")]
     [InlineData("POST", "/v1.0/bindings/mail", 500, "ERR_INVOKE_OUTPUT_BINDING")]

@@ -3,8 +3,8 @@ namespace DaprPlatform.DevHost.Tests;
 /// <summary>Resiliency targets.apps.&lt;id&gt;: retries on matching status codes, timeouts and the circuit breaker.</summary>
 public sealed class InvocationResiliencyTests : IAsyncLifetime
 {
-    private readonly int _targetPort = TestHost.FreePort();
-    private readonly int _callerHttp = TestHost.FreePort();
+    private readonly int _targetPort = FreeTcpPort.Next();
+    private readonly int _callerHttp = FreeTcpPort.Next();
     private TestHost _files = null!;
     private FakeApp _target = null!;
     private HttpClient _caller = null!;
@@ -13,7 +13,7 @@ public sealed class InvocationResiliencyTests : IAsyncLifetime
     {
         _files = TestHost.Create(new Dictionary<string, string>
         {
-            ["dapr.yaml"] = Yaml.RunFile(("caller", TestHost.FreePort(), _callerHttp, ""), ("flaky", _targetPort, TestHost.FreePort(), "")),
+            ["dapr.yaml"] = Yaml.RunFile(("caller", FreeTcpPort.Next(), _callerHttp, ""), ("flaky", _targetPort, FreeTcpPort.Next(), "")),
             ["caller/.keep"] = "",
             ["flaky/.keep"] = "",
             ["components/resiliency.yaml"] = """

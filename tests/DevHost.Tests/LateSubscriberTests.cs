@@ -6,11 +6,11 @@ public sealed class LateSubscriberTests
     [Fact]
     public async Task Messages_published_before_the_app_subscribed_are_delivered_once_it_does()
     {
-        var subPort = TestHost.FreePort();
-        var pubHttp = TestHost.FreePort();
+        var subPort = FreeTcpPort.Next();
+        var pubHttp = FreeTcpPort.Next();
         await using var files = TestHost.Create(new Dictionary<string, string>
         {
-            ["dapr.yaml"] = Yaml.RunFile(("pub", TestHost.FreePort(), pubHttp, ""), ("late", subPort, TestHost.FreePort(), "")),
+            ["dapr.yaml"] = Yaml.RunFile(("pub", FreeTcpPort.Next(), pubHttp, ""), ("late", subPort, FreeTcpPort.Next(), "")),
             ["pub/.keep"] = "",
             ["late/.keep"] = "",
             ["components/pubsub.yaml"] = Yaml.PubSub,
@@ -36,8 +36,8 @@ public sealed class LateSubscriberTests
     [Fact]
     public async Task Subscribe_404_means_no_programmatic_subscriptions()
     {
-        var appPort = TestHost.FreePort();
-        var http = TestHost.FreePort();
+        var appPort = FreeTcpPort.Next();
+        var http = FreeTcpPort.Next();
         await using var files = TestHost.Create(new Dictionary<string, string>
         {
             ["dapr.yaml"] = Yaml.RunFile(("quiet", appPort, http, "")),

@@ -13,11 +13,11 @@ public sealed class PrivateClusterTests
             throw new InvalidOperationException("PostgreSQL server binaries are required for this test.");
         }
 
-        var dir = Path.Combine(Path.GetTempPath(), "devhost-cluster-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(dir, "solo"));
-        var http = TestHost.FreePort();
-        await File.WriteAllTextAsync(Path.Combine(dir, "dapr.yaml"), Yaml.RunFile(("solo", TestHost.FreePort(), http, "")).Replace("common:\n  resourcesPaths: [./components]\n", "", StringComparison.Ordinal));
-        var options = new DevHostOptions { RunFilePath = Path.Combine(dir, "dapr.yaml"), StartApps = false, Output = TextWriter.Null };
+        using var folder = TemporaryRunFile.Create("devhost-cluster-")
+            .WithFile("solo/.keep", "")
+            .WithFile("dapr.yaml", Yaml.RunFile(("solo", FreeTcpPort.Next(), FreeTcpPort.Next(), "")).Replace("common:\n  resourcesPaths: [./components]\n", "", StringComparison.Ordinal));
+        var dir = folder.Directory;
+        var options = new DevHostOptions { RunFilePath = folder.RunFilePath, StartApps = false, Output = TextWriter.Null };
         try
         {
             var host = await PlatformHost.StartAsync(options);
@@ -50,7 +50,6 @@ public sealed class PrivateClusterTests
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 }

@@ -24,9 +24,9 @@ public sealed class ProcessTests
     [Fact]
     public async Task Starts_the_app_with_dapr_run_environment_prefixes_its_logs_waits_for_healthz_and_stops_it()
     {
-        var appPort = TestHost.FreePort();
-        var httpPort = TestHost.FreePort();
-        var grpcPort = TestHost.FreePort();
+        var appPort = FreeTcpPort.Next();
+        var httpPort = FreeTcpPort.Next();
+        var grpcPort = FreeTcpPort.Next();
         await using var files = TestHost.Create(new Dictionary<string, string>
         {
             ["dapr.yaml"] = $$"""
@@ -48,7 +48,7 @@ public sealed class ProcessTests
         var host = await PlatformHost.StartAsync(new DevHostOptions
         {
             RunFilePath = Path.Combine(files.Directory, "dapr.yaml"),
-            PostgresConnectionString = TestHost.AdminConnectionString,
+            PostgresConnectionString = PostgresDatabase.AdminConnectionString,
             DatabasePrefix = files.Prefix,
             AppStartTimeout = TimeSpan.FromSeconds(30),
             Output = output,
@@ -95,14 +95,14 @@ public sealed class ProcessTests
     {
         await using var files = TestHost.Create(new Dictionary<string, string>
         {
-            ["dapr.yaml"] = $"version: 1\napps:\n  - appID: dies\n    appDirPath: ./dies\n    appPort: {TestHost.FreePort()}\n    daprHTTPPort: {TestHost.FreePort()}\n    daprGRPCPort: {TestHost.FreePort()}\n    command: [\"sh\", \"-c\", \"echo bye; exit 3\"]\n",
+            ["dapr.yaml"] = $"version: 1\napps:\n  - appID: dies\n    appDirPath: ./dies\n    appPort: {FreeTcpPort.Next()}\n    daprHTTPPort: {FreeTcpPort.Next()}\n    daprGRPCPort: {FreeTcpPort.Next()}\n    command: [\"sh\", \"-c\", \"echo bye; exit 3\"]\n",
             ["dies/.keep"] = "",
         });
 
         var act = () => PlatformHost.StartAsync(new DevHostOptions
         {
             RunFilePath = Path.Combine(files.Directory, "dapr.yaml"),
-            PostgresConnectionString = TestHost.AdminConnectionString,
+            PostgresConnectionString = PostgresDatabase.AdminConnectionString,
             DatabasePrefix = files.Prefix,
             Output = TextWriter.Null,
         });

@@ -3,8 +3,8 @@ namespace DaprPlatform.DevHost.Tests;
 /// <summary>Undelivered messages and state live in Postgres, so a DevHost restart loses nothing.</summary>
 public sealed class RestartTests : IAsyncLifetime
 {
-    private readonly int _subPort = TestHost.FreePort();
-    private readonly int _pubHttp = TestHost.FreePort();
+    private readonly int _subPort = FreeTcpPort.Next();
+    private readonly int _pubHttp = FreeTcpPort.Next();
     private TestHost _files = null!;
     private FakeApp _sub = null!;
 
@@ -12,7 +12,7 @@ public sealed class RestartTests : IAsyncLifetime
     {
         _files = TestHost.Create(new Dictionary<string, string>
         {
-            ["dapr.yaml"] = Yaml.RunFile(("pub", TestHost.FreePort(), _pubHttp, ""), ("sub", _subPort, TestHost.FreePort(), "")),
+            ["dapr.yaml"] = Yaml.RunFile(("pub", FreeTcpPort.Next(), _pubHttp, ""), ("sub", _subPort, FreeTcpPort.Next(), "")),
             ["pub/.keep"] = "",
             ["sub/.keep"] = "",
             ["components/statestore.yaml"] = Yaml.StateStore,

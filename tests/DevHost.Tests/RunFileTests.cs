@@ -4,18 +4,16 @@ namespace DaprPlatform.DevHost.Tests;
 
 public sealed class RunFileTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "devhost-runfile-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryRunFile _folder = TemporaryRunFile.Create("devhost-runfile-");
 
-    public RunFileTests() => Directory.CreateDirectory(_dir);
+    private string Dir => _folder.Directory;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private string Write(string relative, string content)
     {
-        var path = Path.Combine(_dir, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-        return path;
+        _folder.WithFile(relative, content);
+        return Path.Combine(Dir, relative);
     }
 
     private static int NoFreePort() => throw new InvalidOperationException("every port is given");
@@ -47,13 +45,13 @@ public sealed class RunFileTests : IDisposable
         // Multi-app run file: appDirPath and common paths are relative to the run file; app env overrides common.env.
         var app = runFile.Apps.Should().ContainSingle().Subject;
         app.AppId.Should().Be("identity");
-        app.AppDirectory.Should().Be(Path.Combine(_dir, "services", "Identity"));
+        app.AppDirectory.Should().Be(Path.Combine(Dir, "services", "Identity"));
         (app.AppPort, app.DaprHttpPort, app.DaprGrpcPort).Should().Be((5001, 3501, 50001));
         app.Command.Should().Equal("dotnet", "run", "--no-build");
         app.Env["SHARED"].Should().Be("common");
         app.Env["OVERRIDE"].Should().Be("app");
-        app.ResourcesPaths.Should().Equal(Path.Combine(_dir, "components"));
-        app.ConfigFilePath.Should().Be(Path.Combine(_dir, "components", "config.yaml"));
+        app.ResourcesPaths.Should().Equal(Path.Combine(Dir, "components"));
+        app.ConfigFilePath.Should().Be(Path.Combine(Dir, "components", "config.yaml"));
         app.AppProtocol.Should().Be("http");
     }
 
@@ -63,7 +61,7 @@ public sealed class RunFileTests : IDisposable
         Write("dapr.yaml", "version: 1\napps:\n  - appDirPath: ./orders\n    appPort: 6001\n    daprHTTPPort: 3600\n    daprGRPCPort: 3601\n");
 
         // dapr run -f <dir> reads <dir>/dapr.yaml; appID defaults to the app folder name.
-        RunFileLoader.Load(_dir, NoFreePort).Apps.Single().AppId.Should().Be("orders");
+        RunFileLoader.Load(Dir, NoFreePort).Apps.Single().AppId.Should().Be("orders");
     }
 
     [Theory]
@@ -86,7 +84,7 @@ public sealed class RunFileTests : IDisposable
 
     [Fact]
     public void Missing_run_file_is_a_clear_error()
-        => FluentActions.Invoking(() => RunFileLoader.Load(Path.Combine(_dir, "nope.yaml"), NoFreePort))
+        => FluentActions.Invoking(() => RunFileLoader.Load(Path.Combine(Dir, "nope.yaml"), NoFreePort))
             .Should().Throw<DevHostConfigurationException>().WithMessage("*does not exist*");
 
     [Fact]
@@ -160,7 +158,7 @@ public sealed class RunFileTests : IDisposable
             """);
         Write("components/alternatives/ignored.yaml", "this: [is not read");
 
-        var set = ResourceLoader.Load("me", [Path.Combine(_dir, "components")], null);
+        var set = ResourceLoader.Load("me", [Path.Combine(Dir, "components")], null);
 
         // Component scopes: "onlyother" is invisible to app "me"; sub-folders are not read.
         set.Components.Select(c => c.Name).Should().Equal("statestore");
@@ -202,7 +200,7 @@ public sealed class RunFileTests : IDisposable
                     path: /x
             """);
 
-        FluentActions.Invoking(() => ResourceLoader.Load("me", [Path.Combine(_dir, "components")], null))
+        FluentActions.Invoking(() => ResourceLoader.Load("me", [Path.Combine(Dir, "components")], null))
             .Should().Throw<DevHostConfigurationException>().WithMessage($"*{expected}*");
     }
 
@@ -215,7 +213,7 @@ public sealed class RunFileTests : IDisposable
     {
         var path = Write("components/bad.yaml", "apiVersion: dapr.io/v1alpha1\n" + yaml);
 
-        FluentActions.Invoking(() => ResourceLoader.Load("me", [Path.Combine(_dir, "components")], null))
+        FluentActions.Invoking(() => ResourceLoader.Load("me", [Path.Combine(Dir, "components")], null))
             .Should().Throw<DevHostConfigurationException>().Which.Message.Should().Contain(expected).And.Contain(path);
     }
 }

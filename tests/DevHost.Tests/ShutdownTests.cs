@@ -5,10 +5,10 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Post_shutdown_returns_204_and_stops_that_sidecar()
     {
-        var http = TestHost.FreePort();
+        var http = FreeTcpPort.Next();
         await using var files = TestHost.Create(new Dictionary<string, string>
         {
-            ["dapr.yaml"] = Yaml.RunFile(("solo", TestHost.FreePort(), http, ""), ("other", TestHost.FreePort(), TestHost.FreePort(), "")),
+            ["dapr.yaml"] = Yaml.RunFile(("solo", FreeTcpPort.Next(), http, ""), ("other", FreeTcpPort.Next(), FreeTcpPort.Next(), "")),
             ["solo/.keep"] = "",
             ["other/.keep"] = "",
             ["components/pubsub.yaml"] = Yaml.PubSub,

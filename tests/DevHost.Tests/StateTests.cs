@@ -68,7 +68,7 @@ public sealed class StateTests(SidecarFixture f)
     }
 
     private static string NpgsqlConnectionStringBuilderFor(string database)
-        => new NpgsqlConnectionStringBuilder(TestHost.AdminConnectionString) { Database = database }.ConnectionString;
+        => new NpgsqlConnectionStringBuilder(PostgresDatabase.AdminConnectionString) { Database = database }.ConnectionString;
 
     [Fact]
     public async Task Key_containing_double_pipe_is_rejected_with_400()

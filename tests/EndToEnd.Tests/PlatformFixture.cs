@@ -50,30 +50,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             await _host.StopAsync();
             await _host.DisposeAsync();
-            await DropDatabasesAsync();
-        }
-    }
-
-    private async Task DropDatabasesAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(PostgresDatabase.AdminConnectionString);
-        await admin.OpenAsync();
-        var names = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @p", admin))
-        {
-            list.Parameters.AddWithValue("p", _prefix + "%");
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var name in names)
-        {
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            await PostgresDatabase.DropAllWithPrefixAsync(_prefix);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DaprPlatform.TestSupport;
 
 namespace DaprPlatform.EndToEnd.Tests;
 
@@ -40,14 +41,20 @@ public sealed class UserJourneyTests(PlatformFixture platform)
         (await viaInvoke.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("email").GetString().Should().Be(email);
 
         // user.registered travels identity outbox → sidecar → broker → notifications' sidecar → notifications.
-        var notification = await EventuallyAsync(async () =>
-        {
-            var list = await SendAsync(platform.Gateway, HttpMethod.Get, "/api/notifications", accessToken);
-            list.StatusCode.Should().Be(HttpStatusCode.OK, await list.Content.ReadAsStringAsync());
-            var items = (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
-            return items.GetArrayLength() > 0 ? items[0] : (JsonElement?)null;
-        });
-        notification.GetProperty("isRead").GetBoolean().Should().BeFalse();
+        var notification = await Eventually.UntilAsync(
+            "the welcome notification",
+            async _ =>
+            {
+                var list = await SendAsync(platform.Gateway, HttpMethod.Get, "/api/notifications", accessToken);
+                list.StatusCode.Should().Be(HttpStatusCode.OK, await list.Content.ReadAsStringAsync());
+                var items = (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
+                return items.GetArrayLength() > 0 ? items[0] : (JsonElement?)null;
+            },
+            found => found is not null,
+            TimeSpan.FromSeconds(60),
+            _ => "no notification listed",
+            interval: TimeSpan.FromMilliseconds(250));
+        notification!.Value.GetProperty("isRead").GetBoolean().Should().BeFalse();
     }
 
     [Fact]
@@ -68,24 +75,5 @@ public sealed class UserJourneyTests(PlatformFixture platform)
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return await client.SendAsync(request);
-    }
-
-    private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement?>> probe)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException("The welcome notification did not appear within 60 s.");
-            }
-
-            await Task.Delay(250);
-        }
     }
 }

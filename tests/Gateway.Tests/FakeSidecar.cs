@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace DaprPlatform.Gateway.Tests;
 
@@ -14,15 +12,13 @@ public sealed record ReceivedRequest(string Method, string RawTarget, IReadOnlyD
 /// <summary>A real Kestrel server on a free port standing in for the gateway's sidecar (daprd HTTP API).</summary>
 public sealed class FakeSidecar : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
 
-    private FakeSidecar(WebApplication app, Uri endpoint)
+    private FakeSidecar()
     {
-        _app = app;
-        Endpoint = endpoint;
     }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _app.BaseAddress;
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
@@ -31,30 +27,18 @@ public sealed class FakeSidecar : IAsyncDisposable
 
     public static async Task<FakeSidecar> StartAsync()
     {
-        var port = FreeTcpPort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o =>
-        {
-            o.Listen(IPAddress.Loopback, port);
-            o.Limits.MaxRequestBodySize = null;
-        });
-        var app = builder.Build();
-        var sidecar = new FakeSidecar(app, new Uri($"http://127.0.0.1:{port}"));
-        app.Run(context =>
-        {
-            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
-            sidecar.Received.Enqueue(new ReceivedRequest(context.Request.Method, target, headers));
-            return sidecar.Handler(context);
-        });
-        await app.StartAsync();
+        var sidecar = new FakeSidecar();
+        sidecar._app = await LoopbackApp.StartAsync(
+            app => app.Run(context =>
+            {
+                var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+                sidecar.Received.Enqueue(new ReceivedRequest(context.Request.Method, target, headers));
+                return sidecar.Handler(context);
+            }),
+            configure: builder => builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = null));
         return sidecar;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

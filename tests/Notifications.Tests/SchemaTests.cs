@@ -1,7 +1,6 @@
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace DaprPlatform.Notifications.Tests;
 
@@ -39,12 +38,12 @@ public sealed class SchemaTests : IAsyncLifetime
             await db.Database.EnsureCreatedAsync();
         }
 
-        var migrated = await DescribeAsync(_migrated.ConnectionString);
-        var created = await DescribeAsync(_created.ConnectionString);
+        var migrated = await DatabaseSchema.ReadAsync(_migrated.ConnectionString);
+        var created = await DatabaseSchema.ReadAsync(_created.ConnectionString);
 
-        migrated.Should().Contain(l => l.StartsWith("column notifications.id", StringComparison.Ordinal), "the migration must have run");
-        migrated.Should().Contain(l => l.StartsWith("column inbox_messages.message_id", StringComparison.Ordinal));
-        migrated.Should().Equal(created);
+        migrated.Lines.Should().Contain(l => l.StartsWith("column notifications.id:", StringComparison.Ordinal), "the migration must have run");
+        migrated.Lines.Should().Contain(l => l.StartsWith("column inbox_messages.message_id:", StringComparison.Ordinal));
+        migrated.ShouldEqual(created, "the migrated schema");
     }
 
     [Fact]
@@ -55,35 +54,5 @@ public sealed class SchemaTests : IAsyncLifetime
 
         (await db.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
         (await db.Database.GetAppliedMigrationsAsync()).Should().Equal("20261121000001_Initial");
-    }
-
-    private static async Task<List<string>> DescribeAsync(string connectionString)
-    {
-        const string Sql = """
-            SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || coalesce(character_maximum_length::text, '-')
-                   || ' null=' || is_nullable || ' default=' || coalesce(column_default, '-')
-              FROM information_schema.columns
-             WHERE table_schema = 'public' AND table_name <> '__EFMigrationsHistory'
-            UNION ALL
-            SELECT 'constraint ' || rel.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
-              FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid JOIN pg_namespace ns ON ns.oid = rel.relnamespace
-             WHERE ns.nspname = 'public' AND rel.relname <> '__EFMigrationsHistory'
-            UNION ALL
-            SELECT 'index ' || indexdef
-              FROM pg_indexes
-             WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'
-            ORDER BY 1
-            """;
-        var lines = new List<string>();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(Sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return lines;
     }
 }

@@ -38,6 +38,34 @@ public sealed class PostgresDatabase(string namePrefix = "t") : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Drops every database whose name starts with <paramref name="prefix"/>: what a DevHost started with that
+    /// DatabasePrefix created (its broker and state database, one per app).
+    /// </summary>
+    public static async Task DropAllWithPrefixAsync(string prefix, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync(ct);
+        var names = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, @prefix)", admin))
+        {
+            list.Parameters.AddWithValue("prefix", prefix);
+            await using var reader = await list.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in names)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     /// <summary>Runs a scalar query, e.g. a row count the bad-input tests compare before and after.</summary>
     public async Task<long> CountAsync(string table)
     {

@@ -1,8 +1,13 @@
+using System.Reflection;
+
 namespace DaprPlatform.TestSupport;
 
 public static class RepositoryRoot
 {
-    /// <summary>The folder that holds DaprPlatform.sln, found by walking up from the test's output folder.</summary>
+    /// <summary>
+    /// The folder that holds DaprPlatform.sln: found by walking up from the test's output folder, or, when the
+    /// output lives elsewhere (ArtifactsPath outside the repository), the folder TestSupport was built from.
+    /// </summary>
     public static string Path { get; } = Find();
 
     private static string Find()
@@ -15,6 +20,13 @@ public static class RepositoryRoot
             }
         }
 
-        throw new InvalidOperationException($"DaprPlatform.sln not found above {AppContext.BaseDirectory}");
+        var builtFrom = typeof(RepositoryRoot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .SingleOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (builtFrom is not null && File.Exists(System.IO.Path.Combine(builtFrom, "DaprPlatform.sln")))
+        {
+            return builtFrom;
+        }
+
+        throw new InvalidOperationException($"DaprPlatform.sln not found above {AppContext.BaseDirectory} nor in {builtFrom ?? "(no build path recorded)"}");
     }
 }

@@ -77,7 +77,7 @@ public sealed class PlatformHost : IAsyncDisposable
         return Databases.ConnectionStringFor(_adminConnectionString, _options.DatabasePrefix + appId);
     }
 
-    /// <summary>Re-reads the app's GET /dapr/subscribe (for tests that start their app after the host).</summary>
+    /// <summary>Re-reads the app's GET /dapr/subscribe and GET /dapr/config (actor types) — for tests that start their app after the host.</summary>
     public async Task RefreshSubscriptionsAsync(string appId, CancellationToken ct = default)
     {
         if (!_platform.Sidecars.TryGetValue(appId, out var sidecar))
@@ -86,6 +86,7 @@ public sealed class PlatformHost : IAsyncDisposable
         }
 
         await LoadSubscriptionsAsync(sidecar, ct);
+        await _platform.Actors!.LoadAppConfigAsync(sidecar, ct);
     }
 
     private async Task StartCoreAsync(CancellationToken ct)
@@ -121,6 +122,9 @@ public sealed class PlatformHost : IAsyncDisposable
         var devhostSource = DataSource(Databases.ConnectionStringFor(_adminConnectionString, devhostDb));
         _platform.Broker = new Broker(devhostSource, _platform, _platform.LoggerFactory.CreateLogger("DevHost.Broker"));
         await _platform.Broker.InitializeAsync(ct);
+        var reminders = new Actors.ReminderStore(devhostSource);
+        await reminders.InitializeAsync(ct);
+        _platform.Actors = new Actors.ActorRuntime(_platform, reminders, _platform.LoggerFactory.CreateLogger("DevHost.Actors"), Print);
 
         foreach (var app in selected)
         {
@@ -151,10 +155,14 @@ public sealed class PlatformHost : IAsyncDisposable
             {
                 sidecar.State = AppState.External;
                 await LoadSubscriptionsAsync(sidecar, ct);
+                await _platform.Actors!.LoadAppConfigAsync(sidecar, ct);
                 OpenAppChannel(sidecar);
             }
         }
 
+        // Reminders of placed types fire from here on (missed due times at once); idle actors are deactivated.
+        _ = _deliveryLoops.GetOrAdd("actors:reminders", _ => Task.Run(() => _platform.Actors!.RunReminderLoopAsync(_stopping.Token)));
+        _ = _deliveryLoops.GetOrAdd("actors:idle", _ => Task.Run(() => _platform.Actors!.RunIdleScanLoopAsync(_stopping.Token)));
         PrintStatusTable();
     }
 
@@ -309,10 +317,11 @@ public sealed class PlatformHost : IAsyncDisposable
             await next(ctx);
         });
 
-        HealthAndMetadataEndpoints.Map(app, sidecar, StopAppAsync);
+        HealthAndMetadataEndpoints.Map(app, sidecar, StopAppAsync, _platform.Actors);
         StateEndpoints.Map(app, sidecar);
         SecretEndpoints.Map(app, sidecar);
         PubSubEndpoints.Map(app, sidecar, _platform);
+        Actors.ActorEndpoints.Map(app, sidecar, _platform.Actors!);
         UnsupportedEndpoints.Map(app);
         InvocationEndpoints.Map(app, sidecar, _platform);
         return app;
@@ -363,6 +372,7 @@ public sealed class PlatformHost : IAsyncDisposable
             }
 
             await LoadSubscriptionsAsync(sidecar, ct);
+            await _platform.Actors!.LoadAppConfigAsync(sidecar, ct);
         }
 
         sidecar.State = AppState.Running;
@@ -474,6 +484,9 @@ public sealed class PlatformHost : IAsyncDisposable
             if (_stopped) { return; }
             _stopped = true;
             await _stopping.CancelAsync();
+
+            // Like daprd on shutdown: every active actor is deactivated (DELETE /actors/{type}/{id}) while its app still runs.
+            if (_platform.Actors is { } actors) { await actors.DeactivateAllAsync(); }
             await Task.WhenAll(_processes.Keys.ToList().Select(id => _processes.TryRemove(id, out var p) ? p.DisposeAsync().AsTask() : Task.CompletedTask));
             foreach (var s in _platform.Sidecars.Values) { s.State = AppState.Stopped; }
             foreach (var id in _listeners.Keys.ToList())

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DaprPlatform.DevHost.Tests.Infrastructure;
 
@@ -18,15 +15,13 @@ public sealed record RecordedRequest(string Method, string Path, string Query, I
 /// <summary>A small Kestrel app standing in for a service: records every request and answers with a per-test handler.</summary>
 public sealed class FakeApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
 
-    private FakeApp(WebApplication app, int port)
+    private FakeApp()
     {
-        _app = app;
-        Port = port;
     }
 
-    public int Port { get; }
+    public int Port => _app.Port;
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -35,30 +30,27 @@ public sealed class FakeApp : IAsyncDisposable
 
     public static async Task<FakeApp> StartAsync(int port)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        var fake = new FakeApp(app, port);
-        app.Run(async ctx =>
-        {
-            using var ms = new MemoryStream();
-            await ctx.Request.Body.CopyToAsync(ms);
-            var req = new RecordedRequest(
-                ctx.Request.Method,
-                ctx.Request.Path.Value ?? "",
-                ctx.Request.QueryString.Value ?? "",
-                ctx.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
-                ms.ToArray(),
-                TimeProvider.System.GetUtcNow());
-            fake.Requests.Enqueue(req);
-            var (status, body, contentType) = fake.Handlers.TryGetValue(req.Path, out var h) ? h(req) : (200, null, null);
-            ctx.Response.StatusCode = status;
-            if (contentType is not null) { ctx.Response.ContentType = contentType; }
-            if (body is not null) { await ctx.Response.WriteAsync(body); }
-        });
-        await app.StartAsync();
+        var fake = new FakeApp();
+        fake._app = await LoopbackApp.StartAsync(app => app.Run(fake.RecordAndAnswerAsync), port);
         return fake;
+    }
+
+    private async Task RecordAndAnswerAsync(HttpContext ctx)
+    {
+        using var ms = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(ms);
+        var req = new RecordedRequest(
+            ctx.Request.Method,
+            ctx.Request.Path.Value ?? "",
+            ctx.Request.QueryString.Value ?? "",
+            ctx.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+            ms.ToArray(),
+            TimeProvider.System.GetUtcNow());
+        Requests.Enqueue(req);
+        var (status, body, contentType) = Handlers.TryGetValue(req.Path, out var h) ? h(req) : (200, null, null);
+        ctx.Response.StatusCode = status;
+        if (contentType is not null) { ctx.Response.ContentType = contentType; }
+        if (body is not null) { await ctx.Response.WriteAsync(body); }
     }
 
     public IReadOnlyList<RecordedRequest> To(string path) => Requests.Where(r => r.Path == path).ToList();
@@ -77,9 +69,5 @@ public sealed class FakeApp : IAsyncDisposable
         return To(path).Where(filter ?? (_ => true)).ToList();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -17,11 +17,11 @@ public sealed class SidecarFixture : IAsyncLifetime
 
     public FakeApp Target { get; private set; } = null!;
 
-    public int CallerHttpPort { get; } = TestHost.FreePort();
+    public int CallerHttpPort { get; } = FreeTcpPort.Next();
 
-    public int TargetHttpPort { get; } = TestHost.FreePort();
+    public int TargetHttpPort { get; } = FreeTcpPort.Next();
 
-    public int SecuredHttpPort { get; } = TestHost.FreePort();
+    public int SecuredHttpPort { get; } = FreeTcpPort.Next();
 
     public HttpClient CallerSidecar { get; private set; } = null!;
 
@@ -43,15 +43,15 @@ public sealed class SidecarFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var callerPort = TestHost.FreePort();
-        var targetPort = TestHost.FreePort();
+        var callerPort = FreeTcpPort.Next();
+        var targetPort = FreeTcpPort.Next();
         Files = TestHost.Create(new Dictionary<string, string>
         {
             ["dapr.yaml"] = Yaml.RunFile(
                 "./config.yaml",
                 ("caller", callerPort, CallerHttpPort, "      HELLO_SECRET: from-env\n      DAPR_SECRET_THING: hidden\n"),
                 ("target", targetPort, TargetHttpPort, $"      APP_API_TOKEN: {AppToken}\n"),
-                ("secured", TestHost.FreePort(), SecuredHttpPort, $"      DAPR_API_TOKEN: {SidecarToken}\n")),
+                ("secured", FreeTcpPort.Next(), SecuredHttpPort, $"      DAPR_API_TOKEN: {SidecarToken}\n")),
             ["config.yaml"] = """
                 apiVersion: dapr.io/v1alpha1
                 kind: Configuration

@@ -3,21 +3,19 @@ namespace DaprPlatform.DevHost.Tests.Infrastructure;
 /// <summary>Resource files used by several tests.</summary>
 public static class Yaml
 {
+    /// <param name="apps">Env: the app's env block as "KEY: value" lines, or empty.</param>
     public static string RunFile(params (string AppId, int AppPort, int HttpPort, string Env)[] apps) => RunFile(null, apps);
 
-    public static string RunFile(string? configFile, params (string AppId, int AppPort, int HttpPort, string Env)[] apps)
-    {
-        var sb = new System.Text.StringBuilder("version: 1\ncommon:\n  resourcesPaths: [./components]\n");
-        if (configFile is not null) { sb.Append("  configFilePath: ").Append(configFile).Append('\n'); }
-        sb.Append("apps:\n");
-        foreach (var a in apps)
-        {
-            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"  - appID: {a.AppId}\n    appDirPath: ./{a.AppId}\n    appPort: {a.AppPort}\n    daprHTTPPort: {a.HttpPort}\n    daprGRPCPort: {TestHost.FreePort()}\n    command: [\"true\"]\n");
-            if (a.Env.Length > 0) { sb.Append("    env:\n").Append(a.Env); }
-        }
+    public static string RunFile(string? configFile, params (string AppId, int AppPort, int HttpPort, string Env)[] apps) =>
+        TemporaryRunFile.Render(
+            apps.Select(a => new RunFileApp(a.AppId, a.HttpPort, a.AppPort) { AppDirPath = $"./{a.AppId}", Env = EnvLines(a.Env) }),
+            configFile);
 
-        return sb.ToString();
-    }
+    private static KeyValuePair<string, string>[] EnvLines(string env) =>
+        env.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(": ", 2))
+            .Select(kv => KeyValuePair.Create(kv[0], kv[1]))
+            .ToArray();
 
     public const string StateStore = """
         apiVersion: dapr.io/v1alpha1
@@ -38,31 +36,9 @@ public static class Yaml
           secretStore: secretstore
         """;
 
-    public const string PubSub = """
-        apiVersion: dapr.io/v1alpha1
-        kind: Component
-        metadata:
-          name: pubsub
-        spec:
-          type: pubsub.redis
-          version: v1
-          metadata:
-            - name: redisHost
-              value: localhost:6379
-        """;
+    public static readonly string PubSub = ComponentYaml.RedisPubSub();
 
-    public const string SecretStore = """
-        apiVersion: dapr.io/v1alpha1
-        kind: Component
-        metadata:
-          name: secretstore
-        spec:
-          type: secretstores.local.file
-          version: v1
-          metadata:
-            - name: secretsFile
-              value: components/secrets.json
-        """;
+    public static readonly string SecretStore = ComponentYaml.LocalFileSecretStore("components/secrets.json");
 
     public const string Secrets = """
         { "db": "Host=127.0.0.1;Port=1;Database=nowhere", "jwt": { "signingKey": "k1", "issuer": "me" }, "number": 42 }

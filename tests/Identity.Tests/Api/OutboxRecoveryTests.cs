@@ -118,8 +118,8 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
 
         // 3. The sidecar comes up on the port identity was told about, next to the subscriber's sidecar.
         var sidecars = _sidecars = await StandInSidecars.StartAsync(PubSub, [
-            new SidecarApp("identity", _identitySidecarPort),
-            new SidecarApp(SubscriberAppId, _subscriberSidecarPort, _subscriberAppPort),
+            new RunFileApp("identity", _identitySidecarPort),
+            new RunFileApp(SubscriberAppId, _subscriberSidecarPort, _subscriberAppPort),
         ]);
 
         // 4. The next retry publishes; the outbox row is marked sent and the event reaches the subscriber.

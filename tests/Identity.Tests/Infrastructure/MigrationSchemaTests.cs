@@ -1,7 +1,6 @@
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace DaprPlatform.Identity.Tests.Infrastructure;
 
@@ -40,12 +39,12 @@ public sealed class MigrationSchemaTests : IAsyncLifetime
             (await db.Database.EnsureCreatedAsync()).Should().BeTrue();
         }
 
-        var migrated = await DescribeSchemaAsync(_migrated.ConnectionString);
-        var created = await DescribeSchemaAsync(_created.ConnectionString);
+        var migrated = await DatabaseSchema.ReadAsync(_migrated.ConnectionString);
+        var created = await DatabaseSchema.ReadAsync(_created.ConnectionString);
 
-        migrated.Should().Contain(line => line.StartsWith("column users.normalized_email", StringComparison.Ordinal), "the snapshot must actually read the schema");
-        migrated.Should().Contain(line => line.Contains("outbox_messages", StringComparison.Ordinal));
-        migrated.Should().Equal(created);
+        migrated.Lines.Should().Contain(line => line.StartsWith("column users.normalized_email", StringComparison.Ordinal), "the snapshot must actually read the schema");
+        migrated.Lines.Should().Contain(line => line.Contains("outbox_messages", StringComparison.Ordinal));
+        migrated.ShouldEqual(created, "the migrated schema");
     }
 
     [Fact]
@@ -54,49 +53,11 @@ public sealed class MigrationSchemaTests : IAsyncLifetime
         await using var db = CreateContext(_migrated.ConnectionString);
         await db.Database.MigrateAsync();
 
-        var schema = await DescribeSchemaAsync(_migrated.ConnectionString);
+        var schema = await DatabaseSchema.ReadAsync(_migrated.ConnectionString);
 
-        schema.Should().Contain($"index users.{IdentityDbContext.UniqueEmailIndex}: CREATE UNIQUE INDEX {IdentityDbContext.UniqueEmailIndex} ON public.users USING btree (normalized_email)");
+        schema.Lines.Should().Contain($"index users.{IdentityDbContext.UniqueEmailIndex}: CREATE UNIQUE INDEX {IdentityDbContext.UniqueEmailIndex} ON public.users USING btree (normalized_email)");
     }
 
     private static IdentityDbContext CreateContext(string connectionString) =>
         new(new DbContextOptionsBuilder<IdentityDbContext>().UseNpgsql(connectionString).Options);
-
-    /// <summary>Tables, columns (type, length, nullability, default), indexes (full definition) and constraints, as sorted text lines.</summary>
-    private static async Task<List<string>> DescribeSchemaAsync(string connectionString)
-    {
-        const string sql = """
-            SELECT 'column ' || c.table_name || '.' || c.column_name || ': ' || c.data_type || ' ' || c.udt_name
-                   || ' len=' || coalesce(c.character_maximum_length::text, '-')
-                   || ' null=' || c.is_nullable
-                   || ' default=' || coalesce(c.column_default, '-')
-                   || ' identity=' || c.is_identity
-            FROM information_schema.columns c
-            WHERE c.table_schema = 'public' AND c.table_name <> '__EFMigrationsHistory'
-            UNION ALL
-            SELECT 'index ' || i.tablename || '.' || i.indexname || ': ' || i.indexdef
-            FROM pg_indexes i
-            WHERE i.schemaname = 'public' AND i.tablename <> '__EFMigrationsHistory'
-            UNION ALL
-            SELECT 'constraint ' || t.relname || '.' || k.conname || ': ' || k.contype::text || ' ' || pg_get_constraintdef(k.oid)
-            FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-            WHERE n.nspname = 'public' AND t.relname <> '__EFMigrationsHistory'
-            UNION ALL
-            SELECT 'table ' || t.table_name || ': ' || t.table_type
-            FROM information_schema.tables t
-            WHERE t.table_schema = 'public' AND t.table_name <> '__EFMigrationsHistory'
-            """;
-        var lines = new List<string>();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        lines.Sort(StringComparer.Ordinal);
-        return lines;
-    }
 }

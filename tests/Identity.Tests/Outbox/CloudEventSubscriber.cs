@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DaprPlatform.Identity.Tests.Outbox;
 
@@ -14,11 +13,10 @@ namespace DaprPlatform.Identity.Tests.Outbox;
 public sealed class CloudEventSubscriber : IAsyncDisposable
 {
     private readonly ConcurrentQueue<JsonElement> _received = new();
-    private readonly WebApplication _app;
+    private LoopbackApp? _app;
 
-    private CloudEventSubscriber(WebApplication app, string pubsubName, string topic, string route)
+    private CloudEventSubscriber(string pubsubName, string topic, string route)
     {
-        _app = app;
         PubSubName = pubsubName;
         Topic = topic;
         Route = route;
@@ -35,30 +33,30 @@ public sealed class CloudEventSubscriber : IAsyncDisposable
 
     public static async Task<CloudEventSubscriber> StartAsync(int port, string pubsubName, string topic, string route, CancellationToken ct = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var subscriber = new CloudEventSubscriber(app, pubsubName, topic, route);
+        var subscriber = new CloudEventSubscriber(pubsubName, topic, route);
+        subscriber._app = await LoopbackApp.StartAsync(app => subscriber.Map(app), port, ct: ct);
+        return subscriber;
+    }
 
+    private void Map(WebApplication app)
+    {
         // Programmatic subscription (subscription API, v1 shape: pubsubname, topic, route).
-        app.MapGet("/dapr/subscribe", () => Results.Json(new[] { new { pubsubname = pubsubName, topic, route } }));
-        app.MapPost(route, async (HttpRequest request, CancellationToken token) =>
+        app.MapGet("/dapr/subscribe", () => Results.Json(new[] { new { pubsubname = PubSubName, topic = Topic, route = Route } }));
+        app.MapPost(Route, async (HttpRequest request, CancellationToken token) =>
         {
             using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: token);
-            subscriber._received.Enqueue(document.RootElement.Clone());
+            _received.Enqueue(document.RootElement.Clone());
 
             // {"status":"SUCCESS"} acknowledges the message: the sidecar must not redeliver it (subscription API).
             return Results.Json(new { status = "SUCCESS" });
         });
-
-        await app.StartAsync(ct);
-        return subscriber;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
     }
 }

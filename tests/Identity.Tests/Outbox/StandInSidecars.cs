@@ -1,15 +1,9 @@
-extern alias devhost;
-
 using System.Globalization;
-using System.Text;
-using devhost::DaprPlatform.DevHost;
+using DaprPlatform.DevHost;
 using DaprPlatform.TestSupport;
 using Npgsql;
 
 namespace DaprPlatform.Identity.Tests.Outbox;
-
-/// <summary>One app of the temp run file: its sidecar's HTTP port and, for apps that receive events, its app port.</summary>
-public sealed record SidecarApp(string AppId, int DaprHttpPort, int? AppPort = null);
 
 /// <summary>What DevHost's broker holds for one topic and one subscribing app.</summary>
 /// <param name="Published">Messages published to the topic.</param>
@@ -24,10 +18,10 @@ public sealed record BrokerTally(long Published, long Settled, long Delivered);
 /// </summary>
 public sealed class StandInSidecars : IAsyncDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "identity-outbox-" + Guid.NewGuid().ToString("N"));
     private readonly string _prefix = "ob" + Guid.NewGuid().ToString("N")[..8] + "_";
     private readonly StringWriter _output = new(CultureInfo.InvariantCulture);
     private PlatformHost? _host;
+    private TemporaryRunFile? _runFile;
 
     private StandInSidecars()
     {
@@ -45,17 +39,17 @@ public sealed class StandInSidecars : IAsyncDisposable
         }
     }
 
-    public static async Task<StandInSidecars> StartAsync(string pubsubName, IReadOnlyList<SidecarApp> apps, CancellationToken ct = default)
+    public static async Task<StandInSidecars> StartAsync(string pubsubName, IReadOnlyList<RunFileApp> apps, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(apps);
         var sidecars = new StandInSidecars();
         try
         {
-            await sidecars.WriteRunFileAsync(pubsubName, apps, ct);
+            sidecars._runFile = WriteRunFile(pubsubName, apps);
             sidecars._host = await PlatformHost.StartAsync(
                 new DevHostOptions
                 {
-                    RunFilePath = Path.Combine(sidecars._directory, "dapr.yaml"),
+                    RunFilePath = sidecars._runFile.RunFilePath,
                     PostgresConnectionString = PostgresDatabase.AdminConnectionString,
                     StartApps = false,
                     DatabasePrefix = sidecars._prefix,
@@ -103,98 +97,33 @@ public sealed class StandInSidecars : IAsyncDisposable
             await _host.DisposeAsync();
         }
 
-        await DropDatabasesAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Start failed before the run file was written.
-        }
-        catch (IOException)
-        {
-            // Temp files only; a leftover folder is harmless.
-        }
+        await PostgresDatabase.DropAllWithPrefixAsync(_prefix);
+        _runFile?.Dispose();
 
         await _output.DisposeAsync();
     }
 
-    private async Task WriteRunFileAsync(string pubsubName, IReadOnlyList<SidecarApp> apps, CancellationToken ct)
-    {
-        var components = Path.Combine(_directory, "components");
-        Directory.CreateDirectory(components);
-        var runFile = new StringBuilder("version: 1\napps:\n");
-        foreach (var app in apps)
-        {
-            runFile.Append(CultureInfo.InvariantCulture, $"  - appID: {app.AppId}\n")
-                .Append("    appDirPath: .\n")
-                .Append(CultureInfo.InvariantCulture, $"    daprHTTPPort: {app.DaprHttpPort}\n")
-                .Append("    command: [\"true\"]\n")
-                .Append("    resourcesPaths: [\"./components\"]\n");
-            if (app.AppPort is { } appPort)
-            {
-                runFile.Append(CultureInfo.InvariantCulture, $"    appPort: {appPort}\n");
-            }
-        }
+    private static TemporaryRunFile WriteRunFile(string pubsubName, IReadOnlyList<RunFileApp> apps) =>
+        TemporaryRunFile.Create("identity-outbox-", apps)
+            .WithComponent("pubsub.yaml", ComponentYaml.RedisPubSub(pubsubName))
 
-        await File.WriteAllTextAsync(Path.Combine(_directory, "dapr.yaml"), runFile.ToString(), ct);
-
-        // DevHost serves every pubsub type from its durable Postgres broker; redisHost is never dialled.
-        await File.WriteAllTextAsync(Path.Combine(components, "pubsub.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: {pubsubName}
-            spec:
-              type: pubsub.redis
-              version: v1
-              metadata:
-                - name: redisHost
-                  value: localhost:6379
-            """, ct);
-
-        // A failed delivery comes back within a fraction of a second instead of the broker's default redelivery interval.
-        await File.WriteAllTextAsync(Path.Combine(components, "resiliency.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Resiliency
-            metadata:
-              name: fast-inbound
-            spec:
-              policies:
-                retries:
-                  quickly:
-                    policy: constant
-                    duration: 200ms
-                    maxRetries: -1
-              targets:
-                components:
-                  {pubsubName}:
-                    inbound:
-                      retry: quickly
-            """, ct);
-    }
-
-    private async Task DropDatabasesAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(PostgresDatabase.AdminConnectionString);
-        await admin.OpenAsync();
-        var names = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, @prefix)", admin))
-        {
-            list.Parameters.AddWithValue("prefix", _prefix);
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var name in names)
-        {
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
-    }
+            // A failed delivery comes back within a fraction of a second instead of the broker's default redelivery interval.
+            .WithComponent("resiliency.yaml", $"""
+                apiVersion: dapr.io/v1alpha1
+                kind: Resiliency
+                metadata:
+                  name: fast-inbound
+                spec:
+                  policies:
+                    retries:
+                      quickly:
+                        policy: constant
+                        duration: 200ms
+                        maxRetries: -1
+                  targets:
+                    components:
+                      {pubsubName}:
+                        inbound:
+                          retry: quickly
+                """);
 }

@@ -3,11 +3,8 @@ using System.Security.Cryptography;
 using DaprPlatform.DevHost;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
-using Npgsql;
 
 namespace DaprPlatform.ServiceDefaults.Tests.Infrastructure;
 
@@ -30,10 +27,10 @@ public sealed class DevHostSidecars : IAsyncLifetime
         }
         """;
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sd-tests-" + Guid.NewGuid().ToString("N"));
     private readonly string _prefix = "sd" + Guid.NewGuid().ToString("N")[..8] + "_";
     private PlatformHost? _host;
-    private WebApplication? _identity;
+    private LoopbackApp? _identity;
+    private TemporaryRunFile? _runFile;
 
     public JwksPublisher Jwks { get; } = new();
 
@@ -43,64 +40,23 @@ public sealed class DevHostSidecars : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _identity = await StartIdentityAsync();
-        var identityPort = new Uri(_identity.Urls.Single()).Port;
+        _identity = await LoopbackApp.StartAsync(app => app.MapGet("/.well-known/jwks.json", (HttpRequest request) => Jwks.Serve(request)));
         ConsumerSidecarHttpPort = FreeTcpPort.Next();
-
-        var components = Path.Combine(_directory, "components");
-        Directory.CreateDirectory(components);
-        await File.WriteAllTextAsync(Path.Combine(_directory, "dapr.yaml"), $"""
-            version: 1
-            apps:
-              - appID: {IdentityAppId}
-                appDirPath: .
-                appPort: {identityPort}
-                daprHTTPPort: {FreeTcpPort.Next()}
-                daprGRPCPort: {FreeTcpPort.Next()}
-                command: ["true"]
-                resourcesPaths: ["./components"]
-              - appID: {ConsumerAppId}
-                appDirPath: .
-                daprHTTPPort: {ConsumerSidecarHttpPort}
-                daprGRPCPort: {FreeTcpPort.Next()}
-                command: ["true"]
-                resourcesPaths: ["./components"]
-            """);
-        await File.WriteAllTextAsync(Path.Combine(components, "secretstore.yaml"), """
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: secretstore
-            spec:
-              type: secretstores.local.file
-              version: v1
-              metadata:
-                - name: secretsFile
-                  value: ./secrets.json
-                - name: nestedSeparator
-                  value: ":"
-            """);
-        await File.WriteAllTextAsync(Path.Combine(_directory, "secrets.json"), SecretsJson);
+        _runFile = TemporaryRunFile.Create("sd-tests-", [
+                new RunFileApp(IdentityAppId, FreeTcpPort.Next(), _identity.Port),
+                new RunFileApp(ConsumerAppId, ConsumerSidecarHttpPort),
+            ])
+            .WithComponent("secretstore.yaml", ComponentYaml.LocalFileSecretStore("./secrets.json", nestedSeparator: ":"))
+            .WithFile("secrets.json", SecretsJson);
 
         _host = await PlatformHost.StartAsync(new DevHostOptions
         {
-            RunFilePath = Path.Combine(_directory, "dapr.yaml"),
+            RunFilePath = _runFile.RunFilePath,
             PostgresConnectionString = PostgresDatabase.AdminConnectionString,
             StartApps = false,
             DatabasePrefix = _prefix,
             Output = TextWriter.Null,
         });
-    }
-
-    private async Task<WebApplication> StartIdentityAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapGet("/.well-known/jwks.json", (HttpRequest request) => Jwks.Serve(request));
-        await app.StartAsync();
-        return app;
     }
 
     public async Task DisposeAsync()
@@ -112,42 +68,11 @@ public sealed class DevHostSidecars : IAsyncLifetime
 
         if (_identity is not null)
         {
-            await _identity.StopAsync();
             await _identity.DisposeAsync();
         }
 
-        await DropDevHostDatabasesAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Temp files only; a leftover folder is harmless.
-        }
-    }
-
-    private async Task DropDevHostDatabasesAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(PostgresDatabase.AdminConnectionString);
-        await admin.OpenAsync();
-        var names = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @p", admin))
-        {
-            list.Parameters.AddWithValue("p", _prefix + "%");
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var name in names)
-        {
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await PostgresDatabase.DropAllWithPrefixAsync(_prefix);
+        _runFile?.Dispose();
     }
 }
 

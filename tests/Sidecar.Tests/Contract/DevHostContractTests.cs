@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DaprPlatform.TestSupport;
 
 namespace DaprPlatform.Sidecar.Tests.Contract;
 
@@ -198,17 +199,13 @@ public sealed class DevHostContractTests(DevHostContractFixture fixture) : IClas
 
     private async Task<(ContractEvent Data, DaprPlatform.Sidecar.Subscriptions.CloudEventEnvelope Envelope)> WaitForEventAsync(string id)
     {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (fixture.Received.ById.TryGetValue(id, out var received))
-            {
-                return received;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"CloudEvent {id} was never delivered.");
+        var received = await Eventually.UntilAsync(
+            $"CloudEvent {id}",
+            _ => Task.FromResult(fixture.Received.ById.TryGetValue(id, out var found) ? found : ((ContractEvent, DaprPlatform.Sidecar.Subscriptions.CloudEventEnvelope)?)null),
+            found => found is not null,
+            TimeSpan.FromSeconds(20),
+            _ => "never delivered",
+            interval: TimeSpan.FromMilliseconds(50));
+        return received!.Value;
     }
 }

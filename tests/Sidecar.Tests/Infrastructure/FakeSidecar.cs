@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
+using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DaprPlatform.Sidecar.Tests.Infrastructure;
 
@@ -14,15 +13,13 @@ public sealed record RecordedRequest(string Method, string Path, string Query, I
 /// <summary>A tiny Kestrel server standing in for daprd: records every request and answers with the test's delegate.</summary>
 public sealed class FakeSidecar : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
 
-    private FakeSidecar(WebApplication app, Uri endpoint)
+    private FakeSidecar()
     {
-        _app = app;
-        Endpoint = endpoint;
     }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _app.BaseAddress;
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -30,22 +27,18 @@ public sealed class FakeSidecar : IAsyncDisposable
 
     public static async Task<FakeSidecar> StartAsync(Func<HttpContext, RecordedRequest, Task> respond, int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        FakeSidecar? sidecar = null;
-        app.Run(async context =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync(context.RequestAborted);
-            var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-            var recorded = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, context.Request.QueryString.Value ?? string.Empty, headers, body);
-            sidecar!.Requests.Enqueue(recorded);
-            await respond(context, recorded);
-        });
-        await app.StartAsync();
-        sidecar = new FakeSidecar(app, new Uri(app.Urls.First()));
+        var sidecar = new FakeSidecar();
+        sidecar._app = await LoopbackApp.StartAsync(
+            app => app.Run(async context =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync(context.RequestAborted);
+                var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+                var recorded = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, context.Request.QueryString.Value ?? string.Empty, headers, body);
+                sidecar.Requests.Enqueue(recorded);
+                await respond(context, recorded);
+            }),
+            port);
         return sidecar;
     }
 
@@ -70,9 +63,5 @@ public sealed class FakeSidecar : IAsyncDisposable
     public SidecarClient CreateClient(string? apiToken = "sidecar-token") =>
         new(new HttpClient(), new SidecarOptions { HttpEndpoint = Endpoint, ApiToken = apiToken });
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -3,7 +3,6 @@ using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql;
 
 namespace DaprPlatform.Sidecar.Tests.Messaging;
 
@@ -40,12 +39,12 @@ public sealed class MessagingSchemaTests
                 }
             }
 
-            var expected = await DescribeAsync(modelled.ConnectionString);
-            var actual = await DescribeAsync(migrated.ConnectionString);
-            actual.Should().Equal(expected);
-            expected.Should().Contain(l => l.Contains("ix_outbox_messages_sent_at_next_attempt_at", StringComparison.Ordinal));
-            expected.Should().Contain("column outbox_messages.payload jsonb NO");
-            expected.Should().Contain(l => l.StartsWith("index inbox_messages pk_inbox_messages", StringComparison.Ordinal) && l.Contains("(message_id, consumer)", StringComparison.Ordinal));
+            var expected = await DatabaseSchema.ReadAsync(modelled.ConnectionString);
+            var actual = await DatabaseSchema.ReadAsync(migrated.ConnectionString);
+            actual.ShouldEqual(expected, "the schema the migration helpers create");
+            expected.Lines.Should().Contain(l => l.Contains("ix_outbox_messages_sent_at_next_attempt_at", StringComparison.Ordinal));
+            expected.Lines.Should().Contain("column outbox_messages.payload: jsonb jsonb len=- null=NO default=- identity=NO");
+            expected.Lines.Should().Contain(l => l.StartsWith("index inbox_messages.pk_inbox_messages:", StringComparison.Ordinal) && l.Contains("(message_id, consumer)", StringComparison.Ordinal));
         }
         finally
         {
@@ -56,29 +55,4 @@ public sealed class MessagingSchemaTests
 
     private static MessagingOnlyDb Create(string connectionString) =>
         new(new DbContextOptionsBuilder<MessagingOnlyDb>().UseNpgsql(connectionString).Options);
-
-    private static async Task<List<string>> DescribeAsync(string connectionString)
-    {
-        const string sql = """
-            SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || coalesce(' default ' || column_default, '')
-            FROM information_schema.columns WHERE table_schema = 'public'
-            UNION ALL
-            SELECT 'index ' || tablename || ' ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
-            UNION ALL
-            SELECT 'constraint ' || table_name || ' ' || constraint_name || ' ' || constraint_type
-            FROM information_schema.table_constraints WHERE table_schema = 'public' AND constraint_type <> 'CHECK'
-            ORDER BY 1
-            """;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var lines = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return lines;
-    }
 }

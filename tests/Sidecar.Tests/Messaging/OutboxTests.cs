@@ -198,23 +198,12 @@ public sealed class OutboxTests
         (await host.OutboxRowsAsync()).Should().OnlyContain(r => r.SentAt != null);
     }
 
-    private static async Task<List<OutboxMessage>> WaitForAsync(MessagingHost host, Func<List<OutboxMessage>, bool> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            var rows = await host.OutboxRowsAsync();
-            if (rows.Count > 0 && condition(rows))
-            {
-                return rows;
-            }
-
-            if (waited.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new TimeoutException("Outbox rows never reached the expected state: " + JsonSerializer.Serialize(rows));
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task<List<OutboxMessage>> WaitForAsync(MessagingHost host, Func<List<OutboxMessage>, bool> condition) =>
+        Eventually.UntilAsync(
+            "outbox rows to reach the expected state",
+            _ => host.OutboxRowsAsync(),
+            rows => rows.Count > 0 && condition(rows),
+            TimeSpan.FromSeconds(20),
+            rows => JsonSerializer.Serialize(rows),
+            interval: TimeSpan.FromMilliseconds(50));
 }

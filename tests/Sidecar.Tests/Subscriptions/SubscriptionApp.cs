@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using DaprPlatform.Sidecar.Subscriptions;
+using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace DaprPlatform.Sidecar.Tests.Subscriptions;
 
@@ -35,12 +34,12 @@ public sealed class UserRegisteredHandler(HandledEvents handled) : ITopicHandler
 /// <summary>An app hosting the sidecar endpoints on a real Kestrel port.</summary>
 public sealed class SubscriptionApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackApp _app;
 
-    private SubscriptionApp(WebApplication app)
+    private SubscriptionApp(LoopbackApp app)
     {
         _app = app;
-        Http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        Http = new HttpClient { BaseAddress = app.BaseAddress };
     }
 
     public HttpClient Http { get; }
@@ -49,26 +48,27 @@ public sealed class SubscriptionApp : IAsyncDisposable
 
     public static async Task<SubscriptionApp> StartAsync(string? appApiToken = null, bool requireForAllRoutes = true)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSingleton<HandledEvents>();
-        builder.Services.AddSidecarClient(o => o.AppApiToken = appApiToken);
-        builder.Services.AddTopicHandler<UserRegistered, UserRegisteredHandler>("pubsub", "user.registered", "/events/user-registered", deadLetterTopic: "user.registered.dead");
-        builder.Services.AddTopicHandler<string, TextHandler>("pubsub", "notes", "events/notes");
-        var app = builder.Build();
-        app.UseAppApiToken(requireForAllRoutes);
-        app.MapGet("/healthz", () => Results.Ok("live"));
-        app.MapGet("/api/public", () => Results.Ok("public"));
-        app.MapSidecarEndpoints();
-        await app.StartAsync();
+        var app = await LoopbackApp.StartAsync(
+            app =>
+            {
+                app.UseAppApiToken(requireForAllRoutes);
+                app.MapGet("/healthz", () => Results.Ok("live"));
+                app.MapGet("/api/public", () => Results.Ok("public"));
+                app.MapSidecarEndpoints();
+            },
+            configure: builder =>
+            {
+                builder.Services.AddSingleton<HandledEvents>();
+                builder.Services.AddSidecarClient(o => o.AppApiToken = appApiToken);
+                builder.Services.AddTopicHandler<UserRegistered, UserRegisteredHandler>("pubsub", "user.registered", "/events/user-registered", deadLetterTopic: "user.registered.dead");
+                builder.Services.AddTopicHandler<string, TextHandler>("pubsub", "notes", "events/notes");
+            });
         return new SubscriptionApp(app);
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await _app.StopAsync();
         await _app.DisposeAsync();
     }
 

@@ -8,7 +8,7 @@ internal static class HealthAndMetadataEndpoints
 {
     public static readonly string RuntimeVersion = "devhost-" + (typeof(HealthAndMetadataEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
 
-    public static void Map(WebApplication app, SidecarRuntime sidecar, Func<string, Task> shutdownApp)
+    public static void Map(WebApplication app, SidecarRuntime sidecar, Func<string, Task> shutdownApp, Actors.ActorRuntime? actors = null)
     {
         app.MapGet("/v1.0/healthz", (HttpContext ctx) =>
         {
@@ -24,7 +24,7 @@ internal static class HealthAndMetadataEndpoints
             ? Results.NoContent()
             : DaprError.Result(500, "ERR_OUTBOUND_HEALTH_NOT_READY", "dapr outbound is not ready"));
 
-        app.MapGet("/v1.0/metadata", () => Results.Json(Describe(sidecar)));
+        app.MapGet("/v1.0/metadata", () => Results.Json(Describe(sidecar, actors)));
 
         app.MapPut("/v1.0/metadata/{attribute}", async (HttpContext ctx, string attribute) =>
         {
@@ -45,7 +45,7 @@ internal static class HealthAndMetadataEndpoints
         });
     }
 
-    private static object Describe(SidecarRuntime s)
+    private static object Describe(SidecarRuntime s, Actors.ActorRuntime? actors)
     {
         var extended = new Dictionary<string, string>(s.Extended, StringComparer.Ordinal)
         {
@@ -60,7 +60,7 @@ internal static class HealthAndMetadataEndpoints
             id = s.AppId,
             runtimeVersion = RuntimeVersion,
             enabledFeatures = s.Resources.Configuration.EnabledFeatures,
-            actors = Array.Empty<object>(),
+            actors = (actors?.ActiveCounts(s.AppId) ?? []).Select(a => new { type = a.Type, count = a.Count }),
             components = s.Resources.Components.Select(c => new { name = c.Name, type = c.Type, version = c.Version, capabilities = Capabilities(c) }),
             httpEndpoints = Array.Empty<object>(),
             subscriptions = s.Subscriptions.Select(sub => new
@@ -84,9 +84,10 @@ internal static class HealthAndMetadataEndpoints
         };
     }
 
-    /// <summary>Only capabilities DevHost really provides are listed (no QUERY_API, no ACTOR).</summary>
+    /// <summary>Only capabilities DevHost really provides are listed (no QUERY_API); ACTOR only on the store marked actorStateStore: "true".</summary>
     private static string[] Capabilities(ComponentDefinition c) => c.Kind switch
     {
+        "state" when string.Equals(c.PlainValue("actorStateStore"), "true", StringComparison.OrdinalIgnoreCase) => ["ETAG", "TRANSACTIONAL", "TTL", "ACTOR"],
         "state" => ["ETAG", "TRANSACTIONAL", "TTL"],
         _ => [],
     };

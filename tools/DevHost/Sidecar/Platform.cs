@@ -30,6 +30,8 @@ internal sealed class Platform(RunFile runFile, TimeProvider time, ILoggerFactor
 
     public PubSub.Broker? Broker { get; set; }
 
+    public Actors.ActorRuntime? Actors { get; set; }
+
     public CircuitBreaker Breaker(string key, CircuitBreakerPolicy policy)
         => _breakers.GetOrAdd(key + "/" + policy.Name, _ => new CircuitBreaker(policy, Time));
 

@@ -10,9 +10,7 @@ internal static class UnsupportedEndpoints
 
     public static void Map(WebApplication app)
     {
-        // daprd without an actor runtime: ERR_ACTOR_RUNTIME_NOT_FOUND, 500 (pkg/messages/predefined.go ErrActorRuntimeNotFound).
-        app.MapMethods("/v1.0/actors/{**rest}", AnyVerb, () =>
-            DaprError.Result(500, "ERR_ACTOR_RUNTIME_NOT_FOUND", "actor runtime is not available: DevHost does not host actors (no placement service)"));
+        // Actors are served by Actors/ActorEndpoints; other /v1.0/actors paths fall through to the invoke fallback as in daprd.
 
         // Workflow management with no workflow engine: ERR_WORKFLOW_COMPONENT_NOT_FOUND, 400 (pkg/messages/predefined.go).
         foreach (var version in new[] { "v1.0", "v1.0-beta1", "v1.0-alpha1" })

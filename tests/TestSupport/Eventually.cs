@@ -1,9 +1,9 @@
-namespace DaprPlatform.Identity.Tests.Outbox;
+namespace DaprPlatform.TestSupport;
 
 /// <summary>Polls an observation until it satisfies a condition; the waiting itself is never the assertion.</summary>
 public static class Eventually
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Returns the first observation for which <paramref name="done"/> holds; fails with <paramref name="describe"/> of the last one after <paramref name="timeout"/>.</summary>
     public static async Task<T> UntilAsync<T>(
@@ -11,7 +11,8 @@ public static class Eventually
         Func<CancellationToken, Task<T>> observe,
         Func<T, bool> done,
         TimeSpan timeout,
-        Func<T, string> describe)
+        Func<T, string> describe,
+        TimeSpan? interval = null)
     {
         ArgumentNullException.ThrowIfNull(observe);
         ArgumentNullException.ThrowIfNull(done);
@@ -22,7 +23,7 @@ public static class Eventually
         {
             try
             {
-                await Task.Delay(Interval, deadline.Token);
+                await Task.Delay(interval ?? DefaultInterval, deadline.Token);
             }
             catch (OperationCanceledException)
             {

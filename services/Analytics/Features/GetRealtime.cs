@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using DaprPlatform.Analytics.Actors;
+using DaprPlatform.Analytics.Infrastructure;
+using DaprPlatform.ServiceDefaults;
+
+namespace DaprPlatform.Analytics.Features;
+
+/// <summary>GET /api/analytics/channels/{id}/realtime?minutes=60 — per-minute metrics of the last 1–1440 minutes.</summary>
+public static class GetRealtime
+{
+    public static void Map(RouteGroupBuilder api) => api.MapGet("/realtime", HandleAsync).WithName("GetChannelRealtime");
+
+    public static async Task<IResult> HandleAsync(Guid id, string? minutes, ClaimsPrincipal user, AnalyticsDbContext db, ChannelMetricsActors actors, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var window = ChannelReadAccess.ParseMinutes(minutes, errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (await ChannelReadAccess.FindReadableAsync(db, id, user, ct) is null)
+        {
+            return ChannelReadAccess.NotFound(id);
+        }
+
+        try
+        {
+            var view = await actors.For(id).GetRealtimeAsync(window);
+            return TypedResults.Ok(RealtimeResponse.Of(id, view));
+        }
+        catch (Exception ex) when (ChannelReadAccess.IsActorUnavailable(ex))
+        {
+            return ChannelReadAccess.MetricsUnavailable();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using DaprPlatform.Analytics.Domain;
+using DaprPlatform.Sidecar.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DaprPlatform.Analytics.Infrastructure;
+
+public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> options) : DbContext(options), IOutboxStore, IInboxStore
+{
+    public DbSet<TrackedChannel> Channels => Set<TrackedChannel>();
+    public DbSet<HourlyRollupRow> HourlyRollups => Set<HourlyRollupRow>();
+    public DbSet<AnomalyRow> Anomalies => Set<AnomalyRow>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ConfigureOutbox();
+        modelBuilder.ConfigureInbox();
+        modelBuilder.Entity<TrackedChannel>(ConfigureChannel);
+        modelBuilder.Entity<HourlyRollupRow>(ConfigureRollup);
+        modelBuilder.Entity<AnomalyRow>(ConfigureAnomaly);
+    }
+
+    // Mirrored by the hand-written migration (Migrations/20261122000001_Initial.cs); the schema guard test catches drift.
+    private static void ConfigureChannel(EntityTypeBuilder<TrackedChannel> e)
+    {
+        e.ToTable("channels");
+        e.HasKey(c => c.Id).HasName("pk_channels");
+        e.Property(c => c.Id).HasColumnName("id").ValueGeneratedNever();
+        e.Property(c => c.OwnerId).HasColumnName("owner_id");
+        e.Property(c => c.TelegramChatId).HasColumnName("telegram_chat_id");
+        e.Property(c => c.Username).HasColumnName("username").HasMaxLength(TrackedChannel.MaxUsernameLength);
+        e.Property(c => c.Title).HasColumnName("title").HasMaxLength(TrackedChannel.MaxTitleLength);
+        e.Property(c => c.RegisteredAt).HasColumnName("registered_at");
+        e.Property(c => c.RemovedAt).HasColumnName("removed_at");
+        e.Ignore(c => c.IsRemoved);
+        e.HasIndex(c => c.OwnerId).HasDatabaseName("ix_channels_owner_id");
+    }
+
+    private static void ConfigureRollup(EntityTypeBuilder<HourlyRollupRow> e)
+    {
+        e.ToTable("hourly_rollups");
+        e.HasKey(r => new { r.ChannelId, r.Hour, r.Kind }).HasName("pk_hourly_rollups");
+        e.Property(r => r.ChannelId).HasColumnName("channel_id");
+        e.Property(r => r.Hour).HasColumnName("hour");
+        e.Property(r => r.Kind).HasColumnName("kind").HasMaxLength(HourlyRollupRow.MaxKindLength);
+        e.Property(r => r.Total).HasColumnName("total");
+    }
+
+    private static void ConfigureAnomaly(EntityTypeBuilder<AnomalyRow> e)
+    {
+        e.ToTable("anomalies");
+        e.HasKey(a => new { a.ChannelId, a.Hour }).HasName("pk_anomalies");
+        e.Property(a => a.ChannelId).HasColumnName("channel_id");
+        e.Property(a => a.Hour).HasColumnName("hour");
+        e.Property(a => a.Views).HasColumnName("views");
+        e.Property(a => a.Median).HasColumnName("median");
+        e.Property(a => a.Score).HasColumnName("score");
+        e.Property(a => a.DetectedAt).HasColumnName("detected_at");
+    }
+}

@@ -1,0 +1,38 @@
+using DaprPlatform.Analytics.Actors;
+using DaprPlatform.Analytics.Contracts;
+using DaprPlatform.Analytics.Features;
+using DaprPlatform.Analytics.Infrastructure;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Sidecar.Actors;
+using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Sidecar.Subscriptions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("analytics");
+builder.AddServiceDatabase<AnalyticsDbContext>("analytics");
+builder.Services.AddOutbox<AnalyticsDbContext>();
+builder.Services.AddInbox<AnalyticsDbContext>();
+builder.Services.AddScoped<MetricsHistory>();
+builder.Services.AddActors(o => o.RegisterActor<ChannelMetricsActor>(ChannelMetricsActor.TypeName));
+builder.Services.AddSingleton<ChannelMetricsActors>();
+
+// Normal (one message per delivery) subscriptions: DevHost does not implement bulk delivery yet.
+builder.Services.AddTopicHandler<ChannelMetricsBatch, ChannelMetricsReceived>(
+    "pubsub", "channel.metrics", "/events/channel-metrics", deadLetterTopic: "channel.metrics.deadletter");
+builder.Services.AddTopicHandler<ChannelRegistered, ChannelRegisteredReceived>(
+    "pubsub", "channel.registered", "/events/channel-registered", deadLetterTopic: "channel.registered.deadletter");
+builder.Services.AddTopicHandler<ChannelRemoved, ChannelRemovedReceived>(
+    "pubsub", "channel.removed", "/events/channel-removed", deadLetterTopic: "channel.removed.deadletter");
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapActorsHandlers();
+app.MapSidecarEndpoints();
+app.MapChannelAnalyticsApi();
+
+await app.MigrateDatabaseAsync<AnalyticsDbContext>();
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using DaprPlatform.Channels.Contracts;
+using DaprPlatform.Channels.Infrastructure;
+using DaprPlatform.Sidecar.Messaging;
+
+namespace DaprPlatform.Channels.Features;
+
+/// <summary>
+/// DELETE /api/channels/{id} — owner or admin. A hard delete: the chat id becomes free to register again, and
+/// later webhook updates for it are ignored like any unknown chat. Publishes <c>channel.removed</c>.
+/// </summary>
+public static class RemoveChannel
+{
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapDelete("/{id:guid}", HandleAsync).WithName("RemoveChannel").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+
+    public static async Task<IResult> HandleAsync(
+        Guid id, ClaimsPrincipal user, ChannelsDbContext db, Outbox<ChannelsDbContext> outbox, TimeProvider time, CancellationToken ct)
+    {
+        var channel = await ChannelAccess.FindVisibleAsync(db, id, user, track: true, ct);
+        if (channel is null)
+        {
+            return ChannelAccess.NotFound(id);
+        }
+
+        db.Channels.Remove(channel);
+        outbox.Enqueue(ChannelRemoved.Topic, new ChannelRemoved(channel.Id, time.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using DaprPlatform.Channels.Contracts;
+using DaprPlatform.Channels.Domain;
+using DaprPlatform.Channels.Infrastructure;
+using DaprPlatform.Channels.Infrastructure.Telegram;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Sidecar.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DaprPlatform.Channels.Features;
+
+/// <param name="Status">ingested, duplicate or ignored.</param>
+public sealed record WebhookReceipt(string Status, int Samples);
+
+/// <summary>
+/// POST /api/telegram/webhook — Telegram's update delivery. Anonymous (the gateway routes it without a bearer):
+/// the secret token header is the authentication, checked before a single body byte is read. Every well-formed
+/// update gets 200, including ones for unknown chats, because Telegram keeps redelivering anything else.
+/// </summary>
+public static class TelegramWebhook
+{
+    public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/telegram/webhook", HandleAsync)
+            .AllowAnonymous()
+            .WithTags("Telegram")
+            .WithName("TelegramWebhook")
+            .Accepts<TelegramUpdate>("application/json")
+            .Produces<WebhookReceipt>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    public static async Task<IResult> HandleAsync(
+        HttpContext context,
+        IOptions<TelegramOptions> options,
+        ChannelsDbContext db,
+        Outbox<ChannelsDbContext> outbox,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        var expected = options.Value.WebhookSecret;
+        if (string.IsNullOrEmpty(expected))
+        {
+            return TypedResults.Problem(
+                "The webhook secret is not configured (secret 'telegram:webhookSecret'), so no update can be authenticated.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Telegram webhook is not configured.");
+        }
+
+        if (!SecretMatches(context.Request.Headers[SecretHeader], expected))
+        {
+            return Problems.Unauthorized($"Missing or wrong {SecretHeader} header.");
+        }
+
+        if (!context.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem("Send the update as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The content type is not supported.");
+        }
+
+        TelegramUpdate? update;
+        try
+        {
+            update = await JsonSerializer.DeserializeAsync<TelegramUpdate>(context.Request.Body, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            return Problems.BadRequest($"The body is not a Telegram update: {e.Message}");
+        }
+
+        var errors = new ValidationErrors();
+        if (update is null)
+        {
+            errors.Add("body", "A Telegram Update object is required.");
+            return errors.ToProblem();
+        }
+
+        var now = time.GetUtcNow();
+        var mapped = TelegramUpdateSamples.Map(update, now, out var problems);
+        foreach (var (field, message) in problems)
+        {
+            errors.Add(field, message);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (mapped is null)
+        {
+            return TypedResults.Ok(new WebhookReceipt("ignored", 0));
+        }
+
+        var channel = await db.Channels.AsNoTracking().SingleOrDefaultAsync(c => c.TelegramChatId == mapped.ChatId, ct);
+        if (channel is null)
+        {
+            return TypedResults.Ok(new WebhookReceipt("ignored", 0));
+        }
+
+        var updateId = update.UpdateId!.Value;
+        if (await db.TelegramUpdates.AnyAsync(u => u.UpdateId == updateId, ct))
+        {
+            return TypedResults.Ok(new WebhookReceipt("duplicate", 0));
+        }
+
+        db.TelegramUpdates.Add(ProcessedTelegramUpdate.For(updateId, channel.Id, mapped.Type, mapped.Samples.Count, now));
+        if (mapped.Samples.Count > 0)
+        {
+            // Same SaveChanges as the dedupe row: a redelivery finds the row and publishes nothing twice.
+            outbox.Enqueue(ChannelMetricsBatch.Topic, MetricsBatch.For(channel.Id, mapped.Samples));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ChannelsDbContext.TelegramUpdatesPrimaryKey })
+        {
+            // A concurrent redelivery of the same update won the race.
+            return TypedResults.Ok(new WebhookReceipt("duplicate", 0));
+        }
+
+        return TypedResults.Ok(new WebhookReceipt("ingested", mapped.Samples.Count));
+    }
+
+    // Hashing first gives both sides the same length, so the comparison time says nothing about the secret's length.
+    private static bool SecretMatches(string? presented, string expected)
+    {
+        if (string.IsNullOrEmpty(presented))
+        {
+            return false;
+        }
+
+        var a = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        var b = SHA256.HashData(Encoding.UTF8.GetBytes(expected));
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+}

@@ -1,0 +1,25 @@
+using DaprPlatform.Channels.Features;
+using DaprPlatform.Channels.Infrastructure;
+using DaprPlatform.Channels.Infrastructure.Telegram;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Sidecar.Messaging;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("channels");
+builder.AddServiceDatabase<ChannelsDbContext>("channels");
+builder.Services.AddOutbox<ChannelsDbContext>();
+builder.Services.AddTelegramBotApi(builder.Configuration);
+builder.Services.AddOptions<MetricIntakeOptions>()
+    .Bind(builder.Configuration.GetSection(MetricIntakeOptions.SectionName))
+    .Validate(o => o.MaxBatchSize > 0, "Metrics:MaxBatchSize must be positive.");
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapChannelsApi();
+
+await app.MigrateDatabaseAsync<ChannelsDbContext>();
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using DaprPlatform.Analytics.Infrastructure;
+using DaprPlatform.DevHost;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Sidecar;
+using DaprPlatform.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DaprPlatform.Analytics.Tests.Api;
+
+/// <summary>
+/// The analytics service on a real port with the real DevHost as its sidecar (StartApps = false): actor calls from the
+/// endpoints and subscription handlers go out through DevHost's actor API and come back to this app's actor callbacks.
+/// Events are delivered the way daprd delivers them (POST of a CloudEvent to the subscription route).
+/// </summary>
+public sealed class AnalyticsPlatform : IAsyncLifetime
+{
+    public const string AppId = "analytics";
+
+    private readonly string _prefix = "an" + Guid.NewGuid().ToString("N")[..8] + "_";
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "analytics-tests-" + Guid.NewGuid().ToString("N"));
+    private PlatformHost? _host;
+
+    public PostgresDatabase Database { get; } = new("analytics_api");
+
+    public AnalyticsFactory Factory { get; private set; } = null!;
+
+    public Uri SidecarEndpoint { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        var stateDatabase = new PostgresDatabase(_prefix + "state");
+        await stateDatabase.InitializeAsync();
+        var (appPort, httpPort, grpcPort) = (FreeTcpPort.Next(), FreeTcpPort.Next(), FreeTcpPort.Next());
+        Directory.CreateDirectory(Path.Combine(_folder, "components"));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "dapr.yaml"), string.Create(CultureInfo.InvariantCulture, $"""
+            version: 1
+            common:
+              resourcesPaths: [./components]
+            apps:
+              - appID: {AppId}
+                appDirPath: .
+                appPort: {appPort}
+                daprHTTPPort: {httpPort}
+                daprGRPCPort: {grpcPort}
+                command: ["true"]
+
+            """));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "components", "statestore.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: statestore
+            spec:
+              type: state.postgresql
+              version: v1
+              metadata:
+                - name: connectionString
+                  value: "{stateDatabase.ConnectionString}"
+                - name: actorStateStore
+                  value: "true"
+
+            """);
+
+        SidecarEndpoint = new Uri($"http://127.0.0.1:{httpPort}");
+        Factory = new AnalyticsFactory(Database.ConnectionString, SidecarEndpoint);
+        Factory.UseKestrel(appPort);
+        Factory.StartServer();
+
+        _host = await PlatformHost.StartAsync(new DevHostOptions
+        {
+            RunFilePath = Path.Combine(_folder, "dapr.yaml"),
+            PostgresConnectionString = PostgresDatabase.AdminConnectionString,
+            StartApps = false,
+            DatabasePrefix = _prefix,
+            Output = TextWriter.Null,
+        });
+
+        // The app is already up: have DevHost read GET /dapr/config now (placement of "ChannelMetrics").
+        await _host.RefreshSubscriptionsAsync(AppId);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await Factory.DisposeAsync();
+        await Database.DisposeAsync();
+        await PostgresDatabase.DropAllWithPrefixAsync(_prefix);
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    /// <summary>Delivers a CloudEvent as daprd does and returns the app's reply status (SUCCESS / RETRY / DROP).</summary>
+    public async Task<string> DeliverAsync(string route, string eventId, object data, string topic)
+    {
+        var envelope = new Dictionary<string, object?>
+        {
+            ["specversion"] = "1.0",
+            ["id"] = eventId,
+            ["source"] = "channels",
+            ["type"] = "com.dapr.event.sent",
+            ["topic"] = topic,
+            ["pubsubname"] = "pubsub",
+            ["datacontenttype"] = "application/json",
+            ["data"] = data,
+        };
+        using var content = new StringContent(JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
+        using var client = Factory.CreateClient();
+        using var response = await client.PostAsync(route, content);
+        response.IsSuccessStatusCode.Should().BeTrue("a delivery is answered 200 with a status (pub/sub reply contract)");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("status").GetString()!;
+    }
+
+    public Task<string> RegisterChannelAsync(Guid channelId, Guid ownerId, string? eventId = null) =>
+        DeliverAsync("/events/channel-registered", eventId ?? Guid.NewGuid().ToString(), new
+        {
+            channelId,
+            telegramChatId = -1001234567890L,
+            username = "analytics_test",
+            title = "Analytics test channel",
+            ownerId,
+            subscribers = 10,
+            registeredAt = TimeProvider.System.GetUtcNow(),
+        }, "channel.registered");
+
+    public Task<string> DeliverMetricsAsync(Guid channelId, string eventId, params (string Id, string Kind, long Value)[] samples)
+    {
+        var at = TimeProvider.System.GetUtcNow().AddSeconds(-5);
+        return DeliverAsync("/events/channel-metrics", eventId, new
+        {
+            channelId,
+            samples = samples.Select(s => new { id = s.Id, kind = s.Kind, value = s.Value, at }).ToArray(),
+        }, "channel.metrics");
+    }
+}
+
+public sealed class AnalyticsFactory(string connectionString, Uri sidecar) : WebApplicationFactory<Program>
+{
+    public TestAccessTokens Tokens { get; } = new();
+
+    public HttpClient CreateClientFor(Guid userId, string role = PlatformRoles.ChannelOwner)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.Issue(userId, role));
+        return client;
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<AnalyticsDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AnalyticsDbContext>());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:analytics", connectionString);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(Tokens.KeySource);
+            services.Configure<SidecarOptions>(o => o.HttpEndpoint = sidecar);
+        });
+    }
+}
