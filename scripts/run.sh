@@ -29,6 +29,8 @@ cat <<MSG
    gateway:  http://localhost:5000/api/...
    swagger:  http://localhost:5000/swagger  (gateway)
              http://localhost:5001/swagger  (identity)
+             http://localhost:5002/swagger  (channels)
+             http://localhost:5003/swagger  (analytics)
              http://localhost:5007/swagger  (notifications)
    invoke:   http://localhost:3500/v1.0/invoke/<app-id>/method/api/...
 MSG
