@@ -1,12 +1,9 @@
-using System.Globalization;
 using System.Security.Claims;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.Features;
-
-public sealed record NotificationPage(IReadOnlyList<NotificationResponse> Items, int Page, int PageSize, int Total);
 
 /// <summary>GET /api/notifications?page=&amp;pageSize= — the caller's own notifications, newest first.</summary>
 public static class ListNotifications
@@ -25,9 +22,8 @@ public static class ListNotifications
         CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var pageNumber = Parse(page, "page", 1, 1, int.MaxValue, errors);
-        var size = Parse(pageSize, "pageSize", DefaultPageSize, 1, MaxPageSize, errors);
-        if (!errors.IsEmpty)
+        var paging = PageRequest.TryCreate(page, pageSize, errors, DefaultPageSize, MaxPageSize);
+        if (paging is null)
         {
             return errors.ToProblem();
         }
@@ -35,31 +31,11 @@ public static class ListNotifications
         var userId = user.GetUserId();
         var mine = db.Notifications.AsNoTracking().Where(n => n.UserId == userId);
         var total = await mine.CountAsync(ct);
-        var items = await mine
+        var items = await paging.Apply(mine
             .OrderByDescending(n => n.CreatedAt)
-            .ThenByDescending(n => n.Id)
-            .Skip((int)Math.Min((long)(pageNumber - 1) * size, int.MaxValue))
-            .Take(size)
+            .ThenByDescending(n => n.Id))
             .ToListAsync(ct);
 
-        return TypedResults.Ok(new NotificationPage(items.Select(NotificationResponse.From).ToList(), pageNumber, size, total));
-    }
-
-    private static int Parse(string? raw, string field, int fallback, int min, int max, ValidationErrors errors)
-    {
-        if (string.IsNullOrEmpty(raw))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            errors.Add(field, max == int.MaxValue
-                ? $"{field} must be a whole number of at least {min}."
-                : $"{field} must be a whole number from {min} to {max}.");
-            return fallback;
-        }
-
-        return value;
+        return TypedResults.Ok(new PagedResponse<NotificationResponse>(items.Select(NotificationResponse.From).ToList(), paging.Page, paging.PageSize, total));
     }
 }
