@@ -123,8 +123,7 @@ public static class ResourceLoader
                 throw new DevHostConfigurationException($"Resources path '{dir}' (app '{appId}') does not exist.");
             }
 
-            // Like daprd, only the top-level folder is read; sub-folders (e.g. alternatives/) are ignored.
-            foreach (var file in Directory.EnumerateFiles(dir).Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
+            foreach (var file in ResourceFiles(dir))
             {
                 foreach (var doc in YamlReading.Documents(File.ReadAllText(file)))
                 {
@@ -190,6 +189,42 @@ public static class ResourceLoader
             new ResiliencyDefinition(apps, inbound, outbound),
             configuration);
     }
+
+    /// <summary>
+    /// Resiliency <c>spec.targets.actors.&lt;type&gt;</c> (timeout and retry only) visible to <paramref name="appId"/>; the actor
+    /// runtime reads them lazily, so missing folders are skipped rather than reported (<see cref="Load"/> reports them at start-up).
+    /// </summary>
+    internal static IReadOnlyDictionary<string, TargetPolicy> LoadActorTargets(string appId, IEnumerable<string> resourcesPaths)
+    {
+        var result = new Dictionary<string, TargetPolicy>(StringComparer.Ordinal);
+        foreach (var dir in resourcesPaths.Where(Directory.Exists))
+        {
+            foreach (var file in ResourceFiles(dir))
+            {
+                foreach (var doc in YamlReading.Documents(File.ReadAllText(file)))
+                {
+                    if (Deserialize<Header>(doc, file).Kind != "Resiliency") { continue; }
+                    var r = Deserialize<Resource<ResiliencySpecYaml>>(doc, file);
+                    if (r.Spec?.Targets?.Actors is not { Count: > 0 } actors) { continue; }
+                    if (r.Scopes is { Count: > 0 } scopes && !scopes.Contains(appId)) { continue; }
+                    var policies = ResiliencyPolicies.Parse(r, file);
+                    foreach (var (type, target) in actors)
+                    {
+                        // Circuit breakers are not applied to actor calls, so a breaker named here is neither resolved nor checked.
+                        result[type] = policies.Target(new TargetYaml { Timeout = target.Timeout, Retry = target.Retry }, "actors." + type);
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    // Like daprd, only the top-level folder is read; sub-folders (e.g. alternatives/) are ignored.
+    private static IEnumerable<string> ResourceFiles(string dir)
+        => Directory.EnumerateFiles(dir)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal);
 
     private static T Deserialize<T>(string doc, string file)
     {
@@ -257,13 +292,34 @@ public static class ResourceLoader
         Dictionary<string, TargetPolicy> inbound,
         Dictionary<string, TargetPolicy> outbound)
     {
-        var where = $"{file}: Resiliency '{r.Metadata?.Name}'";
-        var policies = r.Spec?.Policies;
-        var timeouts = (policies?.Timeouts ?? []).ToDictionary(kv => kv.Key, kv => GoDuration.Parse(kv.Value, $"{where} timeout '{kv.Key}'"));
-        var retries = (policies?.Retries ?? []).ToDictionary(kv => kv.Key, kv => ParseRetry(kv.Key, kv.Value, where));
-        var breakers = (policies?.CircuitBreakers ?? []).ToDictionary(kv => kv.Key, kv => ParseBreaker(kv.Key, kv.Value, where));
+        var policies = ResiliencyPolicies.Parse(r, file);
+        foreach (var (id, t) in r.Spec?.Targets?.Apps ?? []) { apps[id] = policies.Target(t, id); }
+        foreach (var (name, c) in r.Spec?.Targets?.Components ?? [])
+        {
+            if (c.Inbound is not null) { inbound[name] = policies.Target(c.Inbound, name + ".inbound"); }
+            if (c.Outbound is not null) { outbound[name] = policies.Target(c.Outbound, name + ".outbound"); }
+        }
+    }
 
-        TargetPolicy Target(TargetYaml? t, string targetName)
+    /// <summary>The named policies of one Resiliency resource, and how a target (app, component or actor type) resolves against them.</summary>
+    private sealed class ResiliencyPolicies(
+        string where,
+        Dictionary<string, TimeSpan> timeouts,
+        Dictionary<string, RetryPolicy> retries,
+        Dictionary<string, CircuitBreakerPolicy> breakers)
+    {
+        public static ResiliencyPolicies Parse(Resource<ResiliencySpecYaml> r, string file)
+        {
+            var where = $"{file}: Resiliency '{r.Metadata?.Name}'";
+            var policies = r.Spec?.Policies;
+            return new ResiliencyPolicies(
+                where,
+                (policies?.Timeouts ?? []).ToDictionary(kv => kv.Key, kv => GoDuration.Parse(kv.Value, $"{where} timeout '{kv.Key}'")),
+                (policies?.Retries ?? []).ToDictionary(kv => kv.Key, kv => ParseRetry(kv.Key, kv.Value, where)),
+                (policies?.CircuitBreakers ?? []).ToDictionary(kv => kv.Key, kv => ParseBreaker(kv.Key, kv.Value, where)));
+        }
+
+        public TargetPolicy Target(TargetYaml? t, string targetName)
         {
             if (t is null) { return new TargetPolicy(null, null, null); }
             TimeSpan? timeout = null;
@@ -286,13 +342,6 @@ public static class ResourceLoader
             }
 
             return new TargetPolicy(timeout, retry, breaker);
-        }
-
-        foreach (var (id, t) in r.Spec?.Targets?.Apps ?? []) { apps[id] = Target(t, id); }
-        foreach (var (name, c) in r.Spec?.Targets?.Components ?? [])
-        {
-            if (c.Inbound is not null) { inbound[name] = Target(c.Inbound, name + ".inbound"); }
-            if (c.Outbound is not null) { outbound[name] = Target(c.Outbound, name + ".outbound"); }
         }
     }
 
@@ -452,6 +501,7 @@ public static class ResourceLoader
     {
         [YamlMember(Alias = "apps")] public Dictionary<string, TargetYaml>? Apps { get; set; }
         [YamlMember(Alias = "components")] public Dictionary<string, ComponentTargetYaml>? Components { get; set; }
+        [YamlMember(Alias = "actors")] public Dictionary<string, TargetYaml>? Actors { get; set; }
     }
 
     private sealed class TargetYaml

@@ -156,14 +156,17 @@ internal static class StateEndpoints
         }
         catch (StateETagException ex)
         {
-            return DaprError.Result(ex.Problem == ETagProblem.Mismatch ? 409 : 400, "ERR_STATE_SAVE",
-                $"failed saving state in state store {store}: possible etag mismatch. error from state store: {ex.Message}");
+            return ETagFailure(ex, "ERR_STATE_SAVE", $"failed saving state in state store {store}");
         }
         catch (InvalidOperationException ex)
         {
             return DaprError.Result(500, "ERR_STATE_SAVE", $"failed saving state in state store {store}: {ex.Message}");
         }
     }
+
+    // Save and delete report ETag failures alike: a mismatch is 409, a malformed or missing ETag 400 (state API).
+    private static IResult ETagFailure(StateETagException ex, string code, string failed)
+        => DaprError.Result(ex.Problem == ETagProblem.Mismatch ? 409 : 400, code, $"{failed}: possible etag mismatch. error from state store: {ex.Message}");
 
     private static async Task<IResult> GetAsync(HttpContext ctx, SidecarRuntime sidecar, string store, string key)
     {
@@ -206,8 +209,7 @@ internal static class StateEndpoints
         }
         catch (StateETagException ex)
         {
-            return DaprError.Result(ex.Problem == ETagProblem.Mismatch ? 409 : 400, "ERR_STATE_DELETE",
-                $"failed deleting state with key {key}: possible etag mismatch. error from state store: {ex.Message}");
+            return ETagFailure(ex, "ERR_STATE_DELETE", $"failed deleting state with key {key}");
         }
     }
 
