@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -24,7 +23,7 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
     public const string AppId = "analytics";
 
     private readonly string _prefix = "an" + Guid.NewGuid().ToString("N")[..8] + "_";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "analytics-tests-" + Guid.NewGuid().ToString("N"));
+    private TemporaryRunFile? _runFile;
     private PlatformHost? _host;
 
     public PostgresDatabase Database { get; } = new("analytics_api");
@@ -39,35 +38,8 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
         var stateDatabase = new PostgresDatabase(_prefix + "state");
         await stateDatabase.InitializeAsync();
         var (appPort, httpPort, grpcPort) = (FreeTcpPort.Next(), FreeTcpPort.Next(), FreeTcpPort.Next());
-        Directory.CreateDirectory(Path.Combine(_folder, "components"));
-        await File.WriteAllTextAsync(Path.Combine(_folder, "dapr.yaml"), string.Create(CultureInfo.InvariantCulture, $"""
-            version: 1
-            common:
-              resourcesPaths: [./components]
-            apps:
-              - appID: {AppId}
-                appDirPath: .
-                appPort: {appPort}
-                daprHTTPPort: {httpPort}
-                daprGRPCPort: {grpcPort}
-                command: ["true"]
-
-            """));
-        await File.WriteAllTextAsync(Path.Combine(_folder, "components", "statestore.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: statestore
-            spec:
-              type: state.postgresql
-              version: v1
-              metadata:
-                - name: connectionString
-                  value: "{stateDatabase.ConnectionString}"
-                - name: actorStateStore
-                  value: "true"
-
-            """);
+        _runFile = TemporaryRunFile.Create("analytics-tests-", [new RunFileApp(AppId, httpPort, appPort) { DaprGrpcPort = grpcPort }])
+            .WithComponent("statestore.yaml", ComponentYaml.PostgresStateStore(stateDatabase.ConnectionString, actorStateStore: true));
 
         SidecarEndpoint = new Uri($"http://127.0.0.1:{httpPort}");
         Factory = new AnalyticsFactory(Database.ConnectionString, SidecarEndpoint);
@@ -76,7 +48,7 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
 
         _host = await PlatformHost.StartAsync(new DevHostOptions
         {
-            RunFilePath = Path.Combine(_folder, "dapr.yaml"),
+            RunFilePath = _runFile.RunFilePath,
             PostgresConnectionString = PostgresDatabase.AdminConnectionString,
             StartApps = false,
             DatabasePrefix = _prefix,
@@ -97,14 +69,7 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
         await Factory.DisposeAsync();
         await Database.DisposeAsync();
         await PostgresDatabase.DropAllWithPrefixAsync(_prefix);
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
+        _runFile?.Dispose();
     }
 
     /// <summary>Delivers a CloudEvent as daprd does and returns the app's reply status (SUCCESS / RETRY / DROP).</summary>

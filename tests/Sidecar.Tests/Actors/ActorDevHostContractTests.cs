@@ -1,14 +1,12 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using DaprPlatform.DevHost;
 using DaprPlatform.Sidecar.Actors;
+using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace DaprPlatform.Sidecar.Tests.Actors;
 
@@ -21,7 +19,7 @@ public sealed class ActorDevHostContractFixture : IAsyncLifetime
     public const string AppId = "actorcontract";
 
     private readonly string _prefix = "ac" + Guid.NewGuid().ToString("N")[..8] + "_";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "actor-contract-" + Guid.NewGuid().ToString("N"));
+    private TemporaryRunFile? _runFile;
     private WebApplication? _app;
     private PlatformHost? _host;
     private HttpClient? _http;
@@ -33,46 +31,14 @@ public sealed class ActorDevHostContractFixture : IAsyncLifetime
 
     public ActorProbe Probe { get; } = new();
 
-    public static string AdminConnectionString =>
-        Environment.GetEnvironmentVariable("DAPRPLATFORM_TEST_POSTGRES") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("Set DAPRPLATFORM_TEST_POSTGRES (scripts/dev-postgres.sh url) to run DevHost contract tests.");
-
     public async Task InitializeAsync()
     {
-        var stateDatabase = _prefix + "state";
-        await ExecuteAdminAsync($"CREATE DATABASE \"{stateDatabase}\"");
-        var state = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = stateDatabase }.ConnectionString;
-        var (appPort, httpPort, grpcPort) = (FreePort(), FreePort(), FreePort());
-        Directory.CreateDirectory(Path.Combine(_folder, "components"));
-        await File.WriteAllTextAsync(Path.Combine(_folder, "dapr.yaml"), string.Create(CultureInfo.InvariantCulture, $"""
-            version: 1
-            common:
-              resourcesPaths: [./components]
-            apps:
-              - appID: {AppId}
-                appDirPath: .
-                appPort: {appPort}
-                daprHTTPPort: {httpPort}
-                daprGRPCPort: {grpcPort}
-                command: ["true"]
-
-            """));
-        await File.WriteAllTextAsync(Path.Combine(_folder, "components", "statestore.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: statestore
-            spec:
-              type: state.postgresql
-              version: v1
-              metadata:
-                - name: connectionString
-                  value: "{state}"
-                - name: actorStateStore
-                  value: "true"
-
-            """);
+        // Named with the prefix, so DropAllWithPrefixAsync removes it with DevHost's own databases.
+        var stateDatabase = new PostgresDatabase(_prefix + "state");
+        await stateDatabase.InitializeAsync();
+        var (appPort, httpPort, grpcPort) = (FreeTcpPort.Next(), FreeTcpPort.Next(), FreeTcpPort.Next());
+        _runFile = TemporaryRunFile.Create("actor-contract-", [new RunFileApp(AppId, httpPort, appPort) { DaprGrpcPort = grpcPort }])
+            .WithComponent("statestore.yaml", ComponentYaml.PostgresStateStore(stateDatabase.ConnectionString, actorStateStore: true));
 
         var sidecarEndpoint = new Uri($"http://127.0.0.1:{httpPort}");
         var builder = WebApplication.CreateSlimBuilder();
@@ -87,8 +53,8 @@ public sealed class ActorDevHostContractFixture : IAsyncLifetime
 
         _hostOptions = new DevHostOptions
         {
-            RunFilePath = Path.Combine(_folder, "dapr.yaml"),
-            PostgresConnectionString = AdminConnectionString,
+            RunFilePath = _runFile.RunFilePath,
+            PostgresConnectionString = PostgresDatabase.AdminConnectionString,
             StartApps = false,
             DatabasePrefix = _prefix,
             Output = TextWriter.Null,
@@ -128,36 +94,8 @@ public sealed class ActorDevHostContractFixture : IAsyncLifetime
         }
 
         _http?.Dispose();
-        NpgsqlConnection.ClearAllPools();
-        await using (var connection = new NpgsqlConnection(AdminConnectionString))
-        {
-            await connection.OpenAsync();
-            var names = new List<string>();
-            await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @p", connection))
-            {
-                list.Parameters.AddWithValue("p", _prefix + "%");
-                await using var reader = await list.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    names.Add(reader.GetString(0));
-                }
-            }
-
-            foreach (var name in names)
-            {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
-        }
-
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
+        await PostgresDatabase.DropAllWithPrefixAsync(_prefix);
+        _runFile?.Dispose();
     }
 
     private async Task StartHostAsync()
@@ -165,21 +103,6 @@ public sealed class ActorDevHostContractFixture : IAsyncLifetime
         _host = await PlatformHost.StartAsync(_hostOptions!);
         // The app is already up, so ask DevHost to read GET /dapr/config now (placement of "Counter").
         await _host.RefreshSubscriptionsAsync(AppId);
-    }
-
-    private static async Task ExecuteAdminAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
