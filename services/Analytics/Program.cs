@@ -17,9 +17,10 @@ builder.Services.AddScoped<MetricsHistory>();
 builder.Services.AddActors(o => o.RegisterActor<ChannelMetricsActor>(ChannelMetricsActor.TypeName));
 builder.Services.AddSingleton<ChannelMetricsActors>();
 
-// Normal (one message per delivery) subscriptions: DevHost does not implement bulk delivery yet.
-builder.Services.AddTopicHandler<ChannelMetricsBatch, ChannelMetricsReceived>(
-    "pubsub", "channel.metrics", "/events/channel-metrics", deadLetterTopic: "channel.metrics.deadletter");
+// Bulk delivery: one request carries many batches, and the handler makes one actor call per channel for all of them.
+builder.Services.AddBulkTopicHandler<ChannelMetricsBatch, ChannelMetricsReceived>(
+    "pubsub", "channel.metrics", "/events/channel-metrics", deadLetterTopic: "channel.metrics.deadletter",
+    bulk: new BulkSubscribeOptions(MaxMessagesCount: 100, MaxAwaitDurationMs: 200));
 builder.Services.AddTopicHandler<ChannelRegistered, ChannelRegisteredReceived>(
     "pubsub", "channel.registered", "/events/channel-registered", deadLetterTopic: "channel.registered.deadletter");
 builder.Services.AddTopicHandler<ChannelRemoved, ChannelRemovedReceived>(

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using DaprPlatform.DevHost;
 using DaprPlatform.TestSupport;
 using Microsoft.Extensions.Logging;
@@ -7,18 +11,23 @@ namespace DaprPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// Starts the real platform once for the collection: DevHost reads the repository's dapr.yaml and
-/// components/, serves every sidecar on the fixed ports and starts gateway, identity and notifications
-/// as processes (they were built by scripts/test.sh).
+/// components/, serves every sidecar on the fixed ports and starts every app of the run file as a process
+/// (they were built by scripts/test.sh). Telegram is DevHost's stand-in on <see cref="TelegramStandInPort"/>.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
     private readonly string _prefix = $"e2e_{Guid.NewGuid():N}"[..16] + "_";
     private PlatformHost? _host;
 
+    public const int TelegramStandInPort = 8081;
+
     public HttpClient Gateway { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:5000"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The gateway's sidecar, for invocation calls made from outside like any Dapr client.</summary>
     public HttpClient GatewaySidecar { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:3500"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The Telegram stand-in's control API (/standin/...).</summary>
+    public HttpClient TelegramStandIn { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{TelegramStandInPort}"), Timeout = TimeSpan.FromSeconds(30) };
 
     public PlatformHost Host => _host ?? throw new InvalidOperationException("The platform has not started.");
 
@@ -31,6 +40,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             PostgresConnectionString = PostgresDatabase.AdminConnectionString,
             DatabasePrefix = _prefix,
             AppStartTimeout = TimeSpan.FromMinutes(3),
+            TelegramStandIn = new TelegramStandInOptions { Port = TelegramStandInPort },
         });
     }
 
@@ -42,9 +52,33 @@ public sealed class PlatformFixture : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A call with a bearer token and an optional JSON body, through the gateway or any sidecar client.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string accessToken, object? body = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        if (body is not null) { request.Content = JsonContent.Create(body); }
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Registers a new user with <paramref name="role"/> through the gateway and logs in; returns the user id and access token.</summary>
+    public async Task<(Guid UserId, string AccessToken)> RegisterAndLogInAsync(string role)
+    {
+        var email = $"{role}.{Guid.NewGuid():N}@example.com";
+        const string password = "correct horse battery staple";
+        var register = await Gateway.PostAsJsonAsync("/api/auth/register", new { email, password, displayName = "Journey User", role });
+        register.StatusCode.Should().Be(HttpStatusCode.Created, await register.Content.ReadAsStringAsync());
+        var userId = (await register.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var login = await Gateway.PostAsJsonAsync("/api/auth/login", new { email, password });
+        login.StatusCode.Should().Be(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
+        return (userId, (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!);
+    }
+
     public async Task DisposeAsync()
     {
         Gateway.Dispose();
+        TelegramStandIn.Dispose();
         GatewaySidecar.Dispose();
         if (_host is not null)
         {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.TestSupport;
@@ -31,12 +30,12 @@ public sealed class UserJourneyTests(PlatformFixture platform)
         tokens.GetProperty("refreshToken").GetString().Should().NotBeNullOrEmpty();
 
         // Through the gateway (gateway → its sidecar → identity's sidecar → identity).
-        var viaGateway = await SendAsync(platform.Gateway, HttpMethod.Get, "/api/auth/me", accessToken);
+        var viaGateway = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, "/api/auth/me", accessToken);
         viaGateway.StatusCode.Should().Be(HttpStatusCode.OK, await viaGateway.Content.ReadAsStringAsync());
         (await viaGateway.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid().Should().Be(userId);
 
         // Through Dapr service invocation, URL form (invoke API: /v1.0/invoke/{appId}/method/{method}).
-        var viaInvoke = await SendAsync(platform.GatewaySidecar, HttpMethod.Get, "/v1.0/invoke/identity/method/api/auth/me", accessToken);
+        var viaInvoke = await PlatformFixture.SendAsync(platform.GatewaySidecar, HttpMethod.Get, "/v1.0/invoke/identity/method/api/auth/me", accessToken);
         viaInvoke.StatusCode.Should().Be(HttpStatusCode.OK, await viaInvoke.Content.ReadAsStringAsync());
         (await viaInvoke.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("email").GetString().Should().Be(email);
 
@@ -45,7 +44,7 @@ public sealed class UserJourneyTests(PlatformFixture platform)
             "the welcome notification",
             async _ =>
             {
-                var list = await SendAsync(platform.Gateway, HttpMethod.Get, "/api/notifications", accessToken);
+                var list = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, "/api/notifications", accessToken);
                 list.StatusCode.Should().Be(HttpStatusCode.OK, await list.Content.ReadAsStringAsync());
                 var items = (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
                 return items.GetArrayLength() > 0 ? items[0] : (JsonElement?)null;
@@ -68,12 +67,5 @@ public sealed class UserJourneyTests(PlatformFixture platform)
         var keys = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys");
         keys.GetArrayLength().Should().BeGreaterThan(0);
         keys[0].GetProperty("kty").GetString().Should().Be("RSA");
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string accessToken)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return await client.SendAsync(request);
     }
 }

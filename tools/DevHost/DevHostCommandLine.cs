@@ -9,20 +9,35 @@ internal static class DevHostCommandLine
 {
     public static async Task<int> Main(string[] args)
     {
-        // CLI: dotnet run --project tools/DevHost -- [--run-file dapr.yaml] [--apps a,b] [--postgres <connstr>]
+        // CLI: dotnet run --project tools/DevHost -- [--run-file dapr.yaml] [--apps a,b] [--postgres <connstr>] [--telegram-standin[=port]]
+        //      dotnet run --project tools/DevHost -- telegram-standin [--port 8081]   (only the stand-in, e.g. next to `dapr run -f .`)
+        const string Usage = "usage: DevHost [--run-file dapr.yaml] [--apps a,b] [--postgres <admin connection string>] [--telegram-standin[=port]]\n"
+            + "       DevHost telegram-standin [--port 8081]";
+        var standInOnly = args.Length > 0 && args[0] == "telegram-standin";
         var runFile = "dapr.yaml";
         IReadOnlyCollection<string>? apps = null;
         string? postgres = null;
-        for (var i = 0; i < args.Length; i++)
+        TelegramStandInOptions? telegram = standInOnly ? new TelegramStandInOptions() : null;
+        for (var i = standInOnly ? 1 : 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "--run-file" or "-f": runFile = Next(); break;
-                case "--apps": apps = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
-                case "--postgres": postgres = Next(); break;
+                case "--run-file" or "-f" when !standInOnly: runFile = Next(); break;
+                case "--apps" when !standInOnly: apps = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--postgres" when !standInOnly: postgres = Next(); break;
+                case "--telegram-standin" when !standInOnly: telegram = new TelegramStandInOptions(); break;
+                case var flag when !standInOnly && flag.StartsWith("--telegram-standin=", StringComparison.Ordinal):
+                    if (!TryPort(flag["--telegram-standin=".Length..], out var standInPort)) { return BadPort(flag); }
+                    telegram = new TelegramStandInOptions { Port = standInPort };
+                    break;
+                case "--port" when standInOnly:
+                    var value = Next();
+                    if (!TryPort(value, out var port)) { return BadPort(value); }
+                    telegram = telegram! with { Port = port };
+                    break;
                 case "--help" or "-h":
-                    Console.WriteLine("usage: DevHost [--run-file dapr.yaml] [--apps a,b] [--postgres <admin connection string>]");
+                    Console.WriteLine(Usage);
                     return 0;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}' (try --help)");
@@ -43,10 +58,15 @@ internal static class DevHostCommandLine
             shutdown.Cancel();
         });
 
+        if (standInOnly)
+        {
+            return await ServeStandInAsync(telegram!, shutdown.Token);
+        }
+
         PlatformHost host;
         try
         {
-            host = await PlatformHost.StartAsync(new DevHostOptions { RunFilePath = runFile, Apps = apps, PostgresConnectionString = postgres }, loggerFactory, shutdown.Token);
+            host = await PlatformHost.StartAsync(new DevHostOptions { RunFilePath = runFile, Apps = apps, PostgresConnectionString = postgres, TelegramStandIn = telegram }, loggerFactory, shutdown.Token);
         }
         catch (DevHostConfigurationException ex)
         {
@@ -71,5 +91,46 @@ internal static class DevHostCommandLine
         Console.WriteLine("Stopping…");
         await host.DisposeAsync();
         return 0;
+    }
+
+    /// <summary>Only the Telegram stand-in, for apps run by someone else (real `dapr run -f .`).</summary>
+    private static async Task<int> ServeStandInAsync(TelegramStandInOptions options, CancellationToken ct)
+    {
+        Telegram.TelegramStandIn standIn;
+        try
+        {
+            standIn = await Telegram.TelegramStandIn.StartAsync(options, TimeProvider.System, ct);
+        }
+        catch (DevHostConfigurationException ex)
+        {
+            Console.Error.WriteLine($"devhost: {ex.Message}");
+            return 1;
+        }
+
+        await using (standIn)
+        {
+            Console.WriteLine($"Telegram Bot API stand-in on {standIn.BaseUrl} (state in memory). Give the apps:");
+            foreach (var (name, value) in standIn.AppEnvironment) { Console.WriteLine($"  {name}={value}"); }
+            Console.WriteLine("Press Ctrl-C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM.
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool TryPort(string text, out int port) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536;
+
+    private static int BadPort(string text)
+    {
+        Console.Error.WriteLine($"'{text}' is not a TCP port (1-65535)");
+        return 2;
     }
 }

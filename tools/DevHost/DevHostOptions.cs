@@ -21,6 +21,28 @@ public sealed record DevHostOptions
 
     /// <summary>Where the component lines, the status table and the prefixed app logs go; null = the console.</summary>
     public TextWriter? Output { get; init; }
+
+    /// <summary>
+    /// null = off (the apps use whatever Telegram settings they have). Otherwise DevHost serves the Telegram stand-in and
+    /// gives every app <c>Telegram__BaseUrl</c> and <c>Telegram__BotToken</c> pointing at it.
+    /// </summary>
+    public TelegramStandInOptions? TelegramStandIn { get; init; }
+}
+
+/// <summary>DevHost's local stand-in for the Telegram Bot API (tools/DevHost/README.md, "Telegram stand-in").</summary>
+public sealed record TelegramStandInOptions
+{
+    /// <summary>A well-formed token (bot id 1000000001) that is no real bot's.</summary>
+    public const string DefaultBotToken = "1000000001:DevHost-stand-in-token-not-a-real-bot";
+
+    public int Port { get; init; } = 8081;
+
+    /// <summary>The only token the stand-in accepts; the apps are given it.</summary>
+    public string BotToken { get; init; } = DefaultBotToken;
+
+    /// <summary>Telegram's token shape: the bot's numeric id, a colon, a secret.</summary>
+    public static bool IsWellFormedToken(string? token) =>
+        token?.Split(':') is [var id, { Length: > 0 }] && long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0;
 }
 
 public enum AppState

@@ -10,6 +10,7 @@ using DaprPlatform.DevHost.PubSub;
 using DaprPlatform.DevHost.Secrets;
 using DaprPlatform.DevHost.Sidecar;
 using DaprPlatform.DevHost.State;
+using DaprPlatform.DevHost.Telegram;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -32,6 +33,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private PrivatePostgresCluster? _cluster;
+    private TelegramStandIn? _telegram;
     private string _adminConnectionString = "";
     private bool _stopped;
 
@@ -67,6 +69,9 @@ public sealed class PlatformHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The Telegram stand-in, when <see cref="DevHostOptions.TelegramStandIn"/> turned it on.</summary>
+    public TelegramStandIn? TelegramStandIn => _telegram;
+
     public string GetAppConnectionString(string appId)
     {
         if (!_platform.RunFile.Apps.Any(a => a.AppId == appId))
@@ -87,6 +92,32 @@ public sealed class PlatformHost : IAsyncDisposable
 
         await LoadSubscriptionsAsync(sidecar, ct);
         await _platform.Actors!.LoadAppConfigAsync(sidecar, ct);
+    }
+
+    /// <summary>
+    /// Stops the app's process the way shutdown does (SIGTERM to its process tree, kill after 10 s), starts its command
+    /// again with the same environment, waits for its health check, and re-reads GET /dapr/subscribe and GET /dapr/config.
+    /// The sidecar keeps listening meanwhile; deliveries and invocations that hit the gap fail like calls to a stopped app.
+    /// </summary>
+    public async Task RestartAppAsync(string appId, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_stopped, this);
+        if (!_platform.Sidecars.TryGetValue(appId, out var sidecar))
+        {
+            throw new ArgumentException($"App '{appId}' is not served by this host.", nameof(appId));
+        }
+
+        if (!_processes.TryRemove(appId, out var process))
+        {
+            throw new InvalidOperationException($"App '{appId}' is not run by this host (StartApps = false, or it was shut down).");
+        }
+
+        sidecar.AppChannelReady = false;
+        sidecar.State = AppState.Stopped;
+        await process.DisposeAsync();
+        Print($"[{appId}] stopped for a restart");
+        await StartAppAsync(sidecar, ct);
+        Print($"[{appId}] restarted (pid {sidecar.Pid})");
     }
 
     private async Task StartCoreAsync(CancellationToken ct)
@@ -114,6 +145,12 @@ public sealed class PlatformHost : IAsyncDisposable
             _adminConnectionString = configured;
             var b = new NpgsqlConnectionStringBuilder(configured);
             Print($"postgres → {b.Host}:{b.Port} (given connection string)");
+        }
+
+        if (_options.TelegramStandIn is { } telegram)
+        {
+            _telegram = await TelegramStandIn.StartAsync(telegram, _platform.Time, ct);
+            Print($"telegram → DevHost's Bot API stand-in on {_telegram.BaseUrl} (in memory; apps get Telegram__BaseUrl and Telegram__BotToken)");
         }
 
         var devhostDb = _options.DatabasePrefix + "devhost";
@@ -178,6 +215,9 @@ public sealed class PlatformHost : IAsyncDisposable
         };
         if (app.AppPort is { } port) { env["APP_PORT"] = port.ToString(CultureInfo.InvariantCulture); }
         foreach (var (k, v) in app.Env) { env[k] = v; }
+
+        // The stand-in is chosen by configuration alone: these two settings override the secret store's telegram:botToken.
+        foreach (var (k, v) in _telegram?.AppEnvironment ?? new Dictionary<string, string>()) { env[k] = v; }
         env[$"ConnectionStrings__{app.AppId}"] = Databases.ConnectionStringFor(_adminConnectionString, _options.DatabasePrefix + app.AppId);
         return env;
     }
@@ -284,23 +324,7 @@ public sealed class PlatformHost : IAsyncDisposable
 
     private WebApplication BuildListener(SidecarRuntime sidecar)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(PlatformHost).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            Args = [],
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(_platform.LoggerFactory);
-
-        // The listener's life is PlatformHost's business: no Ctrl-C/SIGTERM hooks or status messages of its own.
-        builder.Services.AddSingleton<IHostLifetime, HostOwnedLifetime>();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, sidecar.App.DaprHttpPort);
-            k.AddServerHeader = false;
-        });
-        var app = builder.Build();
+        var app = LoopbackListener.Build(sidecar.App.DaprHttpPort, _platform.LoggerFactory);
 
         // DAPR_API_TOKEN: every call except the health endpoints needs the dapr-api-token header (401 otherwise).
         app.Use(async (ctx, next) =>
@@ -382,12 +406,14 @@ public sealed class PlatformHost : IAsyncDisposable
 
     private async Task WatchExitAsync(SidecarRuntime sidecar, AppProcess process)
     {
-        while (!process.HasExited && !_stopping.IsCancellationRequested)
+        // Watches only while this process is the app's current one: a stop or restart takes it out of _processes first.
+        bool Current() => _processes.TryGetValue(sidecar.AppId, out var p) && ReferenceEquals(p, process);
+        while (Current() && !process.HasExited && !_stopping.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), _platform.Time).ConfigureAwait(false);
         }
 
-        if (!_stopping.IsCancellationRequested && process.HasExited)
+        if (!_stopping.IsCancellationRequested && Current() && process.HasExited)
         {
             sidecar.State = AppState.Exited;
             Print($"[{sidecar.AppId}] exited with code {process.ExitCode}");
@@ -498,6 +524,7 @@ public sealed class PlatformHost : IAsyncDisposable
                 }
             }
 
+            if (_telegram is not null) { await _telegram.DisposeAsync(); }
             try
             {
                 await Task.WhenAll(_deliveryLoops.Values);

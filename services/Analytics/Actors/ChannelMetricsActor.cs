@@ -9,7 +9,8 @@ namespace DaprPlatform.Analytics.Actors;
 /// Keeps one channel's <see cref="ChannelMetricsAggregate"/> in memory. Samples only mark the actor dirty; the
 /// <see cref="FlushReminder"/> saves the snapshot at most once per <see cref="FlushPeriod"/>, so a burst costs one
 /// state write. The reminder cancels itself when a flush finds nothing new, so idle channels are not woken.
-/// Samples taken in after the last flush are lost if the app dies before the next one (at most one period).
+/// Deactivation (idle, or the app stopping gracefully) flushes too, so only a crash can lose samples taken in after
+/// the last flush (at most one period).
 /// A flush also writes the changed hours' rollups and new anomalies (queued as <c>channel.anomaly</c> events) to the
 /// service database first; if that fails the turn fails, nothing is saved, and the next reminder retries.
 /// </summary>
@@ -87,6 +88,26 @@ public sealed class ChannelMetricsActor(ActorHost host, IServiceScopeFactory sco
             return;
         }
 
+        await FlushAsync();
+    }
+
+    protected override async Task OnActivateAsync()
+    {
+        var stored = await StateManager.TryGetStateAsync<ChannelMetricsSnapshot>(StateKey);
+        if (stored.HasValue)
+        {
+            _aggregate = ChannelMetricsAggregate.FromSnapshot(stored.Value);
+        }
+    }
+
+    /// <summary>The runtime saves state changed here after deactivation; the flush reminder stays and finds nothing to do.</summary>
+    protected override async Task OnDeactivateAsync()
+    {
+        if (_dirty) { await FlushAsync(); }
+    }
+
+    private async Task FlushAsync()
+    {
         _unrecorded.AddRange(_aggregate.DetectAnomalies(Host.TimeProvider.GetUtcNow()));
         var hours = _aggregate.TakeChangedHours();
         if (Guid.TryParse(Id.Value, out var channelId))
@@ -110,15 +131,6 @@ public sealed class ChannelMetricsActor(ActorHost host, IServiceScopeFactory sco
         _unrecorded.Clear();
         await StateManager.SetStateAsync(StateKey, _aggregate.ToSnapshot());
         _dirty = false;
-    }
-
-    protected override async Task OnActivateAsync()
-    {
-        var stored = await StateManager.TryGetStateAsync<ChannelMetricsSnapshot>(StateKey);
-        if (stored.HasValue)
-        {
-            _aggregate = ChannelMetricsAggregate.FromSnapshot(stored.Value);
-        }
     }
 
     /// <summary>Maps the wire form onto the kernel's; false for unknown kinds and non-integral or out-of-range values.</summary>

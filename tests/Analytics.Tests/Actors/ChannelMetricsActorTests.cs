@@ -88,6 +88,21 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
         again.Duplicates.Should().Be(1, "seen sample ids are part of the saved state");
     }
 
+    [Fact]
+    public async Task Deactivation_flushes_samples_taken_in_since_the_last_flush()
+    {
+        await using var host = CreateHost(out var channelId);
+        await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("a", "views", 10), ("b", "forwards", 3))));
+        host.SaveCount.Should().Be(0, "ingest alone only marks the actor dirty");
+
+        await host.DeactivateAsync();
+
+        host.ReadState<ChannelMetricsSnapshot>(ChannelMetricsActor.StateKey)!.Accepted.Should().Be(2);
+        var view = await host.CallAsync(a => a.GetRealtimeAsync(60));
+        view.Totals.Views.Should().Be(10);
+        view.Totals.Forwards.Should().Be(3);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1441)]

@@ -37,7 +37,16 @@ public sealed class SidecarFixture : IAsyncLifetime
           {"pubsubname":"pubsub","topic":"not-found","route":"/missing","deadLetterTopic":"dead"},
           {"pubsubname":"pubsub","topic":"dead","route":"/dead"},
           {"pubsubname":"pubsub","topic":"raw","route":"/raw","metadata":{"rawPayload":"true"}},
-          {"pubsubname":"pubsub","topic":"v2","routes":{"rules":[{"match":"event.type == \"special\"","path":"/v2/special"}],"default":"/v2/default"}}
+          {"pubsubname":"pubsub","topic":"v2","routes":{"rules":[{"match":"event.type == \"special\"","path":"/v2/special"}],"default":"/v2/default"}},
+          {"pubsubname":"pubsub","topic":"bulk-count","route":"/bulk/count","bulkSubscribe":{"enabled":true,"maxMessagesCount":3,"maxAwaitDurationMs":60000}},
+          {"pubsubname":"pubsub","topic":"bulk-window","route":"/bulk/window","bulkSubscribe":{"enabled":true,"maxAwaitDurationMs":300}},
+          {"pubsubname":"pubsub","topic":"bulk-statuses","route":"/bulk/statuses","deadLetterTopic":"bulk-dead","bulkSubscribe":{"enabled":true,"maxMessagesCount":10,"maxAwaitDurationMs":300}},
+          {"pubsubname":"pubsub","topic":"bulk-404","route":"/bulk/missing","deadLetterTopic":"bulk-dead","bulkSubscribe":{"enabled":true,"maxAwaitDurationMs":200}},
+          {"pubsubname":"pubsub","topic":"bulk-500","route":"/bulk/broken","deadLetterTopic":"bulk-dead","bulkSubscribe":{"enabled":true,"maxAwaitDurationMs":200}},
+          {"pubsubname":"pubsub","topic":"bulk-raw","route":"/bulk/raw","metadata":{"rawPayload":"true"},"bulkSubscribe":{"enabled":true,"maxAwaitDurationMs":200}},
+          {"pubsubname":"pubsub","topic":"bulk-ttl","route":"/bulk/ttl","bulkSubscribe":{"enabled":true,"maxAwaitDurationMs":2500}},
+          {"pubsubname":"pubsub","topic":"bulk-disabled","route":"/bulk/disabled","bulkSubscribe":{"enabled":false,"maxMessagesCount":5}},
+          {"pubsubname":"pubsub","topic":"bulk-dead","route":"/bulk-dead"}
         ]
         """;
 
@@ -118,6 +127,25 @@ public sealed class SidecarFixture : IAsyncLifetime
                       - match: event.type == "order.created"
                         path: /routed/created
                     default: /routed/default
+                scopes: ["target"]
+                """,
+            ["components/bulk-subscription.yaml"] = """
+                apiVersion: dapr.io/v2alpha1
+                kind: Subscription
+                metadata:
+                  name: bulk-routed
+                spec:
+                  pubsubname: pubsub
+                  topic: bulk-routed
+                  routes:
+                    rules:
+                      - match: event.type == "big"
+                        path: /bulk/routed/big
+                    default: /bulk/routed/default
+                  bulkSubscribe:
+                    enabled: true
+                    maxMessagesCount: 10
+                    maxAwaitDurationMs: 300
                 scopes: ["target"]
                 """,
         });

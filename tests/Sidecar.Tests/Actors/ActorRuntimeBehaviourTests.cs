@@ -24,6 +24,19 @@ public sealed class ActorRuntimeBehaviourTests
     }
 
     [Fact]
+    public async Task A_graceful_stop_deactivates_every_active_actor_so_in_memory_work_can_be_saved()
+    {
+        await using var app = await ActorTestApp.StartAsync();
+        (await PutAsync(app, "/actors/Counter/one/method/IncrementAsync", "1")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await PutAsync(app, "/actors/Counter/two/method/IncrementAsync", "1")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await app.StopAppAsync();
+
+        app.Probe.Count("deactivate:one").Should().Be(1);
+        app.Probe.Count("deactivate:two").Should().Be(1);
+    }
+
+    [Fact]
     public async Task Busy_actors_are_not_deactivated_by_the_scan()
     {
         await using var app = await ActorTestApp.StartAsync(o =>

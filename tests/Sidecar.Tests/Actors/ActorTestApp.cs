@@ -63,6 +63,9 @@ public sealed class ActorTestApp : IAsyncDisposable
         return testApp;
     }
 
+    /// <summary>Stops the app the way a host shutdown does (hosted services stop), leaving the fake sidecar running.</summary>
+    public Task StopAppAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

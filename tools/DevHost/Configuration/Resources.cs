@@ -42,11 +42,38 @@ public sealed record SubscriptionDefinition(
     string? DeadLetterTopic,
     IReadOnlyDictionary<string, string> Metadata,
     IReadOnlyList<string> Scopes,
-    SubscriptionType Type)
+    SubscriptionType Type,
+    BulkSubscription? Bulk = null)
 {
     public bool RawPayload => Metadata.TryGetValue("rawPayload", out var v) && string.Equals(v, "true", StringComparison.OrdinalIgnoreCase);
 
     public bool IsVisibleTo(string appId) => Scopes.Count == 0 || Scopes.Contains(appId, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A subscription's <c>bulkSubscribe</c> block (docs: pubsub-bulk "Subscribing messages in bulk"; subscription-schema).
+/// Only an enabled block changes delivery; unset limits take the documented defaults for components without native bulk
+/// subscribe (dapr pkg/runtime/pubsub/default_bulksub.go): 100 messages and 1000 ms.
+/// </summary>
+public sealed record BulkSubscription(int MaxMessagesCount, int MaxAwaitDurationMs)
+{
+    public const int DefaultMaxMessagesCount = 100;
+    public const int DefaultMaxAwaitDurationMs = 1000;
+
+    /// <summary>The settings for an enabled block; null when disabled (then delivery stays one message per request).</summary>
+    public static BulkSubscription? Create(bool enabled, int? maxMessagesCount, int? maxAwaitDurationMs, string where)
+    {
+        if (!enabled) { return null; }
+        if (maxMessagesCount is < 0 || maxAwaitDurationMs is < 0)
+        {
+            throw new DevHostConfigurationException($"{where}: bulkSubscribe.maxMessagesCount and maxAwaitDurationMs must not be negative.");
+        }
+
+        // 0 means "not set", as daprd treats the zero value of these int32 fields.
+        return new BulkSubscription(
+            maxMessagesCount is > 0 ? maxMessagesCount.Value : DefaultMaxMessagesCount,
+            maxAwaitDurationMs is > 0 ? maxAwaitDurationMs.Value : DefaultMaxAwaitDurationMs);
+    }
 }
 
 public sealed record RetryPolicy(string Name, bool Exponential, TimeSpan Duration, TimeSpan MaxInterval, int MaxRetries, IReadOnlyList<(int From, int To)> MatchingStatusCodes)
@@ -281,8 +308,9 @@ public static class ResourceLoader
             throw new DevHostConfigurationException($"{where} has no route (spec.route, spec.routes.rules or spec.routes.default).");
         }
 
+        var bulk = spec.BulkSubscribe is { } b ? BulkSubscription.Create(b.Enabled, b.MaxMessagesCount, b.MaxAwaitDurationMs, where) : null;
         return new SubscriptionDefinition(spec.Pubsubname, spec.Topic, rules, defaultRoute, spec.DeadLetterTopic,
-            spec.Metadata ?? new Dictionary<string, string>(), r.Scopes ?? [], SubscriptionType.Declarative);
+            spec.Metadata ?? new Dictionary<string, string>(), r.Scopes ?? [], SubscriptionType.Declarative, bulk);
     }
 
     private static void ParseResiliency(
@@ -447,6 +475,14 @@ public static class ResourceLoader
         [YamlMember(Alias = "routes")] public RoutesYaml? Routes { get; set; }
         [YamlMember(Alias = "deadLetterTopic")] public string? DeadLetterTopic { get; set; }
         [YamlMember(Alias = "metadata")] public Dictionary<string, string>? Metadata { get; set; }
+        [YamlMember(Alias = "bulkSubscribe")] public BulkSubscribeYaml? BulkSubscribe { get; set; }
+    }
+
+    private sealed class BulkSubscribeYaml
+    {
+        [YamlMember(Alias = "enabled")] public bool Enabled { get; set; }
+        [YamlMember(Alias = "maxMessagesCount")] public int? MaxMessagesCount { get; set; }
+        [YamlMember(Alias = "maxAwaitDurationMs")] public int? MaxAwaitDurationMs { get; set; }
     }
 
     private sealed class RoutesYaml

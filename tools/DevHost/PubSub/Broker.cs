@@ -140,11 +140,18 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
             try
             {
                 await FanOutAsync(subscriber, ct);
-                var due = await DueAsync(subscriber.AppId, ct);
-                await Task.WhenAll(due.Select(d => DeliverAsync(subscriber, d, ct)));
-                if (due.Count == 0)
+                var bulk = subscriber.Subscriptions
+                    .Where(s => s.Bulk is not null && subscriber.PubSubs.Any(p => p.Name == s.PubsubName))
+                    .ToList();
+                var due = await DueAsync(subscriber.AppId, bulk, ct);
+                var (batches, nextBatchIn) = await DueBatchesAsync(subscriber.AppId, bulk, ct);
+                await Task.WhenAll(due.Select(d => DeliverAsync(subscriber, d, ct))
+                    .Concat(batches.Select(b => DeliverBatchAsync(subscriber, b.Subscription, b.Deliveries, ct))));
+                if (due.Count == 0 && batches.Count == 0)
                 {
-                    await wake.WaitAsync(TimeSpan.FromMilliseconds(250), ct);
+                    // An open bulk batch wakes the loop when its await window closes.
+                    var idle = TimeSpan.FromMilliseconds(250);
+                    await wake.WaitAsync(nextBatchIn is { } n && n < idle ? n : idle, ct);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -159,25 +166,70 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         }
     }
 
-    private sealed record Delivery(long Id, string Pubsub, string Topic, byte[] Payload, bool Raw, int Attempts, DateTimeOffset? ExpiresAt);
+    private sealed record Delivery(long Id, string Pubsub, string Topic, byte[] Payload, bool Raw, int Attempts, DateTimeOffset? ExpiresAt, DateTimeOffset DueAt);
 
-    private async Task<List<Delivery>> DueAsync(string subscriber, CancellationToken ct)
+    private static Delivery ReadDelivery(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetBoolean(4), reader.GetInt32(5),
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7));
+
+    /// <summary>Due messages of the app's one-at-a-time subscriptions (topics with bulk enabled are batched separately).</summary>
+    private async Task<List<Delivery>> DueAsync(string subscriber, IReadOnlyList<SubscriptionDefinition> bulk, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT id, pubsub, topic, payload, raw, attempts, expires_at FROM devhost_deliveries
-            WHERE subscriber = $1 AND state = 'pending' AND next_attempt_at <= $2 ORDER BY id LIMIT 16
+            SELECT id, pubsub, topic, payload, raw, attempts, expires_at, next_attempt_at FROM devhost_deliveries
+            WHERE subscriber = $1 AND state = 'pending' AND next_attempt_at <= $2 AND NOT (pubsub || '/' || topic = ANY($3)) ORDER BY id LIMIT 16
             """);
         cmd.Parameters.AddWithValue(subscriber);
         cmd.Parameters.AddWithValue(platform.Time.GetUtcNow());
+        cmd.Parameters.AddWithValue(bulk.Select(s => s.PubsubName + "/" + s.Topic).ToArray());
         var list = new List<Delivery>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(new Delivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetBoolean(4), reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
-        }
+        while (await reader.ReadAsync(ct)) { list.Add(ReadDelivery(reader)); }
 
         return list;
+    }
+
+    /// <summary>
+    /// Bulk subscribe (docs: pubsub-bulk): a batch closes when it holds maxMessagesCount messages or when
+    /// maxAwaitDurationMs has passed since its first message became due. Also returns how long until the next open batch closes.
+    /// </summary>
+    private async Task<(List<(SubscriptionDefinition Subscription, List<Delivery> Deliveries)> Ready, TimeSpan? NextIn)> DueBatchesAsync(
+        string subscriber, IReadOnlyList<SubscriptionDefinition> bulk, CancellationToken ct)
+    {
+        var ready = new List<(SubscriptionDefinition, List<Delivery>)>();
+        TimeSpan? nextIn = null;
+        foreach (var subscription in bulk)
+        {
+            var settings = subscription.Bulk!;
+            var now = platform.Time.GetUtcNow();
+            await using var cmd = db.CreateCommand("""
+                SELECT id, pubsub, topic, payload, raw, attempts, expires_at, next_attempt_at FROM devhost_deliveries
+                WHERE subscriber = $1 AND pubsub = $2 AND topic = $3 AND state = 'pending' AND next_attempt_at <= $4 ORDER BY id LIMIT $5
+                """);
+            cmd.Parameters.AddWithValue(subscriber);
+            cmd.Parameters.AddWithValue(subscription.PubsubName);
+            cmd.Parameters.AddWithValue(subscription.Topic);
+            cmd.Parameters.AddWithValue(now);
+            cmd.Parameters.AddWithValue(settings.MaxMessagesCount);
+            var rows = new List<Delivery>();
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct)) { rows.Add(ReadDelivery(reader)); }
+            }
+
+            if (rows.Count == 0) { continue; }
+            var closesAt = rows.Min(r => r.DueAt) + TimeSpan.FromMilliseconds(settings.MaxAwaitDurationMs);
+            if (rows.Count >= settings.MaxMessagesCount || closesAt <= now)
+            {
+                ready.Add((subscription, rows));
+            }
+            else if (nextIn is null || closesAt - now < nextIn)
+            {
+                nextIn = closesAt - now;
+            }
+        }
+
+        return (ready, nextIn);
     }
 
     private enum Outcome
@@ -187,6 +239,13 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         Drop,
     }
 
+    /// <summary>Where a delivery goes after an attempt: a final state, or back to pending at <see cref="RetryAt"/>.</summary>
+    private readonly record struct Disposition(string State, DateTimeOffset? RetryAt);
+
+    private sealed record Finished(Delivery Delivery, string State, string? Detail);
+
+    private sealed record Rescheduled(Delivery Delivery, int Attempts, DateTimeOffset At, string Detail);
+
     private async Task DeliverAsync(SidecarRuntime subscriber, Delivery d, CancellationToken ct)
     {
         var now = platform.Time.GetUtcNow();
@@ -194,7 +253,7 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         {
             // ttlInSeconds: an expired event is dropped, never delivered.
             logger.LogWarning("[{AppId}] dropping expired message {Id} on {Topic}", subscriber.AppId, d.Id, d.Topic);
-            await FinishAsync(d.Id, "expired", "expired before delivery", ct);
+            await SettleAsync([new Finished(d, "expired", "expired before delivery")], [], ct);
             return;
         }
 
@@ -202,7 +261,7 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         if (subscription is null)
         {
             logger.LogWarning("[{AppId}] no longer subscribes to {Pubsub}/{Topic}; dropping message {Id}", subscriber.AppId, d.Pubsub, d.Topic, d.Id);
-            await FinishAsync(d.Id, "dropped", "no subscription", ct);
+            await SettleAsync([new Finished(d, "dropped", "no subscription")], [], ct);
             return;
         }
 
@@ -211,7 +270,7 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         if (route is null)
         {
             logger.LogWarning("[{AppId}] no route matches message {Id} on {Topic}; dropping", subscriber.AppId, d.Id, d.Topic);
-            await FinishAsync(d.Id, "dropped", "no matching route", ct);
+            await SettleAsync([new Finished(d, "dropped", "no matching route")], [], ct);
             return;
         }
 
@@ -219,51 +278,146 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         var breaker = policy?.CircuitBreaker is { } cb ? platform.Breaker("inbound:" + subscriber.AppId + ":" + d.Pubsub, cb) : null;
         if (breaker is not null && !breaker.TryEnter())
         {
-            await RescheduleAsync(d.Id, d.Attempts, now + TimeSpan.FromSeconds(1), "circuit breaker open", ct);
+            await SettleAsync([], [new Rescheduled(d, d.Attempts, now + TimeSpan.FromSeconds(1), "circuit breaker open")], ct);
             return;
         }
 
         var (outcome, status, detail) = await SendAsync(subscriber, route, envelope, policy?.Timeout ?? TimeSpan.FromSeconds(60), ct);
-        if (outcome == Outcome.Success)
+        if (outcome == Outcome.Success) { breaker?.Success(); }
+        if (outcome == Outcome.Retry) { breaker?.Failure(); }
+        await ApplyAsync(subscriber, subscription, policy, [(d, outcome, status, detail)], now, ct);
+    }
+
+    /// <summary>
+    /// One bulk delivery (docs: pubsub_api "Expected HTTP Response for Bulk Subscribe"; dapr pkg/runtime/subscription/bulksubscription.go):
+    /// expired entries are dropped unsent, routing rules apply per entry and each route gets its own request.
+    /// </summary>
+    private async Task DeliverBatchAsync(SidecarRuntime subscriber, SubscriptionDefinition subscription, List<Delivery> deliveries, CancellationToken ct)
+    {
+        var now = platform.Time.GetUtcNow();
+        var finished = new List<Finished>();
+        var byRoute = new Dictionary<string, List<(Delivery Delivery, string EntryId, JsonNode Event, string ContentType)>>(StringComparer.Ordinal);
+        foreach (var d in deliveries)
         {
-            breaker?.Success();
-            await FinishAsync(d.Id, "delivered", null, ct);
-            return;
+            if (d.ExpiresAt is { } expires && expires <= now)
+            {
+                // ttlInSeconds: an expired entry is dropped, never delivered.
+                finished.Add(new Finished(d, "expired", "expired before delivery"));
+                continue;
+            }
+
+            var envelope = Envelope(d, subscription, now);
+            var route = Route(subscription, envelope);
+            if (route is null)
+            {
+                finished.Add(new Finished(d, "dropped", "no matching route"));
+                continue;
+            }
+
+            // Raw-payload entries carry the bytes base64-encoded with contentType application/octet-stream; others the CloudEvent object.
+            var entry = subscription.RawPayload
+                ? (d, Guid.NewGuid().ToString(), (JsonNode)JsonValue.Create(Convert.ToBase64String(d.Payload)), "application/octet-stream")
+                : (d, Guid.NewGuid().ToString(), (JsonNode)envelope, CloudEvents.ContentType);
+            if (!byRoute.TryGetValue(route, out var list)) { byRoute[route] = list = []; }
+            list.Add(entry);
         }
 
-        var attempts = d.Attempts + 1;
+        if (finished.Count > 0) { await SettleAsync(finished, [], ct); }
+        var policy = subscriber.Resources.Resiliency.ComponentInbound.GetValueOrDefault(subscription.PubsubName);
+        var breaker = policy?.CircuitBreaker is { } cb ? platform.Breaker("inbound:" + subscriber.AppId + ":" + subscription.PubsubName, cb) : null;
+        foreach (var (route, entries) in byRoute)
+        {
+            if (breaker is not null && !breaker.TryEnter())
+            {
+                await SettleAsync([], entries.Select(e => new Rescheduled(e.Delivery, e.Delivery.Attempts, now + TimeSpan.FromSeconds(1), "circuit breaker open")).ToList(), ct);
+                continue;
+            }
+
+            var body = new JsonObject
+            {
+                ["id"] = Guid.NewGuid().ToString(),
+                ["type"] = "com.dapr.event.sent.bulk",
+                ["topic"] = subscription.Topic,
+                ["pubsubname"] = subscription.PubsubName,
+                ["metadata"] = new JsonObject { ["pubsubName"] = subscription.PubsubName },
+                ["entries"] = new JsonArray(entries.Select(e => (JsonNode)new JsonObject
+                {
+                    ["entryId"] = e.EntryId,
+                    ["event"] = e.Event.DeepClone(),
+                    ["metadata"] = new JsonObject(),
+                    ["contentType"] = e.ContentType,
+                }).ToArray()),
+            };
+            var results = await SendBulkAsync(subscriber, route, subscription.PubsubName, body, entries.Select(e => e.EntryId).ToList(), policy?.Timeout ?? TimeSpan.FromSeconds(60), ct);
+            if (results.Values.Any(r => r.Outcome == Outcome.Retry)) { breaker?.Failure(); } else { breaker?.Success(); }
+            await ApplyAsync(subscriber, subscription, policy, entries.Select(e => (e.Delivery, results[e.EntryId].Outcome, results[e.EntryId].Status, results[e.EntryId].Detail)).ToList(), now, ct);
+        }
+    }
+
+    /// <summary>Turns attempt outcomes into final states, reschedules and dead-letter publishes, then writes them in one statement per kind.</summary>
+    private async Task ApplyAsync(
+        SidecarRuntime subscriber,
+        SubscriptionDefinition subscription,
+        TargetPolicy? policy,
+        IReadOnlyList<(Delivery Delivery, Outcome Outcome, int? Status, string Detail)> attempts,
+        DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var finished = new List<Finished>();
+        var rescheduled = new List<Rescheduled>();
+        foreach (var (d, outcome, status, detail) in attempts)
+        {
+            var next = Decide(subscriber, subscription, policy, outcome, status, d.Attempts, now);
+            if (next.RetryAt is { } at)
+            {
+                rescheduled.Add(new Rescheduled(d, d.Attempts + 1, at, detail));
+                continue;
+            }
+
+            if (next.State == "deadlettered")
+            {
+                logger.LogWarning("[{AppId}] message {Id} on {Topic} failed ({Detail}); sending to dead-letter topic {Dlq}", subscriber.AppId, d.Id, d.Topic, detail, subscription.DeadLetterTopic);
+                await PublishAsync(d.Pubsub, subscription.DeadLetterTopic!, d.Payload, d.Raw, d.ExpiresAt, ct);
+            }
+            else if (next.State == "dropped")
+            {
+                logger.LogWarning("[{AppId}] message {Id} on {Topic} dropped ({Detail})", subscriber.AppId, d.Id, d.Topic, detail);
+            }
+
+            finished.Add(new Finished(d, next.State, next.State == "delivered" ? null : detail));
+        }
+
+        await SettleAsync(finished, rescheduled, ct);
+    }
+
+    /// <summary>
+    /// The pub/sub response rules after one attempt (docs: pubsub_api "Expected HTTP Response"; pubsub-deadletter):
+    /// RETRY goes through the component's inbound retry policy; once it gives up, or on DROP, the message goes to the
+    /// dead-letter topic when one is set, else it is dropped.
+    /// </summary>
+    private static Disposition Decide(SidecarRuntime subscriber, SubscriptionDefinition subscription, TargetPolicy? policy, Outcome outcome, int? status, int attemptsBefore, DateTimeOffset now)
+    {
+        if (outcome == Outcome.Success) { return new Disposition("delivered", null); }
+        var attempts = attemptsBefore + 1;
         if (outcome == Outcome.Retry)
         {
-            breaker?.Failure();
             if (policy?.Retry is { } retry)
             {
                 // The resiliency inbound policy decides: matching codes (if listed), maxRetries (-1 = forever), backoff.
                 if ((status is null || retry.Retries(status.Value)) && retry.MayRetry(attempts - 1))
                 {
-                    await RescheduleAsync(d.Id, attempts, now + retry.DelayBefore(attempts), detail, ct);
-                    return;
+                    return new Disposition("pending", now + retry.DelayBefore(attempts));
                 }
             }
             else if (subscription.DeadLetterTopic is null)
             {
                 // No retry policy and no dead-letter topic: the broker redelivers after its redelivery interval.
-                var interval = subscriber.PubSubs.FirstOrDefault(p => p.Name == d.Pubsub)?.PlainValue("redeliverInterval");
-                await RescheduleAsync(d.Id, attempts, now + (GoDuration.TryParse(interval, out var i) && i > TimeSpan.Zero ? i : TimeSpan.FromSeconds(60)), detail, ct);
-                return;
+                var interval = subscriber.PubSubs.FirstOrDefault(p => p.Name == subscription.PubsubName)?.PlainValue("redeliverInterval");
+                return new Disposition("pending", now + (GoDuration.TryParse(interval, out var i) && i > TimeSpan.Zero ? i : TimeSpan.FromSeconds(60)));
             }
         }
 
-        if (subscription.DeadLetterTopic is { Length: > 0 } dlq)
-        {
-            logger.LogWarning("[{AppId}] message {Id} on {Topic} failed ({Detail}); sending to dead-letter topic {Dlq}", subscriber.AppId, d.Id, d.Topic, detail, dlq);
-            await PublishAsync(d.Pubsub, dlq, d.Payload, d.Raw, d.ExpiresAt, ct);
-            await FinishAsync(d.Id, "deadlettered", detail, ct);
-        }
-        else
-        {
-            logger.LogWarning("[{AppId}] message {Id} on {Topic} dropped ({Detail})", subscriber.AppId, d.Id, d.Topic, detail);
-            await FinishAsync(d.Id, "dropped", detail, ct);
-        }
+        return new Disposition(subscription.DeadLetterTopic is { Length: > 0 } ? "deadlettered" : "dropped", null);
     }
 
     private static JsonObject Envelope(Delivery d, SubscriptionDefinition subscription, DateTimeOffset now)
@@ -316,59 +470,118 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
             request.Headers.TryAddWithoutValidation("tracestate", tracestate);
         }
 
+        var (code, body, failure) = await ExchangeAsync(request, timeout, ct);
+        if (code is null) { return (Outcome.Retry, null, failure!); }
+        if (code == 404) { return (Outcome.Drop, code, "app returned 404"); }
+        if (code < 200 || code > 299) { return (Outcome.Retry, code, $"app returned {code}"); }
+        string? status = null;
+        try
+        {
+            if (body.Length > 0 && JsonNode.Parse(body) is JsonObject o && o["status"] is JsonValue s && s.TryGetValue<string>(out var st)) { status = st; }
+        }
+        catch (JsonException)
+        {
+            // 2xx with a body that is not JSON counts as success.
+        }
+
+        return status?.ToUpperInvariant() switch
+        {
+            null or "" or "SUCCESS" => (Outcome.Success, code, "success"),
+            "RETRY" => (Outcome.Retry, null, "app asked to RETRY"),
+            "DROP" => (Outcome.Drop, null, "app asked to DROP"),
+            _ => (Outcome.Retry, null, $"unknown status '{status}'"),
+        };
+    }
+
+    /// <summary>Sends a sidecar → app delivery under the inbound timeout; no answer (connection error, timeout) gives a null code and the reason.</summary>
+    private async Task<(int? Code, string Body, string? Failure)> ExchangeAsync(HttpRequestMessage request, TimeSpan timeout, CancellationToken ct)
+    {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         try
         {
             using var response = await platform.AppClient.SendAsync(request, cts.Token);
-            var code = (int)response.StatusCode;
-            var body = await response.Content.ReadAsStringAsync(cts.Token);
-            if (code == 404) { return (Outcome.Drop, code, "app returned 404"); }
-            if (code < 200 || code > 299) { return (Outcome.Retry, code, $"app returned {code}"); }
-            string? status = null;
-            try
-            {
-                if (body.Length > 0 && JsonNode.Parse(body) is JsonObject o && o["status"] is JsonValue s && s.TryGetValue<string>(out var st)) { status = st; }
-            }
-            catch (JsonException)
-            {
-                // 2xx with a body that is not JSON counts as success.
-            }
-
-            return status?.ToUpperInvariant() switch
-            {
-                null or "" or "SUCCESS" => (Outcome.Success, code, "success"),
-                "RETRY" => (Outcome.Retry, null, "app asked to RETRY"),
-                "DROP" => (Outcome.Drop, null, "app asked to DROP"),
-                _ => (Outcome.Retry, null, $"unknown status '{status}'"),
-            };
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cts.Token), null);
         }
         catch (HttpRequestException ex)
         {
-            return (Outcome.Retry, null, ex.Message);
+            return (null, string.Empty, ex.Message);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (Outcome.Retry, null, "timeout");
+            return (null, string.Empty, "timeout");
         }
     }
 
-    private async Task FinishAsync(long id, string state, string? detail, CancellationToken ct)
+    /// <summary>
+    /// Posts one bulk request and reads a status per entry (docs: pubsub_api bulk subscribe response; pubsub-bulk):
+    /// 2xx → each entry's SUCCESS/RETRY/DROP from <c>statuses</c>, an entry missing from it (or an unreadable reply) → RETRY;
+    /// 404 → every entry dropped; any other status or no answer → every entry retried.
+    /// </summary>
+    private async Task<Dictionary<string, (Outcome Outcome, int? Status, string Detail)>> SendBulkAsync(
+        SidecarRuntime subscriber, string route, string pubsub, JsonObject body, IReadOnlyList<string> entryIds, TimeSpan timeout, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE devhost_deliveries SET state = $2, last_error = $3, attempts = attempts + 1 WHERE id = $1");
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(state);
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)detail ?? DBNull.Value });
-        await cmd.ExecuteNonQueryAsync(ct);
+        Dictionary<string, (Outcome, int?, string)> All(Outcome outcome, int? status, string detail) => entryIds.ToDictionary(id => id, _ => (outcome, status, detail), StringComparer.Ordinal);
+
+        using var request = InvocationEndpoints.AppRequest(subscriber, HttpMethod.Post, route);
+        request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString()));
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        request.Headers.TryAddWithoutValidation("pubsubname", pubsub);
+        var (code, text, failure) = await ExchangeAsync(request, timeout, ct);
+        if (code is null) { return All(Outcome.Retry, null, failure!); }
+        if (code == 404) { return All(Outcome.Drop, code, "app returned 404"); }
+        if (code < 200 || code > 299) { return All(Outcome.Retry, code, $"app returned {code}"); }
+        var result = All(Outcome.Retry, null, "no status for the entry");
+        try
+        {
+            var statuses = text.Length > 0 && JsonNode.Parse(text) is JsonObject o ? o["statuses"] as JsonArray : null;
+            foreach (var item in (statuses ?? []).OfType<JsonObject>())
+            {
+                if (item["entryId"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || !result.ContainsKey(id)) { continue; }
+                var status = item["status"] is JsonValue sv && sv.TryGetValue<string>(out var st) ? st : null;
+                result[id] = status?.ToUpperInvariant() switch
+                {
+                    "SUCCESS" => (Outcome.Success, code, "success"),
+                    "DROP" => (Outcome.Drop, null, "app asked to DROP"),
+                    "RETRY" => (Outcome.Retry, null, "app asked to RETRY"),
+                    _ => (Outcome.Retry, null, $"unknown status '{status}'"),
+                };
+            }
+        }
+        catch (JsonException)
+        {
+            // An unreadable reply names no entry, so every entry counts as RETRY.
+        }
+
+        return result;
     }
 
-    private async Task RescheduleAsync(long id, int attempts, DateTimeOffset next, string detail, CancellationToken ct)
+    /// <summary>Writes outcomes with one UPDATE for final states and one for reschedules, however many deliveries they cover.</summary>
+    private async Task SettleAsync(IReadOnlyList<Finished> finished, IReadOnlyList<Rescheduled> rescheduled, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE devhost_deliveries SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1");
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(attempts);
-        cmd.Parameters.AddWithValue(next);
-        cmd.Parameters.AddWithValue(detail);
-        await cmd.ExecuteNonQueryAsync(ct);
+        if (finished.Count > 0)
+        {
+            await using var cmd = db.CreateCommand("""
+                UPDATE devhost_deliveries d SET state = u.state, last_error = u.detail, attempts = d.attempts + 1
+                FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, state, detail) WHERE d.id = u.id
+                """);
+            cmd.Parameters.AddWithValue(finished.Select(f => f.Delivery.Id).ToArray());
+            cmd.Parameters.AddWithValue(finished.Select(f => f.State).ToArray());
+            cmd.Parameters.AddWithValue(finished.Select(f => f.Detail).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        if (rescheduled.Count > 0)
+        {
+            await using var cmd = db.CreateCommand("""
+                UPDATE devhost_deliveries d SET attempts = u.attempts, next_attempt_at = u.at, last_error = u.detail
+                FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[], $4::text[]) AS u(id, attempts, at, detail) WHERE d.id = u.id
+                """);
+            cmd.Parameters.AddWithValue(rescheduled.Select(r => r.Delivery.Id).ToArray());
+            cmd.Parameters.AddWithValue(rescheduled.Select(r => r.Attempts).ToArray());
+            cmd.Parameters.AddWithValue(rescheduled.Select(r => r.At).ToArray());
+            cmd.Parameters.AddWithValue(rescheduled.Select(r => r.Detail).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 }

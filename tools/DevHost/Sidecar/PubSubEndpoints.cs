@@ -181,7 +181,14 @@ internal static class PubSubEndpoints
             if (rules.Count == 0 && string.IsNullOrEmpty(defaultRoute)) { continue; }
             var metadata = (item["metadata"] as JsonObject ?? []).ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal);
             var dlq = item["deadLetterTopic"]?.GetValue<string>();
-            result.Add(new Configuration.SubscriptionDefinition(pubsub, topic, rules, defaultRoute, string.IsNullOrEmpty(dlq) ? null : dlq, metadata, [], Configuration.SubscriptionType.Programmatic));
+            var bulk = item["bulkSubscribe"] is JsonObject b
+                ? Configuration.BulkSubscription.Create(
+                    b["enabled"] is JsonValue e && e.TryGetValue<bool>(out var enabled) && enabled,
+                    b["maxMessagesCount"] is JsonValue n && n.TryGetValue<int>(out var count) ? count : null,
+                    b["maxAwaitDurationMs"] is JsonValue w && w.TryGetValue<int>(out var wait) ? wait : null,
+                    where)
+                : null;
+            result.Add(new Configuration.SubscriptionDefinition(pubsub, topic, rules, defaultRoute, string.IsNullOrEmpty(dlq) ? null : dlq, metadata, [], Configuration.SubscriptionType.Programmatic, bulk));
         }
 
         return result;

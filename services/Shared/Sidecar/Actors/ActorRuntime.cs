@@ -162,6 +162,21 @@ internal sealed class ActorRuntime
         return DeactivateAsync(actorType, id, onlyIfIdleSince: null, ct);
     }
 
+    /// <summary>
+    /// Deactivates every active actor, each after its turn in progress: on a graceful stop, so OnDeactivateAsync can save
+    /// what an actor keeps only in memory (a restart then loses nothing). Returns how many were deactivated.
+    /// </summary>
+    public async Task<int> DeactivateAllAsync(CancellationToken ct)
+    {
+        var deactivated = 0;
+        foreach (var ((type, id), _) in _activations)
+        {
+            if (await DeactivateAsync(type, new ActorId(id), onlyIfIdleSince: null, ct)) { deactivated++; }
+        }
+
+        return deactivated;
+    }
+
     /// <summary>Deactivates every actor with no call in flight and no turn for at least the idle timeout.</summary>
     public async Task<int> DeactivateIdleAsync(CancellationToken ct)
     {

@@ -57,9 +57,26 @@ public static class ActorServiceCollectionExtensions
 /// <summary>
 /// The app's own idle deactivation (daprd also sends DELETE when its scan finds an idle actor): every scan interval,
 /// actors with no call for the idle timeout are deactivated so OnDeactivateAsync runs and memory is returned.
+/// On a graceful stop it deactivates every actor (bounded by the drain timeout), so in-memory work is saved first.
 /// </summary>
 internal sealed class ActorIdleScan(ActorRuntime runtime, TimeProvider time, ILogger<ActorIdleScan> logger) : BackgroundService
 {
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drain.CancelAfter(runtime.Options.DrainOngoingCallTimeout);
+        try
+        {
+            var count = await runtime.DeactivateAllAsync(drain.Token);
+            logger.LogInformation("Deactivated {Count} actors before stopping", count);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Stopping before every actor was deactivated (drain timeout {Timeout})", runtime.Options.DrainOngoingCallTimeout);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(runtime.Options.ActorScanInterval, time);

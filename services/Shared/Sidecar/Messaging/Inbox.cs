@@ -33,20 +33,79 @@ public sealed class Inbox<TContext>
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ArgumentNullException.ThrowIfNull(work);
 
+        return await InTransactionAsync(
+            async token =>
+            {
+                var result = await ProcessInTransactionAsync(messageId, consumer, work, token);
+                return (result, result == InboxResult.Processed);
+            },
+            ct);
+    }
+
+    /// <summary>
+    /// Batch form for bulk deliveries: skips the ids <paramref name="consumer"/> already processed, runs <paramref name="work"/>
+    /// once with the rest, and records them all in the same transaction as the work's changes. Returns the ids that were new
+    /// (empty when every one was a duplicate; then <paramref name="work"/> does not run). A concurrent duplicate makes the
+    /// whole batch fail with <see cref="DbUpdateException"/> and nothing written, so the caller can have it redelivered.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ProcessBatchOnceAsync(
+        IReadOnlyCollection<string> messageIds,
+        string consumer,
+        Func<IReadOnlyList<string>, CancellationToken, Task> work,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        ArgumentException.ThrowIfNullOrEmpty(consumer);
+        ArgumentNullException.ThrowIfNull(work);
+        if (messageIds.Any(string.IsNullOrEmpty)) { throw new ArgumentException("Message ids must not be empty.", nameof(messageIds)); }
+
+        return await InTransactionAsync(
+            async token =>
+            {
+                var ids = messageIds.Distinct(StringComparer.Ordinal).ToList();
+                var seen = await _db.InboxMessages.AsNoTracking()
+                    .Where(m => m.Consumer == consumer && ids.Contains(m.MessageId))
+                    .Select(m => m.MessageId)
+                    .ToListAsync(token);
+                var fresh = ids.Except(seen, StringComparer.Ordinal).ToList();
+                if (fresh.Count == 0) { return ((IReadOnlyList<string>)fresh, false); }
+
+                await work(fresh, token);
+                var now = _time.GetUtcNow();
+                _db.InboxMessages.AddRange(fresh.Select(id => new InboxMessage { MessageId = id, Consumer = consumer, ProcessedAt = now }));
+                try
+                {
+                    await _db.SaveChangesAsync(token);
+                }
+                catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessagingSchema.InboxPrimaryKey })
+                {
+                    // Discard the work's pending changes too, so a later SaveChanges cannot write them.
+                    _db.ChangeTracker.Clear();
+                    throw;
+                }
+
+                return (fresh, true);
+            },
+            ct);
+    }
+
+    /// <summary>Runs <paramref name="body"/> in the caller's transaction, or in a new one (under the execution strategy) committed when it says so.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<(T Result, bool Commit)>> body, CancellationToken ct)
+    {
         if (_db.Database.CurrentTransaction is not null)
         {
             // The caller owns the transaction (and its commit); EF's automatic savepoint undoes a failed insert.
-            return await ProcessInTransactionAsync(messageId, consumer, work, ct);
+            return (await body(ct)).Result;
         }
 
         var strategy = _db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
-            (messageId, consumer, work),
+            body,
             async (_, state, token) =>
             {
                 await using var transaction = await _db.Database.BeginTransactionAsync(token);
-                var result = await ProcessInTransactionAsync(state.messageId, state.consumer, state.work, token);
-                if (result == InboxResult.Processed)
+                var (result, commit) = await state(token);
+                if (commit)
                 {
                     await transaction.CommitAsync(token);
                 }

@@ -22,7 +22,8 @@ public static class SidecarEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
         var subscriptions = app.ServiceProvider.GetServices<TopicSubscription>().ToList();
         var advertised = subscriptions
-            .Select(s => new SubscriptionWire(s.PubSubName, s.Topic, s.Route, s.DeadLetterTopic))
+            .Select(s => new SubscriptionWire(s.PubSubName, s.Topic, s.Route, s.DeadLetterTopic,
+                s.Bulk is { } b ? new BulkSubscribeWire(true, b.MaxMessagesCount, b.MaxAwaitDurationMs) : null))
             .ToList();
 
         app.MapGet("/dapr/subscribe", () => Results.Json(advertised))
@@ -61,6 +62,12 @@ public static class SidecarEndpointRouteBuilderExtensions
 
         using (document)
         {
+            if (BulkDeliveryReader.IsBulk(document.RootElement))
+            {
+                return await DeliverBulkAsync(subscription, BulkDeliveryReader.Read(document.RootElement, subscription.Topic, subscription.PubSubName), context, logger);
+            }
+
+            // A single CloudEvent also reaches a bulk subscription: a sidecar without bulk support for the component delivers one by one.
             if (!CloudEventReader.TryReadEnvelope(document.RootElement, out var envelope, out var error))
             {
                 logger.LogWarning("Dropping delivery on {PubSub}/{Topic}: {Reason}", subscription.PubSubName, subscription.Topic, error);
@@ -78,18 +85,43 @@ public static class SidecarEndpointRouteBuilderExtensions
         }
     }
 
-    private static IResult Reply(TopicResponse response) => Results.Json(new StatusWire(response switch
+    /// <summary>Bulk subscribe reply (docs: pubsub_api): 200 with {"statuses":[{entryId, status}]}, one per entry.</summary>
+    private static async Task<IResult> DeliverBulkAsync(TopicSubscription subscription, BulkDelivery delivery, HttpContext context, ILogger logger)
+    {
+        var parent = context.Request.Headers[SidecarTelemetry.TraceParentHeader].FirstOrDefault();
+        using var activity = SidecarTelemetry.StartActivity($"{subscription.Topic} process", ActivityKind.Consumer, parent);
+        activity.SetTag("messaging.system", "dapr");
+        activity.SetTag("messaging.destination.name", subscription.Topic);
+        activity.SetTag("messaging.batch.message_count", delivery.Entries.Count);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["BulkDeliveryId"] = delivery.Id, ["Topic"] = subscription.Topic });
+        var statuses = await subscription.DeliverBulkAsync(delivery, context, logger);
+        return Results.Json(new BulkStatusesWire(statuses.Select(s => new BulkStatusWire(s.EntryId, Wire(s.Status))).ToList()));
+    }
+
+    private static IResult Reply(TopicResponse response) => Results.Json(new StatusWire(Wire(response)));
+
+    private static string Wire(TopicResponse response) => response switch
     {
         TopicResponse.Success => "SUCCESS",
         TopicResponse.Retry => "RETRY",
         _ => "DROP",
-    }));
+    };
 
     private sealed record SubscriptionWire(
         [property: JsonPropertyName("pubsubname")] string PubSubName,
         [property: JsonPropertyName("topic")] string Topic,
         [property: JsonPropertyName("route")] string Route,
-        [property: JsonPropertyName("deadLetterTopic"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeadLetterTopic);
+        [property: JsonPropertyName("deadLetterTopic"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeadLetterTopic,
+        [property: JsonPropertyName("bulkSubscribe"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BulkSubscribeWire? BulkSubscribe);
+
+    private sealed record BulkSubscribeWire(
+        [property: JsonPropertyName("enabled")] bool Enabled,
+        [property: JsonPropertyName("maxMessagesCount")] int MaxMessagesCount,
+        [property: JsonPropertyName("maxAwaitDurationMs")] int MaxAwaitDurationMs);
+
+    private sealed record BulkStatusesWire([property: JsonPropertyName("statuses")] IReadOnlyList<BulkStatusWire> Statuses);
+
+    private sealed record BulkStatusWire([property: JsonPropertyName("entryId")] string EntryId, [property: JsonPropertyName("status")] string Status);
 
     private sealed record StatusWire([property: JsonPropertyName("status")] string Status);
 }

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using DaprPlatform.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace DaprPlatform.Analytics.Tests.Api;
+
+/// <summary>
+/// <c>channel.metrics</c> bulk deliveries against the analytics app, with a recording stand-in for the sidecar's actor API
+/// so the test sees exactly which actor calls a delivery causes. The inbox runs on real Postgres.
+/// </summary>
+public sealed class BulkMetricsIngestTests : IAsyncLifetime
+{
+    private readonly PostgresDatabase _database = new("analytics_bulk");
+    private readonly ConcurrentQueue<(string ChannelId, JsonElement Batch)> _actorCalls = new();
+    private readonly ConcurrentDictionary<string, bool> _failingChannels = new();
+    private LoopbackApp _sidecar = null!;
+    private AnalyticsFactory _factory = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _sidecar = await LoopbackApp.StartAsync(app =>
+        {
+            app.MapPut("/v1.0/actors/ChannelMetrics/{id}/method/{method}", async (string id, HttpContext context) =>
+            {
+                using var body = await JsonDocument.ParseAsync(context.Request.Body);
+                _actorCalls.Enqueue((id, body.RootElement.Clone()));
+                if (_failingChannels.ContainsKey(id)) { return Results.StatusCode(500); }
+                return Results.Json(new { accepted = body.RootElement.GetProperty("samples").GetArrayLength(), duplicates = 0, tooOld = 0, inFuture = 0, invalid = 0 });
+            });
+        });
+        _factory = new AnalyticsFactory(_database.ConnectionString, _sidecar.BaseAddress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _sidecar.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private static object Entry(string entryId, string eventId, Guid channelId, params string[] sampleIds) => new
+    {
+        entryId,
+        @event = new
+        {
+            specversion = "1.0",
+            id = eventId,
+            source = "channels",
+            type = "com.dapr.event.sent",
+            topic = "channel.metrics",
+            pubsubname = "pubsub",
+            datacontenttype = "application/json",
+            data = new { channelId, samples = sampleIds.Select(s => new { id = s, kind = "views", value = 1, at = TimeProvider.System.GetUtcNow() }).ToArray() },
+        },
+        metadata = new { },
+        contentType = "application/cloudevents+json",
+    };
+
+    /// <summary>Posts a bulk body as daprd does (pubsub_api "Bulk subscribe") and returns entryId → status.</summary>
+    private async Task<Dictionary<string, string>> DeliverAsync(params object[] entries)
+    {
+        var body = new { id = Guid.NewGuid().ToString(), type = "com.dapr.event.sent.bulk", topic = "channel.metrics", pubsubname = "pubsub", metadata = new { pubsubName = "pubsub" }, entries };
+        using var client = _factory.CreateClient();
+        using var response = await client.PostAsync("/events/channel-metrics", new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("statuses").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("entryId").GetString()!, s => s.GetProperty("status").GetString()!);
+    }
+
+    private List<string> SampleIdsSentTo(Guid channelId) => _actorCalls
+        .Where(c => c.ChannelId == channelId.ToString())
+        .SelectMany(c => c.Batch.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("id").GetString()!))
+        .ToList();
+
+    [Fact]
+    public async Task A_bulk_delivery_makes_one_actor_call_per_channel_with_the_merged_samples()
+    {
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        var statuses = await DeliverAsync(
+            Entry("1", "ev-1", a, "a1", "a2"),
+            Entry("2", "ev-2", b, "b1"),
+            Entry("3", "ev-3", a, "a3"),
+            Entry("4", "ev-4", Guid.Empty, "x1"),
+            Entry("5", "ev-5", b, "b2", "b3"));
+
+        // Bulk reply: a status per entry; an event that can never be valid (no channel) is DROPped alone.
+        statuses.Should().BeEquivalentTo(new Dictionary<string, string> { ["1"] = "SUCCESS", ["2"] = "SUCCESS", ["3"] = "SUCCESS", ["4"] = "DROP", ["5"] = "SUCCESS" });
+        _actorCalls.Count(c => c.ChannelId == a.ToString()).Should().Be(1);
+        _actorCalls.Count(c => c.ChannelId == b.ToString()).Should().Be(1);
+        SampleIdsSentTo(a).Should().BeEquivalentTo(["a1", "a2", "a3"]);
+        SampleIdsSentTo(b).Should().BeEquivalentTo(["b1", "b2", "b3"]);
+        _actorCalls.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Redelivered_CloudEvent_ids_are_acknowledged_without_reaching_the_actor_again()
+    {
+        var channel = Guid.NewGuid();
+        (await DeliverAsync(Entry("1", "seen-1", channel, "s1"))).Should().ContainValue("SUCCESS");
+
+        // At-least-once: a redelivery carries a processed id (inbox → SUCCESS, not ingested) next to a new one, and the same new event twice.
+        var statuses = await DeliverAsync(Entry("r1", "seen-1", channel, "s1"), Entry("r2", "new-2", channel, "s2"), Entry("r3", "new-2", channel, "s2"));
+
+        statuses.Should().BeEquivalentTo(new Dictionary<string, string> { ["r1"] = "SUCCESS", ["r2"] = "SUCCESS", ["r3"] = "SUCCESS" });
+        SampleIdsSentTo(channel).Should().Equal("s1", "s2");
+
+        (await DeliverAsync(Entry("again", "new-2", channel, "s2"))).Should().ContainValue("SUCCESS");
+        _actorCalls.Count(c => c.ChannelId == channel.ToString()).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task An_actor_failure_retries_only_that_channels_entries_and_records_nothing_for_them()
+    {
+        var (healthy, failing) = (Guid.NewGuid(), Guid.NewGuid());
+        _failingChannels[failing.ToString()] = true;
+
+        var statuses = await DeliverAsync(Entry("h1", "h-1", healthy, "h1"), Entry("f1", "f-1", failing, "f1"), Entry("f2", "f-2", failing, "f2"));
+
+        statuses.Should().BeEquivalentTo(new Dictionary<string, string> { ["h1"] = "SUCCESS", ["f1"] = "RETRY", ["f2"] = "RETRY" });
+
+        // The retried entries were not recorded in the inbox, so their redelivery reaches the actor again.
+        _failingChannels.TryRemove(failing.ToString(), out _);
+        (await DeliverAsync(Entry("f1", "f-1", failing, "f1"), Entry("f2", "f-2", failing, "f2"))).Values.Should().OnlyContain(s => s == "SUCCESS");
+        _actorCalls.Where(c => c.ChannelId == failing.ToString()).Should().HaveCount(2);
+        _actorCalls.Last().Batch.GetProperty("samples").GetArrayLength().Should().Be(2);
+    }
+}
