@@ -65,8 +65,8 @@ public sealed class HealthMetadataTests(SidecarFixture f)
     }
 
     [Theory]
-    [InlineData("POST", "/v1.0/workflows/dapr/Onboarding/start", 400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND")]
-    [InlineData("GET", "/v1.0-beta1/workflows/dapr/abc", 400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND")]
+    [InlineData("POST", "/v1.0/workflows/other/Onboarding/start", 400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND")]
+    [InlineData("GET", "/v1.0-beta1/workflows/other/abc", 400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND")]
     [InlineData("POST", "/v1.0/bindings/mail", 500, "ERR_INVOKE_OUTPUT_BINDING")]
     [InlineData("GET", "/v1.0/configuration/store?key=a", 500, "ERR_CONFIGURATION_STORE_NOT_CONFIGURED")]
     [InlineData("POST", "/v1.0-alpha1/lock/store", 500, "ERR_LOCK_STORE_NOT_CONFIGURED")]

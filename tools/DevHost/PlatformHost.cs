@@ -34,6 +34,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private PrivatePostgresCluster? _cluster;
     private TelegramStandIn? _telegram;
+    private Workflows.WorkflowHost? _workflows;
     private string _adminConnectionString = "";
     private bool _stopped;
 
@@ -162,6 +163,7 @@ public sealed class PlatformHost : IAsyncDisposable
         var reminders = new Actors.ReminderStore(devhostSource);
         await reminders.InitializeAsync(ct);
         _platform.Actors = new Actors.ActorRuntime(_platform, reminders, _platform.LoggerFactory.CreateLogger("DevHost.Actors"), Print);
+        _workflows = await Workflows.WorkflowHost.CreateAsync(devhostSource, _platform.Time, _platform.LoggerFactory, _stopping.Token, ct);
 
         foreach (var app in selected)
         {
@@ -179,6 +181,8 @@ public sealed class PlatformHost : IAsyncDisposable
             var listener = BuildListener(sidecar);
             await listener.StartAsync(ct);
             _listeners[sidecar.AppId] = listener;
+            await _workflows.StartAsync(sidecar, ct);
+            Print($"[{sidecar.AppId}] workflows → TaskHubSidecarService on 127.0.0.1:{sidecar.App.DaprGrpcPort} (state in Postgres database {devhostDb})");
             sidecar.OutboundReady = true;
         }
 
@@ -346,6 +350,7 @@ public sealed class PlatformHost : IAsyncDisposable
         SecretEndpoints.Map(app, sidecar);
         PubSubEndpoints.Map(app, sidecar, _platform);
         Actors.ActorEndpoints.Map(app, sidecar, _platform.Actors!);
+        _workflows!.MapHttpApi(app, sidecar);
         UnsupportedEndpoints.Map(app);
         InvocationEndpoints.Map(app, sidecar, _platform);
         return app;
@@ -488,6 +493,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private async Task StopAppAsync(string appId)
     {
         if (_processes.TryRemove(appId, out var process)) { await process.DisposeAsync(); }
+        if (_workflows is not null) { await _workflows.StopAsync(appId); }
         if (_listeners.TryRemove(appId, out var listener))
         {
             await listener.StopAsync(CancellationToken.None);
@@ -524,6 +530,7 @@ public sealed class PlatformHost : IAsyncDisposable
                 }
             }
 
+            if (_workflows is not null) { await _workflows.DisposeAsync(); }
             if (_telegram is not null) { await _telegram.DisposeAsync(); }
             try
             {

@@ -12,12 +12,7 @@ internal static class UnsupportedEndpoints
     {
         // Actors are served by Actors/ActorEndpoints; other /v1.0/actors paths fall through to the invoke fallback as in daprd.
 
-        // Workflow management with no workflow engine: ERR_WORKFLOW_COMPONENT_NOT_FOUND, 400 (pkg/messages/predefined.go).
-        foreach (var version in new[] { "v1.0", "v1.0-beta1", "v1.0-alpha1" })
-        {
-            app.MapMethods($"/{version}/workflows/{{**rest}}", AnyVerb, () =>
-                DaprError.Result(400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND", "workflow component dapr does not exist: DevHost does not run workflows yet"));
-        }
+        // Workflows are served by Workflows/WorkflowHttpEndpoints.
 
         // Output bindings: no binding components are served, so every call fails like an unknown binding (ERR_INVOKE_OUTPUT_BINDING, 500).
         app.MapMethods("/v1.0/bindings/{name}", ["POST", "PUT"], (string name) =>

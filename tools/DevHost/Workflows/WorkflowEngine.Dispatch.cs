@@ -1,0 +1,445 @@
+using DaprPlatform.Grpc.Server;
+using DaprPlatform.Grpc.TaskHub;
+using Google.Protobuf.WellKnownTypes;
+using Npgsql;
+
+namespace DaprPlatform.DevHost.Workflows;
+
+/// <summary>Dispatching turns and activities to workers and recording what they send back.</summary>
+internal sealed partial class WorkflowEngine
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    private AppWorkflows App(string appId) => _apps.GetOrAdd(appId, id => new AppWorkflows(id));
+
+    /// <summary>
+    /// Serves one GetWorkItems stream of <paramref name="appId"/>'s worker until it ends: nothing is sent until there is work;
+    /// the work still in flight on it when it ends is dispatched again (to it or another worker).
+    /// </summary>
+    public async Task ServeWorkerAsync(string appId, GrpcServerStreamWriter<WorkItem> stream, CancellationToken ct)
+    {
+        var app = App(appId);
+        var worker = new WorkerStream();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
+        await app.Gate.WaitAsync(linked.Token);
+        try
+        {
+            app.Workers.Add(worker);
+        }
+        finally
+        {
+            app.Gate.Release();
+        }
+
+        app.Wake();
+        try
+        {
+            await foreach (var item in worker.Items.Reader.ReadAllAsync(linked.Token))
+            {
+                await stream.WriteAsync(item, linked.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // DevHost is stopping: the stream ends normally and the worker reconnects to the next DevHost.
+        }
+        finally
+        {
+            await app.Gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                app.Release(worker);
+            }
+            finally
+            {
+                app.Gate.Release();
+            }
+
+            app.Wake();
+        }
+    }
+
+    /// <summary>Dispatches the app's ready work whenever something changes, a timer comes due, or every few seconds; ends with <see cref="Stopping"/>.</summary>
+    public async Task RunDispatchLoopAsync(string appId)
+    {
+        var app = App(appId);
+        while (!stopping.IsCancellationRequested)
+        {
+            var wait = IdlePoll;
+            try
+            {
+                if (await DispatchReadyAsync(app, stopping) is { } next)
+                {
+                    var untilNext = next - time.GetUtcNow();
+                    wait = untilNext < TimeSpan.Zero ? TimeSpan.Zero : untilNext < IdlePoll ? untilNext : IdlePoll;
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The loop must outlive a failed round (Postgres restarting, a broken row): it logs and tries again.
+                logger.LogWarning(ex, "[{AppId}] workflow dispatch failed; retrying", appId);
+                wait = TimeSpan.FromSeconds(1);
+            }
+
+            try
+            {
+                await app.WaitForWakeAsync(wait, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <returns>When the next not-yet-visible event becomes visible, if any.</returns>
+    private async Task<DateTimeOffset?> DispatchReadyAsync(AppWorkflows app, CancellationToken ct)
+    {
+        await app.Gate.WaitAsync(ct);
+        try
+        {
+            var now = time.GetUtcNow();
+            if (app.Workers.Count == 0) { return await store.NextVisibleAtAsync(app.AppId, now, ct); }
+            foreach (var instanceId in await store.ReadyInstancesAsync(app.AppId, now, ct))
+            {
+                if (!app.Orchestrations.ContainsKey(instanceId)) { await DispatchTurnAsync(app, instanceId, now, ct); }
+            }
+
+            foreach (var activity in await store.PendingActivitiesAsync(app.AppId, ct))
+            {
+                var key = (activity.InstanceId, activity.TaskId);
+                if (app.Activities.ContainsKey(key) || app.NextWorker() is not { } worker) { continue; }
+                var token = Guid.NewGuid().ToString();
+                app.Activities[key] = new ActivityDispatch(token, worker.Id);
+                if (!worker.Items.Writer.TryWrite(new WorkItem { ActivityRequest = activity.Request, CompletionToken = token })) { app.Activities.Remove(key); }
+            }
+
+            return await store.NextVisibleAtAsync(app.AppId, now, ct);
+        }
+        finally
+        {
+            app.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One turn: pastEvents = the history; newEvents = orchestratorStarted (eventId −1, timestamp = now, the workflow's deterministic
+    /// time), then the inbox events visible now — executionStarted first on the first turn.
+    /// </summary>
+    private async Task DispatchTurnAsync(AppWorkflows app, string instanceId, DateTimeOffset now, CancellationToken ct)
+    {
+        var instance = await store.GetInstanceAsync(app.AppId, instanceId, ct);
+        if (instance is null || instance.Status is not (OrchestrationStatus.Running or OrchestrationStatus.Pending or OrchestrationStatus.Suspended)) { return; }
+        var inbox = await store.VisibleInboxAsync(app.AppId, instanceId, now, ct);
+
+        // A suspended workflow runs only to be terminated; everything else waits for the resume.
+        if (instance.Status == OrchestrationStatus.Suspended) { inbox = [.. inbox.Where(i => i.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionTerminated)]; }
+        var history = await store.HistoryAsync(app.AppId, instanceId, ct);
+        if (history.Count == 0)
+        {
+            // Not started yet (e.g. a start scheduled for later): events raised meanwhile wait for the start event.
+            if (!inbox.Any(i => i.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionStarted)) { return; }
+            inbox = [.. inbox.OrderBy(i => i.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionStarted ? 0 : 1)];
+        }
+
+        if (inbox.Count == 0 || app.NextWorker() is not { } worker) { return; }
+        var started = NewEvent(now, e => e.OrchestratorStarted = new OrchestratorStartedEvent());
+        var request = new OrchestratorRequest { InstanceId = instanceId, ExecutionId = instance.ExecutionId };
+        request.PastEvents.Add(history);
+        request.NewEvents.Add(started);
+        request.NewEvents.Add(inbox.Select(i => i.Event));
+        var token = Guid.NewGuid().ToString();
+        app.Orchestrations[instanceId] = new OrchestrationDispatch(token, worker.Id, instance.ExecutionId, history.Count, started, inbox);
+        if (!worker.Items.Writer.TryWrite(new WorkItem { OrchestratorRequest = request, CompletionToken = token })) { app.Orchestrations.Remove(instanceId); }
+    }
+
+    /// <summary>
+    /// Records a turn's result. A completion whose non-empty token is not the one of the turn in flight (or that arrives when no turn
+    /// is in flight) is stale and discarded; an empty token is accepted, as daprd does.
+    /// </summary>
+    public async Task CompleteOrchestratorTaskAsync(string appId, OrchestratorResponse response, CancellationToken ct)
+    {
+        var app = App(appId);
+        await app.Gate.WaitAsync(ct);
+        try
+        {
+            if (!app.Orchestrations.TryGetValue(response.InstanceId, out var dispatch)
+                || (response.CompletionToken.Length > 0 && response.CompletionToken != dispatch.CompletionToken))
+            {
+                logger.LogInformation("[{AppId}] discarding a stale orchestrator completion for workflow '{InstanceId}'", appId, response.InstanceId);
+                return;
+            }
+
+            app.Orchestrations.Remove(response.InstanceId);
+            await InTransactionAsync(tx => ApplyTurnAsync(tx, appId, dispatch, response, ct), ct);
+        }
+        finally
+        {
+            app.Gate.Release();
+        }
+
+        Changed(appId);
+    }
+
+    /// <summary>Records an activity's result as taskCompleted / taskFailed (taskScheduledId = the taskId) in its workflow's inbox.</summary>
+    public async Task CompleteActivityTaskAsync(string appId, ActivityResponse response, CancellationToken ct)
+    {
+        var app = App(appId);
+        await app.Gate.WaitAsync(ct);
+        try
+        {
+            var key = (response.InstanceId, response.TaskId);
+            var inFlight = app.Activities.TryGetValue(key, out var dispatch);
+            if (response.CompletionToken.Length > 0 && (!inFlight || response.CompletionToken != dispatch!.CompletionToken))
+            {
+                logger.LogInformation("[{AppId}] discarding a stale activity completion for workflow '{InstanceId}' task {TaskId}", appId, response.InstanceId, response.TaskId);
+                return;
+            }
+
+            app.Activities.Remove(key);
+            await InTransactionAsync(async tx =>
+            {
+                // Already recorded (a duplicate completion), or dropped because the workflow ended or continued as new.
+                if (await WorkflowStore.TakeActivityAsync(tx, appId, response.InstanceId, response.TaskId, ct) is not { } activity) { return; }
+                var instance = await WorkflowStore.LockInstanceAsync(tx, appId, response.InstanceId, ct);
+                if (instance is null || instance.IsCompleted || instance.ExecutionId != activity.ExecutionId) { return; }
+                var now = time.GetUtcNow();
+                var executionId = activity.Request.TaskExecutionId;
+                var e = response.FailureDetails is { } failure
+                    ? NewEvent(now, h => h.TaskFailed = new TaskFailedEvent { TaskScheduledId = response.TaskId, FailureDetails = failure, TaskExecutionId = executionId })
+                    : NewEvent(now, h => h.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = response.TaskId, Result = response.Result, TaskExecutionId = executionId });
+                await WorkflowStore.EnqueueAsync(tx, appId, response.InstanceId, e, now, ct);
+            }, ct);
+        }
+        finally
+        {
+            app.Gate.Release();
+        }
+
+        Changed(appId);
+    }
+
+    /// <summary>
+    /// Appends the turn to the history — orchestratorStarted, the new events the worker processed, one event per action (eventId = the
+    /// action's id), orchestratorCompleted — and carries out the actions. A turn dispatched from state that changed meanwhile is dropped.
+    /// </summary>
+    private async Task ApplyTurnAsync(NpgsqlTransaction tx, string appId, OrchestrationDispatch dispatch, OrchestratorResponse response, CancellationToken ct)
+    {
+        var instanceId = response.InstanceId;
+        var instance = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct);
+        if (instance is null || instance.IsCompleted || instance.ExecutionId != dispatch.ExecutionId
+            || await WorkflowStore.HistoryLengthAsync(tx, appId, instanceId, ct) != dispatch.HistoryLength)
+        {
+            logger.LogInformation("[{AppId}] workflow '{InstanceId}' changed while its turn ran; the turn is discarded", appId, instanceId);
+            return;
+        }
+
+        // numEventsProcessed counts newEvents (orchestratorStarted included); the rest stay in the inbox for the next turn.
+        var processedCount = response.NumEventsProcessed is { } n ? Math.Clamp(n - 1, 0, dispatch.Inbox.Count) : dispatch.Inbox.Count;
+        var processed = dispatch.Inbox.Take(processedCount).ToList();
+        if (await WorkflowStore.DeleteInboxAsync(tx, appId, instanceId, processed.Select(p => p.Id).ToList(), ct) != processed.Count)
+        {
+            throw new InvalidOperationException($"Inbox of workflow '{instanceId}' changed under its turn.");
+        }
+
+        var now = time.GetUtcNow();
+        var history = new List<HistoryEvent> { dispatch.OrchestratorStarted };
+        history.AddRange(processed.Select(p => p.Event));
+        var row = instance;
+        if (row.Status == OrchestrationStatus.Pending && processed.Any(p => p.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionStarted))
+        {
+            row = row with { Status = OrchestrationStatus.Running };
+        }
+
+        if (response.CustomStatus is { } customStatus) { row = row with { CustomStatus = customStatus }; }
+        var termination = processed.Select(p => p.Event.ExecutionTerminated).FirstOrDefault(t => t is not null);
+        var continuedAsNew = false;
+        foreach (var action in response.Actions)
+        {
+            var id = action.Id;
+            switch (action.OrchestratorActionTypeCase)
+            {
+                case OrchestratorAction.OrchestratorActionTypeOneofCase.ScheduleTask:
+                {
+                    var a = action.ScheduleTask;
+                    history.Add(NewEvent(now, e => e.TaskScheduled = new TaskScheduledEvent { Name = a.Name, Version = a.Version, Input = a.Input, TaskExecutionId = a.TaskExecutionId }, id));
+                    var request = new ActivityRequest
+                    {
+                        Name = a.Name,
+                        Version = a.Version,
+                        Input = a.Input,
+                        OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = row.ExecutionId },
+                        TaskId = id,
+                        TaskExecutionId = a.TaskExecutionId,
+                    };
+                    await WorkflowStore.InsertActivityAsync(tx, appId, new PendingActivity(instanceId, id, row.ExecutionId, request), ct);
+                    break;
+                }
+
+                case OrchestratorAction.OrchestratorActionTypeOneofCase.CreateTimer:
+                {
+                    var a = action.CreateTimer;
+                    var fireAt = a.FireAt ?? Timestamp.FromDateTimeOffset(now);
+                    history.Add(NewEvent(now, e => e.TimerCreated = a.HasName ? new TimerCreatedEvent { FireAt = fireAt, Name = a.Name } : new TimerCreatedEvent { FireAt = fireAt }, id));
+                    var fireTime = fireAt.ToDateTimeOffset();
+                    await WorkflowStore.EnqueueAsync(tx, appId, instanceId,
+                        NewEvent(fireTime > now ? fireTime : now, e => e.TimerFired = new TimerFiredEvent { FireAt = fireAt, TimerId = id }), fireTime, ct);
+                    break;
+                }
+
+                case OrchestratorAction.OrchestratorActionTypeOneofCase.CreateSubOrchestration:
+                {
+                    var a = action.CreateSubOrchestration;
+
+                    // Without an id from the worker, the child's id is derived from the parent's id and the action id (durabletask-go's rule).
+                    var childId = string.IsNullOrEmpty(a.InstanceId) ? $"{instanceId}:{id:x4}" : a.InstanceId;
+                    history.Add(NewEvent(now, e => e.SubOrchestrationInstanceCreated = new SubOrchestrationInstanceCreatedEvent
+                    {
+                        InstanceId = childId,
+                        Name = a.Name,
+                        Version = a.Version,
+                        Input = a.Input,
+                    }, id));
+                    await StartChildAsync(tx, appId, row, id, childId, a, ct);
+                    break;
+                }
+
+                case OrchestratorAction.OrchestratorActionTypeOneofCase.SendEvent:
+                {
+                    var a = action.SendEvent;
+                    var target = a.Instance?.InstanceId ?? "";
+                    history.Add(NewEvent(now, e => e.EventSent = new EventSentEvent { InstanceId = target, Name = a.Name, Input = a.Data }, id));
+                    if (target == instanceId) { await DeliverEventAsync(tx, appId, target, a.Name, a.Data, ct); }
+                    else if (await WorkflowStore.LockInstanceAsync(tx, appId, target, ct) is { IsCompleted: false })
+                    {
+                        await DeliverEventAsync(tx, appId, target, a.Name, a.Data, ct);
+                    }
+
+                    break;
+                }
+
+                case OrchestratorAction.OrchestratorActionTypeOneofCase.TerminateOrchestration:
+                {
+                    var a = action.TerminateOrchestration;
+                    if (a.InstanceId != instanceId) { await TerminateInTransactionAsync(tx, appId, a.InstanceId, a.Reason, a.Recurse, ct); }
+                    break;
+                }
+
+                case OrchestratorAction.OrchestratorActionTypeOneofCase.CompleteOrchestration:
+                {
+                    var a = action.CompleteOrchestration;
+                    if (a.OrchestrationStatus == OrchestrationStatus.ContinuedAsNew && termination is null)
+                    {
+                        row = await ContinueAsNewAsync(tx, appId, row, a, ct);
+                        continuedAsNew = true;
+                    }
+                    else
+                    {
+                        history.Add(NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent
+                        {
+                            OrchestrationStatus = a.OrchestrationStatus,
+                            Result = a.Result,
+                            FailureDetails = a.FailureDetails,
+                        }, id));
+                        await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
+                        row = row with
+                        {
+                            Status = WorkflowInstanceRow.IsTerminal(a.OrchestrationStatus) ? a.OrchestrationStatus
+                                : termination is not null ? OrchestrationStatus.Terminated : OrchestrationStatus.Completed,
+                            Output = a.Result,
+                            Failure = a.FailureDetails,
+                            CompletedAt = now,
+                        };
+                    }
+
+                    break;
+                }
+
+                default:
+                    logger.LogWarning("[{AppId}] workflow '{InstanceId}': ignoring action {Id} of unknown type", appId, instanceId, id);
+                    break;
+            }
+
+            if (row.IsCompleted || continuedAsNew) { break; }
+        }
+
+        if (termination is not null && !row.IsCompleted)
+        {
+            // The worker saw executionTerminated but did not end the workflow: it is terminated regardless, as durabletask-go does.
+            history.Add(NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { OrchestrationStatus = OrchestrationStatus.Terminated, Result = termination.Input }));
+            await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
+            row = row with { Status = OrchestrationStatus.Terminated, Output = termination.Input, CompletedAt = now };
+        }
+
+        if (!continuedAsNew)
+        {
+            history.Add(NewEvent(now, e => e.OrchestratorCompleted = new OrchestratorCompletedEvent()));
+            await WorkflowStore.AppendHistoryAsync(tx, appId, instanceId, history, ct);
+        }
+
+        row = row with { LastUpdatedAt = now };
+        await WorkflowStore.UpdateInstanceAsync(tx, appId, row, ct);
+        if (row.IsCompleted) { await NotifyParentAsync(tx, appId, row, ct); }
+        if (termination is { Recurse: true } && row.Status == OrchestrationStatus.Terminated) { await CascadeTerminationAsync(tx, appId, instanceId, termination.Input, ct); }
+    }
+
+    private async Task StartChildAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow parent, int taskId, string childId,
+        CreateSubOrchestrationAction action, CancellationToken ct)
+    {
+        if (await WorkflowStore.LockInstanceAsync(tx, appId, childId, ct) is { IsCompleted: false })
+        {
+            // The id is taken by a running workflow: the parent learns at once that its child could not start.
+            var now = time.GetUtcNow();
+            await WorkflowStore.EnqueueAsync(tx, appId, parent.InstanceId, NewEvent(now, e => e.SubOrchestrationInstanceFailed = new SubOrchestrationInstanceFailedEvent
+            {
+                TaskScheduledId = taskId,
+                FailureDetails = new TaskFailureDetails { ErrorType = "WorkflowAlreadyExists", ErrorMessage = $"an active workflow with ID '{childId}' already exists" },
+            }), now, ct);
+            return;
+        }
+
+        var request = new CreateInstanceRequest { InstanceId = childId, Name = action.Name, Version = action.Version, Input = action.Input };
+        var parentInfo = new ParentInstanceInfo
+        {
+            TaskScheduledId = taskId,
+            Name = parent.Name,
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = parent.InstanceId, ExecutionId = parent.ExecutionId },
+        };
+        await CreateInstanceAsync(tx, appId, childId, request, parentInfo, ct);
+    }
+
+    /// <summary>
+    /// Continue-as-new: the history starts over with a new execution whose executionStarted carries the new input, followed by the
+    /// carryover events; external events that arrived but were not processed stay; the old execution's timers and activities are dropped.
+    /// </summary>
+    private async Task<WorkflowInstanceRow> ContinueAsNewAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow row, CompleteOrchestrationAction action, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var waiting = (await WorkflowStore.InboxAsync(tx, appId, row.InstanceId, ct))
+            .Where(i => i.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.EventRaised)
+            .ToList();
+        await WorkflowStore.DeleteHistoryAsync(tx, appId, row.InstanceId, ct);
+        await WorkflowStore.DeleteWorkAsync(tx, appId, row.InstanceId, ct);
+        var executionId = Guid.NewGuid().ToString("N");
+        var started = new ExecutionStartedEvent
+        {
+            Name = row.Name,
+            Version = action.NewVersion,
+            Input = action.Result,
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = row.InstanceId, ExecutionId = executionId },
+        };
+        if (row.ParentInstanceId is { } parentId && row.ParentTaskId is { } parentTask)
+        {
+            started.ParentInstance = new ParentInstanceInfo { TaskScheduledId = parentTask, OrchestrationInstance = new OrchestrationInstance { InstanceId = parentId } };
+        }
+
+        await WorkflowStore.EnqueueAsync(tx, appId, row.InstanceId, NewEvent(now, e => e.ExecutionStarted = started), now, ct);
+        foreach (var carried in action.CarryoverEvents) { await WorkflowStore.EnqueueAsync(tx, appId, row.InstanceId, carried, now, ct); }
+        foreach (var (_, e, visibleAt) in waiting) { await WorkflowStore.EnqueueAsync(tx, appId, row.InstanceId, e, visibleAt, ct); }
+        return row with { ExecutionId = executionId, Input = action.Result, Output = null, Failure = null };
+    }
+}

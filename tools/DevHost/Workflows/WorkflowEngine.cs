@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using DaprPlatform.Grpc.TaskHub;
+using Google.Protobuf.WellKnownTypes;
+using Npgsql;
+
+namespace DaprPlatform.DevHost.Workflows;
+
+/// <summary>
+/// DevHost's workflow engine, a stand-in for the durabletask backend inside daprd: instances, history and pending work live in
+/// Postgres (<see cref="WorkflowStore"/>); turns and activities go to the workers connected over GetWorkItems
+/// (<see cref="WorkflowEngine.ServeWorkerAsync"/>). Each app has its own instances, as each daprd has its own.
+/// </summary>
+internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider time, ILogger logger, CancellationToken stopping)
+{
+    private readonly ConcurrentDictionary<string, AppWorkflows> _apps = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public CancellationToken Stopping => stopping;
+
+    public Task<WorkflowInstanceRow?> GetAsync(string appId, string instanceId, CancellationToken ct) => store.GetInstanceAsync(appId, instanceId, ct);
+
+    public Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string appId, string instanceId, CancellationToken ct) => store.HistoryAsync(appId, instanceId, ct);
+
+    /// <summary>
+    /// Schedules a new instance. An id still in use by an unfinished instance is refused; a finished one is replaced,
+    /// as Dapr's workflow actor does ("an active workflow with ID … already exists").
+    /// </summary>
+    public async Task<string> StartAsync(string appId, CreateInstanceRequest request, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(request.Name)) { throw new WorkflowOperationException(WorkflowErrorKind.NameMissing, "workflow name is not configured"); }
+        var instanceId = request.InstanceId;
+        if (string.IsNullOrEmpty(instanceId)) { instanceId = Guid.NewGuid().ToString(); }
+        else { WorkflowInstanceIds.Validate(instanceId); }
+
+        await InTransactionAsync(async tx =>
+        {
+            if (await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) is { IsCompleted: false })
+            {
+                throw new WorkflowOperationException(WorkflowErrorKind.AlreadyExists, $"an active workflow with ID '{instanceId}' already exists");
+            }
+
+            await CreateInstanceAsync(tx, appId, instanceId, request, parent: null, ct);
+        }, ct);
+        Changed(appId);
+        return instanceId;
+    }
+
+    public async Task RaiseEventAsync(string appId, string instanceId, string name, string? input, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(name)) { throw new WorkflowOperationException(WorkflowErrorKind.EventNameMissing, "missing workflow event name"); }
+        await InTransactionAsync(async tx =>
+        {
+            var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) ?? throw WorkflowOperationException.NotFound(instanceId);
+
+            // A finished workflow has nobody left to wait for the event: accepted and dropped.
+            if (row.IsCompleted) { return; }
+            await DeliverEventAsync(tx, appId, instanceId, name, input, ct);
+        }, ct);
+        Changed(appId);
+    }
+
+    /// <summary>
+    /// Asks for the instance's termination (with <paramref name="recursive"/>, its unfinished child workflows' too, once it has ended).
+    /// As in durabletask-go, the worker gets a last turn with executionTerminated and completes the workflow as TERMINATED; a workflow
+    /// no worker has started yet is terminated at once. Finished instances are left as they are.
+    /// </summary>
+    public async Task TerminateAsync(string appId, string instanceId, string? output, bool recursive, CancellationToken ct)
+    {
+        await InTransactionAsync(async tx =>
+        {
+            if (!await TerminateInTransactionAsync(tx, appId, instanceId, output, recursive, ct)) { throw WorkflowOperationException.NotFound(instanceId); }
+        }, ct);
+        Changed(appId);
+    }
+
+    /// <summary>A suspended instance gets no turns; new events wait in its inbox until it is resumed.</summary>
+    public async Task SuspendAsync(string appId, string instanceId, CancellationToken ct)
+    {
+        await InTransactionAsync(async tx =>
+        {
+            var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) ?? throw WorkflowOperationException.NotFound(instanceId);
+            if (row.Status is not (OrchestrationStatus.Running or OrchestrationStatus.Pending)) { return; }
+            await WorkflowStore.UpdateInstanceAsync(tx, appId, row with { Status = OrchestrationStatus.Suspended, LastUpdatedAt = time.GetUtcNow() }, ct);
+        }, ct);
+        Changed(appId);
+    }
+
+    public async Task ResumeAsync(string appId, string instanceId, CancellationToken ct)
+    {
+        await InTransactionAsync(async tx =>
+        {
+            var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) ?? throw WorkflowOperationException.NotFound(instanceId);
+            if (row.Status != OrchestrationStatus.Suspended) { return; }
+            var started = await WorkflowStore.HistoryLengthAsync(tx, appId, instanceId, ct) > 0;
+            await WorkflowStore.UpdateInstanceAsync(tx, appId, row with
+            {
+                Status = started ? OrchestrationStatus.Running : OrchestrationStatus.Pending,
+                LastUpdatedAt = time.GetUtcNow(),
+            }, ct);
+        }, ct);
+        Changed(appId);
+    }
+
+    /// <summary>
+    /// Deletes a finished instance's state (with <paramref name="recursive"/>, its child workflows' too). Only COMPLETED, FAILED and
+    /// TERMINATED instances can be purged unless <paramref name="force"/>; returns how many instances were deleted.
+    /// </summary>
+    public async Task<int> PurgeAsync(string appId, string instanceId, bool recursive, bool force, CancellationToken ct)
+    {
+        var deleted = 0;
+        await InTransactionAsync(async tx => deleted = await PurgeInTransactionAsync(tx, appId, instanceId, recursive, force, ct), ct);
+        Changed(appId);
+        return deleted;
+    }
+
+    /// <summary>Returns the instance once <paramref name="done"/> holds for it (or null if it does not exist); waits as long as <paramref name="ct"/> allows.</summary>
+    public async Task<WorkflowInstanceRow?> WaitAsync(string appId, string instanceId, Func<WorkflowInstanceRow, bool> done, CancellationToken ct)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
+        while (true)
+        {
+            var changed = Volatile.Read(ref _changed).Task;
+            var row = await store.GetInstanceAsync(appId, instanceId, linked.Token);
+            if (row is null || done(row)) { return row; }
+
+            // Changes made by this engine wake the wait at once; the periodic re-read only guards against a missed wake-up.
+            await Task.WhenAny(changed, Task.Delay(TimeSpan.FromSeconds(5), time, linked.Token));
+            linked.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task CreateInstanceAsync(NpgsqlTransaction tx, string appId, string instanceId, CreateInstanceRequest request, ParentInstanceInfo? parent, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var executionId = string.IsNullOrEmpty(request.ExecutionId) ? Guid.NewGuid().ToString("N") : request.ExecutionId;
+        var scheduledStart = request.ScheduledStartTimestamp?.ToDateTimeOffset();
+        var row = new WorkflowInstanceRow(instanceId, request.Name, OrchestrationStatus.Pending, executionId, request.Input, null, null, null,
+            parent?.OrchestrationInstance?.InstanceId, parent?.TaskScheduledId, scheduledStart, now, now, null);
+        await WorkflowStore.ReplaceInstanceAsync(tx, appId, row, ct);
+        var started = new ExecutionStartedEvent
+        {
+            Name = request.Name,
+            Version = request.Version,
+            Input = request.Input,
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = executionId },
+            ParentInstance = parent,
+            ScheduledStartTimestamp = request.ScheduledStartTimestamp,
+            ParentTraceContext = request.ParentTraceContext,
+        };
+        started.Tags.Add(request.Tags);
+
+        // The start event waits in the inbox until the scheduled start (or now): the first turn delivers it as a new event.
+        await WorkflowStore.EnqueueAsync(tx, appId, instanceId, NewEvent(now, e => e.ExecutionStarted = started),
+            scheduledStart is { } at && at > now ? at : now, ct);
+    }
+
+    private async Task DeliverEventAsync(NpgsqlTransaction tx, string appId, string instanceId, string name, string? input, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await WorkflowStore.EnqueueAsync(tx, appId, instanceId, NewEvent(now, e => e.EventRaised = new EventRaisedEvent { Name = name, Input = input }), now, ct);
+    }
+
+    /// <returns>false when the instance does not exist.</returns>
+    private async Task<bool> TerminateInTransactionAsync(NpgsqlTransaction tx, string appId, string instanceId, string? output, bool recursive, CancellationToken ct)
+    {
+        var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct);
+        if (row is null) { return false; }
+        if (row.IsCompleted) { return true; }
+        var now = time.GetUtcNow();
+        var terminated = NewEvent(now, e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive });
+        if (await WorkflowStore.HistoryLengthAsync(tx, appId, instanceId, ct) > 0)
+        {
+            await WorkflowStore.EnqueueAsync(tx, appId, instanceId, terminated, now, ct);
+            return true;
+        }
+
+        // No turn has run: there is no workflow code to stop and no child to cascade to.
+        await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
+        await WorkflowStore.AppendHistoryAsync(tx, appId, instanceId,
+            [terminated, NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { OrchestrationStatus = OrchestrationStatus.Terminated, Result = output })], ct);
+        var ended = row with { Status = OrchestrationStatus.Terminated, Output = output, LastUpdatedAt = now, CompletedAt = now };
+        await WorkflowStore.UpdateInstanceAsync(tx, appId, ended, ct);
+        await NotifyParentAsync(tx, appId, ended, ct);
+        return true;
+    }
+
+    /// <summary>After a recursive termination has ended the parent: every unfinished child gets its own termination.</summary>
+    private async Task CascadeTerminationAsync(NpgsqlTransaction tx, string appId, string parentId, string? output, CancellationToken ct)
+    {
+        foreach (var (child, status) in await WorkflowStore.ChildrenAsync(tx, appId, parentId, ct))
+        {
+            if (!WorkflowInstanceRow.IsTerminal(status)) { await TerminateInTransactionAsync(tx, appId, child, output, recursive: true, ct); }
+        }
+    }
+
+    private static async Task<int> PurgeInTransactionAsync(NpgsqlTransaction tx, string appId, string instanceId, bool recursive, bool force, CancellationToken ct)
+    {
+        var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) ?? throw WorkflowOperationException.NotFound(instanceId);
+        if (!row.IsCompleted && !force)
+        {
+            throw new WorkflowOperationException(WorkflowErrorKind.NotCompleted,
+                $"workflow '{instanceId}' is {StatusName(row.Status)}: only COMPLETED, FAILED or TERMINATED workflows can be purged");
+        }
+
+        var deleted = 1;
+        if (recursive)
+        {
+            foreach (var (child, _) in await WorkflowStore.ChildrenAsync(tx, appId, instanceId, ct))
+            {
+                deleted += await PurgeInTransactionAsync(tx, appId, child, recursive: true, force, ct);
+            }
+        }
+
+        await WorkflowStore.DeleteInstanceAsync(tx, appId, instanceId, ct);
+        return deleted;
+    }
+
+    /// <summary>A finished child workflow reports to its parent: subOrchestrationInstanceCompleted, or …Failed for any other end.</summary>
+    private async Task NotifyParentAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow child, CancellationToken ct)
+    {
+        if (child.ParentInstanceId is not { } parentId || child.ParentTaskId is not { } taskId) { return; }
+        var parent = await WorkflowStore.LockInstanceAsync(tx, appId, parentId, ct);
+        if (parent is null || parent.IsCompleted) { return; }
+        var now = time.GetUtcNow();
+        var e = child.Status == OrchestrationStatus.Completed
+            ? NewEvent(now, h => h.SubOrchestrationInstanceCompleted = new SubOrchestrationInstanceCompletedEvent { TaskScheduledId = taskId, Result = child.Output })
+            : NewEvent(now, h => h.SubOrchestrationInstanceFailed = new SubOrchestrationInstanceFailedEvent
+            {
+                TaskScheduledId = taskId,
+                FailureDetails = child.Failure ?? new TaskFailureDetails
+                {
+                    ErrorType = child.Status == OrchestrationStatus.Terminated ? "WorkflowTerminated" : "WorkflowFailed",
+                    ErrorMessage = $"child workflow '{child.InstanceId}' ended as {StatusName(child.Status)}",
+                },
+            });
+        await WorkflowStore.EnqueueAsync(tx, appId, parentId, e, now, ct);
+    }
+
+    private async Task InTransactionAsync(Func<NpgsqlTransaction, Task> work, CancellationToken ct)
+    {
+        await using var conn = await store.Database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await work(tx);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Wakes the app's dispatcher and every waiting WaitFor* call.</summary>
+    private void Changed(string appId)
+    {
+        App(appId).Wake();
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Events the sidecar creates itself carry eventId −1; events made from an action carry the action's id.</summary>
+    internal static HistoryEvent NewEvent(DateTimeOffset at, Action<HistoryEvent> fill, int eventId = -1)
+    {
+        var e = new HistoryEvent { EventId = eventId, Timestamp = Timestamp.FromDateTimeOffset(at) };
+        fill(e);
+        return e;
+    }
+
+    /// <summary>Status names as Dapr's HTTP API spells them (enum value without the ORCHESTRATION_STATUS_ prefix; unknown values are UNKNOWN).</summary>
+    public static string StatusName(OrchestrationStatus status) => status switch
+    {
+        OrchestrationStatus.Running => "RUNNING",
+        OrchestrationStatus.Completed => "COMPLETED",
+        OrchestrationStatus.ContinuedAsNew => "CONTINUED_AS_NEW",
+        OrchestrationStatus.Failed => "FAILED",
+        OrchestrationStatus.Canceled => "CANCELED",
+        OrchestrationStatus.Terminated => "TERMINATED",
+        OrchestrationStatus.Pending => "PENDING",
+        OrchestrationStatus.Suspended => "SUSPENDED",
+        _ => "UNKNOWN",
+    };
+}

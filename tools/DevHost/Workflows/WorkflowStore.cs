@@ -1,0 +1,349 @@
+using DaprPlatform.Grpc.TaskHub;
+using Google.Protobuf;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DaprPlatform.DevHost.Workflows;
+
+/// <summary>One workflow instance as stored: what GetInstance reports plus the link to a parent workflow.</summary>
+internal sealed record WorkflowInstanceRow(
+    string InstanceId,
+    string Name,
+    OrchestrationStatus Status,
+    string ExecutionId,
+    string? Input,
+    string? Output,
+    string? CustomStatus,
+    TaskFailureDetails? Failure,
+    string? ParentInstanceId,
+    int? ParentTaskId,
+    DateTimeOffset? ScheduledStart,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastUpdatedAt,
+    DateTimeOffset? CompletedAt)
+{
+    public bool IsCompleted => IsTerminal(Status);
+
+    public static bool IsTerminal(OrchestrationStatus status) => status is OrchestrationStatus.Completed or OrchestrationStatus.Failed
+        or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled;
+}
+
+/// <summary>A pending activity: the request sent to a worker, kept until its result is recorded.</summary>
+internal sealed record PendingActivity(string InstanceId, int TaskId, string ExecutionId, ActivityRequest Request);
+
+/// <summary>
+/// Workflow state in DevHost's Postgres database: instances, their history (HistoryEvent protobuf bytes in order),
+/// each instance's inbox of new events (timers become visible at their fire time) and pending activities.
+/// Everything a running workflow needs is here, so a DevHost restart resumes it.
+/// </summary>
+internal sealed class WorkflowStore(NpgsqlDataSource db)
+{
+    private const string InstanceColumns = "instance_id, name, status, execution_id, input, output, custom_status, failure, parent_instance_id, parent_task_id, scheduled_start, created_at, last_updated_at, completed_at";
+
+    public NpgsqlDataSource Database => db;
+
+    public Task InitializeAsync(CancellationToken ct) => Postgres.Databases.RunDdlAsync(db, """
+        CREATE TABLE IF NOT EXISTS devhost_wf_instances (
+            app_id text NOT NULL,
+            instance_id text NOT NULL,
+            name text NOT NULL,
+            status integer NOT NULL,
+            execution_id text NOT NULL,
+            input text NULL,
+            output text NULL,
+            custom_status text NULL,
+            failure bytea NULL,
+            parent_instance_id text NULL,
+            parent_task_id integer NULL,
+            scheduled_start timestamptz NULL,
+            created_at timestamptz NOT NULL,
+            last_updated_at timestamptz NOT NULL,
+            completed_at timestamptz NULL,
+            PRIMARY KEY (app_id, instance_id));
+        CREATE INDEX IF NOT EXISTS devhost_wf_instances_parent ON devhost_wf_instances (app_id, parent_instance_id);
+        CREATE TABLE IF NOT EXISTS devhost_wf_history (
+            app_id text NOT NULL,
+            instance_id text NOT NULL,
+            seq integer NOT NULL,
+            event bytea NOT NULL,
+            PRIMARY KEY (app_id, instance_id, seq));
+        CREATE TABLE IF NOT EXISTS devhost_wf_inbox (
+            id bigserial PRIMARY KEY,
+            app_id text NOT NULL,
+            instance_id text NOT NULL,
+            event bytea NOT NULL,
+            event_type integer NOT NULL,
+            visible_at timestamptz NOT NULL);
+        CREATE INDEX IF NOT EXISTS devhost_wf_inbox_visible ON devhost_wf_inbox (app_id, visible_at);
+        CREATE INDEX IF NOT EXISTS devhost_wf_inbox_instance ON devhost_wf_inbox (app_id, instance_id, id);
+        CREATE TABLE IF NOT EXISTS devhost_wf_activities (
+            app_id text NOT NULL,
+            instance_id text NOT NULL,
+            task_id integer NOT NULL,
+            execution_id text NOT NULL,
+            request bytea NOT NULL,
+            PRIMARY KEY (app_id, instance_id, task_id));
+        """, ct);
+
+    public async Task<WorkflowInstanceRow?> GetInstanceAsync(string appId, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2");
+        cmd.Parameters.AddWithValue(appId);
+        cmd.Parameters.AddWithValue(instanceId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadInstance(reader) : null;
+    }
+
+    /// <summary>Reads the instance and locks its row until the transaction ends: every change to one instance goes through here.</summary>
+    public static async Task<WorkflowInstanceRow?> LockInstanceAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, $"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2 FOR UPDATE", appId, instanceId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadInstance(reader) : null;
+    }
+
+    /// <summary>Creates the instance, or replaces a stored one with the same id (and drops that one's history and pending work).</summary>
+    public static async Task ReplaceInstanceAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow row, CancellationToken ct)
+    {
+        await DeleteWorkAsync(tx, appId, row.InstanceId, ct);
+        await using (var history = Command(tx, "DELETE FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2", appId, row.InstanceId))
+        {
+            await history.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var cmd = Command(tx, $"""
+            INSERT INTO devhost_wf_instances (app_id, {InstanceColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            ON CONFLICT (app_id, instance_id) DO UPDATE SET name = excluded.name, status = excluded.status, execution_id = excluded.execution_id,
+                input = excluded.input, output = excluded.output, custom_status = excluded.custom_status, failure = excluded.failure,
+                parent_instance_id = excluded.parent_instance_id, parent_task_id = excluded.parent_task_id, scheduled_start = excluded.scheduled_start,
+                created_at = excluded.created_at, last_updated_at = excluded.last_updated_at, completed_at = excluded.completed_at
+            """, [appId, .. InstanceValues(row)]);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task UpdateInstanceAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow row, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, """
+            UPDATE devhost_wf_instances SET name = $3, status = $4, execution_id = $5, input = $6, output = $7, custom_status = $8, failure = $9,
+                parent_instance_id = $10, parent_task_id = $11, scheduled_start = $12, created_at = $13, last_updated_at = $14, completed_at = $15
+            WHERE app_id = $1 AND instance_id = $2
+            """, [appId, .. InstanceValues(row)]);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Removes the instance with its history and pending work.</summary>
+    public static async Task DeleteInstanceAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
+    {
+        await DeleteWorkAsync(tx, appId, instanceId, ct);
+        foreach (var table in new[] { "devhost_wf_history", "devhost_wf_instances" })
+        {
+            await using var cmd = Command(tx, $"DELETE FROM {table} WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Drops the instance's inbox and pending activities (on completion, termination, continue-as-new).</summary>
+    public static async Task DeleteWorkAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
+    {
+        foreach (var table in new[] { "devhost_wf_inbox", "devhost_wf_activities" })
+        {
+            await using var cmd = Command(tx, $"DELETE FROM {table} WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public async Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string appId, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT event FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2 ORDER BY seq");
+        cmd.Parameters.AddWithValue(appId);
+        cmd.Parameters.AddWithValue(instanceId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var events = new List<HistoryEvent>();
+        while (await reader.ReadAsync(ct)) { events.Add(HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0))); }
+        return events;
+    }
+
+    public static async Task<int> HistoryLengthAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, "SELECT count(*) FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task AppendHistoryAsync(NpgsqlTransaction tx, string appId, string instanceId, IReadOnlyList<HistoryEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) { return; }
+        var start = await HistoryLengthAsync(tx, appId, instanceId, ct);
+        await using var cmd = Command(tx, """
+            INSERT INTO devhost_wf_history (app_id, instance_id, seq, event)
+            SELECT $1, $2, $3 + ord - 1, e FROM unnest($4::bytea[]) WITH ORDINALITY AS u(e, ord)
+            """, appId, instanceId, start, events.Select(e => e.ToByteArray()).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task DeleteHistoryAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, "DELETE FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task EnqueueAsync(NpgsqlTransaction tx, string appId, string instanceId, HistoryEvent e, DateTimeOffset visibleAt, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, "INSERT INTO devhost_wf_inbox (app_id, instance_id, event, event_type, visible_at) VALUES ($1, $2, $3, $4, $5)",
+            appId, instanceId, e.ToByteArray(), (int)e.EventTypeCase, visibleAt);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The instance's whole inbox in arrival order, visible or not (continue-as-new carries it over).</summary>
+    public static async Task<IReadOnlyList<(long Id, HistoryEvent Event, DateTimeOffset VisibleAt)>> InboxAsync(
+        NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, "SELECT id, event, visible_at FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 ORDER BY id", appId, instanceId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<(long, HistoryEvent, DateTimeOffset)>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetInt64(0), HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The events of the instance's inbox visible at <paramref name="now"/>, in arrival order.</summary>
+    public async Task<IReadOnlyList<(long Id, HistoryEvent Event)>> VisibleInboxAsync(string appId, string instanceId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT id, event FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 AND visible_at <= $3 ORDER BY id");
+        cmd.Parameters.AddWithValue(appId);
+        cmd.Parameters.AddWithValue(instanceId);
+        cmd.Parameters.AddWithValue(now);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<(long, HistoryEvent)>();
+        while (await reader.ReadAsync(ct)) { rows.Add((reader.GetInt64(0), HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)))); }
+        return rows;
+    }
+
+    /// <summary>Deletes the given inbox rows of the instance; returns how many still existed.</summary>
+    public static async Task<int> DeleteInboxAsync(NpgsqlTransaction tx, string appId, string instanceId, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) { return 0; }
+        await using var cmd = Command(tx, "DELETE FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 AND id = ANY($3)", appId, instanceId, ids.ToArray());
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Instances that can take a turn now: running or not yet started with at least one visible inbox event, or suspended with a
+    /// termination waiting (a suspended workflow can still be terminated).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReadyInstancesAsync(string appId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT i.instance_id FROM devhost_wf_inbox i
+            JOIN devhost_wf_instances s ON s.app_id = i.app_id AND s.instance_id = i.instance_id
+            WHERE i.app_id = $1 AND i.visible_at <= $2
+                AND (s.status = ANY($3) OR (s.status = $4 AND i.event_type = $5))
+            GROUP BY i.instance_id ORDER BY min(i.id) LIMIT 1000
+            """);
+        cmd.Parameters.AddWithValue(appId);
+        cmd.Parameters.AddWithValue(now);
+        cmd.Parameters.AddWithValue(new[] { (int)OrchestrationStatus.Running, (int)OrchestrationStatus.Pending });
+        cmd.Parameters.AddWithValue((int)OrchestrationStatus.Suspended);
+        cmd.Parameters.AddWithValue((int)HistoryEvent.EventTypeOneofCase.ExecutionTerminated);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(ct)) { ids.Add(reader.GetString(0)); }
+        return ids;
+    }
+
+    /// <summary>When the next not-yet-visible inbox event (a durable timer, a scheduled start) becomes visible, if any.</summary>
+    public async Task<DateTimeOffset?> NextVisibleAtAsync(string appId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT min(visible_at) FROM devhost_wf_inbox WHERE app_id = $1 AND visible_at > $2");
+        cmd.Parameters.AddWithValue(appId);
+        cmd.Parameters.AddWithValue(now);
+        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    public static async Task InsertActivityAsync(NpgsqlTransaction tx, string appId, PendingActivity activity, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, """
+            INSERT INTO devhost_wf_activities (app_id, instance_id, task_id, execution_id, request) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (app_id, instance_id, task_id) DO UPDATE SET execution_id = excluded.execution_id, request = excluded.request
+            """, appId, activity.InstanceId, activity.TaskId, activity.ExecutionId, activity.Request.ToByteArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Removes a pending activity and returns it, or null when it is no longer pending.</summary>
+    public static async Task<PendingActivity?> TakeActivityAsync(NpgsqlTransaction tx, string appId, string instanceId, int taskId, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, "DELETE FROM devhost_wf_activities WHERE app_id = $1 AND instance_id = $2 AND task_id = $3 RETURNING execution_id, request",
+            appId, instanceId, taskId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new PendingActivity(instanceId, taskId, reader.GetString(0), ActivityRequest.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)))
+            : null;
+    }
+
+    public async Task<IReadOnlyList<PendingActivity>> PendingActivitiesAsync(string appId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT instance_id, task_id, execution_id, request FROM devhost_wf_activities WHERE app_id = $1 ORDER BY instance_id, task_id LIMIT 1000");
+        cmd.Parameters.AddWithValue(appId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<PendingActivity>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new PendingActivity(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), ActivityRequest.Parser.ParseFrom(reader.GetFieldValue<byte[]>(3))));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Child workflows of <paramref name="parentInstanceId"/>, in any status.</summary>
+    public static async Task<IReadOnlyList<(string InstanceId, OrchestrationStatus Status)>> ChildrenAsync(
+        NpgsqlTransaction tx, string appId, string parentInstanceId, CancellationToken ct)
+    {
+        await using var cmd = Command(tx, "SELECT instance_id, status FROM devhost_wf_instances WHERE app_id = $1 AND parent_instance_id = $2 ORDER BY instance_id",
+            appId, parentInstanceId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<(string, OrchestrationStatus)>();
+        while (await reader.ReadAsync(ct)) { rows.Add((reader.GetString(0), (OrchestrationStatus)reader.GetInt32(1))); }
+        return rows;
+    }
+
+    private static object?[] InstanceValues(WorkflowInstanceRow r) =>
+    [
+        r.InstanceId, r.Name, (int)r.Status, r.ExecutionId,
+        Nullable(r.Input, NpgsqlDbType.Text), Nullable(r.Output, NpgsqlDbType.Text), Nullable(r.CustomStatus, NpgsqlDbType.Text),
+        Nullable(r.Failure?.ToByteArray(), NpgsqlDbType.Bytea),
+        Nullable(r.ParentInstanceId, NpgsqlDbType.Text), Nullable(r.ParentTaskId, NpgsqlDbType.Integer),
+        Nullable(r.ScheduledStart, NpgsqlDbType.TimestampTz), r.CreatedAt, r.LastUpdatedAt, Nullable(r.CompletedAt, NpgsqlDbType.TimestampTz),
+    ];
+
+    private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
+
+    private static NpgsqlCommand Command(NpgsqlTransaction tx, string sql, params object?[] values)
+    {
+        var cmd = new NpgsqlCommand(sql, tx.Connection, tx);
+        foreach (var value in values)
+        {
+            if (value is NpgsqlParameter p) { cmd.Parameters.Add(p); }
+            else { cmd.Parameters.AddWithValue(value!); }
+        }
+
+        return cmd;
+    }
+
+    private static WorkflowInstanceRow ReadInstance(NpgsqlDataReader r) => new(
+        r.GetString(0),
+        r.GetString(1),
+        (OrchestrationStatus)r.GetInt32(2),
+        r.GetString(3),
+        r.IsDBNull(4) ? null : r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetString(6),
+        r.IsDBNull(7) ? null : TaskFailureDetails.Parser.ParseFrom(r.GetFieldValue<byte[]>(7)),
+        r.IsDBNull(8) ? null : r.GetString(8),
+        r.IsDBNull(9) ? null : r.GetInt32(9),
+        r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10),
+        r.GetFieldValue<DateTimeOffset>(11),
+        r.GetFieldValue<DateTimeOffset>(12),
+        r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13));
+}
