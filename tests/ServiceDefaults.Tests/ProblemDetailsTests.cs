@@ -15,6 +15,7 @@ public sealed record EchoRequest(string Text, int Count);
 public sealed class ProblemDetailsTests : IAsyncLifetime
 {
     private const int MaxBodyBytes = 1024;
+    private const int EndpointBodyBytes = 8 * MaxBodyBytes;
     private const string SecretExceptionText = "connection string Password=hunter2 leaked";
     private InProcessApp _app = null!;
 
@@ -28,6 +29,9 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
     private static void MapEndpoints(WebApplication app)
     {
         app.MapPost("/echo", (EchoRequest request) => Results.Ok(request));
+        app.MapPost("/echo-large", (EchoRequest request) => Results.Ok(request))
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EndpointBodyBytes));
+        app.MapGroup("/internal").RequireSidecarCaller().MapGet("/ping", () => Results.Ok("pong"));
         app.MapGet("/boom", IResult () => throw new InvalidOperationException(SecretExceptionText));
         app.MapPost("/validate", (EchoRequest request) =>
         {
@@ -127,6 +131,43 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         request.Headers.TransferEncodingChunked = true;
         using var response = await _app.Client.SendAsync(request);
         await ReadProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_endpoint_with_its_own_size_limit_accepts_bodies_over_the_service_limit(bool chunked)
+    {
+        var body = Encoding.UTF8.GetBytes("""{"text":"___TEXT___","count":1}""".Replace("___TEXT___", new string('x', MaxBodyBytes * 4), StringComparison.Ordinal));
+        using HttpContent content = chunked ? new StreamContent(new NonSeekableStream(body)) : new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/echo-large") { Content = content };
+        request.Headers.TransferEncodingChunked = chunked;
+
+        using var response = await _app.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_endpoint_with_its_own_size_limit_still_refuses_bodies_over_that_limit()
+    {
+        var body = """{"text":"___TEXT___","count":1}""".Replace("___TEXT___", new string('x', EndpointBodyBytes), StringComparison.Ordinal);
+        using var response = await _app.Client.PostAsync("/echo-large", Json(body));
+        await ReadProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task Invocation_only_routes_refuse_requests_that_did_not_come_through_a_sidecar()
+    {
+        // Dapr stamps dapr-caller-app-id on every invocation it forwards; a direct call has none.
+        using var direct = await _app.Client.GetAsync("/internal/ping");
+        await ReadProblemAsync(direct, HttpStatusCode.Forbidden);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/internal/ping");
+        request.Headers.Add(SidecarCallerEndpointExtensions.CallerAppIdHeader, "workflows");
+        using var viaSidecar = await _app.Client.SendAsync(request);
+        viaSidecar.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ public sealed class RecentSampleIds
 
     private readonly (string Id, long SeenMinute)[] _ring;
     private readonly HashSet<string> _ids;
+    private readonly long _maxAgeMinutes;
     private int _oldest;
     private int _count;
 
@@ -20,7 +21,10 @@ public sealed class RecentSampleIds
         Capacity = capacity;
         MaxAge = maxAge ?? TimeSpan.FromHours(24);
         _ring = new (string, long)[capacity];
-        _ids = new HashSet<string>(capacity, StringComparer.Ordinal);
+        _maxAgeMinutes = (long)MaxAge.TotalMinutes;
+
+        // One slot more than the ring: TryAdd adds before it evicts, and the set must not grow (allocate) for that.
+        _ids = new HashSet<string>(capacity + 1, StringComparer.Ordinal);
     }
 
     public int Capacity { get; }
@@ -32,13 +36,14 @@ public sealed class RecentSampleIds
     /// <summary>Remembers <paramref name="id"/>; false when it is already remembered (a redelivery).</summary>
     public bool TryAdd(string id, long seenMinute)
     {
-        var maxAgeMinutes = (long)MaxAge.TotalMinutes;
-        while (_count > 0 && _ring[_oldest].SeenMinute <= seenMinute - maxAgeMinutes)
+        while (_count > 0 && _ring[_oldest].SeenMinute <= seenMinute - _maxAgeMinutes)
         {
             DropOldest();
         }
 
-        if (_ids.Contains(id))
+        // One hash lookup instead of Contains + Add (this is the kernel's hottest line). Evicting after adding leaves
+        // the same set: an id that was absent cannot be the oldest one.
+        if (!_ids.Add(id))
         {
             return false;
         }
@@ -48,9 +53,8 @@ public sealed class RecentSampleIds
             DropOldest();
         }
 
-        _ring[(_oldest + _count) % Capacity] = (id, seenMinute);
+        _ring[Wrap(_oldest + _count)] = (id, seenMinute);
         _count++;
-        _ids.Add(id);
         return true;
     }
 
@@ -69,7 +73,10 @@ public sealed class RecentSampleIds
     {
         _ids.Remove(_ring[_oldest].Id);
         _ring[_oldest] = default;
-        _oldest = (_oldest + 1) % Capacity;
+        _oldest = Wrap(_oldest + 1);
         _count--;
     }
+
+    /// <summary>An index one lap past the ring's end, brought back (cheaper than %, which divides).</summary>
+    private int Wrap(int index) => index >= Capacity ? index - Capacity : index;
 }

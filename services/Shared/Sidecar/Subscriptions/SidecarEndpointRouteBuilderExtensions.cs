@@ -17,6 +17,13 @@ public static class SidecarEndpointRouteBuilderExtensions
     /// GET /dapr/subscribe (v1 programmatic subscriptions) and one POST per registered topic route.
     /// These are sidecar calls, guarded by UseAppApiToken rather than user auth, so they allow anonymous access.
     /// </summary>
+    /// <summary>
+    /// Body limit of delivery routes, above a service's usual request limit: a bulk delivery is up to maxMessagesCount
+    /// events in one body (100 batches of samples are several MiB). Only the sidecar calls these routes (with the app
+    /// API token where one is configured), so the larger limit does not widen what the public edge accepts.
+    /// </summary>
+    public const long MaxDeliveryBytes = 64L * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapSidecarEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -34,6 +41,7 @@ public static class SidecarEndpointRouteBuilderExtensions
         {
             app.MapPost(subscription.Route, (HttpContext context, ILoggerFactory loggers) => DeliverAsync(subscription, context, loggers.CreateLogger(LoggerCategory)))
                 .AllowAnonymous()
+                .WithMetadata(new DeliveryBodyLimit(MaxDeliveryBytes))
                 .ExcludeFromDescription();
         }
 
@@ -125,3 +133,6 @@ public static class SidecarEndpointRouteBuilderExtensions
 
     private sealed record StatusWire([property: JsonPropertyName("status")] string Status);
 }
+
+/// <summary>Endpoint metadata carrying a route's own request body limit (honoured by ServiceDefaults' body-limit check and by MVC).</summary>
+internal sealed record DeliveryBodyLimit(long? MaxRequestBodySize) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata;

@@ -1,0 +1,67 @@
+using DaprPlatform.Benchmarks.EndToEnd;
+using DaprPlatform.Benchmarks.Kernel;
+using DaprPlatform.Benchmarks.Reporting;
+
+namespace DaprPlatform.Benchmarks;
+
+/// <summary>
+/// Entry point. An explicit Main instead of top-level statements: those would declare a global <c>Program</c> that
+/// clashes with the referenced Analytics app's own.
+/// </summary>
+public static class BenchmarkCommandLine
+{
+    private const string Usage = """
+        usage: DaprPlatform.Benchmarks <command> [options]   (run it Release: dotnet run -c Release --project tools/Benchmarks -- ...)
+          kernel  [--artifacts dir] [--out kernel.json]
+                  BenchmarkDotNet: ChannelMetricsAggregate ingest, samples/s per core and bytes allocated per sample
+          e2e     [--gateway http://127.0.0.1:5000] [--sidecar http://127.0.0.1:3500] [--via gateway|sidecar]
+                  [--samples 200000] [--channels 20] [--batch 1000] [--concurrency 8]
+                  [--latency-batches 50] [--latency-batch-size 100] [--rate-limit 300]
+                  [--poll-ms 10] [--visible-timeout 300] [--out e2e.json]
+                  against a running platform (scripts/run.sh, DevHost with the Telegram stand-in): samples posted to
+                  POST /api/channels/{id}/metrics until every channel's /realtime totals match, then a low-rate latency phase
+          report  --doc docs/benchmarks.md --command "<command line>" [--kernel kernel.json] [--e2e e2e.json]
+                  [--e2e-error "<why it did not run>"] [--kernel-error "<why>"] [--sdk <dotnet --version>] [--load "<loadavg>"] [--note "<text>"]
+                  appends a dated section with the machine, parameters, results and the aims met or missed
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var options = new CommandArguments(args.Skip(1));
+            switch (args[0])
+            {
+                case "kernel":
+                    return KernelRun.Run(options);
+                case "e2e":
+                    using (var cancel = new CancellationTokenSource())
+                    {
+                        Console.CancelKeyPress += (_, e) =>
+                        {
+                            e.Cancel = true;
+                            cancel.Cancel();
+                        };
+                        return await EndToEndRun.RunAsync(options, cancel.Token);
+                    }
+
+                case "report":
+                    return BenchmarkReport.Run(options);
+                default:
+                    throw new UsageException($"unknown command '{args[0]}'");
+            }
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"benchmarks: {ex.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+}

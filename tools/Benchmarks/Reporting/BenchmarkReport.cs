@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using DaprPlatform.Benchmarks.EndToEnd;
+using DaprPlatform.Benchmarks.Kernel;
+
+namespace DaprPlatform.Benchmarks.Reporting;
+
+/// <summary>
+/// <c>report</c>: appends one dated section to docs/benchmarks.md from the result files of <c>kernel</c> and <c>e2e</c>
+/// (a part that did not run is listed with the reason), with the machine it ran on and the aims met or missed.
+/// Only measured numbers are written; the file's header is prose.
+/// </summary>
+public static class BenchmarkReport
+{
+    /// <summary>Issue 3 §7's aims.</summary>
+    public const double KernelAimPerCore = 5_000_000;
+    public const double EndToEndAim = 20_000;
+
+    private const string Header = """
+        # Benchmarks
+
+        Produced by `scripts/bench.sh analytics` (see `tools/Benchmarks`); every section below was written by the script
+        from one run, newest last. Nothing here is typed by hand.
+
+        - **Kernel**: BenchmarkDotNet (Release, in-process, short job) ingesting a day of one channel's samples into
+          `ChannelMetricsAggregate` — mostly in order, with late arrivals inside the 24 h window, redelivered sample ids,
+          samples older than 30 days and samples from the future. One operation is one sample; one thread is one core.
+          Aim: at least 5 million samples/s per core, nothing allocated per sample.
+        - **End to end**: the platform under DevHost (Release builds, Telegram stand-in), samples posted in batches to
+          `POST /api/channels/{id}/metrics` → outbox → `channel.metrics` on pub/sub → the analytics `ChannelMetrics` actor,
+          until every channel's `GET /api/analytics/channels/{id}/realtime` totals equal what was sent.
+          Aim: at least 20,000 samples/s on this 2-core machine. The ingest-to-visible latency is measured afterwards,
+          one batch in flight: from the POST's 2xx to the end of the first `/realtime` read that includes the batch.
+
+        """;
+
+    public static int Run(CommandArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var doc = args.Required("--doc");
+        var command = args.Required("--command");
+        var kernelFile = args.Value("--kernel");
+        var e2eFile = args.Value("--e2e");
+        var e2eError = args.Value("--e2e-error");
+        var kernelError = args.Value("--kernel-error");
+        var sdk = args.Value("--sdk");
+        var load = args.Value("--load");
+        var note = args.Value("--note");
+        args.RejectUnknown();
+
+        var kernel = ResultFiles.Read<KernelResult>(kernelFile);
+        var e2e = ResultFiles.Read<EndToEndResult>(e2eFile);
+        var section = Section(DateTimeOffset.UtcNow, command, sdk, load, kernel, kernelError, e2e, e2eError, note);
+        if (!File.Exists(doc))
+        {
+            File.WriteAllText(doc, Header);
+        }
+
+        File.AppendAllText(doc, section);
+        Console.Write(section);
+        return 0;
+    }
+
+    public static string Section(
+        DateTimeOffset at, string command, string? sdk, string? load, KernelResult? kernel, string? kernelError, EndToEndResult? e2e, string? e2eError, string? note)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var text = new StringBuilder();
+        void Line(string line = "") => text.Append(line).Append('\n');
+
+        Line($"## {at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
+        Line();
+        Line($"Command: `{command}`");
+        Line();
+        Line("Machine: " + string.Join("; ", MachineFacts(sdk, load)));
+        Line();
+        Line("| measure | result | aim | |");
+        Line("|---|---|---|---|");
+        if (kernel is not null)
+        {
+            Line($"| kernel ingest, samples/s per core | {kernel.SamplesPerSecondPerCore:N0} ({kernel.NanosecondsPerSample:F1} ± {kernel.StandardErrorNanoseconds:F1} ns/sample) | ≥ {KernelAimPerCore:N0} | {Verdict(kernel.SamplesPerSecondPerCore >= KernelAimPerCore)} |");
+            Line($"| kernel allocation per sample | {(kernel.AllocatedBytesPerSample is { } bytes ? $"{bytes:F0} B" : "not measured")} | 0 B | {Verdict(kernel.AllocatedBytesPerSample == 0)} |");
+        }
+        else
+        {
+            Line($"| kernel ingest, samples/s per core | not measured: {Cell(kernelError ?? "no result")} | ≥ {KernelAimPerCore:N0} | missed |");
+        }
+
+        if (e2e?.Throughput is { AllVisible: true } throughput)
+        {
+            Line($"| end to end, samples/s (first POST → all visible) | {throughput.SamplesPerSecond:N0} ({throughput.Samples:N0} samples in {throughput.VisibleSeconds:F2} s) | ≥ {EndToEndAim:N0} | {Verdict(throughput.SamplesPerSecond >= EndToEndAim)} |");
+        }
+        else
+        {
+            Line($"| end to end, samples/s | not measured: {Cell(e2e?.Failure ?? e2eError ?? "no result")} | ≥ {EndToEndAim:N0} | missed |");
+        }
+
+        if (e2e?.Throughput is { } intake)
+        {
+            Line($"| intake, samples/s (first POST → last 2xx) | {intake.IntakeSamplesPerSecond:N0} ({intake.Samples:N0} samples in {intake.PostSeconds:F2} s) | | |");
+        }
+
+        if (e2e?.Latency is { } latency)
+        {
+            Line($"| ingest-to-visible latency p50 / p99 | {latency.P50Ms:F1} ms / {latency.P99Ms:F1} ms (min {latency.MinMs:F1}, max {latency.MaxMs:F1}; {latency.Batches} batches of {latency.BatchSize}, read every {latency.PollIntervalMs} ms) | | |");
+        }
+
+        if (e2e is not null)
+        {
+            var errors = e2e.Errors;
+            var byStatus = errors.ByStatus.Count == 0 ? "" : " — " + string.Join(", ", errors.ByStatus.Select(kv => $"{kv.Key}: {kv.Value}"));
+            Line($"| errors (metric POSTs) | {errors.Total}: {errors.Throttled} throttled, {errors.Failed} failed, {errors.TransportErrors} without answer{byStatus} | 0 | {Verdict(errors.Total == 0)} |");
+        }
+
+        Line();
+        if (kernel is not null)
+        {
+            Line($"Kernel: `{kernel.Benchmark}`, {kernel.SamplesPerInvocation:N0} samples per invocation, {kernel.Iterations} measured iterations, job {kernel.Job}.");
+            Line();
+        }
+
+        if (e2e?.Throughput is { CpuSeconds.Count: > 0 } phase)
+        {
+            var available = phase.VisibleSeconds * Environment.ProcessorCount;
+            Line($"CPU seconds used during the throughput phase ({phase.VisibleSeconds:F1} s × {Environment.ProcessorCount} cores = {available:F1} s available; postgres counts every cluster on the machine): "
+                + string.Join(", ", phase.CpuSeconds.Select(c => $"{c.Process} {c.Seconds:F1}")) + ".");
+            Line();
+        }
+
+        if (e2e is not null)
+        {
+            var p = e2e.Parameters;
+            Line($"End to end: {p.Samples:N0} samples over {p.Channels} channels in {p.ThroughputBatches} batches of up to {p.BatchSize}, {p.Concurrency} concurrent POSTs, via {p.Via}; "
+                + $"latency phase {p.LatencyBatches} batches of {p.LatencyBatchSize}. Intake: {e2e.IntakePath}. Reads: {e2e.ReadPath}.");
+            Line();
+        }
+
+        if (note is not null)
+        {
+            Line($"Note: {note}");
+            Line();
+        }
+
+        return text.ToString();
+    }
+
+    private static IEnumerable<string> MachineFacts(string? sdk, string? load)
+    {
+        yield return $"{Environment.ProcessorCount} cores (nproc)";
+        if (ProcField("/proc/cpuinfo", "model name") is { } cpu)
+        {
+            yield return cpu;
+        }
+
+        if (ProcField("/proc/meminfo", "MemTotal") is { } memory
+            && long.TryParse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib))
+        {
+            yield return $"{kib / 1024.0 / 1024.0:F1} GiB RAM";
+        }
+
+        yield return RuntimeInformation.FrameworkDescription + (sdk is null ? "" : $" (SDK {sdk})");
+        yield return RuntimeInformation.OSDescription;
+        if (load is not null)
+        {
+            yield return $"load average before the run {load}";
+        }
+    }
+
+    /// <summary>The value of the first "<paramref name="field"/> : value" line of a /proc file, or null.</summary>
+    private static string? ProcField(string path, string field)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        foreach (var line in File.ReadLines(path))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line[..colon].Trim() == field)
+            {
+                return line[(colon + 1)..].Trim();
+            }
+        }
+
+        return null;
+    }
+
+    private static string Verdict(bool met) => met ? "met" : "missed";
+
+    private static string Cell(string text) => text.Replace('|', '/').Replace('\n', ' ');
+}
