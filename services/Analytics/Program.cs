@@ -16,6 +16,7 @@ builder.Services.AddInbox<AnalyticsDbContext>();
 builder.Services.AddScoped<MetricsHistory>();
 builder.Services.AddActors(o => o.RegisterActor<ChannelMetricsActor>(ChannelMetricsActor.TypeName));
 builder.Services.AddSingleton<ChannelMetricsActors>();
+builder.Services.Configure<WorkspaceOptions>(builder.Configuration.GetSection(WorkspaceOptions.SectionName));
 
 // Bulk delivery: one request carries many batches, and the handler makes one actor call per channel for all of them.
 builder.Services.AddBulkTopicHandler<ChannelMetricsBatch, ChannelMetricsReceived>(
@@ -32,6 +33,7 @@ app.UseServiceDefaults();
 app.MapActorsHandlers();
 app.MapSidecarEndpoints();
 app.MapChannelAnalyticsApi();
+app.MapWorkspacesApi();
 
 await app.MigrateDatabaseAsync<AnalyticsDbContext>();
 await app.RunAsync();

@@ -21,6 +21,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapSidecarEndpoints();
 app.MapNotificationsApi();
+app.MapOnboardingApi();
 
 await app.MigrateDatabaseAsync<NotificationsDbContext>();
 await app.RunAsync();

@@ -12,6 +12,7 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
     public DbSet<AnomalyRow> Anomalies => Set<AnomalyRow>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -21,6 +22,7 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
         modelBuilder.Entity<TrackedChannel>(ConfigureChannel);
         modelBuilder.Entity<HourlyRollupRow>(ConfigureRollup);
         modelBuilder.Entity<AnomalyRow>(ConfigureAnomaly);
+        modelBuilder.Entity<Workspace>(ConfigureWorkspace);
     }
 
     // Mirrored by the hand-written migration (Migrations/20261122000001_Initial.cs); the schema guard test catches drift.
@@ -59,5 +61,15 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
         e.Property(a => a.Median).HasColumnName("median");
         e.Property(a => a.Score).HasColumnName("score");
         e.Property(a => a.DetectedAt).HasColumnName("detected_at");
+    }
+
+    // Mirrored by Migrations/20261122000002_Workspaces.cs.
+    private static void ConfigureWorkspace(EntityTypeBuilder<Workspace> e)
+    {
+        e.ToTable("workspaces");
+        e.HasKey(w => w.UserId).HasName("pk_workspaces");
+        e.Property(w => w.UserId).HasColumnName("user_id").ValueGeneratedNever();
+        e.Property(w => w.Plan).HasColumnName("plan").HasMaxLength(Workspace.MaxPlanLength);
+        e.Property(w => w.CreatedAt).HasColumnName("created_at");
     }
 }

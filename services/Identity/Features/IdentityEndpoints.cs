@@ -13,6 +13,7 @@ public static class IdentityEndpoints
         app.MapUpdateUser();
         app.MapChangePassword();
         app.MapJwks();
+        app.MapOnboardingApi();
         return app;
     }
 }

@@ -29,40 +29,14 @@ public static class Register
         TimeProvider timeProvider,
         CancellationToken ct)
     {
-        var errors = new ValidationErrors();
-        if (!EmailAddress.TryCreate(request.Email, out var email, out var emailError))
+        var (form, problem) = await CheckNewAccountAsync(request.Email, request.Password, request.DisplayName, request.Role, db, ct);
+        if (form is null)
         {
-            errors.Add("email", emailError!);
-        }
-
-        foreach (var problem in PasswordPolicy.Check(request.Password, request.Email))
-        {
-            errors.Add("password", problem);
-        }
-
-        if (!DisplayName.TryNormalize(request.DisplayName, out var displayName, out var nameError))
-        {
-            errors.Add("displayName", nameError!);
-        }
-
-        if (!RegistrationRole.TryResolve(request.Role, out var role, out var roleError))
-        {
-            errors.Add("role", roleError!);
-        }
-
-        if (!errors.IsEmpty)
-        {
-            return errors.ToProblem();
-        }
-
-        // Cheap early answer for the common case (and no expensive hash); the unique index below settles races.
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == email!.Normalized, ct))
-        {
-            return DuplicateEmail();
+            return problem!;
         }
 
         var now = timeProvider.GetUtcNow();
-        var user = User.Register(email!, displayName, role, hasher.Hash(request.Password!), now);
+        var user = User.Register(form.Email, form.DisplayName, form.Role, hasher.Hash(request.Password!), now);
         db.Users.Add(user);
         // Same SaveChanges as the user row: the event exists exactly when the account does.
         outbox.Enqueue(UserRegistered.Topic, new UserRegistered(user.Id, user.Email, user.DisplayName, user.Role, now));
@@ -78,10 +52,36 @@ public static class Register
         return TypedResults.Created($"/api/users/{user.Id}", new RegisteredUserResponse(user.Id, user.Email, user.DisplayName, user.Role));
     }
 
-    private static IResult DuplicateEmail() => Problems.Conflict("An account with this email already exists.");
+    /// <summary>
+    /// The registration rules plus "no account has this email yet": the validated form, or the problem to answer.
+    /// Shared by self-registration and the onboarding saga's credential exchange, so both accept exactly the same accounts.
+    /// </summary>
+    internal static async Task<(RegistrationForm? Form, IResult? Problem)> CheckNewAccountAsync(
+        string? email, string? password, string? displayName, string? role, IdentityDbContext db, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (RegistrationForm.Validate(email, password, displayName, role, errors) is not { } form)
+        {
+            return (null, errors.ToProblem());
+        }
+
+        // Cheap early answer for the common case (and no expensive hash); the unique index settles races.
+        return await db.Users.AnyAsync(u => u.NormalizedEmail == form.Email.Normalized, ct) ? (null, DuplicateEmail()) : (form, null);
+    }
+
+    /// <summary>409 naming the email field, so a form can show the message next to it.</summary>
+    internal static IResult DuplicateEmail() =>
+        TypedResults.Problem(
+            "An account with this email already exists.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: "The request conflicts with the current state.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = new Dictionary<string, string[]> { ["email"] = ["An account with this email already exists."] },
+            });
 
     // The database decides uniqueness (also under concurrent registrations); a pre-check would only narrow the race.
-    private static bool IsDuplicateEmail(DbUpdateException e) =>
+    internal static bool IsDuplicateEmail(DbUpdateException e) =>
         e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
         && pg.ConstraintName == IdentityDbContext.UniqueEmailIndex;
 }

@@ -12,6 +12,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<RefreshTokenFamily> RefreshTokenFamilies => Set<RefreshTokenFamily>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<OnboardingCredential> OnboardingCredentials => Set<OnboardingCredential>();
 
     // Every name is spelled out: the hand-written migration must match the model exactly (a test compares them).
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -64,5 +65,6 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
         });
 
         modelBuilder.ConfigureOutbox();
+        modelBuilder.Entity<OnboardingCredential>(OnboardingCredentialModel.Configure);
     }
 }

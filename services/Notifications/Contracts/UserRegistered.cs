@@ -1,4 +1,8 @@
 namespace DaprPlatform.Notifications.Contracts;
 
 /// <summary>Consumer-side copy of identity's <c>user.registered</c> event (camelCase JSON on the wire).</summary>
-public sealed record UserRegistered(Guid UserId, string Email, string DisplayName, string Role, DateTimeOffset RegisteredAt);
+/// <param name="Origin">"onboarding" when the onboarding saga created the account (it sends the welcome itself); null otherwise.</param>
+public sealed record UserRegistered(Guid UserId, string Email, string DisplayName, string Role, DateTimeOffset RegisteredAt, string? Origin = null)
+{
+    public const string OnboardingOrigin = "onboarding";
+}

@@ -39,21 +39,25 @@ public sealed partial class UserRegisteredHandler(
         var result = await inbox.ProcessOnceAsync(envelope.Id, Consumer, async token =>
         {
             var now = time.GetUtcNow();
-            notification = Notification.Create(
-                data.UserId,
-                WelcomeMessage.Kind,
-                WelcomeMessage.Title(data.DisplayName),
-                WelcomeMessage.Body(string.IsNullOrWhiteSpace(data.Role) ? "new" : data.Role),
-                now);
-            db.Notifications.Add(notification);
-            db.DeliveryLog.Add(DeliveryAttempt.Delivered(notification, DeliveryChannel.InApp, now));
+            // Accounts made by the onboarding saga are greeted by its SendWelcome step; greeting here too would say it twice.
+            if (data.Origin != UserRegistered.OnboardingOrigin)
+            {
+                notification = Notification.Create(
+                    data.UserId,
+                    WelcomeMessage.Kind,
+                    WelcomeMessage.Title(data.DisplayName),
+                    WelcomeMessage.Body(string.IsNullOrWhiteSpace(data.Role) ? "new" : data.Role),
+                    now);
+                db.Notifications.Add(notification);
+                db.DeliveryLog.Add(DeliveryAttempt.Delivered(notification, DeliveryChannel.InApp, now));
+            }
 
             var preferences = await db.Preferences.SingleOrDefaultAsync(p => p.UserId == data.UserId, token);
             if (preferences is null)
             {
                 db.Preferences.Add(NotificationPreferences.DefaultFor(data.UserId, now));
             }
-            else if (preferences.WantsTelegram)
+            else if (preferences.WantsTelegram && notification is not null)
             {
                 // Logged as pending inside the transaction, sent after commit: a Telegram outage must never
                 // roll back the in-app notification, and a duplicate delivery must never send twice.

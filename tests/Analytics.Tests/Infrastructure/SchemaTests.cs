@@ -12,7 +12,7 @@ public sealed class SchemaTests
     {
         var migrated = await MigrationSchemaGuard.AssertMigrationsMatchModelAsync(Context, "analytics");
 
-        migrated.AppliedMigrations.Should().Equal("20261122000001_Initial");
+        migrated.AppliedMigrations.Should().Equal("20261122000001_Initial", "20261122000002_Workspaces");
         migrated.Schema.Lines.Should().Contain(l => l.StartsWith("column hourly_rollups.total:", StringComparison.Ordinal), "the migration must have run");
         migrated.Schema.Lines.Should().Contain(l => l.StartsWith("column outbox_messages.id:", StringComparison.Ordinal));
     }

@@ -1,0 +1,38 @@
+using DaprPlatform.Identity.Domain;
+using DaprPlatform.Identity.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DaprPlatform.Identity.Features;
+
+public sealed record IssueOnboardingCredentialRequest(string? Email, string? Password, string? DisplayName, string? Role);
+
+public sealed record OnboardingCredentialResponse(Guid CredentialRef, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// POST /internal/onboarding/credentials: validates a sign-up exactly as registration does and parks it, password hashed,
+/// under a one-time reference — the onboarding workflow carries the reference, never the password.
+/// </summary>
+public static class IssueOnboardingCredential
+{
+    public static async Task<IResult> HandleAsync(
+        IssueOnboardingCredentialRequest request,
+        IdentityDbContext db,
+        Pbkdf2PasswordHasher hasher,
+        TimeProvider timeProvider,
+        CancellationToken ct)
+    {
+        var (form, problem) = await Register.CheckNewAccountAsync(request.Email, request.Password, request.DisplayName, request.Role, db, ct);
+        if (form is null)
+        {
+            return problem!;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        // Abandoned sign-ups still hold a password hash; they go as soon as they can no longer be redeemed.
+        await db.OnboardingCredentials.Where(c => c.RedeemedAt == null && c.ExpiresAt <= now).ExecuteDeleteAsync(ct);
+        var credential = OnboardingCredential.Issue(form, hasher.Hash(request.Password!), now);
+        db.OnboardingCredentials.Add(credential);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created((string?)null, new OnboardingCredentialResponse(credential.Id, credential.ExpiresAt));
+    }
+}
