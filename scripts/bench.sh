@@ -7,27 +7,72 @@
 #       e2e options (defaults): --samples 200000 --channels 20 --batch 1000 --concurrency 8 --via gateway|sidecar
 #       --latency-batches 50 --latency-batch-size 100 --poll-ms 10 --visible-timeout 300
 #       Needs the platform's ports (dapr.yaml's appPort and daprHTTPPort) free; takes a few minutes.
+#   ./scripts/bench.sh workflows [options] [--doc FILE]
+#       Release build; a private PostgreSQL; DevHost's workflow engine and a workflow worker in one process (free ports),
+#       sagas of 5 chained and of 5 parallel no-op activities: workflows/s and p50/p99 completion time; appends a dated
+#       section to docs/benchmarks.md (or FILE). Options (defaults): --workflows 500 --concurrency 50 --warmup 50
+#       --wait poll|completion (GetInstance every --poll-ms 100, or WaitForInstanceCompletion) --instance-timeout 120
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+
+# The workflows benchmark (after the shared set-up below): DevHost runs inside the benchmark process, so only Postgres is
+# started and stopped around it.
+workflows_benchmark() {
+  rm -f "$run_dir/workflows.json"
+  echo "== building (Release) into $ArtifactsPath"
+  local project
+  for project in tools/DevHost tools/Benchmarks; do
+    dotnet build "$project" -c Release --nologo -v quiet -clp:NoSummary -warnaserror
+  done
+  local bench_dll="$ArtifactsPath/bin/Benchmarks/release/DaprPlatform.Benchmarks.dll"
+
+  # A private cluster of its own (not the analytics benchmark's), fresh every run.
+  export DEVHOST_PG_DIR="$root/.devhost/pg-bench-workflows"
+  trap '"$root/scripts/dev-postgres.sh" stop' EXIT
+  "$root/scripts/dev-postgres.sh" stop
+  rm -rf "$DEVHOST_PG_DIR"
+  echo "== PostgreSQL ($DEVHOST_PG_DIR)"
+  local postgres
+  postgres="$("$root/scripts/dev-postgres.sh" start)"
+
+  echo "== workflows (DevHost and the worker in process)"
+  local failed="" report_args=()
+  dotnet "$bench_dll" workflows --postgres "$postgres" --out "$run_dir/workflows.json" "${driver_args[@]}" || failed=yes
+
+  echo "== stopping PostgreSQL"
+  "$root/scripts/dev-postgres.sh" stop
+  trap - EXIT
+
+  report_args=(--doc "$doc" --command "$command_line" --sdk "$(dotnet --version)" --load "$load")
+  if [ -f "$run_dir/workflows.json" ]; then
+    report_args+=(--workflows "$run_dir/workflows.json")
+  else
+    report_args+=(--workflows-error "the workflows driver failed before measuring (see its output)")
+  fi
+  echo "== results (appended to ${doc#"$root"/})"
+  dotnet "$bench_dll" report "${report_args[@]}"
+  [ -z "$failed" ]
+}
 
 [ $# -ge 1 ] || { usage; exit 2; }
 case "$1" in
-  analytics) shift ;;
+  analytics|workflows) benchmark="$1"; shift ;;
   -h|--help) usage; exit 0 ;;
   *) echo "unknown benchmark: $1" >&2; usage >&2; exit 2 ;;
 esac
 
-command_line="scripts/bench.sh analytics${*:+ $*}"
+command_line="scripts/bench.sh $benchmark${*:+ $*}"
 doc="$root/docs/benchmarks.md"
-e2e_args=()
+# The driver's own options (e2e or workflows), passed through.
+driver_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --doc) doc="$(realpath -m "$2")"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
-    --*) [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; e2e_args+=("$1" "$2"); shift 2 ;;
+    --*) [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; driver_args+=("$1" "$2"); shift 2 ;;
     *) echo "unexpected argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
@@ -38,9 +83,14 @@ export ArtifactsPath="${ArtifactsPath:-$root/artifacts}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 run_dir="$root/.devhost/bench"
 mkdir -p "$run_dir"
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$benchmark" = workflows ]; then
+  workflows_benchmark
+  exit
+fi
+
 rm -f "$run_dir"/kernel.json "$run_dir"/e2e.json
 platform_log="$run_dir/platform.log"
-load="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 busy=""
 for port in $(sed -n 's/^[[:space:]]*\(appPort\|daprHTTPPort\):[[:space:]]*//p' dapr.yaml); do
@@ -103,7 +153,7 @@ else
   # The gateway's per-client limit, so the driver can check its plan stays under it.
   rate_limit="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Gateway"]["RateLimit"]["PermitLimit"])' services/Gateway/appsettings.json)"
   echo "== end to end"
-  if ! dotnet "$bench_dll" e2e --rate-limit "$rate_limit" --out "$run_dir/e2e.json" "${e2e_args[@]}"; then
+  if ! dotnet "$bench_dll" e2e --rate-limit "$rate_limit" --out "$run_dir/e2e.json" "${driver_args[@]}"; then
     failed=yes
     [ -f "$run_dir/e2e.json" ] || e2e_error="the end-to-end driver failed before measuring (see its output)"
   fi

@@ -1,6 +1,7 @@
 using DaprPlatform.Benchmarks.EndToEnd;
 using DaprPlatform.Benchmarks.Kernel;
 using DaprPlatform.Benchmarks.Reporting;
+using DaprPlatform.Benchmarks.Workflows;
 
 namespace DaprPlatform.Benchmarks;
 
@@ -20,9 +21,17 @@ public static class BenchmarkCommandLine
                   [--poll-ms 10] [--visible-timeout 300] [--out e2e.json]
                   against a running platform (scripts/run.sh, DevHost with the Telegram stand-in): samples posted to
                   POST /api/channels/{id}/metrics until every channel's /realtime totals match, then a low-rate latency phase
+          workflows --postgres "<admin connection string>" [--workflows 500] [--concurrency 50] [--warmup 50]
+                  [--wait poll|completion] [--poll-ms 100] [--instance-timeout 120] [--out workflows.json]
+                  DevHost in process (one sidecar-only app) and a workflow worker in this process: per shape (5 chained
+                  no-op activities, 5 parallel ones) N instances started with gRPC StartInstance and awaited by polling
+                  GetInstance (or with WaitForInstanceCompletion), at most --concurrency in flight; workflows/s and
+                  p50/p99 completion time
           report  --doc docs/benchmarks.md --command "<command line>" [--kernel kernel.json] [--e2e e2e.json]
                   [--e2e-error "<why it did not run>"] [--kernel-error "<why>"] [--sdk <dotnet --version>] [--load "<loadavg>"] [--note "<text>"]
                   appends a dated section with the machine, parameters, results and the aims met or missed
+          report  --doc docs/benchmarks.md --command "<command line>" (--workflows workflows.json | --workflows-error "<why>")
+                  [--sdk ...] [--load ...] [--note ...]   the same for the workflows benchmark
         """;
 
     public static async Task<int> Main(string[] args)
@@ -41,16 +50,9 @@ public static class BenchmarkCommandLine
                 case "kernel":
                     return KernelRun.Run(options);
                 case "e2e":
-                    using (var cancel = new CancellationTokenSource())
-                    {
-                        Console.CancelKeyPress += (_, e) =>
-                        {
-                            e.Cancel = true;
-                            cancel.Cancel();
-                        };
-                        return await EndToEndRun.RunAsync(options, cancel.Token);
-                    }
-
+                    return await RunCancellableAsync(ct => EndToEndRun.RunAsync(options, ct));
+                case "workflows":
+                    return await RunCancellableAsync(ct => WorkflowsRun.RunAsync(options, ct));
                 case "report":
                     return BenchmarkReport.Run(options);
                 default:
@@ -63,5 +65,17 @@ public static class BenchmarkCommandLine
             Console.Error.WriteLine(Usage);
             return 2;
         }
+    }
+
+    /// <summary>Ctrl+C cancels the run (its finally blocks still clean up) instead of killing the process.</summary>
+    private static async Task<int> RunCancellableAsync(Func<CancellationToken, Task<int>> run)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        return await run(cancel.Token);
     }
 }

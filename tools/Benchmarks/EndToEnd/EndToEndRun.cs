@@ -337,7 +337,7 @@ public static class EndToEndRun
         }
     }
 
-    /// <summary>A short lower-case tag that makes this run's e-mail, channel usernames and sample ids unique.</summary>
-    private static string RunTag(TimeProvider time) =>
+    /// <summary>A short lower-case tag that makes this run's e-mail, channel usernames and sample ids (or workflow instance ids and databases) unique.</summary>
+    internal static string RunTag(TimeProvider time) =>
         Convert.ToString(time.GetUtcNow().ToUnixTimeSeconds() % 0x10000000, 16).PadLeft(7, '0');
 }

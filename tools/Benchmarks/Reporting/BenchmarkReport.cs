@@ -3,11 +3,13 @@ using System.Runtime.InteropServices;
 using System.Text;
 using DaprPlatform.Benchmarks.EndToEnd;
 using DaprPlatform.Benchmarks.Kernel;
+using DaprPlatform.Benchmarks.Workflows;
 
 namespace DaprPlatform.Benchmarks.Reporting;
 
 /// <summary>
 /// <c>report</c>: appends one dated section to docs/benchmarks.md from the result files of <c>kernel</c> and <c>e2e</c>
+/// (or, with <c>--workflows</c>, of <c>workflows</c>: <see cref="WorkflowsReport"/>)
 /// (a part that did not run is listed with the reason), with the machine it ran on and the aims met or missed.
 /// Only measured numbers are written; the file's header is prose.
 /// </summary>
@@ -32,6 +34,11 @@ public static class BenchmarkReport
           until every channel's `GET /api/analytics/channels/{id}/realtime` totals equal what was sent.
           Aim: at least 20,000 samples/s on this 2-core machine. The ingest-to-visible latency is measured afterwards,
           one batch in flight: from the POST's 2xx to the end of the first `/realtime` read that includes the batch.
+        - **Workflows** (`scripts/bench.sh workflows`): DevHost's workflow engine in process with the Sidecar library's worker,
+          instances of two shapes — 5 chained no-op activities, 5 parallel ones — started with gRPC `StartInstance` and awaited
+          (polling `GetInstance` unless the section says otherwise), a fixed number in flight. Workflows/s from the first
+          start to the last completion seen; completion time per instance (p50/p99) from its start call to the answer that
+          showed it COMPLETED, and as DevHost recorded it (created → completed). No aim is set.
 
         """;
 
@@ -40,6 +47,19 @@ public static class BenchmarkReport
         ArgumentNullException.ThrowIfNull(args);
         var doc = args.Required("--doc");
         var command = args.Required("--command");
+        var workflowsFile = args.Value("--workflows");
+        var workflowsError = args.Value("--workflows-error");
+        if (workflowsFile is not null || workflowsError is not null)
+        {
+            var sdkUsed = args.Value("--sdk");
+            var loadBefore = args.Value("--load");
+            var remark = args.Value("--note");
+            args.RejectUnknown();
+            var workflows = ResultFiles.Read<WorkflowsResult>(workflowsFile);
+            Append(doc, WorkflowsReport.Section(DateTimeOffset.UtcNow, command, sdkUsed, loadBefore, workflows, workflowsError, remark));
+            return 0;
+        }
+
         var kernelFile = args.Value("--kernel");
         var e2eFile = args.Value("--e2e");
         var e2eError = args.Value("--e2e-error");
@@ -51,7 +71,13 @@ public static class BenchmarkReport
 
         var kernel = ResultFiles.Read<KernelResult>(kernelFile);
         var e2e = ResultFiles.Read<EndToEndResult>(e2eFile);
-        var section = Section(DateTimeOffset.UtcNow, command, sdk, load, kernel, kernelError, e2e, e2eError, note);
+        Append(doc, Section(DateTimeOffset.UtcNow, command, sdk, load, kernel, kernelError, e2e, e2eError, note));
+        return 0;
+    }
+
+    /// <summary>Appends <paramref name="section"/> to <paramref name="doc"/> (written with the header first if new) and prints it.</summary>
+    private static void Append(string doc, string section)
+    {
         if (!File.Exists(doc))
         {
             File.WriteAllText(doc, Header);
@@ -59,7 +85,6 @@ public static class BenchmarkReport
 
         File.AppendAllText(doc, section);
         Console.Write(section);
-        return 0;
     }
 
     public static string Section(
@@ -69,12 +94,7 @@ public static class BenchmarkReport
         var text = new StringBuilder();
         void Line(string line = "") => text.Append(line).Append('\n');
 
-        Line($"## {at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
-        Line();
-        Line($"Command: `{command}`");
-        Line();
-        Line("Machine: " + string.Join("; ", MachineFacts(sdk, load)));
-        Line();
+        text.Append(Preamble(at, command, sdk, load));
         Line("| measure | result | aim | |");
         Line("|---|---|---|---|");
         if (kernel is not null)
@@ -145,6 +165,10 @@ public static class BenchmarkReport
         return text.ToString();
     }
 
+    /// <summary>The start of every section: its date heading, the command line and the machine.</summary>
+    internal static string Preamble(DateTimeOffset at, string command, string? sdk, string? load) =>
+        $"## {at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC\n\nCommand: `{command}`\n\nMachine: {string.Join("; ", MachineFacts(sdk, load))}\n\n";
+
     private static IEnumerable<string> MachineFacts(string? sdk, string? load)
     {
         yield return $"{Environment.ProcessorCount} cores (nproc)";
@@ -189,5 +213,5 @@ public static class BenchmarkReport
 
     private static string Verdict(bool met) => met ? "met" : "missed";
 
-    private static string Cell(string text) => text.Replace('|', '/').Replace('\n', ' ');
+    internal static string Cell(string text) => text.Replace('|', '/').Replace('\n', ' ');
 }
