@@ -13,7 +13,7 @@ public sealed class TelegramStandInPlatformTests
     {
         var standInPort = FreeTcpPort.Next();
         await using var run = await ShellApp.StartAsync(
-            "echo \"telegram $Telegram__BaseUrl $Telegram__BotToken pid $$\"", new TelegramStandInOptions { Port = standInPort });
+            "echo \"telegram $Telegram__BaseUrl $Telegram__BotToken pid $$\"", o => o with { TelegramStandIn = new TelegramStandInOptions { Port = standInPort } });
         var host = run.Host;
 
         var expectedLine = $"[app] telegram http://127.0.0.1:{standInPort} {TelegramStandInOptions.DefaultBotToken} pid ";
@@ -38,7 +38,7 @@ public sealed class TelegramStandInPlatformTests
     [Fact]
     public async Task Without_the_option_no_stand_in_runs_and_apps_get_no_telegram_settings()
     {
-        await using var run = await ShellApp.StartAsync("echo \"telegram [${Telegram__BaseUrl:-unset}]\"", standIn: null);
+        await using var run = await ShellApp.StartAsync("echo \"telegram [${Telegram__BaseUrl:-unset}]\"");
 
         run.Host.TelegramStandIn.Should().BeNull();
         run.Output.Should().Contain("[app] telegram [unset]");
@@ -56,73 +56,5 @@ public sealed class TelegramStandInPlatformTests
 
         await FluentActions.Awaiting(() => host.RestartAppAsync("ext")).Should().ThrowAsync<InvalidOperationException>().WithMessage("*ext*not run by this host*");
         await FluentActions.Awaiting(() => host.RestartAppAsync("nope")).Should().ThrowAsync<ArgumentException>();
-    }
-
-    /// <summary>DevHost running one app "app": a shell that runs <c>prelude</c>, then python's file server (200 on /healthz).</summary>
-    private sealed class ShellApp : IAsyncDisposable
-    {
-        private readonly TestHost _files;
-        private readonly StringWriter _output;
-
-        private ShellApp(TestHost files, PlatformHost host, StringWriter output)
-        {
-            _files = files;
-            Host = host;
-            _output = output;
-        }
-
-        public PlatformHost Host { get; }
-
-        /// <summary>DevHost writes its lines and the app's output while holding the writer's lock; read under the same lock.</summary>
-        public string Output
-        {
-            get
-            {
-                lock (_output) { return _output.ToString(); }
-            }
-        }
-
-        public static async Task<ShellApp> StartAsync(string prelude, TelegramStandInOptions? standIn)
-        {
-            var files = TestHost.Create(new Dictionary<string, string>
-            {
-                ["dapr.yaml"] = $$"""
-                    version: 1
-                    apps:
-                      - appID: app
-                        appDirPath: ./app
-                        appPort: {{FreeTcpPort.Next()}}
-                        daprHTTPPort: {{FreeTcpPort.Next()}}
-                        daprGRPCPort: {{FreeTcpPort.Next()}}
-                        command: ["sh", "-c", "{{prelude.Replace("\"", "\\\"", StringComparison.Ordinal)}}; exec python3 -m http.server $APP_PORT --bind 127.0.0.1"]
-                    """,
-                ["app/healthz"] = "ok",
-            });
-            var output = new StringWriter();
-            try
-            {
-                var host = await PlatformHost.StartAsync(new DevHostOptions
-                {
-                    RunFilePath = Path.Combine(files.Directory, "dapr.yaml"),
-                    PostgresConnectionString = PostgresDatabase.AdminConnectionString,
-                    DatabasePrefix = files.Prefix,
-                    AppStartTimeout = TimeSpan.FromSeconds(30),
-                    Output = output,
-                    TelegramStandIn = standIn,
-                });
-                return new ShellApp(files, host, output);
-            }
-            catch
-            {
-                await files.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Host.DisposeAsync();
-            await _files.DisposeAsync();
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DaprPlatform.DevHost;
 using DaprPlatform.TestSupport;
 using Npgsql;
 
@@ -38,11 +39,10 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
     public async Task Analytics_refusing_the_workspace_rolls_the_sign_up_back_and_publishes_user_deleted()
     {
         // Failure injection through configuration only: analytics answers 503 to provisioning while this is set.
-        // DevHost starts apps with the test process's environment, so a restart of analytics picks it up.
-        Environment.SetEnvironmentVariable("Workspaces__RefuseProvisioning", "true");
+        // DevHost gives the variable to the analytics process alone; the test process's environment stays untouched.
+        await platform.Host.RestartAppAsync("analytics", new Dictionary<string, string> { ["Workspaces__RefuseProvisioning"] = "true" });
         try
         {
-            await platform.Host.RestartAppAsync("analytics");
             var email = Email();
 
             var (_, statusUrl) = await StartAsync(email);
@@ -66,28 +66,67 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
         }
         finally
         {
-            Environment.SetEnvironmentVariable("Workspaces__RefuseProvisioning", null);
-            await platform.Host.RestartAppAsync("analytics");
+            await platform.Host.RestartAppAsync("analytics", new Dictionary<string, string>());
         }
     }
 
     [Fact]
-    public async Task A_restart_of_the_workflows_app_during_the_saga_does_not_stop_it_or_repeat_its_steps()
+    public async Task A_crash_of_the_workflows_app_mid_saga_is_survived_and_no_step_runs_twice()
     {
-        var email = Email();
+        // Pin the saga at a known step: with notifications down, SetDefaultNotificationPreferences keeps failing and retrying.
+        await platform.Host.StopAppAsync("notifications");
+        string instanceId;
+        try
+        {
+            var email = Email();
+            (instanceId, var statusUrl) = await StartAsync(email);
+            await WaitForEngineStepAsync(instanceId, "SetDefaultNotificationPreferences");
 
-        var (_, statusUrl) = await StartAsync(email);
-        // Durable execution: the instance lives in the sidecar, so the worker that comes back picks it up where it was.
-        await platform.Host.RestartAppAsync("workflows");
-        var status = await WaitForEndAsync(statusUrl);
+            // SIGKILL, not a graceful stop: the worker's stream to the sidecar just breaks, mid-retry of that step.
+            await platform.Host.StopAppAsync("workflows", AppStopMode.Kill);
+            var engine = await GetEngineStatusAsync(instanceId);
+            engine.GetProperty("runtimeStatus").GetString().Should().Be("RUNNING", "the instance outlives its worker: " + engine);
 
-        status.GetProperty("status").GetString().Should().Be("COMPLETED", status.ToString());
-        var userId = status.GetProperty("userId").GetGuid();
-        var token = await LogInAsync(email);
-        (await CountAsync("identity", "SELECT count(*) FROM users WHERE normalized_email = @email", email.ToLowerInvariant())).Should().Be(1);
-        (await CountAsync("analytics", "SELECT count(*) FROM workspaces WHERE user_id = @id", userId)).Should().Be(1);
-        (await WaitForWelcomesAsync(token)).Should().ContainSingle("activities redelivered after the restart are idempotent per {instanceId}:{step}");
+            await platform.Host.StartAppAsync("notifications");
+            await platform.Host.StartAppAsync("workflows");
+            var status = await WaitForEndAsync(statusUrl);
+
+            status.GetProperty("status").GetString().Should().Be("COMPLETED", status.ToString());
+            var userId = status.GetProperty("userId").GetGuid();
+            var token = await LogInAsync(email);
+            (await CountAsync("identity", "SELECT count(*) FROM users WHERE normalized_email = @email", email.ToLowerInvariant())).Should().Be(1);
+            (await CountAsync("analytics", "SELECT count(*) FROM workspaces WHERE user_id = @id", userId)).Should().Be(1);
+            (await WaitForWelcomesAsync(token)).Should().ContainSingle("activities redelivered after the crash are idempotent per {instanceId}:{step}");
+        }
+        finally
+        {
+            // Leave the shared platform whole for the other tests whatever happened above.
+            foreach (var appId in new[] { "notifications", "workflows" })
+            {
+                if (platform.Host.Apps.Single(a => a.AppId == appId).State != AppState.Running) { await platform.Host.StartAppAsync(appId); }
+            }
+        }
     }
+
+    /// <summary>The instance as the workflows app's sidecar reports it (Dapr's HTTP workflow API), readable while the app is down.</summary>
+    private async Task<JsonElement> GetEngineStatusAsync(string instanceId)
+    {
+        using var sidecar = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:3508"), Timeout = TimeSpan.FromSeconds(30) };
+        var response = await sidecar.GetAsync($"/v1.0/workflows/dapr/{instanceId}");
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private Task<JsonElement> WaitForEngineStepAsync(string instanceId, string step) =>
+        Eventually.UntilAsync(
+            $"the saga to reach {step}",
+            _ => GetEngineStatusAsync(instanceId),
+            engine => engine.TryGetProperty("properties", out var properties)
+                && properties.TryGetProperty("dapr.workflow.custom_status", out var custom)
+                && custom.GetString() is { } text && text.Contains($"\"step\":\"{step}\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60),
+            engine => engine.ToString(),
+            interval: TimeSpan.FromMilliseconds(100));
 
     [Fact]
     public async Task Bad_sign_up_is_a_problem_through_the_gateway_and_starts_nothing()

@@ -28,6 +28,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private readonly TextWriter _console;
     private readonly ConcurrentDictionary<string, WebApplication> _listeners = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AppProcess> _processes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _environmentOverrides = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _deliveryLoops = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -96,30 +97,61 @@ public sealed class PlatformHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the app's process the way shutdown does (SIGTERM to its process tree, kill after 10 s), starts its command
-    /// again with the same environment, waits for its health check, and re-reads GET /dapr/subscribe and GET /dapr/config.
-    /// The sidecar keeps listening meanwhile; deliveries and invocations that hit the gap fail like calls to a stopped app.
+    /// Stops the app's process and starts its command again (see <see cref="StopAppAsync"/> and
+    /// <see cref="StartAppAsync(string, IReadOnlyDictionary{string, string}?, CancellationToken)"/>); the app keeps the
+    /// environment overrides it was last started with unless <paramref name="environment"/> replaces them.
     /// </summary>
-    public async Task RestartAppAsync(string appId, CancellationToken ct = default)
+    public async Task RestartAppAsync(string appId, IReadOnlyDictionary<string, string>? environment = null, AppStopMode mode = AppStopMode.Graceful, CancellationToken ct = default)
+    {
+        await StopAppAsync(appId, mode, ct);
+        await StartAppAsync(appId, environment, ct);
+    }
+
+    /// <summary>
+    /// Stops the app's process. <see cref="AppStopMode.Graceful"/> is what shutdown does (SIGTERM to its process tree,
+    /// kill after 10 s); <see cref="AppStopMode.Kill"/> is a crash (SIGKILL at once). The sidecar keeps listening:
+    /// deliveries and invocations that arrive meanwhile fail like calls to a stopped app, and its workflow and actor
+    /// work waits for the app to come back.
+    /// </summary>
+    public async Task StopAppAsync(string appId, AppStopMode mode = AppStopMode.Graceful, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_stopped, this);
-        if (!_platform.Sidecars.TryGetValue(appId, out var sidecar))
-        {
-            throw new ArgumentException($"App '{appId}' is not served by this host.", nameof(appId));
-        }
-
+        var sidecar = ServedSidecar(appId);
         if (!_processes.TryRemove(appId, out var process))
         {
-            throw new InvalidOperationException($"App '{appId}' is not run by this host (StartApps = false, or it was shut down).");
+            throw new InvalidOperationException($"App '{appId}' is not run by this host (StartApps = false, or it was stopped).");
         }
 
         sidecar.AppChannelReady = false;
         sidecar.State = AppState.Stopped;
+        if (mode == AppStopMode.Kill) { await process.KillAsync(); }
         await process.DisposeAsync();
-        Print($"[{appId}] stopped for a restart");
-        await StartAppAsync(sidecar, ct);
-        Print($"[{appId}] restarted (pid {sidecar.Pid})");
+        Print(mode == AppStopMode.Kill ? $"[{appId}] killed (SIGKILL)" : $"[{appId}] stopped");
     }
+
+    /// <summary>
+    /// Starts a stopped app's command, waits for its health check and re-reads GET /dapr/subscribe and GET /dapr/config.
+    /// <paramref name="environment"/> (null = keep the last ones) adds variables on top of what the run file gives the
+    /// app, so a test can switch a service's configuration without touching this process's environment.
+    /// </summary>
+    public async Task StartAppAsync(string appId, IReadOnlyDictionary<string, string>? environment = null, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_stopped, this);
+        var sidecar = ServedSidecar(appId);
+        if (_processes.ContainsKey(appId))
+        {
+            throw new InvalidOperationException($"App '{appId}' is already running.");
+        }
+
+        if (environment is not null) { _environmentOverrides[appId] = new Dictionary<string, string>(environment, StringComparer.Ordinal); }
+        await StartAppAsync(sidecar, ct);
+        Print($"[{appId}] started (pid {sidecar.Pid})");
+    }
+
+    private SidecarRuntime ServedSidecar(string appId) =>
+        _platform.Sidecars.TryGetValue(appId, out var sidecar)
+            ? sidecar
+            : throw new ArgumentException($"App '{appId}' is not served by this host.", nameof(appId));
 
     private async Task StartCoreAsync(CancellationToken ct)
     {
@@ -223,6 +255,7 @@ public sealed class PlatformHost : IAsyncDisposable
         // The stand-in is chosen by configuration alone: these two settings override the secret store's telegram:botToken.
         foreach (var (k, v) in _telegram?.AppEnvironment ?? new Dictionary<string, string>()) { env[k] = v; }
         env[$"ConnectionStrings__{app.AppId}"] = Databases.ConnectionStringFor(_adminConnectionString, _options.DatabasePrefix + app.AppId);
+        foreach (var (k, v) in _environmentOverrides.GetValueOrDefault(app.AppId) ?? new Dictionary<string, string>()) { env[k] = v; }
         return env;
     }
 

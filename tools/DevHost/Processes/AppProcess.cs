@@ -105,6 +105,20 @@ internal sealed class AppProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>
+    /// SIGKILL to the app and every descendant at once, with no grace period: what a crash or an OOM kill looks like
+    /// to the sidecar (open streams break, nothing shuts down cleanly).
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) { return; }
+        var tree = Descendants(_process.Id).Prepend(_process.Id).ToList();
+        await SignalAsync("-KILL", tree);
+        if (!_process.HasExited) { _process.Kill(entireProcessTree: true); }
+        await _process.WaitForExitAsync();
+        _process.WaitForExit();
+    }
+
     private static bool Alive(int pid)
     {
         try
