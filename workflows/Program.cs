@@ -1,7 +1,10 @@
 using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Sidecar.Subscriptions;
 using DaprPlatform.Sidecar.Workflows;
+using DaprPlatform.Workflows.BookingPayment;
 using DaprPlatform.Workflows.Features;
 using DaprPlatform.Workflows.Onboarding;
+using DaprPlatform.Workflows.ServiceSteps;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,15 +18,38 @@ builder.Services.AddWorkflowWorker(options =>
     options.RegisterActivity<SendWelcomeActivity>();
     options.RegisterActivity<DeprovisionAnalyticsWorkspaceActivity>();
     options.RegisterActivity<DeleteAccountActivity>();
+
+    options.RegisterWorkflow<BookingPaymentWorkflow>();
+    options.RegisterWorkflow<BookingCancellationWorkflow>();
+    options.RegisterActivity<HoldSlotActivity>();
+    options.RegisterActivity<CreateBookingActivity>();
+    options.RegisterActivity<CreatePaymentIntentActivity>();
+    options.RegisterActivity<MarkAwaitingPaymentActivity>();
+    options.RegisterActivity<ConfirmBookingActivity>();
+    options.RegisterActivity<BookSlotActivity>();
+    options.RegisterActivity<VoidPaymentActivity>();
+    options.RegisterActivity<CancelBookingActivity>();
+    options.RegisterActivity<ReleaseSlotActivity>();
+    options.RegisterActivity<QuoteRefundActivity>();
+    options.RegisterActivity<RefundPaymentActivity>();
 });
+builder.Services.AddOptions<BookingPaymentOptions>()
+    .Bind(builder.Configuration.GetSection(BookingPaymentOptions.SectionName))
+    .Validate(o => o.PaymentTimeout > TimeSpan.Zero && o.PaymentTimeout <= TimeSpan.FromHours(24), "BookingPayment:PaymentTimeout must be between 0 and 24 hours.")
+    .ValidateOnStart();
+builder.Services.AddTopicHandler<PaymentOutcomeEvent, PaymentSucceededRelay>("pubsub", "payment.succeeded", "/events/payment-succeeded", deadLetterTopic: "payment.succeeded.deadletter");
+builder.Services.AddTopicHandler<PaymentOutcomeEvent, PaymentFailedRelay>("pubsub", "payment.failed", "/events/payment-failed", deadLetterTopic: "payment.failed.deadletter");
 builder.Services.AddWorkflowClient();
-builder.Services.AddTransient<OnboardingServiceCall>();
+builder.Services.AddTransient<ServiceStepCall>();
 
 var app = builder.Build();
 
-// POST/GET /api/onboarding are public sign-up calls arriving through the gateway's invocation, so every route keeps the app token check.
+// POST/GET /api/onboarding are public sign-up calls arriving through the gateway's invocation, so every route keeps the app token check;
+// /internal/booking-* are for the booking service only (dapr-caller-app-id), and /events/* are pub/sub deliveries.
 app.UseServiceDefaults();
+app.MapSidecarEndpoints();
 app.MapOnboardingApi();
+app.MapBookingSagasApi();
 
 await app.RunAsync();
 

@@ -20,10 +20,21 @@ public sealed class PublicRouteWildcardTests
         Routes.IsPublic(method, path).Should().Be(expected);
 
     [Theory]
-    [InlineData("GET /api/*/status")]
+    [InlineData("GET", "/api/tutors/3f2c9a/slots", true)]
+    [InlineData("GET", "/api/tutors/3f2c9a/slots/", true)]
+    [InlineData("GET", "/api/tutors//slots", false)]
+    [InlineData("GET", "/api/tutors/3f2c9a", false)]
+    [InlineData("GET", "/api/tutors/3f2c9a/slots/extra", false)]
+    [InlineData("PUT", "/api/tutors/3f2c9a/slots", false)]
+    public void A_wildcard_segment_in_the_middle_matches_one_segment_there(string method, string path, bool expected) =>
+        new PublicRoutes(["GET /api/tutors/*/slots"]).IsPublic(method, path).Should().Be(expected);
+
+    [Theory]
     [InlineData("GET /api/onboarding*")]
-    [InlineData("GET /api/*/*")]
-    public void A_star_anywhere_but_the_last_segment_is_rejected(string entry)
+    [InlineData("GET /api/on*ing/x")]
+    [InlineData("GET /*/*")]
+    [InlineData("GET api/tutors")]
+    public void A_star_that_is_not_a_whole_segment_or_a_pattern_that_opens_everything_is_rejected(string entry)
     {
         var act = () => new PublicRoutes([entry]);
 

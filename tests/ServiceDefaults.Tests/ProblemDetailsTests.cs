@@ -32,6 +32,7 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         app.MapPost("/echo-large", (EchoRequest request) => Results.Ok(request))
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EndpointBodyBytes));
         app.MapGroup("/internal").RequireSidecarCaller().MapGet("/ping", () => Results.Ok("pong"));
+        app.MapPost("/api/charges", () => Results.Ok("charged")).RequireSidecarCaller("workflows");
         app.MapGet("/boom", IResult () => throw new InvalidOperationException(SecretExceptionText));
         app.MapPost("/validate", (EchoRequest request) =>
         {
@@ -168,6 +169,23 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         request.Headers.Add(SidecarCallerEndpointExtensions.CallerAppIdHeader, "workflows");
         using var viaSidecar = await _app.Client.SendAsync(request);
         viaSidecar.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Forbidden)]
+    [InlineData("gateway", HttpStatusCode.Forbidden)]
+    [InlineData("Workflows", HttpStatusCode.Forbidden)]
+    [InlineData("workflows", HttpStatusCode.OK)]
+    public async Task An_invocation_only_route_under_api_serves_only_the_apps_it_names(string? caller, HttpStatusCode expected)
+    {
+        // A request the gateway forwards arrives stamped dapr-caller-app-id: gateway; an allow-list keeps it out.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/charges");
+        if (caller is not null) { request.Headers.Add(SidecarCallerEndpointExtensions.CallerAppIdHeader, caller); }
+
+        using var response = await _app.Client.SendAsync(request);
+
+        if (expected == HttpStatusCode.OK) { response.StatusCode.Should().Be(HttpStatusCode.OK); }
+        else { await ReadProblemAsync(response, expected); }
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using DaprPlatform.Sidecar;
 using DaprPlatform.Sidecar.Workflows;
+using DaprPlatform.Sidecar;
 using DaprPlatform.Workflows.Onboarding;
+using DaprPlatform.Workflows.ServiceSteps;
 
 namespace DaprPlatform.Workflows.Tests;
 
@@ -11,13 +12,13 @@ public sealed class OnboardingActivityTests : IAsyncLifetime
     private static readonly Guid UserId = Guid.Parse("0195f0c4-7a7e-7c1e-9a59-5f2a0d6c1b11");
     private FakeSidecar _sidecar = null!;
     private HttpClient _http = null!;
-    private OnboardingServiceCall _call = null!;
+    private ServiceStepCall _call = null!;
 
     public async Task InitializeAsync()
     {
         _sidecar = await FakeSidecar.StartAsync();
         _http = new HttpClient();
-        _call = new OnboardingServiceCall(new SidecarClient(_http, new SidecarOptions { HttpEndpoint = _sidecar.BaseAddress }));
+        _call = new ServiceStepCall(new SidecarClient(_http, new SidecarOptions { HttpEndpoint = _sidecar.BaseAddress }));
     }
 
     public async Task DisposeAsync()
@@ -89,7 +90,7 @@ public sealed class OnboardingActivityTests : IAsyncLifetime
 
         var act = () => new ProvisionAnalyticsWorkspaceActivity(_call).RunAsync(Context("wf-10", 2), new OnboardingUser(UserId));
 
-        var failure = (await act.Should().ThrowAsync<OnboardingServiceException>()).Which;
+        var failure = (await act.Should().ThrowAsync<ServiceStepException>()).Which;
         failure.StatusCode.Should().Be(503);
         failure.AppId.Should().Be("analytics");
         failure.Message.Should().Be("analytics answered 503 (Workspace provisioning is switched off).");
@@ -103,7 +104,7 @@ public sealed class OnboardingActivityTests : IAsyncLifetime
 
         var act = () => new CreateAccountActivity(_call).RunAsync(Context("wf-11", 0), new CreateAccountInput(Guid.NewGuid()));
 
-        (await act.Should().ThrowAsync<OnboardingServiceException>()).Which.Message
+        (await act.Should().ThrowAsync<ServiceStepException>()).Which.Message
             .Should().Be("identity answered 500 (app identity is not reachable).");
     }
 
@@ -114,7 +115,7 @@ public sealed class OnboardingActivityTests : IAsyncLifetime
 
         var act = () => new CreateAccountActivity(_call).RunAsync(Context("wf-12", 0), new CreateAccountInput(Guid.NewGuid()));
 
-        await act.Should().ThrowAsync<OnboardingServiceException>();
+        await act.Should().ThrowAsync<ServiceStepException>();
     }
 
     private static WorkflowActivityContext Context(string instanceId, int taskId) => new("activity", instanceId, taskId, "", CancellationToken.None);

@@ -1,5 +1,6 @@
 using DaprPlatform.Sidecar.Workflows;
 using DaprPlatform.Workflows.Onboarding;
+using DaprPlatform.Workflows.ServiceSteps;
 
 namespace DaprPlatform.Workflows.Tests;
 

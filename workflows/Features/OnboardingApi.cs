@@ -72,12 +72,12 @@ public static partial class OnboardingApi
 
             if (!answer.IsSuccessStatusCode || !TryReadCredentialRef(body, out credentialRef))
             {
-                return Unavailable($"Identity could not take the sign-up (status {(int)answer.StatusCode}); try again shortly.");
+                return WorkflowInstanceView.Unavailable($"Identity could not take the sign-up (status {(int)answer.StatusCode}); try again shortly.");
             }
         }
         catch (HttpRequestException)
         {
-            return Unavailable("Identity could not be reached; try again shortly.");
+            return WorkflowInstanceView.Unavailable("Identity could not be reached; try again shortly.");
         }
 
         var instanceId = Guid.NewGuid().ToString("N");
@@ -88,7 +88,7 @@ public static partial class OnboardingApi
         }
         catch (Exception e) when (e is SidecarException or HttpRequestException)
         {
-            return Unavailable("The onboarding workflow could not be started; try again shortly.");
+            return WorkflowInstanceView.Unavailable("The onboarding workflow could not be started; try again shortly.");
         }
 
         var statusUrl = $"/api/onboarding/{instanceId}";
@@ -97,7 +97,7 @@ public static partial class OnboardingApi
 
     public static async Task<IResult> GetStatusAsync(string instanceId, DaprWorkflowClient workflows, CancellationToken ct)
     {
-        if (!IsInstanceId(instanceId))
+        if (!WorkflowInstanceView.IsInstanceId(instanceId))
         {
             return NotFound(instanceId);
         }
@@ -109,7 +109,7 @@ public static partial class OnboardingApi
         }
         catch (Exception e) when (e is SidecarException or HttpRequestException)
         {
-            return Unavailable("The onboarding status could not be read; try again shortly.");
+            return WorkflowInstanceView.Unavailable("The onboarding status could not be read; try again shortly.");
         }
 
         if (state is null || !string.Equals(state.WorkflowName, WorkflowName, StringComparison.Ordinal))
@@ -124,23 +124,17 @@ public static partial class OnboardingApi
     public static OnboardingStatusResponse Describe(WorkflowState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var progress = ReadOrDefault<OnboardingProgress>(state.SerializedCustomStatus);
-        var output = state.RuntimeStatus == WorkflowRuntimeStatus.Completed ? ReadOrDefault<UserOnboardingOutput>(state.SerializedOutput) : null;
+        var progress = WorkflowInstanceView.ReadOrDefault<OnboardingProgress>(state.SerializedCustomStatus);
+        var output = state.RuntimeStatus == WorkflowRuntimeStatus.Completed ? WorkflowInstanceView.ReadOrDefault<UserOnboardingOutput>(state.SerializedOutput) : null;
         var error = state.RuntimeStatus == WorkflowRuntimeStatus.Failed ? state.FailureDetails?.ErrorMessage ?? "The onboarding failed." : null;
         return new OnboardingStatusResponse(
             state.InstanceId,
-            StatusName(state.RuntimeStatus),
+            WorkflowInstanceView.StatusName(state.RuntimeStatus),
             progress?.Step,
             error,
             output?.UserId ?? progress?.UserId,
             output?.Outcome);
     }
-
-    private static string StatusName(WorkflowRuntimeStatus status) => status switch
-    {
-        WorkflowRuntimeStatus.ContinuedAsNew => "CONTINUED_AS_NEW",
-        _ => status.ToString().ToUpperInvariant(),
-    };
 
     private static ValidationErrors ValidateShape(StartOnboardingRequest request)
     {
@@ -192,37 +186,7 @@ public static partial class OnboardingApi
         }
     }
 
-    private static bool IsInstanceId(string instanceId)
-    {
-        try
-        {
-            DaprWorkflowClient.ValidateInstanceId(instanceId);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private static T? ReadOrDefault<T>(string? json)
-        where T : class
-    {
-        if (string.IsNullOrEmpty(json)) { return null; }
-        try
-        {
-            return JsonSerializer.Deserialize<T>(json, SidecarJson.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static IResult NotFound(string instanceId) => Problems.NotFound($"No onboarding with id '{instanceId}'.");
-
-    private static IResult Unavailable(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The service is temporarily unavailable.");
 
     // Same rule as notifications' preferences: an integer chat id (negative for groups) or a public @username.
     [GeneratedRegex(@"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$", RegexOptions.CultureInvariant)]

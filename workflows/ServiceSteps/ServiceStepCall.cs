@@ -3,10 +3,10 @@ using System.Text.Json;
 using DaprPlatform.Sidecar;
 using DaprPlatform.Sidecar.Workflows;
 
-namespace DaprPlatform.Workflows.Onboarding;
+namespace DaprPlatform.Workflows.ServiceSteps;
 
 /// <summary>A service answered a saga step with an error (or could not be reached); the message says who, what and why.</summary>
-public sealed class OnboardingServiceException(string appId, int? statusCode, string message) : Exception(message)
+public sealed class ServiceStepException(string appId, int? statusCode, string message) : Exception(message)
 {
     public string AppId { get; } = appId;
 
@@ -17,14 +17,33 @@ public sealed class OnboardingServiceException(string appId, int? statusCode, st
 /// <summary>The step was done (or had been done by an earlier delivery of the same activity), with the status the service answered.</summary>
 public sealed record StepDone(string Step, int StatusCode);
 
-/// <summary>A successful answer: its status and JSON body (null when empty).</summary>
-public sealed record OnboardingServiceResponse(int StatusCode, JsonElement? Body);
+/// <summary>The service's answer: its status and JSON body (null when empty).</summary>
+public sealed record ServiceStepResponse(int StatusCode, JsonElement? Body)
+{
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    private static JsonElement? ParseOrNull(string text)
+    {
+        if (text.Length == 0) { return null; }
+        try
+        {
+            return JsonSerializer.Deserialize<JsonElement>(text);
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(text);
+        }
+    }
+
+    /// <summary>The problem's detail (RFC 9457) or an excerpt of the body: why a service refused the step.</summary>
+    public string Reason => Body is { } body ? ServiceStepCall.Describe(body.GetRawText()) : "no body";
+}
 
 /// <summary>
 /// One saga step's call to another app through service invocation. Every call carries the step's idempotency key
 /// (<c>{instanceId}:{step}</c>): Dapr runs an activity at least once, and the key lets the service recognise a redelivery.
 /// </summary>
-public sealed class OnboardingServiceCall(SidecarClient sidecar)
+public sealed class ServiceStepCall(SidecarClient sidecar)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -34,9 +53,13 @@ public sealed class OnboardingServiceCall(SidecarClient sidecar)
         return $"{context.InstanceId}:{step}";
     }
 
-    /// <summary>Sends the call and returns the answer; any non-2xx becomes <see cref="OnboardingServiceException"/>.</summary>
-    public async Task<OnboardingServiceResponse> SendAsync(
-        WorkflowActivityContext context, string step, HttpMethod method, string appId, string path, object? body = null)
+    /// <summary>
+    /// Sends the call and returns the answer. A non-2xx becomes <see cref="ServiceStepException"/> (so the activity fails and
+    /// its retry policy applies) unless it is one of <paramref name="refusals"/>: business answers such as 409 that no retry
+    /// can change, which the workflow decides about itself.
+    /// </summary>
+    public async Task<ServiceStepResponse> SendAsync(
+        WorkflowActivityContext context, string step, HttpMethod method, string appId, string path, object? body = null, IReadOnlyCollection<int>? refusals = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var request = sidecar.CreateInvokeMethodRequest(method, appId, path);
@@ -54,19 +77,38 @@ public sealed class OnboardingServiceCall(SidecarClient sidecar)
         }
         catch (HttpRequestException e)
         {
-            throw new OnboardingServiceException(appId, null, $"The sidecar could not be reached to call {appId} ({e.Message}).");
+            throw new ServiceStepException(appId, null, $"The sidecar could not be reached to call {appId} ({e.Message}).");
         }
 
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(context.CancellationToken);
+            var status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode && refusals?.Contains(status) == true)
+            {
+                return new ServiceStepResponse(status, ParseOrNull(text));
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 // No step name here: the workflow's failure message already starts with it.
-                throw new OnboardingServiceException(appId, (int)response.StatusCode, $"{appId} answered {(int)response.StatusCode} ({Describe(text)}).");
+                throw new ServiceStepException(appId, (int)response.StatusCode, $"{appId} answered {(int)response.StatusCode} ({Describe(text)}).");
             }
 
-            return new OnboardingServiceResponse((int)response.StatusCode, text.Length == 0 ? null : JsonSerializer.Deserialize<JsonElement>(text));
+            return new ServiceStepResponse(status, text.Length == 0 ? null : JsonSerializer.Deserialize<JsonElement>(text));
+        }
+    }
+
+    private static JsonElement? ParseOrNull(string text)
+    {
+        if (text.Length == 0) { return null; }
+        try
+        {
+            return JsonSerializer.Deserialize<JsonElement>(text);
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(text);
         }
     }
 
