@@ -182,7 +182,8 @@ internal sealed partial class WorkflowEngine
             app.Gate.Release();
         }
 
-        Changed(appId);
+        // A turn changes its own instance's status only; what it does to others (events, children) lands in their inboxes.
+        Changed(appId, response.InstanceId);
     }
 
     /// <summary>Records an activity's result as taskCompleted / taskFailed (taskScheduledId = the taskId) in its workflow's inbox.</summary>
@@ -220,7 +221,8 @@ internal sealed partial class WorkflowEngine
             app.Gate.Release();
         }
 
-        Changed(appId);
+        // An activity result changes no status, so only the dispatcher needs to know (its workflow has a new inbox event).
+        app.Wake();
     }
 
     /// <summary>

@@ -13,7 +13,9 @@ namespace DaprPlatform.DevHost.Workflows;
 internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider time, ILogger logger, CancellationToken stopping)
 {
     private readonly ConcurrentDictionary<string, AppWorkflows> _apps = new(StringComparer.Ordinal);
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // One signal per watched instance: a WaitFor* call wakes only when its own instance changes, not on every turn or
+    // activity result of the app (with many waiters, waking all of them cost two thirds of the throughput).
+    private readonly ConcurrentDictionary<(string AppId, string InstanceId), TaskCompletionSource> _instanceChanged = new();
 
     public CancellationToken Stopping => stopping;
 
@@ -41,7 +43,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
 
             await CreateInstanceAsync(tx, appId, instanceId, request, parent: null, ct);
         }, ct);
-        Changed(appId);
+        Changed(appId, instanceId);
         return instanceId;
     }
 
@@ -56,7 +58,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
             if (row.IsCompleted) { return; }
             await DeliverEventAsync(tx, appId, instanceId, name, input, ct);
         }, ct);
-        Changed(appId);
+        Changed(appId, instanceId);
     }
 
     /// <summary>
@@ -70,7 +72,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         {
             if (!await TerminateInTransactionAsync(tx, appId, instanceId, output, recursive, ct)) { throw WorkflowOperationException.NotFound(instanceId); }
         }, ct);
-        Changed(appId);
+        Changed(appId, recursive ? null : instanceId);
     }
 
     /// <summary>A suspended instance gets no turns; new events wait in its inbox until it is resumed.</summary>
@@ -82,7 +84,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
             if (row.Status is not (OrchestrationStatus.Running or OrchestrationStatus.Pending)) { return; }
             await WorkflowStore.UpdateInstanceAsync(tx, appId, row with { Status = OrchestrationStatus.Suspended, LastUpdatedAt = time.GetUtcNow() }, ct);
         }, ct);
-        Changed(appId);
+        Changed(appId, instanceId);
     }
 
     public async Task ResumeAsync(string appId, string instanceId, CancellationToken ct)
@@ -98,7 +100,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
                 LastUpdatedAt = time.GetUtcNow(),
             }, ct);
         }, ct);
-        Changed(appId);
+        Changed(appId, instanceId);
     }
 
     /// <summary>
@@ -109,7 +111,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
     {
         var deleted = 0;
         await InTransactionAsync(async tx => deleted = await PurgeInTransactionAsync(tx, appId, instanceId, recursive, force, ct), ct);
-        Changed(appId);
+        Changed(appId, recursive ? null : instanceId);
         return deleted;
     }
 
@@ -119,9 +121,15 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
         while (true)
         {
-            var changed = Volatile.Read(ref _changed).Task;
+            var signal = _instanceChanged.GetOrAdd((appId, instanceId), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var changed = signal.Task;
             var row = await store.GetInstanceAsync(appId, instanceId, linked.Token);
-            if (row is null || done(row)) { return row; }
+            if (row is null || done(row))
+            {
+                // A finished (or unknown) instance will not change again: drop its signal rather than keep it forever.
+                if (row is null || row.IsCompleted) { _instanceChanged.TryRemove(KeyValuePair.Create((appId, instanceId), signal)); }
+                return row;
+            }
 
             // Changes made by this engine wake the wait at once; the periodic re-read only guards against a missed wake-up.
             await Task.WhenAny(changed, Task.Delay(TimeSpan.FromSeconds(5), time, linked.Token));
@@ -244,11 +252,17 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Wakes the app's dispatcher and every waiting WaitFor* call.</summary>
-    private void Changed(string appId)
+    /// <summary>
+    /// Wakes the app's dispatcher and the WaitFor* calls watching <paramref name="instanceId"/>, or every watcher of the app when
+    /// the change may have reached other instances too (recursive terminate and purge, null).
+    /// </summary>
+    private void Changed(string appId, string? instanceId)
     {
         App(appId).Wake();
-        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        foreach (var key in instanceId is null ? _instanceChanged.Keys.Where(k => k.AppId == appId).ToList() : [(appId, instanceId)])
+        {
+            if (_instanceChanged.TryRemove(key, out var signal)) { signal.TrySetResult(); }
+        }
     }
 
     /// <summary>Events the sidecar creates itself carry eventId −1; events made from an action carry the action's id.</summary>
