@@ -44,6 +44,17 @@ public sealed class AppLifecycleTests
     }
 
     [Fact]
+    public async Task Environment_given_in_the_options_reaches_the_app_from_its_first_start()
+    {
+        await using var run = await ShellApp.StartAsync("echo \"flag [${Feature__Switch:-unset}]\"", o => o with
+        {
+            AppEnvironment = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["app"] = new Dictionary<string, string> { ["Feature__Switch"] = "from-options" } },
+        });
+
+        run.Output.Should().Contain("flag [from-options]");
+    }
+
+    [Fact]
     public async Task Starting_a_running_app_or_stopping_a_stopped_one_is_refused()
     {
         await using var run = await ShellApp.StartAsync("true");

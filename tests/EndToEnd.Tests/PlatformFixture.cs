@@ -12,7 +12,8 @@ namespace DaprPlatform.EndToEnd.Tests;
 /// <summary>
 /// Starts the real platform once for the collection: DevHost reads the repository's dapr.yaml and
 /// components/, serves every sidecar on the fixed ports and starts every app of the run file as a process
-/// (they were built by scripts/test.sh). Telegram is DevHost's stand-in on <see cref="TelegramStandInPort"/>.
+/// (they were built by scripts/test.sh). Telegram and Stripe are DevHost's stand-ins on <see cref="TelegramStandInPort"/>
+/// and <see cref="StripeStandInPort"/>.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
@@ -21,6 +22,8 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public const int TelegramStandInPort = 8081;
 
+    public const int StripeStandInPort = 12111;
+
     public HttpClient Gateway { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:5000"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The gateway's sidecar, for invocation calls made from outside like any Dapr client.</summary>
@@ -28,6 +31,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     /// <summary>The Telegram stand-in's control API (/standin/...).</summary>
     public HttpClient TelegramStandIn { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{TelegramStandInPort}"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The Stripe stand-in: Stripe's API plus its control API (/standin/...).</summary>
+    public HttpClient StripeStandIn { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{StripeStandInPort}"), Timeout = TimeSpan.FromSeconds(30) };
 
     public PlatformHost Host => _host ?? throw new InvalidOperationException("The platform has not started.");
 
@@ -41,6 +47,12 @@ public sealed class PlatformFixture : IAsyncLifetime
             DatabasePrefix = _prefix,
             AppStartTimeout = TimeSpan.FromMinutes(3),
             TelegramStandIn = new TelegramStandInOptions { Port = TelegramStandInPort },
+            StripeStandIn = new StripeStandInOptions { Port = StripeStandInPort },
+            // One test client polls sagas for many users at once; the per-client limit itself is tested in Gateway.Tests.
+            AppEnvironment = new Dictionary<string, IReadOnlyDictionary<string, string>>
+            {
+                ["gateway"] = new Dictionary<string, string> { ["Gateway__RateLimit__PermitLimit"] = "100000" },
+            },
         });
     }
 
@@ -79,6 +91,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         Gateway.Dispose();
         TelegramStandIn.Dispose();
+        StripeStandIn.Dispose();
         GatewaySidecar.Dispose();
         if (_host is not null)
         {

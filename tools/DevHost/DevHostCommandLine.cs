@@ -9,15 +9,19 @@ internal static class DevHostCommandLine
 {
     public static async Task<int> Main(string[] args)
     {
-        // CLI: dotnet run --project tools/DevHost -- [--run-file dapr.yaml] [--apps a,b] [--postgres <connstr>] [--telegram-standin[=port]]
+        // CLI: dotnet run --project tools/DevHost -- [--run-file dapr.yaml] [--apps a,b] [--postgres <connstr>] [--telegram-standin[=port]] [--stripe-standin[=port]] [--stripe-standin-port <port>]
         //      dotnet run --project tools/DevHost -- telegram-standin [--port 8081]   (only the stand-in, e.g. next to `dapr run -f .`)
-        const string Usage = "usage: DevHost [--run-file dapr.yaml] [--apps a,b] [--postgres <admin connection string>] [--telegram-standin[=port]]\n"
-            + "       DevHost telegram-standin [--port 8081]";
-        var standInOnly = args.Length > 0 && args[0] == "telegram-standin";
+        //      dotnet run --project tools/DevHost -- stripe-standin [--port 12111] [--webhook-url <url>]
+        const string Usage = "usage: DevHost [--run-file dapr.yaml] [--apps a,b] [--postgres <admin connection string>] [--telegram-standin[=port]] [--stripe-standin[=port]] [--stripe-standin-port <port>]\n"
+            + "       DevHost telegram-standin [--port 8081]\n"
+            + "       DevHost stripe-standin [--port 12111] [--webhook-url http://127.0.0.1:5000/api/payments/webhooks/stripe]";
+        var stripeOnly = args.Length > 0 && args[0] == "stripe-standin";
+        var standInOnly = (args.Length > 0 && args[0] == "telegram-standin") || stripeOnly;
         var runFile = "dapr.yaml";
         IReadOnlyCollection<string>? apps = null;
         string? postgres = null;
-        TelegramStandInOptions? telegram = standInOnly ? new TelegramStandInOptions() : null;
+        TelegramStandInOptions? telegram = standInOnly && !stripeOnly ? new TelegramStandInOptions() : null;
+        StripeStandInOptions? stripe = stripeOnly ? new StripeStandInOptions() : null;
         for (var i = standInOnly ? 1 : 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -31,10 +35,31 @@ internal static class DevHostCommandLine
                     if (!TryPort(flag["--telegram-standin=".Length..], out var standInPort)) { return BadPort(flag); }
                     telegram = new TelegramStandInOptions { Port = standInPort };
                     break;
+                case "--stripe-standin" when !standInOnly: stripe ??= new StripeStandInOptions(); break;
+                case var flag when !standInOnly && flag.StartsWith("--stripe-standin=", StringComparison.Ordinal):
+                    if (!TryPort(flag["--stripe-standin=".Length..], out var stripePort)) { return BadPort(flag); }
+                    stripe = (stripe ?? new StripeStandInOptions()) with { Port = stripePort };
+                    break;
+                case "--stripe-standin-port" when !standInOnly:
+                    var stripePortText = Next();
+                    if (!TryPort(stripePortText, out var chosenStripePort)) { return BadPort(stripePortText); }
+                    stripe = (stripe ?? new StripeStandInOptions()) with { Port = chosenStripePort };
+                    break;
+                case "--webhook-url" when stripeOnly:
+                    var webhookUrl = Next();
+                    if (!Uri.TryCreate(webhookUrl, UriKind.Absolute, out var webhook) || webhook.Scheme is not ("http" or "https"))
+                    {
+                        Console.Error.WriteLine($"'{webhookUrl}' is not an absolute http(s) URL");
+                        return 2;
+                    }
+
+                    stripe = stripe! with { WebhookUrl = webhook };
+                    break;
                 case "--port" when standInOnly:
                     var value = Next();
                     if (!TryPort(value, out var port)) { return BadPort(value); }
-                    telegram = telegram! with { Port = port };
+                    if (stripeOnly) { stripe = stripe! with { Port = port }; }
+                    else { telegram = telegram! with { Port = port }; }
                     break;
                 case "--help" or "-h":
                     Console.WriteLine(Usage);
@@ -58,6 +83,11 @@ internal static class DevHostCommandLine
             shutdown.Cancel();
         });
 
+        if (stripeOnly)
+        {
+            return await ServeStripeStandInAsync(stripe!, shutdown.Token);
+        }
+
         if (standInOnly)
         {
             return await ServeStandInAsync(telegram!, shutdown.Token);
@@ -66,7 +96,7 @@ internal static class DevHostCommandLine
         PlatformHost host;
         try
         {
-            host = await PlatformHost.StartAsync(new DevHostOptions { RunFilePath = runFile, Apps = apps, PostgresConnectionString = postgres, TelegramStandIn = telegram }, loggerFactory, shutdown.Token);
+            host = await PlatformHost.StartAsync(new DevHostOptions { RunFilePath = runFile, Apps = apps, PostgresConnectionString = postgres, TelegramStandIn = telegram, StripeStandIn = stripe }, loggerFactory, shutdown.Token);
         }
         catch (DevHostConfigurationException ex)
         {
@@ -94,12 +124,31 @@ internal static class DevHostCommandLine
     }
 
     /// <summary>Only the Telegram stand-in, for apps run by someone else (real `dapr run -f .`).</summary>
-    private static async Task<int> ServeStandInAsync(TelegramStandInOptions options, CancellationToken ct)
+    private static Task<int> ServeStandInAsync(TelegramStandInOptions options, CancellationToken ct) =>
+        ServeAloneAsync(
+            () => Telegram.TelegramStandIn.StartAsync(options, TimeProvider.System, ct),
+            standIn => $"Telegram Bot API stand-in on {standIn.BaseUrl} (state in memory).",
+            standIn => standIn.AppEnvironment,
+            ct);
+
+    /// <summary>Only the Stripe stand-in, for apps run by someone else (real `dapr run -f .`); webhooks only with --webhook-url.</summary>
+    private static Task<int> ServeStripeStandInAsync(StripeStandInOptions options, CancellationToken ct) =>
+        ServeAloneAsync(
+            () => Stripe.StripeStandIn.StartAsync(options, TimeProvider.System, ct),
+            standIn => $"Stripe API stand-in (test mode) on {standIn.BaseUrl}, "
+                + (options.WebhookUrl is { } url ? $"signed webhooks to {url}" : "no webhooks (give --webhook-url)") + "; state in memory.",
+            standIn => standIn.AppEnvironment,
+            ct);
+
+    /// <summary>Serves one stand-in until Ctrl-C or SIGTERM, after printing what it is and the settings the apps need.</summary>
+    private static async Task<int> ServeAloneAsync<TStandIn>(
+        Func<Task<TStandIn>> start, Func<TStandIn, string> describe, Func<TStandIn, IReadOnlyDictionary<string, string>> appEnvironment, CancellationToken ct)
+        where TStandIn : IAsyncDisposable
     {
-        Telegram.TelegramStandIn standIn;
+        TStandIn standIn;
         try
         {
-            standIn = await Telegram.TelegramStandIn.StartAsync(options, TimeProvider.System, ct);
+            standIn = await start();
         }
         catch (DevHostConfigurationException ex)
         {
@@ -109,8 +158,8 @@ internal static class DevHostCommandLine
 
         await using (standIn)
         {
-            Console.WriteLine($"Telegram Bot API stand-in on {standIn.BaseUrl} (state in memory). Give the apps:");
-            foreach (var (name, value) in standIn.AppEnvironment) { Console.WriteLine($"  {name}={value}"); }
+            Console.WriteLine($"{describe(standIn)} Give the apps:");
+            foreach (var (name, value) in appEnvironment(standIn)) { Console.WriteLine($"  {name}={value}"); }
             Console.WriteLine("Press Ctrl-C to stop.");
             try
             {

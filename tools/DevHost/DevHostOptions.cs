@@ -27,6 +27,19 @@ public sealed record DevHostOptions
     /// gives every app <c>Telegram__BaseUrl</c> and <c>Telegram__BotToken</c> pointing at it.
     /// </summary>
     public TelegramStandInOptions? TelegramStandIn { get; init; }
+
+    /// <summary>
+    /// null = off (the apps use whatever Stripe settings they have). Otherwise DevHost serves the Stripe stand-in and
+    /// gives every app <c>Stripe__BaseUrl</c>, <c>Stripe__SecretKey</c> and <c>Stripe__WebhookSecret</c>.
+    /// </summary>
+    public StripeStandInOptions? StripeStandIn { get; init; }
+
+    /// <summary>
+    /// Extra environment per app id, on top of what the run file gives it (e.g. a test raising the gateway's rate limit);
+    /// <see cref="PlatformHost.StartAppAsync(string, IReadOnlyDictionary{string, string}?, CancellationToken)"/> can replace them later.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> AppEnvironment { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
 }
 
 /// <summary>DevHost's local stand-in for the Telegram Bot API (tools/DevHost/README.md, "Telegram stand-in").</summary>
@@ -43,6 +56,36 @@ public sealed record TelegramStandInOptions
     /// <summary>Telegram's token shape: the bot's numeric id, a colon, a secret.</summary>
     public static bool IsWellFormedToken(string? token) =>
         token?.Split(':') is [var id, { Length: > 0 }] && long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0;
+}
+
+/// <summary>DevHost's local stand-in for Stripe's API in test mode (tools/DevHost/README.md, "Stripe stand-in").</summary>
+public sealed record StripeStandInOptions
+{
+    /// <summary>A well-formed test-mode secret key that is no real account's.</summary>
+    public const string DefaultSecretKey = "sk_test_devhost_stand_in_not_a_real_key";
+
+    public const string DefaultWebhookSecret = "whsec_devhost_stand_in_not_a_real_secret";
+
+    /// <summary>stripe-mock's port.</summary>
+    public int Port { get; init; } = 12111;
+
+    /// <summary>What the apps are given; the stand-in accepts any <c>sk_test_…</c> key.</summary>
+    public string SecretKey { get; init; } = DefaultSecretKey;
+
+    /// <summary>The endpoint secret that signs webhooks (Stripe-Signature); the apps are given it.</summary>
+    public string WebhookSecret { get; init; } = DefaultWebhookSecret;
+
+    /// <summary>Where events are POSTed; null = none. PlatformHost fills it from the run file when left null (gateway, else payments).</summary>
+    public Uri? WebhookUrl { get; init; }
+
+    /// <summary>Attempts per event, the first one included.</summary>
+    public int WebhookMaxAttempts { get; init; } = 6;
+
+    /// <summary>Wait before the first retry; each further retry waits twice as long (1 s, 2 s, 4 s, 8 s, 16 s by default).</summary>
+    public TimeSpan WebhookFirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The account's API version: events carry it, and answers echo it when the request sends no Stripe-Version.</summary>
+    public string ApiVersion { get; init; } = "2024-06-20";
 }
 
 public enum AppState

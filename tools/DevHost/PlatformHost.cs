@@ -10,6 +10,7 @@ using DaprPlatform.DevHost.PubSub;
 using DaprPlatform.DevHost.Secrets;
 using DaprPlatform.DevHost.Sidecar;
 using DaprPlatform.DevHost.State;
+using DaprPlatform.DevHost.Stripe;
 using DaprPlatform.DevHost.Telegram;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -35,6 +36,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private readonly SemaphoreSlim _stopGate = new(1, 1);
     private PrivatePostgresCluster? _cluster;
     private TelegramStandIn? _telegram;
+    private StripeStandIn? _stripe;
     private Workflows.WorkflowHost? _workflows;
     private string _adminConnectionString = "";
     private bool _stopped;
@@ -42,6 +44,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private PlatformHost(DevHostOptions options, RunFile runFile, ILoggerFactory loggerFactory, TextWriter console)
     {
         _options = options;
+        foreach (var (appId, environment) in options.AppEnvironment) { _environmentOverrides[appId] = environment; }
         _platform = new Platform(runFile, TimeProvider.System, loggerFactory);
         _logger = loggerFactory.CreateLogger("DevHost");
         _console = console;
@@ -73,6 +76,9 @@ public sealed class PlatformHost : IAsyncDisposable
 
     /// <summary>The Telegram stand-in, when <see cref="DevHostOptions.TelegramStandIn"/> turned it on.</summary>
     public TelegramStandIn? TelegramStandIn => _telegram;
+
+    /// <summary>The Stripe stand-in, when <see cref="DevHostOptions.StripeStandIn"/> turned it on.</summary>
+    public StripeStandIn? StripeStandIn => _stripe;
 
     public string GetAppConnectionString(string appId)
     {
@@ -186,6 +192,13 @@ public sealed class PlatformHost : IAsyncDisposable
             Print($"telegram → DevHost's Bot API stand-in on {_telegram.BaseUrl} (in memory; apps get Telegram__BaseUrl and Telegram__BotToken)");
         }
 
+        if (_options.StripeStandIn is { } stripe)
+        {
+            _stripe = await StripeStandIn.StartAsync(stripe with { WebhookUrl = stripe.WebhookUrl ?? StripeWebhookUrl(runFile) }, _platform.Time, ct);
+            var webhooks = _stripe.Options.WebhookUrl is { } url ? $"signed webhooks → {url}" : "no webhooks (the run file has no gateway or payments app with an appPort)";
+            Print($"stripe → DevHost's Stripe API stand-in on {_stripe.BaseUrl} (test mode, in memory; apps get Stripe__BaseUrl, Stripe__SecretKey and Stripe__WebhookSecret); {webhooks}");
+        }
+
         var devhostDb = _options.DatabasePrefix + "devhost";
         await Databases.EnsureExistsAsync(_adminConnectionString, devhostDb, ct);
         foreach (var app in selected) { await Databases.EnsureExistsAsync(_adminConnectionString, _options.DatabasePrefix + app.AppId, ct); }
@@ -254,10 +267,17 @@ public sealed class PlatformHost : IAsyncDisposable
 
         // The stand-in is chosen by configuration alone: these two settings override the secret store's telegram:botToken.
         foreach (var (k, v) in _telegram?.AppEnvironment ?? new Dictionary<string, string>()) { env[k] = v; }
+        foreach (var (k, v) in _stripe?.AppEnvironment ?? new Dictionary<string, string>()) { env[k] = v; }
         env[$"ConnectionStrings__{app.AppId}"] = Databases.ConnectionStringFor(_adminConnectionString, _options.DatabasePrefix + app.AppId);
         foreach (var (k, v) in _environmentOverrides.GetValueOrDefault(app.AppId) ?? new Dictionary<string, string>()) { env[k] = v; }
         return env;
     }
+
+    /// <summary>Stripe calls the public edge: the gateway's webhook route, else the payments app directly; null when neither has a port.</summary>
+    private static Uri? StripeWebhookUrl(RunFile runFile) =>
+        (runFile.Apps.FirstOrDefault(a => a.AppId == "gateway" && a.AppPort is not null) ?? runFile.Apps.FirstOrDefault(a => a.AppId == "payments" && a.AppPort is not null)) is { AppPort: { } port }
+            ? new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/api/payments/webhooks/stripe")
+            : null;
 
     private NpgsqlDataSource DataSource(string connectionString) => _dataSources.GetOrAdd(connectionString, cs => NpgsqlDataSource.Create(cs));
 
@@ -565,6 +585,7 @@ public sealed class PlatformHost : IAsyncDisposable
 
             if (_workflows is not null) { await _workflows.DisposeAsync(); }
             if (_telegram is not null) { await _telegram.DisposeAsync(); }
+            if (_stripe is not null) { await _stripe.DisposeAsync(); }
             try
             {
                 await Task.WhenAll(_deliveryLoops.Values);

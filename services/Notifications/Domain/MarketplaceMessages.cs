@@ -1,5 +1,5 @@
 using System.Globalization;
-using DaprPlatform.Money;
+using DaprPlatform.Monetary;
 using DaprPlatform.Notifications.Contracts;
 
 namespace DaprPlatform.Notifications.Domain;
@@ -78,7 +78,7 @@ public static class MarketplaceMessages
     {
         ArgumentNullException.ThrowIfNull(money);
         return Currency.TryParse(money.Currency, out var currency)
-            ? new Money.Money(money.Amount, currency).ToString()
+            ? new Money(money.Amount, currency).ToString()
             : $"{money.Amount.ToString(CultureInfo.InvariantCulture)} {money.Currency} (minor units)";
     }
 }

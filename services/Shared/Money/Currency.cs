@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 
-namespace DaprPlatform.Money;
+namespace DaprPlatform.Monetary;
 
 /// <summary>
 /// An ISO 4217 currency the platform accepts, with its number of minor-unit digits (JPY 0, USD 2, KWD 3).

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DaprPlatform.Money;
+namespace DaprPlatform.Monetary;
 
 /// <summary>
 /// An amount in minor units of one currency (USD 45.00 is 4500; JPY 4500 is 4500). All arithmetic stays in whole

@@ -1,6 +1,6 @@
+using DaprPlatform.Sidecar.Messaging;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using DaprPlatform.Sidecar.Messaging;
 
 namespace DaprPlatform.Notifications.Infrastructure.Migrations;
 

@@ -1,0 +1,46 @@
+using DaprPlatform.Monetary;
+namespace DaprPlatform.Booking.Contracts;
+
+/// <summary>
+/// The CloudEvent data of <c>booking.requested</c>, <c>booking.confirmed</c>, <c>booking.cancelled</c> and
+/// <c>booking.completed</c> (pubsub <c>pubsub</c>): the booking as it is after the change.
+/// </summary>
+public sealed record BookingEvent(
+    Guid BookingId,
+    Guid StudentId,
+    string StudentName,
+    Guid TutorId,
+    string TutorName,
+    string Subject,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    MoneyPayload Price,
+    string Status,
+    string? CancellationReason,
+    MoneyPayload? Refund,
+    DateTimeOffset OccurredAt)
+{
+    public const string Requested = "booking.requested";
+    public const string Confirmed = "booking.confirmed";
+    public const string Cancelled = "booking.cancelled";
+    public const string Completed = "booking.completed";
+
+    public static BookingEvent From(Domain.Booking booking, DateTimeOffset occurredAt)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        return new BookingEvent(
+            booking.Id,
+            booking.StudentId,
+            booking.StudentName,
+            booking.TutorId,
+            booking.TutorName,
+            booking.Subject,
+            booking.Start,
+            booking.End,
+            MoneyPayload.From(booking.Price),
+            Domain.BookingStatusNames.ToWireName(booking.Status),
+            booking.CancellationReason,
+            booking.Refund is { } refund ? MoneyPayload.From(refund) : null,
+            occurredAt);
+    }
+}

@@ -1,0 +1,126 @@
+using DaprPlatform.Booking.Contracts;
+using DaprPlatform.Booking.Domain;
+using DaprPlatform.Booking.Infrastructure;
+using DaprPlatform.Monetary;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Sidecar.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace DaprPlatform.Booking.Features;
+
+public sealed record CreateBookingRequest(
+    Guid? BookingId,
+    string? WorkflowInstanceId,
+    Guid? StudentId,
+    string? StudentName,
+    Guid? TutorId,
+    string? TutorName,
+    string? Subject,
+    DateTimeOffset? Start,
+    DateTimeOffset? End,
+    MoneyPayload? Price);
+
+/// <summary>
+/// POST /internal/bookings — the saga's CreateBooking step: a pending booking with the names and the held price copied
+/// in, and <c>booking.requested</c> in the same transaction. A replay of the same step answers 200 with the booking.
+/// </summary>
+public static class CreateBooking
+{
+    public static async Task<IResult> HandleAsync(
+        CreateBookingRequest? request,
+        BookingDbContext db,
+        Outbox<BookingDbContext> outbox,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return RequestFields.MissingBody("{bookingId, workflowInstanceId, studentId, studentName, tutorId, tutorName, subject, start, end, price}");
+        }
+
+        var errors = new ValidationErrors();
+        var snapshot = Validate(request, errors);
+        if (snapshot is null)
+        {
+            return errors.ToProblem();
+        }
+
+        if (await ReplayAsync(db, snapshot, ct) is { } replayed)
+        {
+            return replayed;
+        }
+
+        var now = time.GetDatabaseNow();
+        var booking = Domain.Booking.Request(snapshot, now);
+        db.Bookings.Add(booking);
+        outbox.Enqueue(BookingEvent.Requested, BookingEvent.From(booking, now));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // A concurrent replay of this step inserted first.
+            db.ChangeTracker.Clear();
+            if (await ReplayAsync(db, snapshot, ct) is { } winner)
+            {
+                return winner;
+            }
+
+            throw;
+        }
+
+        return TypedResults.Created($"/api/bookings/{booking.Id}", BookingResponse.From(booking));
+    }
+
+    private static async Task<IResult?> ReplayAsync(BookingDbContext db, BookingSnapshot snapshot, CancellationToken ct)
+    {
+        var existing = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == snapshot.BookingId, ct);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        return existing.Matches(snapshot) ? TypedResults.Ok(BookingResponse.From(existing)) : BookingProblems.Mismatch(snapshot.BookingId);
+    }
+
+    private static BookingSnapshot? Validate(CreateBookingRequest request, ValidationErrors errors)
+    {
+        var bookingId = RequestFields.RequireId(errors, "bookingId", request.BookingId);
+        var instanceId = RequestFields.RequireText(errors, "workflowInstanceId", request.WorkflowInstanceId, Domain.Booking.MaxWorkflowInstanceIdLength);
+        var studentId = RequestFields.RequireId(errors, "studentId", request.StudentId);
+        var studentName = RequestFields.RequireText(errors, "studentName", request.StudentName, Domain.Booking.MaxNameLength);
+        var tutorId = RequestFields.RequireId(errors, "tutorId", request.TutorId);
+        var tutorName = RequestFields.RequireText(errors, "tutorName", request.TutorName, Domain.Booking.MaxNameLength);
+        var subject = RequestFields.RequireText(errors, "subject", request.Subject, Domain.Booking.MaxSubjectLength);
+        var price = errors.ReadMoney(request.Price, "price");
+        if (studentId is not null && studentId == tutorId)
+        {
+            errors.Add("tutorId", "A tutor cannot book themselves.");
+        }
+
+        if (request.Start is not { } start)
+        {
+            errors.Add("start", "start is required.");
+        }
+        else if (!BookingRules.IsAligned(start))
+        {
+            errors.Add("start", $"start must be on a {BookingRules.SlotMinutes}-minute boundary.");
+        }
+
+        if (request.End is not { } end)
+        {
+            errors.Add("end", "end is required.");
+        }
+        else if (request.Start is { } s && !BookingRules.IsValidDuration((int)Math.Clamp((end - s).TotalMinutes, -1, int.MaxValue)))
+        {
+            errors.Add("end", $"end must be {BookingRules.MinDurationMinutes} to {BookingRules.MaxDurationMinutes} minutes after start, in {BookingRules.SlotMinutes}-minute steps.");
+        }
+
+        return errors.IsEmpty
+            ? new BookingSnapshot(bookingId!.Value, instanceId!, studentId!.Value, studentName!, tutorId!.Value, tutorName!, subject!,
+                request.Start!.Value.ToUniversalTime(), request.End!.Value.ToUniversalTime(), price!.Value)
+            : null;
+    }
+}

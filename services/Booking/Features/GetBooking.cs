@@ -1,0 +1,17 @@
+using System.Security.Claims;
+using DaprPlatform.Booking.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DaprPlatform.Booking.Features;
+
+/// <summary>GET /api/bookings/{id} — the booking, for its student, its tutor or an admin (404 for anyone else).</summary>
+public static class GetBooking
+{
+    public static async Task<IResult> HandleAsync(Guid id, ClaimsPrincipal user, BookingDbContext db, CancellationToken ct)
+    {
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
+        return booking is not null && user.CanSee(booking)
+            ? TypedResults.Ok(BookingResponse.From(booking))
+            : BookingProblems.NotFound(id);
+    }
+}

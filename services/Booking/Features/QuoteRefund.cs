@@ -1,0 +1,80 @@
+using System.Globalization;
+using DaprPlatform.Booking.Contracts;
+using DaprPlatform.Booking.Domain;
+using DaprPlatform.Booking.Infrastructure;
+using DaprPlatform.Monetary;
+using DaprPlatform.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+
+namespace DaprPlatform.Booking.Features;
+
+/// <param name="PaymentId">The payment to refund (the cancellation saga knows only the booking).</param>
+public sealed record RefundQuoteResponse(Guid BookingId, MoneyPayload Refund, int Percent, double HoursBeforeStart, Guid? PaymentId);
+
+/// <summary>
+/// GET /internal/bookings/{id}/refund-quote?at=&amp;requestedBy=student|tutor — what the refund policy gives back for a
+/// cancellation requested at <c>at</c>. The cancellation saga asks once and keeps the answer in its history. Only a
+/// confirmed booking has a payment to refund by policy; any other state is 409 illegal-transition.
+/// </summary>
+public static class QuoteRefund
+{
+    public static async Task<IResult> HandleAsync(
+        Guid id,
+        string? at,
+        string? requestedBy,
+        BookingDbContext db,
+        RefundCalculator calculator,
+        CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(at))
+        {
+            errors.Add("at", "at is required (an ISO-8601 time).");
+        }
+        else if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+        {
+            errors.Add("at", "at must be an ISO-8601 time, e.g. 2026-01-01T10:00:00Z.");
+        }
+
+        if (!TryParseRequester(requestedBy, out var requester))
+        {
+            errors.Add("requestedBy", "requestedBy must be student or tutor.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
+        if (booking is null)
+        {
+            return BookingProblems.NotFound(id);
+        }
+
+        if (booking.Status != BookingStatus.Confirmed)
+        {
+            return BookingProblems.IllegalTransition(new IllegalBookingTransitionException(booking.Id, booking.Status, "be refunded by policy"));
+        }
+
+        var when = DateTimeOffset.Parse(at!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var quote = calculator.Quote(booking.Price, booking.Start, when, requester);
+        return TypedResults.Ok(new RefundQuoteResponse(booking.Id, MoneyPayload.From(quote.Refund), quote.Percent, quote.HoursBeforeStart, booking.PaymentId));
+    }
+
+    public static bool TryParseRequester(string? value, out CancellationRequester requester)
+    {
+        switch (value)
+        {
+            case "student":
+                requester = CancellationRequester.Student;
+                return true;
+            case "tutor":
+                requester = CancellationRequester.Tutor;
+                return true;
+            default:
+                requester = default;
+                return false;
+        }
+    }
+}

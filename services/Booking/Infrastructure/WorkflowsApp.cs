@@ -1,0 +1,52 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using DaprPlatform.Sidecar;
+
+namespace DaprPlatform.Booking.Infrastructure;
+
+/// <summary>What the workflows app answered: its status code and body, verbatim.</summary>
+public sealed record WorkflowsAnswer(int StatusCode, string Body)
+{
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+}
+
+/// <summary>
+/// Calls the <c>workflows</c> app (the booking-payment and cancellation sagas) through this app's own sidecar. Answers
+/// come back as they are, so each use case decides what a 404 or a 409 means; null means the sidecar could not be reached.
+/// </summary>
+public sealed class WorkflowsApp(SidecarClient sidecar)
+{
+    public const string AppId = "workflows";
+
+    public Task<WorkflowsAnswer?> PostAsync<TBody>(string method, TBody body, CancellationToken ct)
+    {
+        var request = sidecar.CreateInvokeMethodRequest(HttpMethod.Post, AppId, method);
+        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, SidecarJson.Options));
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return SendAsync(request, ct);
+    }
+
+    public Task<WorkflowsAnswer?> GetAsync(string method, CancellationToken ct) =>
+        SendAsync(sidecar.CreateInvokeMethodRequest(HttpMethod.Get, AppId, method), ct);
+
+    private async Task<WorkflowsAnswer?> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        using (request)
+        {
+            try
+            {
+                using var response = await sidecar.InvokeMethodWithResponseAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+                return new WorkflowsAnswer((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // HttpClient's own timeout, not the caller going away.
+                return null;
+            }
+        }
+    }
+}

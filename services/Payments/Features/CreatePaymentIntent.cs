@@ -1,0 +1,150 @@
+using DaprPlatform.Monetary;
+using DaprPlatform.Payments.Domain;
+using DaprPlatform.Payments.Infrastructure;
+using DaprPlatform.Payments.Infrastructure.Stripe;
+using DaprPlatform.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace DaprPlatform.Payments.Features;
+
+public sealed record CreatePaymentIntentRequest(Guid? BookingId, Guid? StudentId, MoneyPayload? Amount, string? Description, string? WorkflowInstanceId);
+
+/// <summary>
+/// POST /api/payments/intents (internal; the saga's CreatePaymentIntent step) — one payment per booking: the first call
+/// creates the Stripe PaymentIntent and answers 201, every repeat answers 200 with the same payment and client secret.
+/// </summary>
+public static class CreatePaymentIntent
+{
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPost("/intents", HandleAsync)
+            .RequireInternalCaller()
+            .WithName("CreatePaymentIntent");
+
+    public static string IdempotencyKey(Guid paymentId) => $"payment-{paymentId}-create";
+
+    // Stripe's own limits (e.g. amount_too_small: at least 0.50 USD) are the caller's input too.
+    private static readonly Dictionary<string, string> AmountFields = new(StringComparer.Ordinal)
+    {
+        ["amount"] = "amount.amount",
+        ["currency"] = "amount.currency",
+        ["description"] = "description",
+    };
+
+    public static async Task<IResult> HandleAsync(
+        CreatePaymentIntentRequest? request,
+        PaymentsDbContext db,
+        StripeApi stripe,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (request is null)
+        {
+            errors.Add("body", "A JSON object {bookingId, studentId, amount, description, workflowInstanceId} is required.");
+            return errors.ToProblem();
+        }
+
+        if (request.BookingId is null || request.BookingId == Guid.Empty)
+        {
+            errors.Add("bookingId", "bookingId is required.");
+        }
+
+        if (request.StudentId is null || request.StudentId == Guid.Empty)
+        {
+            errors.Add("studentId", "studentId is required.");
+        }
+
+        var amount = errors.ReadMoney(request.Amount, "amount", minimum: 1, maximum: PaymentLimits.MaxMinorUnits);
+        Text(request.Description, "description", Payment.MaxDescriptionLength, errors);
+        Text(request.WorkflowInstanceId, "workflowInstanceId", Payment.MaxWorkflowInstanceIdLength, errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var bookingId = request.BookingId!.Value;
+        var studentId = request.StudentId!.Value;
+        if (await ExistingAsync(db, bookingId, studentId, amount!.Value, ct) is { } existing)
+        {
+            return existing;
+        }
+
+        if (!stripe.IsConfigured)
+        {
+            return StripeProblems.NotConfigured();
+        }
+
+        var paymentId = Payment.IdFor(bookingId);
+        var description = request.Description!.Trim();
+        var workflowInstanceId = request.WorkflowInstanceId!.Trim();
+        PaymentIntent intent;
+        string customerId;
+        try
+        {
+            customerId = await StudentCustomers.EnsureAsync(db, stripe, studentId, time, ct);
+            intent = await stripe.CreatePaymentIntentAsync(
+                new PaymentIntentCreate(
+                    amount.Value.MinorUnits,
+                    amount.Value.Currency.Code,
+                    description,
+                    customerId,
+                    new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["booking_id"] = bookingId.ToString(),
+                        ["payment_id"] = paymentId.ToString(),
+                        ["student_id"] = studentId.ToString(),
+                        ["workflow_instance_id"] = workflowInstanceId,
+                    }),
+                IdempotencyKey(paymentId),
+                ct);
+        }
+        catch (StripeApiException e)
+        {
+            return StripeProblems.From(e, AmountFields);
+        }
+
+        var payment = Payment.Create(bookingId, studentId, amount.Value, description, workflowInstanceId, intent.Id, intent.ClientSecret, customerId, time.GetUtcNow());
+        db.Payments.Add(payment);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: PaymentsDbContext.UniqueBookingIndex or "pk_payments" })
+        {
+            // A concurrent call for the same booking won; it used the same Stripe key, so it holds the same intent.
+            db.ChangeTracker.Clear();
+            return await ExistingAsync(db, bookingId, studentId, amount.Value, ct) ?? throw new InvalidOperationException("The winning payment vanished.", e);
+        }
+
+        return TypedResults.Created($"/api/payments/{payment.Id}", PaymentResponse.From(payment, withClientSecret: true));
+    }
+
+    private static async Task<IResult?> ExistingAsync(PaymentsDbContext db, Guid bookingId, Guid studentId, Money amount, CancellationToken ct)
+    {
+        var existing = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.BookingId == bookingId, ct);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        if (existing.StudentId != studentId || existing.Amount != amount.MinorUnits || existing.Currency != amount.Currency.Code)
+        {
+            return Problems.Conflict($"Booking {bookingId} already has payment {existing.Id} for another student or amount.");
+        }
+
+        return TypedResults.Ok(PaymentResponse.From(existing, withClientSecret: true));
+    }
+
+    private static void Text(string? value, string field, int max, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, $"{field} is required.");
+        }
+        else if (value.Trim().Length > max)
+        {
+            errors.Add(field, $"{field} must be at most {max} characters.");
+        }
+    }
+}

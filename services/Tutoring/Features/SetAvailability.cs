@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Tutoring.Domain;
+using DaprPlatform.Tutoring.Infrastructure;
+
+namespace DaprPlatform.Tutoring.Features;
+
+/// <summary>PUT /api/tutors/availability — replaces the weekly rules (local to the tutor's timezone); [] = not bookable.</summary>
+public static class SetAvailability
+{
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPut("/availability", HandleAsync)
+            .RequireAuthorization()
+            .WithName("SetTutorAvailability")
+            .Produces<TutorProfileResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    public static async Task<IResult> HandleAsync(AvailabilityRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var (profile, refusal) = await ProfileFields.FindOwnAsync(user, db, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var errors = new ValidationErrors();
+        var problems = WeeklyAvailability.Check(request?.Rules, out var availability);
+        foreach (var (field, message) in problems)
+        {
+            errors.Add(field, message);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        // Existing holds and bookings stay: they were agreed under the old rules.
+        profile!.SetAvailability(availability!, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(TutorProfileResponse.From(profile!));
+    }
+}

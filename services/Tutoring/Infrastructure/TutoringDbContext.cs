@@ -1,0 +1,124 @@
+using System.Text.Json;
+using DaprPlatform.Tutoring.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace DaprPlatform.Tutoring.Infrastructure;
+
+public sealed class TutoringDbContext(DbContextOptions<TutoringDbContext> options) : DbContext(options)
+{
+    public const string TutorsPrimaryKey = "pk_tutors";
+    public const string SlotHoldsPrimaryKey = "pk_slot_holds";
+    public const string SubjectsIndex = "ix_tutors_subjects";
+
+    public DbSet<TutorProfile> Tutors => Set<TutorProfile>();
+    public DbSet<SlotHold> SlotHolds => Set<SlotHold>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.HasPostgresExtension(SlotHoldExclusion.Extension);
+        modelBuilder.Entity<TutorProfile>(ConfigureTutor);
+        modelBuilder.Entity<SlotHold>(ConfigureHold);
+    }
+
+    // Names, types and lengths are mirrored by the hand-written migration (Migrations/20261122000010_Initial.cs);
+    // the schema guard test fails when the two drift apart.
+    private static void ConfigureTutor(EntityTypeBuilder<TutorProfile> e)
+    {
+        e.ToTable("tutors");
+        e.HasKey(t => t.TutorId).HasName(TutorsPrimaryKey);
+        e.Property(t => t.TutorId).HasColumnName("tutor_id").ValueGeneratedNever();
+        e.Property(t => t.DisplayName).HasColumnName("display_name").HasMaxLength(TutorProfileRules.MaxDisplayNameLength);
+        e.Property(t => t.Bio).HasColumnName("bio").HasMaxLength(TutorProfileRules.MaxBioLength);
+        e.Property(t => t.Subjects).HasColumnName("subjects").HasColumnType("text[]");
+        e.Property(t => t.RateMinorUnits).HasColumnName("hourly_rate_amount");
+        e.Property(t => t.RateCurrency).HasColumnName("hourly_rate_currency").HasMaxLength(3);
+        e.Property(t => t.TimeZoneId).HasColumnName("timezone").HasMaxLength(TutorProfileRules.MaxTimeZoneIdLength);
+        e.Property(t => t.Availability).HasColumnName("availability").HasColumnType("jsonb")
+            .HasConversion(AvailabilityJson.Converter, AvailabilityJson.Comparer);
+        e.Property(t => t.CreatedAt).HasColumnName("created_at");
+        e.Property(t => t.UpdatedAt).HasColumnName("updated_at");
+        e.Ignore(t => t.HourlyRate);
+        e.Ignore(t => t.TimeZone);
+        // Search filters on "this subject is one of the tutor's": an array containment index.
+        e.HasIndex(t => t.Subjects).HasMethod("gin").HasDatabaseName(SubjectsIndex);
+        e.HasIndex(t => new { t.RateCurrency, t.RateMinorUnits }).HasDatabaseName("ix_tutors_hourly_rate");
+    }
+
+    private static void ConfigureHold(EntityTypeBuilder<SlotHold> e)
+    {
+        e.ToTable("slot_holds", t => t.HasCheckConstraint("ck_slot_holds_status", "status IN ('held', 'booked', 'released', 'expired')"));
+        e.HasKey(h => h.BookingId).HasName(SlotHoldsPrimaryKey);
+        e.Property(h => h.BookingId).HasColumnName("booking_id").ValueGeneratedNever();
+        e.Property(h => h.TutorId).HasColumnName("tutor_id");
+        e.Property(h => h.TutorName).HasColumnName("tutor_name").HasMaxLength(TutorProfileRules.MaxDisplayNameLength);
+        e.Property(h => h.StudentId).HasColumnName("student_id");
+        e.Property(h => h.Start).HasColumnName("start_at");
+        e.Property(h => h.End).HasColumnName("end_at");
+        e.Property(h => h.PriceMinorUnits).HasColumnName("price_amount");
+        e.Property(h => h.PriceCurrency).HasColumnName("price_currency").HasMaxLength(3);
+        e.Property(h => h.Status).HasColumnName("status").HasMaxLength(16)
+            .HasConversion(s => SlotHold.WireName(s), s => ParseStatus(s));
+        e.Property(h => h.ExpiresAt).HasColumnName("expires_at");
+        e.Property(h => h.CreatedAt).HasColumnName("created_at");
+        e.Property(h => h.UpdatedAt).HasColumnName("updated_at");
+        e.Ignore(h => h.Price);
+        e.Ignore(h => h.Range);
+        // PostgreSQL's xmin as the concurrency token (a system column, nothing added to the table): a book racing a
+        // release cannot silently overwrite it.
+        e.Property<uint>("Version").IsRowVersion();
+        e.HasIndex(h => new { h.TutorId, h.Start }).HasDatabaseName("ix_slot_holds_tutor_id_start_at");
+    }
+
+    private static HoldStatus ParseStatus(string status) => status switch
+    {
+        "held" => HoldStatus.Held,
+        "booked" => HoldStatus.Booked,
+        "released" => HoldStatus.Released,
+        _ => HoldStatus.Expired,
+    };
+}
+
+/// <summary>
+/// What the model cannot express and the migration adds with SQL: "two live holds of one tutor never overlap",
+/// decided by PostgreSQL so concurrent holds cannot both win. Expired and released rows stay for the record.
+/// </summary>
+public static class SlotHoldExclusion
+{
+    public const string Extension = "btree_gist";
+    public const string ConstraintName = "ex_slot_holds_tutor_live_overlap";
+
+    public const string CreateExtensionSql = "CREATE EXTENSION IF NOT EXISTS btree_gist;";
+
+    public const string AddConstraintSql =
+        "ALTER TABLE slot_holds ADD CONSTRAINT ex_slot_holds_tutor_live_overlap " +
+        "EXCLUDE USING gist (tutor_id WITH =, tstzrange(start_at, end_at) WITH &&) WHERE (status IN ('held', 'booked'));";
+
+    public const string DropConstraintSql = "ALTER TABLE slot_holds DROP CONSTRAINT IF EXISTS ex_slot_holds_tutor_live_overlap;";
+}
+
+/// <summary>Availability as jsonb: <c>[{"day":"monday","start":"09:00","end":"17:00"}]</c>, the wire shape.</summary>
+internal static class AvailabilityJson
+{
+    private sealed record StoredRule(string Day, string Start, string End);
+
+    public static ValueConverter<WeeklyAvailability, string> Converter { get; } = new(a => Write(a), s => Read(s));
+
+    public static ValueComparer<WeeklyAvailability> Comparer { get; } = new(
+        (a, b) => Write(a!) == Write(b!),
+        a => Write(a).GetHashCode(StringComparison.Ordinal),
+        a => Read(Write(a)));
+
+    private static string Write(WeeklyAvailability availability) =>
+        JsonSerializer.Serialize(availability.Rules.Select(r => new StoredRule(WeeklyAvailability.DayName(r.Day), r.StartText, r.EndText)), JsonSerializerOptions.Web);
+
+    private static WeeklyAvailability Read(string json)
+    {
+        var rules = JsonSerializer.Deserialize<List<StoredRule>>(json, JsonSerializerOptions.Web) ?? [];
+        var errors = WeeklyAvailability.Check(rules.Select(r => new SubmittedRule(r.Day, r.Start, r.End)).ToList<SubmittedRule?>(), out var availability);
+        return errors.Count == 0 ? availability! : throw new InvalidOperationException("Stored availability is invalid: " + string.Join("; ", errors));
+    }
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DaprPlatform.Payments.Features;
+using DaprPlatform.Payments.Infrastructure;
+using DaprPlatform.Payments.Infrastructure.Stripe;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Sidecar;
+using DaprPlatform.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DaprPlatform.Payments.Tests;
+
+public sealed record TableCounts(long Payments, long Refunds, long Events, long Customers, long Outbox);
+
+/// <summary>The payments app in-process on its own real Postgres database, talking to a fake Stripe.</summary>
+public sealed class PaymentsFactory(string connectionString, Uri stripeBaseUrl, string? secretKey, string? webhookSecret) : WebApplicationFactory<Program>
+{
+    public TestAccessTokens Tokens { get; } = new();
+
+    public HttpClient CreateClientFor(Guid userId, string role)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Issue(userId, role));
+        return client;
+    }
+
+    /// <summary>A client that calls like another app through its sidecar (the saga, from app <c>workflows</c>).</summary>
+    public HttpClient CreateAppClient(string callerAppId = "workflows")
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(SidecarCallerEndpointExtensions.CallerAppIdHeader, callerAppId);
+        return client;
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<PaymentsDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<PaymentsDbContext>());
+    }
+
+    public Task<TableCounts> CountsAsync() => WithDbAsync(async db => new TableCounts(
+        await db.Payments.LongCountAsync(),
+        await db.Refunds.LongCountAsync(),
+        await db.StripeEvents.LongCountAsync(),
+        await db.StripeCustomers.LongCountAsync(),
+        await db.OutboxMessages.LongCountAsync()));
+
+    /// <summary>Outbox rows of one topic about one payment, oldest first, as parsed JSON.</summary>
+    public Task<List<JsonElement>> OutboxEventsAsync(string topic, Guid paymentId) => WithDbAsync(async db =>
+    {
+        var rows = await db.OutboxMessages.AsNoTracking().Where(m => m.Topic == topic).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync();
+        return rows
+            .Select(r => JsonDocument.Parse(r.Payload).RootElement.Clone())
+            .Where(p => p.GetProperty("paymentId").GetGuid() == paymentId)
+            .ToList();
+    });
+
+    /// <summary>Every payment.* outbox row about one payment, oldest first: (topic, data).</summary>
+    public Task<List<(string Topic, JsonElement Data)>> PaymentEventsAsync(Guid paymentId) => WithDbAsync(async db =>
+    {
+        var rows = await db.OutboxMessages.AsNoTracking().Where(m => m.Topic.StartsWith("payment.")).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync();
+        return rows
+            .Select(r => (r.Topic, Data: JsonDocument.Parse(r.Payload).RootElement.Clone()))
+            .Where(p => p.Data.GetProperty("paymentId").GetGuid() == paymentId)
+            .ToList();
+    });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:payments", connectionString);
+        builder.UseSetting("Stripe:BaseUrl", stripeBaseUrl.ToString());
+        builder.UseSetting("Stripe:RetryDelay", "00:00:00");
+        builder.UseSetting("Stripe:Timeout", "00:00:10");
+        builder.UseSetting("stripe:secretKey", secretKey ?? string.Empty);
+        builder.UseSetting("stripe:webhookSecret", webhookSecret ?? string.Empty);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(Tokens.KeySource);
+            // No sidecar in these tests: point the outbox at a closed port so rows stay as written and nothing
+            // is published into a DevHost someone else may be running on 3500.
+            services.AddSidecarClient(o => o.HttpEndpoint = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}"));
+        });
+    }
+}
+
+/// <summary>A fresh database, a fake Stripe and the service, per test class.</summary>
+public sealed class PaymentsFixture : IAsyncLifetime
+{
+    public const string WebhookSecret = "whsec_payments_test_secret";
+
+    public PostgresDatabase Database { get; } = new("payments");
+
+    public FakeStripe Stripe { get; private set; } = null!;
+
+    public PaymentsFactory Factory { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        Stripe = await FakeStripe.StartAsync();
+        Factory = new PaymentsFactory(Database.ConnectionString, Stripe.BaseUrl, FakeStripe.SecretKey, WebhookSecret);
+        _ = Factory.Server; // starts the host, which applies the migration
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Stripe.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public HttpClient Student(Guid studentId) => Factory.CreateClientFor(studentId, PlatformRoles.Student);
+
+    public HttpClient App() => Factory.CreateAppClient();
+
+    /// <summary>What the saga sends to create a booking's payment.</summary>
+    public static object IntentRequest(Guid bookingId, Guid studentId, long amount = 4500, string currency = "USD") => new
+    {
+        bookingId,
+        studentId,
+        amount = new { amount, currency },
+        description = "Tutoring session",
+        workflowInstanceId = $"booking-{bookingId:N}",
+    };
+
+    /// <summary>Creates a payment through the internal route and returns its JSON.</summary>
+    public async Task<JsonElement> CreatePaymentAsync(Guid? studentId = null, long amount = 4500, Guid? bookingId = null)
+    {
+        using var app = App();
+        using var response = await app.PostAsJsonAsync("/api/payments/intents", IntentRequest(bookingId ?? Guid.NewGuid(), studentId ?? Guid.NewGuid(), amount));
+        var body = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.Should().BeTrue(body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task<HttpResponseMessage> PostWebhookAsync(string json, string? signatureHeader)
+    {
+        using var client = Factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, StripeWebhook.Path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (signatureHeader is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", signatureHeader);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Posts an event signed the way Stripe signs it, with the endpoint secret.</summary>
+    public Task<HttpResponseMessage> PostSignedWebhookAsync(string json) => PostWebhookAsync(json, SignatureHeader(json, WebhookSecret));
+
+    public static string SignatureHeader(string json, string secret, DateTimeOffset? at = null)
+    {
+        var t = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        return string.Create(CultureInfo.InvariantCulture, $"t={t},v1={StripeSignatureVerifier.Sign(t, Encoding.UTF8.GetBytes(json), secret)}");
+    }
+
+    /// <summary>A Stripe event envelope around a fake intent's current state.</summary>
+    /// <summary>A charge.refunded event for the payment's intent, as Stripe sends it.</summary>
+    public static string ChargeRefunded(string eventId, JsonElement payment, long amountRefunded)
+    {
+        var amount = payment.GetProperty("amount").GetProperty("amount").GetInt64();
+        var charge = new JsonObject
+        {
+            ["id"] = "ch_" + payment.GetProperty("paymentIntentId").GetString()![3..],
+            ["object"] = "charge",
+            ["amount"] = amount,
+            ["amount_captured"] = amount,
+            ["amount_refunded"] = amountRefunded,
+            ["currency"] = "usd",
+            ["paid"] = true,
+            ["payment_intent"] = payment.GetProperty("paymentIntentId").GetString()!,
+            ["refunded"] = amountRefunded == amount,
+            ["status"] = "succeeded",
+            ["metadata"] = new JsonObject(),
+        };
+        return IntentEvent(eventId, "charge.refunded", charge.ToJsonString());
+    }
+
+    public static string IntentEvent(string eventId, string type, string intentJson) =>
+        $$$"""{"id":"{{{eventId}}}","object":"event","api_version":"2024-06-20","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"{{{type}}}","data":{"object":{{{intentJson}}}}}""";
+
+    public static string NewEventId() => "evt_" + Guid.NewGuid().ToString("N")[..24];
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using DaprPlatform.DevHost.Telegram;
+
+namespace DaprPlatform.DevHost.Stripe;
+
+/// <summary>
+/// A local stand-in for Stripe's API in test mode (PaymentIntents with the test payment methods, Refunds, Charges,
+/// Customers, Events), sending signed webhooks to one endpoint, plus a control API under <c>/standin</c>. A documented
+/// test double: state lives in memory and is gone when it stops.
+/// </summary>
+public sealed class StripeStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _webhookClient;
+
+    private StripeStandIn(WebApplication app, HttpClient webhookClient, StripeWebhooks webhooks, StripeStandInOptions options)
+    {
+        _app = app;
+        _webhookClient = webhookClient;
+        Webhooks = webhooks;
+        Options = options;
+        BaseUrl = new Uri($"http://127.0.0.1:{options.Port.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>What the apps get as <c>Stripe__BaseUrl</c> (they call <c>{BaseUrl}/v1/…</c>).</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The options it runs with, the webhook URL included.</summary>
+    public StripeStandInOptions Options { get; }
+
+    public StripeWebhooks Webhooks { get; }
+
+    /// <summary>The variables an app needs to talk to the stand-in instead of api.stripe.com.</summary>
+    public IReadOnlyDictionary<string, string> AppEnvironment => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Stripe__BaseUrl"] = BaseUrl.ToString().TrimEnd('/'),
+        ["Stripe__SecretKey"] = Options.SecretKey,
+        ["Stripe__WebhookSecret"] = Options.WebhookSecret,
+    };
+
+    public static async Task<StripeStandIn> StartAsync(StripeStandInOptions options, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Check(options) is { } problem) { throw new DevHostConfigurationException($"Stripe stand-in: {problem}"); }
+
+        var app = LoopbackListener.Build(options.Port);
+        var webhookClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var webhooks = new StripeWebhooks(options, webhookClient, time);
+        var ledger = new StripeLedger(time, webhooks);
+        StripeApiEndpoints.Map(app, ledger, webhooks, new StripeIdempotency(time), options);
+        StripeControlEndpoints.Map(app, webhooks);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException ex)
+        {
+            await app.DisposeAsync();
+            await webhooks.DisposeAsync();
+            webhookClient.Dispose();
+            throw new DevHostConfigurationException($"Stripe stand-in cannot listen on 127.0.0.1:{options.Port}: {ex.Message}");
+        }
+
+        return new StripeStandIn(app, webhookClient, webhooks, options);
+    }
+
+    private static string? Check(StripeStandInOptions o)
+    {
+        if (!o.SecretKey.StartsWith("sk_test_", StringComparison.Ordinal) || o.SecretKey.Length == "sk_test_".Length)
+        {
+            return $"secret key '{o.SecretKey}' is not a test-mode secret key (sk_test_…).";
+        }
+
+        if (!o.WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal) || o.WebhookSecret.Length == "whsec_".Length)
+        {
+            return "the webhook secret must be an endpoint secret of the form whsec_….";
+        }
+
+        if (o.WebhookUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+        {
+            return $"webhook URL '{url}' is not an absolute http(s) URL.";
+        }
+
+        if (o.WebhookMaxAttempts < 1) { return "WebhookMaxAttempts must be at least 1."; }
+        return o.WebhookFirstRetryDelay < TimeSpan.Zero ? "WebhookFirstRetryDelay must not be negative." : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        await Webhooks.DisposeAsync();
+        _webhookClient.Dispose();
+    }
+}
