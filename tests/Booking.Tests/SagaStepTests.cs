@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using DaprPlatform.TestSupport;
 using Npgsql;
 
@@ -121,6 +122,8 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
         events[^1].Data.GetProperty("status").GetString().Should().Be("refunded");
         events[^1].Data.GetProperty("refund").GetProperty("amount").GetInt64().Should().Be(2250);
         events[^1].Data.GetProperty("cancellationReason").GetString().Should().Be("student cancelled");
+        events[^1].Data.GetProperty("previousStatus").GetString().Should().Be("confirmed", "the tutor of a confirmed booking must hear of its cancellation");
+        events[0].Data.GetProperty("previousStatus").ValueKind.Should().Be(JsonValueKind.Null, "a new booking left no status");
     }
 
     public static TheoryData<string, string, string?> IllegalSteps() => new()

@@ -1,9 +1,11 @@
 using DaprPlatform.Monetary;
+
 namespace DaprPlatform.Booking.Contracts;
 
 /// <summary>
 /// The CloudEvent data of <c>booking.requested</c>, <c>booking.confirmed</c>, <c>booking.cancelled</c> and
-/// <c>booking.completed</c> (pubsub <c>pubsub</c>): the booking as it is after the change.
+/// <c>booking.completed</c> (pubsub <c>pubsub</c>): the booking as it is after the change, and the status it left
+/// (null for booking.requested) — a cancelled booking that had been confirmed concerns the tutor, one never paid for does not.
 /// </summary>
 public sealed record BookingEvent(
     Guid BookingId,
@@ -18,14 +20,15 @@ public sealed record BookingEvent(
     string Status,
     string? CancellationReason,
     MoneyPayload? Refund,
-    DateTimeOffset OccurredAt)
+    DateTimeOffset OccurredAt,
+    string? PreviousStatus)
 {
     public const string Requested = "booking.requested";
     public const string Confirmed = "booking.confirmed";
     public const string Cancelled = "booking.cancelled";
     public const string Completed = "booking.completed";
 
-    public static BookingEvent From(Domain.Booking booking, DateTimeOffset occurredAt)
+    public static BookingEvent From(Domain.Booking booking, DateTimeOffset occurredAt, Domain.BookingStatus? previous = null)
     {
         ArgumentNullException.ThrowIfNull(booking);
         return new BookingEvent(
@@ -41,6 +44,7 @@ public sealed record BookingEvent(
             Domain.BookingStatusNames.ToWireName(booking.Status),
             booking.CancellationReason,
             booking.Refund is { } refund ? MoneyPayload.From(refund) : null,
-            occurredAt);
+            occurredAt,
+            previous is { } status ? Domain.BookingStatusNames.ToWireName(status) : null);
     }
 }

@@ -42,6 +42,7 @@ public static class BookingTransition
             }
 
             var now = time.GetDatabaseNow();
+            var before = booking.Status;
             bool changed;
             try
             {
@@ -56,7 +57,7 @@ public static class BookingTransition
             {
                 if (topic is not null)
                 {
-                    outbox.Enqueue(topic, BookingEvent.From(booking, now));
+                    outbox.Enqueue(topic, BookingEvent.From(booking, now, before));
                 }
 
                 try
