@@ -103,10 +103,14 @@ public sealed class BookingSagasApiTests : IAsyncLifetime
         _sidecar.Calls.Should().NotContain(c => c.PathAndQuery.Contains("/start", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Only_other_apps_through_their_sidecar_may_start_a_saga()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("gateway")]
+    [InlineData("payments")]
+    public async Task Only_the_booking_app_through_its_sidecar_may_start_a_saga(string? caller)
     {
         using var client = _factory.CreateClient();
+        if (caller is not null) { client.DefaultRequestHeaders.Add("dapr-caller-app-id", caller); }
 
         using var response = await client.PostAsJsonAsync("/internal/booking-payments", ValidStart());
 

@@ -34,6 +34,9 @@ public sealed class BookingPaymentOptions
 /// </summary>
 public static class BookingSagasApi
 {
+    /// <summary>The only app that starts, reads and withdraws booking sagas.</summary>
+    public const string BookingAppId = "booking";
+
     public const int MaxSubjectLength = 80;
     public const int MaxNameLength = 100;
 
@@ -43,12 +46,12 @@ public static class BookingSagasApi
 
     public static IEndpointRouteBuilder MapBookingSagasApi(this IEndpointRouteBuilder app)
     {
-        var payments = app.MapGroup("/internal/booking-payments").RequireSidecarCaller().WithTags("Booking sagas");
+        var payments = app.MapGroup("/internal/booking-payments").RequireSidecarCaller(BookingAppId).WithTags("Booking sagas");
         payments.MapPost("", StartPaymentAsync).Produces<SagaStartedResponse>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         payments.MapGet("/{bookingId:guid}", GetPaymentAsync).Produces<BookingSagaStatusResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         payments.MapPost("/{bookingId:guid}/withdraw", WithdrawAsync).Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-        var cancellations = app.MapGroup("/internal/booking-cancellations").RequireSidecarCaller().WithTags("Booking sagas");
+        var cancellations = app.MapGroup("/internal/booking-cancellations").RequireSidecarCaller(BookingAppId).WithTags("Booking sagas");
         cancellations.MapPost("", StartCancellationAsync).Produces<SagaStartedResponse>(StatusCodes.Status202Accepted).ProducesValidationProblem();
         cancellations.MapGet("/{bookingId:guid}", GetCancellationAsync).Produces<BookingSagaStatusResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
