@@ -35,7 +35,9 @@ builder.Services.AddWorkflowWorker(options =>
 });
 builder.Services.AddOptions<BookingPaymentOptions>()
     .Bind(builder.Configuration.GetSection(BookingPaymentOptions.SectionName))
-    .Validate(o => o.PaymentTimeout > TimeSpan.Zero && o.PaymentTimeout <= TimeSpan.FromHours(24), "BookingPayment:PaymentTimeout must be between 0 and 24 hours.")
+    // Tutoring holds a slot for at most 180 minutes, and the hold must outlive the payment window by the saga's margin.
+    .Validate(o => o.PaymentTimeout > TimeSpan.Zero && o.PaymentTimeout + BookingPaymentWorkflow.HoldMargin <= TimeSpan.FromMinutes(180),
+        "BookingPayment:PaymentTimeout must be positive and at most 2 h 55 min (slot holds last at most 3 h).")
     .ValidateOnStart();
 builder.Services.AddTopicHandler<PaymentOutcomeEvent, PaymentSucceededRelay>("pubsub", "payment.succeeded", "/events/payment-succeeded", deadLetterTopic: "payment.succeeded.deadletter");
 builder.Services.AddTopicHandler<PaymentOutcomeEvent, PaymentFailedRelay>("pubsub", "payment.failed", "/events/payment-failed", deadLetterTopic: "payment.failed.deadletter");

@@ -66,6 +66,20 @@ public sealed class BookingSagasApiTests : IAsyncLifetime
         input.StudentName.Should().Be("Sam Student");
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("02:56:00")]
+    public void A_payment_window_the_slot_hold_cannot_cover_stops_the_app_at_start(string timeout)
+    {
+        // Tutoring holds a slot for at most 3 h and the hold outlives the window by 5 min: a longer window would make
+        // every HoldSlot fail, so the app refuses the setting instead of starting.
+        using var factory = _factory.WithWebHostBuilder(web => web.UseSetting("BookingPayment:PaymentTimeout", timeout));
+
+        var start = () => factory.CreateClient();
+
+        start.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage("*PaymentTimeout*");
+    }
+
     [Fact]
     public async Task Starting_a_booking_that_already_has_a_saga_is_a_conflict_and_starts_nothing()
     {
