@@ -19,7 +19,7 @@ public sealed record DevHostOptions
 
     public TimeSpan AppStartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
-    /// <summary>Where the component lines, the status table and the prefixed app logs go; null = the console.</summary>
+    /// <summary>Where the status lines, the status table and the prefixed app logs go; null = the console. How each component is served is logged through the logger (category DevHost).</summary>
     public TextWriter? Output { get; init; }
 
     /// <summary>

@@ -170,6 +170,7 @@ public sealed class PlatformHost : IAsyncDisposable
         }
 
         var resources = selected.ToDictionary(a => a.AppId, a => ResourceLoader.Load(a.AppId, a.ResourcesPaths, a.ConfigFilePath));
+        var served = RefuseUnservedComponents(resources);
 
         // Postgres: an explicit server, or a private cluster under <repo>/.devhost/pg.
         var configured = _options.PostgresConnectionString ?? Environment.GetEnvironmentVariable("DEVHOST_POSTGRES");
@@ -217,7 +218,13 @@ public sealed class PlatformHost : IAsyncDisposable
                 .ToDictionary(e => (string)e.Key, e => e.Value?.ToString() ?? "", StringComparer.Ordinal);
             foreach (var (k, v) in env) { processEnv[k] = v; }
             var sidecar = new SidecarRuntime(app, resources[app.AppId], processEnv) { Command = app.Command };
-            await ConfigureComponentsAsync(sidecar, devhostDb, devhostSource, ct);
+            await ConfigureComponentsAsync(sidecar, served[app.AppId], devhostDb, devhostSource, ct);
+            foreach (var entry in ResourceReport.Describe(sidecar.Resources, runFile.Directory))
+            {
+                if (entry.IsWarning) { _logger.LogWarning("[{AppId}] {Resource}", app.AppId, entry.Text); }
+                else { _logger.LogInformation("[{AppId}] {Resource}", app.AppId, entry.Text); }
+            }
+
             _platform.Sidecars[app.AppId] = sidecar;
         }
 
@@ -281,71 +288,88 @@ public sealed class PlatformHost : IAsyncDisposable
 
     private NpgsqlDataSource DataSource(string connectionString) => _dataSources.GetOrAdd(connectionString, cs => NpgsqlDataSource.Create(cs));
 
-    private async Task ConfigureComponentsAsync(SidecarRuntime sidecar, string devhostDb, NpgsqlDataSource devhostSource, CancellationToken ct)
+    /// <summary>
+    /// Decides for every app's components how they are served (<see cref="ComponentSupport"/>). As daprd does not start when
+    /// a component fails to initialise, a component DevHost cannot serve stops start-up, naming its file and the reason,
+    /// unless it sets <c>spec.ignoreErrors: true</c> (docs: component-schema): then it is left out with a warning, so calls
+    /// to it get Dapr's not-found error and GET /v1.0/metadata does not list it.
+    /// </summary>
+    private Dictionary<string, IReadOnlyList<ServedComponent>> RefuseUnservedComponents(Dictionary<string, ResourceSet> resources)
     {
-        var components = sidecar.Resources.Components;
-        foreach (var c in components.Where(c => c.Kind == "secretstores"))
+        var decisions = resources.ToDictionary(kv => kv.Key, kv => ComponentSupport.DecideAll(kv.Value.Components, out _), StringComparer.Ordinal);
+        var fatal = decisions
+            .SelectMany(kv => kv.Value.OfType<RefusedComponent>().Where(r => !r.Component.IgnoreErrors).Select(r => (kv.Key, r)))
+            .ToList();
+        if (fatal.Count > 0) { throw new DevHostConfigurationException(ComponentSupport.FatalMessage(fatal)); }
+
+        var served = new Dictionary<string, IReadOnlyList<ServedComponent>>(StringComparer.Ordinal);
+        foreach (var (appId, appDecisions) in decisions)
         {
-            ISecretStore? store = c.Type switch
+            foreach (var ignored in appDecisions.OfType<RefusedComponent>())
             {
-                "secretstores.local.file" => new LocalFileSecretStore(c, _platform.RunFile.Directory, sidecar.App.AppDirectory),
-                "secretstores.local.env" => new LocalEnvSecretStore(c, sidecar.Environment),
-                _ => null,
-            };
-            if (store is null)
-            {
-                Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → not supported by DevHost; calls answer ERR_SECRET_STORE_NOT_FOUND");
-                continue;
+                _logger.LogWarning("[{AppId}] {Component}", appId, ComponentSupport.IgnoredLine(ignored, _platform.RunFile.Directory));
             }
 
-            sidecar.SecretStores[c.Name] = store;
-            Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → {store.Description}");
+            served[appId] = appDecisions.OfType<ServedComponent>().ToList();
+            resources[appId] = resources[appId] with { Components = served[appId].Select(c => c.Component).ToList() };
         }
 
-        foreach (var c in components.Where(c => c.Kind == "state"))
-        {
-            var table = c.PlainValue("tableName") ?? "state";
-            var source = devhostSource;
-            var where = $"Postgres database {devhostDb}, table {table}";
-            if (c.Type != "state.postgresql")
-            {
-                where += $" (DevHost serves every state store type from Postgres)";
-            }
-            else if (_cluster is not null)
-            {
-                where += " (private-cluster mode: the component's connectionString is not used)";
-            }
-            else if (ResolveMetadata(sidecar, c, "connectionString") is not { Length: > 0 } raw || ConnectionStrings.ToNpgsql(raw) is not { } cs)
-            {
-                where += " (the component's connectionString could not be resolved)";
-            }
-            else if (await ReachableAsync(cs, ct))
-            {
-                source = DataSource(cs);
-                var b = new NpgsqlConnectionStringBuilder(cs);
-                where = $"Postgres {b.Host}:{b.Port} database {b.Database}, table {table} (the component's connectionString)";
-            }
-            else
-            {
-                var b = new NpgsqlConnectionStringBuilder(cs);
-                where += $" (the component's connectionString, {b.Host}:{b.Port}/{b.Database}, is not reachable)";
-            }
+        return served;
+    }
 
+    private void ReportServed(SidecarRuntime sidecar, ServedComponent served, string detail)
+        => _logger.LogInformation("[{AppId}] {Component}", sidecar.AppId, ComponentSupport.ServedLine(served, _platform.RunFile.Directory, detail));
+
+    private async Task ConfigureComponentsAsync(SidecarRuntime sidecar, IReadOnlyList<ServedComponent> served, string devhostDb, NpgsqlDataSource devhostSource, CancellationToken ct)
+    {
+        // Secret stores first: a state store may resolve its connectionString through one.
+        foreach (var s in served.Where(s => s.Server is ComponentServer.LocalFileSecretStore or ComponentServer.LocalEnvSecretStore))
+        {
+            var c = s.Component;
+            ISecretStore store = s.Server == ComponentServer.LocalFileSecretStore
+                ? new LocalFileSecretStore(c, _platform.RunFile.Directory, sidecar.App.AppDirectory)
+                : new LocalEnvSecretStore(c, sidecar.Environment);
+            sidecar.SecretStores[c.Name] = store;
+            ReportServed(sidecar, s, (s.Server == ComponentServer.LocalFileSecretStore ? "file " : "") + store.Description);
+        }
+
+        foreach (var s in served.Where(s => s.Server == ComponentServer.PostgresStateStore))
+        {
+            var c = s.Component;
+            var table = c.PlainValue("tableName") ?? "state";
+            var (source, where) = await StateDatabaseAsync(sidecar, s, table, devhostDb, devhostSource, ct);
             var store = new PostgresStateStore(source, table);
             await store.InitializeAsync(ct);
             sidecar.StateStores[c.Name] = store;
-            Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → {where}");
+            ReportServed(sidecar, s, where);
         }
 
-        foreach (var c in components.Where(c => c.Kind == "pubsub"))
+        // The broker was created before the sidecars; a pubsub component only needs its name to be known (SidecarRuntime.PubSubs).
+        foreach (var s in served.Where(s => s.Server == ComponentServer.DurableBroker))
         {
-            Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → DevHost's built-in durable broker (Postgres database {devhostDb})");
+            ReportServed(sidecar, s, $"Postgres database {devhostDb}");
+        }
+    }
+
+    /// <summary>
+    /// Where a state store's table lives: the component's own database for state.postgresql v1 when its connectionString
+    /// resolves and is reachable (DevHost writes that layout), else DevHost's database; the text says which and why.
+    /// </summary>
+    private async Task<(NpgsqlDataSource Source, string Where)> StateDatabaseAsync(
+        SidecarRuntime sidecar, ServedComponent served, string table, string devhostDb, NpgsqlDataSource devhostSource, CancellationToken ct)
+    {
+        var where = $"Postgres database {devhostDb}, table {table}";
+        if (!served.UsesComponentConnectionString) { return (devhostSource, where); }
+        if (_cluster is not null) { return (devhostSource, where + " (private-cluster mode: the component's connectionString is not used)"); }
+        if (ResolveMetadata(sidecar, served.Component, "connectionString") is not { Length: > 0 } raw || ConnectionStrings.ToNpgsql(raw) is not { } cs)
+        {
+            return (devhostSource, where + " (the component's connectionString could not be resolved)");
         }
 
-        foreach (var c in components.Where(c => c.Kind is not ("state" or "pubsub" or "secretstores")))
-        {
-            Print($"[{sidecar.AppId}] {c.Name} ({c.Type}) → not supported by DevHost; calls answer with Dapr's error for a missing component");
-        }
+        var b = new NpgsqlConnectionStringBuilder(cs);
+        return await ReachableAsync(cs, ct)
+            ? (DataSource(cs), $"Postgres {b.Host}:{b.Port} database {b.Database}, table {table} (the component's connectionString)")
+            : (devhostSource, where + $" (the component's connectionString, {b.Host}:{b.Port}/{b.Database}, is not reachable)");
     }
 
     /// <summary>A metadata value, resolving secretKeyRef through the component's auth.secretStore; null when it cannot be resolved.</summary>

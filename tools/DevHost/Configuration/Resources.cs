@@ -15,7 +15,8 @@ public sealed record ComponentDefinition(
     IReadOnlyList<ComponentMetadataItem> Metadata,
     string? SecretStore,
     IReadOnlyList<string> Scopes,
-    string SourceFile)
+    string SourceFile,
+    bool IgnoreErrors = false)
 {
     /// <summary>Kind of building block: the part of the type before the first dot (state, pubsub, secretstores, bindings …).</summary>
     public string Kind => Type.Split('.')[0];
@@ -43,7 +44,9 @@ public sealed record SubscriptionDefinition(
     IReadOnlyDictionary<string, string> Metadata,
     IReadOnlyList<string> Scopes,
     SubscriptionType Type,
-    BulkSubscription? Bulk = null)
+    BulkSubscription? Bulk = null,
+    string? Name = null,
+    string? SourceFile = null)
 {
     public bool RawPayload => Metadata.TryGetValue("rawPayload", out var v) && string.Equals(v, "true", StringComparison.OrdinalIgnoreCase);
 
@@ -99,11 +102,26 @@ public sealed record CircuitBreakerPolicy(string Name, int MaxRequests, TimeSpan
 
 public sealed record TargetPolicy(TimeSpan? Timeout, RetryPolicy? Retry, CircuitBreakerPolicy? CircuitBreaker);
 
+/// <summary>One Resiliency resource as read, for the start-up report: which targets and policies it names.</summary>
+public sealed record ResiliencyResource(
+    string Name,
+    string SourceFile,
+    IReadOnlyList<string> Apps,
+    IReadOnlyList<string> ComponentInbound,
+    IReadOnlyList<string> ComponentOutbound,
+    IReadOnlyList<string> Actors,
+    IReadOnlyList<string> Policies,
+    bool MatchesGrpcStatusCodes);
+
 public sealed record ResiliencyDefinition(
     IReadOnlyDictionary<string, TargetPolicy> Apps,
     IReadOnlyDictionary<string, TargetPolicy> ComponentInbound,
-    IReadOnlyDictionary<string, TargetPolicy> ComponentOutbound)
+    IReadOnlyDictionary<string, TargetPolicy> ComponentOutbound,
+    IReadOnlyList<ResiliencyResource>? Resources = null)
 {
+    /// <summary>The Resiliency resources the policies came from (empty when none applies to the app).</summary>
+    public IReadOnlyList<ResiliencyResource> Sources => Resources ?? [];
+
     public static readonly ResiliencyDefinition None = new(
         new Dictionary<string, TargetPolicy>(), new Dictionary<string, TargetPolicy>(), new Dictionary<string, TargetPolicy>());
 }
@@ -118,8 +136,27 @@ public sealed record SecretScope(string StoreName, bool DefaultAllow, IReadOnlyL
     }
 }
 
-public sealed record ConfigurationDefinition(string Name, IReadOnlyList<string> EnabledFeatures, IReadOnlyList<SecretScope> SecretScopes)
+/// <summary>A Configuration's <c>spec.tracing</c>: DevHost reads it only to report what it does not do.</summary>
+public sealed record TracingSettings(string? SamplingRate, string? Exporter);
+
+/// <summary>One handler of <c>spec.httpPipeline</c> or <c>spec.appHttpPipeline</c>: a middleware component by name and type.</summary>
+public sealed record PipelineHandler(string Pipeline, string Name, string? Type);
+
+public sealed record ConfigurationDefinition(
+    string Name,
+    IReadOnlyList<string> EnabledFeatures,
+    IReadOnlyList<SecretScope> SecretScopes,
+    string? SourceFile = null,
+    TracingSettings? Tracing = null,
+    IReadOnlyList<PipelineHandler>? Pipelines = null,
+    IReadOnlyList<string>? UnappliedSettings = null)
 {
+    /// <summary>Middleware handlers named by httpPipeline and appHttpPipeline.</summary>
+    public IReadOnlyList<PipelineHandler> PipelineHandlers => Pipelines ?? [];
+
+    /// <summary>Top-level spec keys DevHost neither applies nor reports separately (mtls, accessControl, metrics, …).</summary>
+    public IReadOnlyList<string> OtherSettings => UnappliedSettings ?? [];
+
     public static readonly ConfigurationDefinition Empty = new("", [], []);
 }
 
@@ -128,7 +165,12 @@ public sealed record ResourceSet(
     IReadOnlyList<ComponentDefinition> Components,
     IReadOnlyList<SubscriptionDefinition> Subscriptions,
     ResiliencyDefinition Resiliency,
-    ConfigurationDefinition Configuration);
+    ConfigurationDefinition Configuration,
+    IReadOnlyList<(string Kind, string Name, string SourceFile)>? UnreadResources = null)
+{
+    /// <summary>Resources of a kind daprd knows that DevHost does not act on (HTTPEndpoint), for a start-up warning.</summary>
+    public IReadOnlyList<(string Kind, string Name, string SourceFile)> Unread => UnreadResources ?? [];
+}
 
 public static class ResourceLoader
 {
@@ -142,6 +184,8 @@ public static class ResourceLoader
         var apps = new Dictionary<string, TargetPolicy>(StringComparer.Ordinal);
         var inbound = new Dictionary<string, TargetPolicy>(StringComparer.Ordinal);
         var outbound = new Dictionary<string, TargetPolicy>(StringComparer.Ordinal);
+        var resiliencies = new List<ResiliencyResource>();
+        var unread = new List<(string, string, string)>();
 
         foreach (var dir in resourcesPaths)
         {
@@ -175,7 +219,14 @@ public static class ResourceLoader
                         case "Resiliency":
                             if (scopes.Count == 0 || scopes.Contains(appId))
                             {
-                                ParseResiliency(Deserialize<Resource<ResiliencySpecYaml>>(doc, file), file, apps, inbound, outbound);
+                                resiliencies.Add(ParseResiliency(Deserialize<Resource<ResiliencySpecYaml>>(doc, file), file, apps, inbound, outbound));
+                            }
+
+                            break;
+                        case "HTTPEndpoint":
+                            if (scopes.Count == 0 || scopes.Contains(appId))
+                            {
+                                unread.Add(("HTTPEndpoint", Deserialize<Resource<object>>(doc, file).Metadata?.Name ?? "(unnamed)", file));
                             }
 
                             break;
@@ -200,6 +251,8 @@ public static class ResourceLoader
                 throw new DevHostConfigurationException($"Config file '{configFilePath}' must have kind: Configuration (found '{config.Kind}').");
             }
 
+            var specKeys = Deserialize<Resource<Dictionary<string, object>>>(doc, configFilePath).Spec?.Keys.ToList() ?? [];
+            var tracing = config.Spec?.Tracing;
             configuration = new ConfigurationDefinition(
                 config.Metadata?.Name ?? "",
                 (config.Spec?.Features ?? []).Where(f => f.Enabled).Select(f => f.Name ?? "").Where(n => n.Length > 0).ToList(),
@@ -207,15 +260,29 @@ public static class ResourceLoader
                     s.StoreName ?? "",
                     !string.Equals(s.DefaultAccess, "deny", StringComparison.OrdinalIgnoreCase),
                     s.AllowedSecrets ?? [],
-                    s.DeniedSecrets ?? [])).ToList());
+                    s.DeniedSecrets ?? [])).ToList(),
+                configFilePath,
+                tracing is null ? null : new TracingSettings(tracing.SamplingRate, TracingExporter(tracing)),
+                Handlers("httpPipeline", config.Spec?.HttpPipeline).Concat(Handlers("appHttpPipeline", config.Spec?.AppHttpPipeline)).ToList(),
+                specKeys.Where(k => k is not ("features" or "secrets" or "tracing" or "httpPipeline" or "appHttpPipeline")).ToList());
         }
 
         return new ResourceSet(
             components.Where(c => c.IsVisibleTo(appId)).ToList(),
             subscriptions,
-            new ResiliencyDefinition(apps, inbound, outbound),
-            configuration);
+            new ResiliencyDefinition(apps, inbound, outbound, resiliencies),
+            configuration,
+            unread);
     }
+
+    private static IEnumerable<PipelineHandler> Handlers(string pipeline, PipelineYaml? spec)
+        => (spec?.Handlers ?? []).Select(h => new PipelineHandler(pipeline, h.Name ?? "", h.Type));
+
+    private static string? TracingExporter(TracingYaml t) =>
+        t.Otel?.EndpointAddress is { Length: > 0 } otel ? $"OpenTelemetry ({t.Otel.Protocol ?? "grpc"}) to {otel}"
+        : t.Zipkin?.EndpointAddress is { Length: > 0 } zipkin ? $"Zipkin to {zipkin}"
+        : t.Stdout ? "stdout"
+        : null;
 
     /// <summary>
     /// Resiliency <c>spec.targets.actors.&lt;type&gt;</c> (timeout and retry only) visible to <paramref name="appId"/>; the actor
@@ -289,7 +356,7 @@ public static class ResourceLoader
             items.Add(new ComponentMetadataItem(m.Name, m.Value, secretRef));
         }
 
-        return new ComponentDefinition(name, r.Spec.Type, r.Spec.Version ?? "v1", items, r.Auth?.SecretStore, r.Scopes ?? [], file);
+        return new ComponentDefinition(name, r.Spec.Type, r.Spec.Version ?? "v1", items, r.Auth?.SecretStore, r.Scopes ?? [], file, r.Spec.IgnoreErrors);
     }
 
     private static SubscriptionDefinition ParseSubscription(Resource<SubscriptionSpecYaml> r, string? apiVersion, string file)
@@ -310,10 +377,10 @@ public static class ResourceLoader
 
         var bulk = spec.BulkSubscribe is { } b ? BulkSubscription.Create(b.Enabled, b.MaxMessagesCount, b.MaxAwaitDurationMs, where) : null;
         return new SubscriptionDefinition(spec.Pubsubname, spec.Topic, rules, defaultRoute, spec.DeadLetterTopic,
-            spec.Metadata ?? new Dictionary<string, string>(), r.Scopes ?? [], SubscriptionType.Declarative, bulk);
+            spec.Metadata ?? new Dictionary<string, string>(), r.Scopes ?? [], SubscriptionType.Declarative, bulk, r.Metadata?.Name, file);
     }
 
-    private static void ParseResiliency(
+    private static ResiliencyResource ParseResiliency(
         Resource<ResiliencySpecYaml> r,
         string file,
         Dictionary<string, TargetPolicy> apps,
@@ -327,6 +394,18 @@ public static class ResourceLoader
             if (c.Inbound is not null) { inbound[name] = policies.Target(c.Inbound, name + ".inbound"); }
             if (c.Outbound is not null) { outbound[name] = policies.Target(c.Outbound, name + ".outbound"); }
         }
+
+        var targets = r.Spec?.Targets;
+        var named = r.Spec?.Policies;
+        return new ResiliencyResource(
+            r.Metadata?.Name ?? "",
+            file,
+            (targets?.Apps ?? []).Keys.ToList(),
+            (targets?.Components ?? []).Where(kv => kv.Value.Inbound is not null).Select(kv => kv.Key).ToList(),
+            (targets?.Components ?? []).Where(kv => kv.Value.Outbound is not null).Select(kv => kv.Key).ToList(),
+            (targets?.Actors ?? []).Keys.ToList(),
+            (named?.Timeouts ?? []).Keys.Concat((named?.Retries ?? []).Keys).Concat((named?.CircuitBreakers ?? []).Keys).ToList(),
+            (named?.Retries ?? []).Values.Any(v => !string.IsNullOrWhiteSpace(v.Matching?.GrpcStatusCodes)));
     }
 
     /// <summary>The named policies of one Resiliency resource, and how a target (app, component or actor type) resolves against them.</summary>
@@ -451,6 +530,7 @@ public static class ResourceLoader
     {
         [YamlMember(Alias = "type")] public string? Type { get; set; }
         [YamlMember(Alias = "version")] public string? Version { get; set; }
+        [YamlMember(Alias = "ignoreErrors")] public bool IgnoreErrors { get; set; }
         [YamlMember(Alias = "metadata")] public List<MetadataItemYaml>? Metadata { get; set; }
     }
 
@@ -557,6 +637,34 @@ public static class ResourceLoader
     {
         [YamlMember(Alias = "features")] public List<FeatureYaml>? Features { get; set; }
         [YamlMember(Alias = "secrets")] public SecretsYaml? Secrets { get; set; }
+        [YamlMember(Alias = "tracing")] public TracingYaml? Tracing { get; set; }
+        [YamlMember(Alias = "httpPipeline")] public PipelineYaml? HttpPipeline { get; set; }
+        [YamlMember(Alias = "appHttpPipeline")] public PipelineYaml? AppHttpPipeline { get; set; }
+    }
+
+    private sealed class TracingYaml
+    {
+        [YamlMember(Alias = "samplingRate")] public string? SamplingRate { get; set; }
+        [YamlMember(Alias = "stdout")] public bool Stdout { get; set; }
+        [YamlMember(Alias = "otel")] public TracingEndpointYaml? Otel { get; set; }
+        [YamlMember(Alias = "zipkin")] public TracingEndpointYaml? Zipkin { get; set; }
+    }
+
+    private sealed class TracingEndpointYaml
+    {
+        [YamlMember(Alias = "endpointAddress")] public string? EndpointAddress { get; set; }
+        [YamlMember(Alias = "protocol")] public string? Protocol { get; set; }
+    }
+
+    private sealed class PipelineYaml
+    {
+        [YamlMember(Alias = "handlers")] public List<PipelineHandlerYaml>? Handlers { get; set; }
+    }
+
+    private sealed class PipelineHandlerYaml
+    {
+        [YamlMember(Alias = "name")] public string? Name { get; set; }
+        [YamlMember(Alias = "type")] public string? Type { get; set; }
     }
 
     private sealed class FeatureYaml
