@@ -5,6 +5,7 @@ using DaprPlatform.Workflows.BookingPayment;
 using DaprPlatform.Workflows.Features;
 using DaprPlatform.Workflows.Onboarding;
 using DaprPlatform.Workflows.ServiceSteps;
+using DaprPlatform.Workflows.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -43,6 +44,7 @@ builder.Services.AddTopicHandler<PaymentOutcomeEvent, PaymentSucceededRelay>("pu
 builder.Services.AddTopicHandler<PaymentOutcomeEvent, PaymentFailedRelay>("pubsub", "payment.failed", "/events/payment-failed", deadLetterTopic: "payment.failed.deadletter");
 builder.Services.AddWorkflowClient();
 builder.Services.AddTransient<ServiceStepCall>();
+builder.Services.AddSingleton<SagaMetrics>();
 
 var app = builder.Build();
 

@@ -14,6 +14,7 @@ builder.AddServiceDatabase<AnalyticsDbContext>("analytics");
 builder.Services.AddOutbox<AnalyticsDbContext>();
 builder.Services.AddInbox<AnalyticsDbContext>();
 builder.Services.AddScoped<MetricsHistory>();
+builder.Services.AddSingleton<AnalyticsMetrics>();
 builder.Services.AddActors(o => o.RegisterActor<ChannelMetricsActor>(ChannelMetricsActor.TypeName));
 builder.Services.AddSingleton<ChannelMetricsActors>();
 builder.Services.Configure<WorkspaceOptions>(builder.Configuration.GetSection(WorkspaceOptions.SectionName));

@@ -1,4 +1,5 @@
 using DaprPlatform.Sidecar.Workflows;
+using DaprPlatform.Workflows.Telemetry;
 
 namespace DaprPlatform.Workflows.BookingPayment;
 
@@ -9,10 +10,37 @@ namespace DaprPlatform.Workflows.BookingPayment;
 /// </summary>
 public sealed class BookingCancellationWorkflow : Workflow<BookingCancellationInput, BookingCancellationOutput>
 {
+    private readonly SagaMetrics? _metrics;
+
+    public BookingCancellationWorkflow()
+        : this(metrics: null)
+    {
+    }
+
+    public BookingCancellationWorkflow(SagaMetrics? metrics) => _metrics = metrics;
+
     public override async Task<BookingCancellationOutput> RunAsync(WorkflowContext context, BookingCancellationInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        BookingCancellationOutput output;
+        try
+        {
+            output = await RunSagaAsync(context, input);
+        }
+        catch
+        {
+            _metrics?.Ended(context, nameof(BookingCancellationWorkflow), SagaOutcome.Failed, "failed");
+            throw;
+        }
+
+        // Nothing here is undone: ending as designed (cancelled, or refused as not cancellable) is completion.
+        _metrics?.Ended(context, nameof(BookingCancellationWorkflow), SagaOutcome.Completed, output.Outcome);
+        return output;
+    }
+
+    private static async Task<BookingCancellationOutput> RunSagaAsync(WorkflowContext context, BookingCancellationInput input)
+    {
         var step = new WorkflowTaskOptions(BookingPaymentWorkflow.StepRetry);
         var bookingRef = new BookingRef(input.BookingId);
 

@@ -1,4 +1,5 @@
 using DaprPlatform.Sidecar.Workflows;
+using DaprPlatform.Workflows.Telemetry;
 
 namespace DaprPlatform.Workflows.BookingPayment;
 
@@ -19,10 +20,39 @@ public sealed class BookingPaymentWorkflow : Workflow<BookingPaymentInput, Booki
     /// <summary>The hold outlives the payment window by this much, so it cannot lapse while the saga still waits.</summary>
     public static readonly TimeSpan HoldMargin = TimeSpan.FromMinutes(5);
 
+    private readonly SagaMetrics? _metrics;
+
+    public BookingPaymentWorkflow()
+        : this(metrics: null)
+    {
+    }
+
+    public BookingPaymentWorkflow(SagaMetrics? metrics) => _metrics = metrics;
+
     public override async Task<BookingPaymentOutput> RunAsync(WorkflowContext context, BookingPaymentInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        BookingPaymentOutput output;
+        try
+        {
+            output = await RunSagaAsync(context, input);
+        }
+        catch
+        {
+            // Undoing failed (BookingSagaFailedException), or a step failed for good: the instance ends FAILED.
+            _metrics?.Ended(context, nameof(BookingPaymentWorkflow), SagaOutcome.Failed, "failed");
+            throw;
+        }
+
+        // Rejected and cancelled bookings end with every completed step undone.
+        var outcome = output.Outcome == BookingOutcomes.Confirmed ? SagaOutcome.Completed : SagaOutcome.Compensated;
+        _metrics?.Ended(context, nameof(BookingPaymentWorkflow), outcome, output.Outcome);
+        return output;
+    }
+
+    private static async Task<BookingPaymentOutput> RunSagaAsync(WorkflowContext context, BookingPaymentInput input)
+    {
         var step = new WorkflowTaskOptions(StepRetry);
         var paymentTimeout = TimeSpan.FromSeconds(input.PaymentTimeoutSeconds);
         var bookingRef = new BookingRef(input.BookingId);

@@ -1,4 +1,5 @@
 using DaprPlatform.Sidecar.Workflows;
+using DaprPlatform.Workflows.Telemetry;
 
 namespace DaprPlatform.Workflows.Onboarding;
 
@@ -10,6 +11,16 @@ namespace DaprPlatform.Workflows.Onboarding;
 /// </summary>
 public sealed class UserOnboardingWorkflow : Workflow<UserOnboardingInput, UserOnboardingOutput>
 {
+    private readonly SagaMetrics? _metrics;
+    private bool _ended;
+
+    public UserOnboardingWorkflow()
+        : this(metrics: null)
+    {
+    }
+
+    public UserOnboardingWorkflow(SagaMetrics? metrics) => _metrics = metrics;
+
     // Retries wait on durable timers: they survive restarts of this app and of the sidecar.
     public static readonly WorkflowRetryPolicy StepRetry = new(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(10));
 
@@ -20,6 +31,28 @@ public sealed class UserOnboardingWorkflow : Workflow<UserOnboardingInput, UserO
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            var output = await RunSagaAsync(context, input);
+            Ended(context, SagaOutcome.Completed, output.Outcome);
+            return output;
+        }
+        catch when (!_ended)
+        {
+            // Undoing failed, or something unexpected ended the instance.
+            Ended(context, SagaOutcome.Failed, "failed");
+            throw;
+        }
+    }
+
+    private void Ended(WorkflowContext context, SagaOutcome outcome, string result)
+    {
+        _ended = true;
+        _metrics?.Ended(context, nameof(UserOnboardingWorkflow), outcome, result);
+    }
+
+    private async Task<UserOnboardingOutput> RunSagaAsync(WorkflowContext context, UserOnboardingInput input)
+    {
         var step = new WorkflowTaskOptions(StepRetry);
 
         context.SetCustomStatus(new OnboardingProgress(OnboardingSteps.CreateAccount));
@@ -32,6 +65,7 @@ public sealed class UserOnboardingWorkflow : Workflow<UserOnboardingInput, UserO
         {
             // Nothing was made yet, so there is nothing to undo.
             context.SetCustomStatus(new OnboardingProgress(OnboardingSteps.CreateAccount, FailedStep: OnboardingSteps.CreateAccount));
+            Ended(context, SagaOutcome.Compensated, "account-not-created");
             throw new OnboardingFailedException($"{OnboardingSteps.CreateAccount} failed: {failure.FailureDetails.ErrorMessage}");
         }
 
@@ -52,6 +86,7 @@ public sealed class UserOnboardingWorkflow : Workflow<UserOnboardingInput, UserO
         catch (WorkflowTaskFailedException failure)
         {
             var undone = await CompensateAsync(context, user, undo, current, failure);
+            Ended(context, SagaOutcome.Compensated, "rolled-back");
             throw new OnboardingFailedException(
                 $"{current} failed: {failure.FailureDetails.ErrorMessage} The sign-up was rolled back ({string.Join(", ", undone)}).");
         }

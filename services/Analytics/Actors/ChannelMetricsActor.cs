@@ -14,7 +14,7 @@ namespace DaprPlatform.Analytics.Actors;
 /// A flush also writes the changed hours' rollups and new anomalies (queued as <c>channel.anomaly</c> events) to the
 /// service database first; if that fails the turn fails, nothing is saved, and the next reminder retries.
 /// </summary>
-public sealed class ChannelMetricsActor(ActorHost host, IServiceScopeFactory scopes) : Actor(host), IChannelMetrics, IRemindable
+public sealed class ChannelMetricsActor(ActorHost host, IServiceScopeFactory scopes, AnalyticsMetrics? metrics = null) : Actor(host), IChannelMetrics, IRemindable
 {
     public const string TypeName = "ChannelMetrics";
     public const string StateKey = "metrics";
@@ -55,6 +55,7 @@ public sealed class ChannelMetricsActor(ActorHost host, IServiceScopeFactory sco
             }
         }
 
+        metrics?.SamplesIngested(accepted, duplicates, tooOld, inFuture, invalid);
         return new IngestResult(accepted, duplicates, tooOld, inFuture, invalid);
     }
 

@@ -1,3 +1,4 @@
+using DaprPlatform.ServiceDefaults.Telemetry;
 using DaprPlatform.Sidecar;
 using DaprPlatform.Sidecar.Subscriptions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -35,6 +36,8 @@ public static class ServiceDefaultsExtensions
         AddSecretStoreConfiguration(builder, sidecar);
         BindAppPort(builder);
         ConfigureLogging(builder);
+        // After ConfigureLogging: its ClearProviders would drop the OpenTelemetry logger provider.
+        builder.AddPlatformTelemetry(serviceName, sidecar.AppId);
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);

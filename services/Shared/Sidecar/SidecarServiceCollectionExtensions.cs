@@ -23,6 +23,9 @@ public static class SidecarServiceCollectionExtensions
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SidecarOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
+        // Instruments come from the host's IMeterFactory (AddMetrics is idempotent; a WebApplication already has it).
+        services.AddMetrics();
+        services.TryAddSingleton<SidecarMetrics>();
 
         if (!services.Any(d => d.ServiceType == typeof(SidecarClientRegistered)))
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ internal sealed class ActorRuntime
     private readonly ConcurrentDictionary<(string Type, string Id), ActorActivation> _activations = new();
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private readonly SidecarMetrics? _metrics;
 
     public ActorRuntime(ActorRuntimeOptions options, IServiceProvider services, ActorRuntimeServices runtimeServices)
     {
@@ -30,6 +32,7 @@ internal sealed class ActorRuntime
         RuntimeServices = runtimeServices;
         _types = options.Registrations.ToDictionary(r => r.TypeName, ActorTypeInfo.Create, StringComparer.Ordinal);
         _logger = runtimeServices.LoggerFactory.CreateLogger("DaprPlatform.Sidecar.Actors");
+        _metrics = services.GetService<SidecarMetrics>();
     }
 
     public ActorRuntimeOptions Options { get; }
@@ -55,7 +58,7 @@ internal sealed class ActorRuntime
         }
 
         var data = ReadData(method, body);
-        return RunTurnAsync(type, id, ActorCallKind.Method, reentrancyId, (actor, _) => method.InvokeAsync(actor, data, RuntimeServices.Json, ct), ct);
+        return RunTurnAsync(type, id, ActorCallKind.Method, reentrancyId, (actor, _) => method.InvokeAsync(actor, data, RuntimeServices.Json, ct), ct, methodName);
     }
 
     /// <summary>PUT …/method/remind/{name}: true when the actor asked daprd to cancel the reminder.</summary>
@@ -71,7 +74,7 @@ internal sealed class ActorRuntime
         {
             await ((IRemindable)actor).ReceiveReminderAsync(reminderName, data, dueTime, period);
             return turn.CancelCallback;
-        }, ct);
+        }, ct, reminderName);
     }
 
     /// <summary>PUT …/method/timer/{name}: runs the callback method named in the timer body.</summary>
@@ -85,11 +88,11 @@ internal sealed class ActorRuntime
         {
             await (Task)method.Invoke(actor, System.Reflection.BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null)!;
             return turn.CancelCallback;
-        }, ct);
+        }, ct, callback);
     }
 
-    /// <summary>Runs <paramref name="body"/> as one turn of the actor (activating it first if needed).</summary>
-    public async Task<TResult> RunTurnAsync<TResult>(ActorTypeInfo type, ActorId id, ActorCallKind kind, string? reentrancyId, Func<Actor, ActorTurn, Task<TResult>> body, CancellationToken ct)
+    /// <summary>Runs <paramref name="body"/> as one turn of the actor (activating it first if needed); <paramref name="method"/> names it in telemetry.</summary>
+    public async Task<TResult> RunTurnAsync<TResult>(ActorTypeInfo type, ActorId id, ActorCallKind kind, string? reentrancyId, Func<Actor, ActorTurn, Task<TResult>> body, CancellationToken ct, string? method = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id.Value, nameof(id));
         var reentrancy = Options.Reentrancy;
@@ -131,7 +134,7 @@ internal sealed class ActorRuntime
                         Volatile.Write(ref activation.ReentrancyId, reentrancyId);
                     }
 
-                    return await RunInsideTurnAsync(activation, type, id, new ActorTurn(type.TypeName, id, kind, reentrancyId), saveState: !reentered, body);
+                    return await RunInstrumentedTurnAsync(activation, type, id, new ActorTurn(type.TypeName, id, kind, reentrancyId), saveState: !reentered, body, method ?? kind.ToString());
                 }
                 finally
                 {
@@ -239,6 +242,44 @@ internal sealed class ActorRuntime
         finally
         {
             activation.TurnLock.Release();
+        }
+    }
+
+    /// <summary>One span and one count per turn, timed from holding the turn (lock waits are not the actor's work).</summary>
+    private async Task<TResult> RunInstrumentedTurnAsync<TResult>(ActorActivation activation, ActorTypeInfo type, ActorId id, ActorTurn turn, bool saveState, Func<Actor, ActorTurn, Task<TResult>> body, string method)
+    {
+        var callKind = turn.Kind.ToString().ToLowerInvariant();
+        using var activity = SidecarTelemetry.Source.StartActivity($"{type.TypeName}/{method}", ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("rpc.system", "dapr");
+            activity.SetTag("rpc.service", type.TypeName);
+            activity.SetTag("rpc.method", method);
+            activity.SetTag("dapr.actor.type", type.TypeName);
+            activity.SetTag("dapr.actor.id", id.Value);
+            activity.SetTag("dapr.actor.method", method);
+            activity.SetTag("dapr.actor.call_kind", callKind);
+            activity.SetTag("dapr.actor.reentrant", !saveState);
+        }
+
+        var started = RuntimeServices.TimeProvider.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var result = await RunInsideTurnAsync(activation, type, id, turn, saveState, body);
+            outcome = "success";
+            return result;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.SetTag("error.type", ex.GetType().FullName);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("daprplatform.outcome", outcome);
+            _metrics?.ActorTurn(type.TypeName, method, callKind, outcome, RuntimeServices.TimeProvider.GetElapsedTime(started));
         }
     }
 

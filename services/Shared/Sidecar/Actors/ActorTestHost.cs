@@ -48,6 +48,9 @@ public sealed class ActorTestHost<TActor> : IAsyncDisposable
         services.AddSingleton(options.TimeProvider);
         services.AddSingleton(options.LoggerFactory);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        // The same turn metrics as a hosted runtime, so tests can observe them with a MeterListener.
+        services.AddMetrics();
+        services.AddSingleton<SidecarMetrics>();
         options.ConfigureServices?.Invoke(services);
         _services = services.BuildServiceProvider();
 

@@ -67,14 +67,33 @@ public partial class SidecarClient
     protected async Task<HttpResponseMessage> SendToSidecarAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Headers.Contains(SidecarTelemetry.TraceParentHeader))
+        var hasTraceParent = request.Headers.TryGetValues(SidecarTelemetry.TraceParentHeader, out var values);
+        var traceParent = hasTraceParent ? values!.FirstOrDefault() : null;
+        // A client span when someone listens; without one, a bare activity only when the request has no trace context yet.
+        using var activity = SidecarTelemetry.StartSidecarCall(request, traceParent);
+        if (activity is null)
         {
             return await _http.SendAsync(request, completion, ct);
         }
 
-        using var activity = SidecarTelemetry.StartActivity("sidecar " + request.Method.Method, ActivityKind.Client);
-        SidecarTelemetry.Apply(request.Headers, activity);
-        return await _http.SendAsync(request, completion, ct);
+        // The header is ours when it came from Activity.Current (CreateSidecarRequest); a caller-chosen one is left alone.
+        if (!hasTraceParent || (Activity.Current?.Parent is { } parent && string.Equals(traceParent, parent.Id, StringComparison.Ordinal)))
+        {
+            SidecarTelemetry.Apply(request.Headers, activity);
+        }
+
+        try
+        {
+            var response = await _http.SendAsync(request, completion, ct);
+            SidecarTelemetry.Completed(activity, response);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity.SetTag("error.type", ex.GetType().FullName);
+            throw;
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken ct)

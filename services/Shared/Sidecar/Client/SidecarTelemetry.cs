@@ -42,6 +42,68 @@ public static class SidecarTelemetry
         return activity.Start();
     }
 
+    /// <summary>
+    /// The client span of one app→sidecar call, named by the Dapr API and its target ("sidecar invoke booking",
+    /// "sidecar state statestore"); ids and keys stay out of the name. Null when nobody listens and the request already
+    /// carries a traceparent (then no span is needed for propagation).
+    /// </summary>
+    internal static Activity? StartSidecarCall(HttpRequestMessage request, string? existingTraceParent)
+    {
+        if (!Source.HasListeners())
+        {
+            return existingTraceParent is null ? StartActivity("sidecar " + request.Method.Method, ActivityKind.Client) : null;
+        }
+
+        var (api, target) = DescribeApi(request.RequestUri);
+        var activity = Source.StartActivity(target is null ? $"sidecar {api}" : $"sidecar {api} {target}", ActivityKind.Client);
+        if (activity is null)
+        {
+            return existingTraceParent is null ? StartActivity("sidecar " + request.Method.Method, ActivityKind.Client) : null;
+        }
+
+        activity.SetTag("rpc.system", "dapr");
+        activity.SetTag("rpc.service", "dapr." + api);
+        activity.SetTag("http.request.method", request.Method.Method);
+        if (request.RequestUri is { } uri)
+        {
+            activity.SetTag("server.address", uri.Host);
+            activity.SetTag("server.port", uri.Port);
+        }
+
+        if (api == "invoke" && target is not null)
+        {
+            activity.SetTag("dapr.app_id", target);
+        }
+
+        return activity;
+    }
+
+    internal static void Completed(Activity activity, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        activity.SetTag("http.response.status_code", status);
+        if (status >= 500)
+        {
+            activity.SetStatus(ActivityStatusCode.Error);
+            activity.SetTag("error.type", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>v1.0/{api}/{target}/… → (api, target): invoke/app id, state/store, publish/pubsub, actors/type, secrets/store, workflows/component.</summary>
+    internal static (string Api, string? Target) DescribeApi(Uri? uri)
+    {
+        var segments = uri?.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var start = Array.FindIndex(segments, s => s.StartsWith("v1.0", StringComparison.Ordinal));
+        if (start < 0 || start + 1 >= segments.Length)
+        {
+            return ("call", null);
+        }
+
+        var api = segments[start + 1];
+        var target = start + 2 < segments.Length ? Uri.UnescapeDataString(segments[start + 2]) : null;
+        return api is "healthz" or "metadata" or "shutdown" ? (api, null) : (api, target);
+    }
+
     internal static void Apply(HttpRequestHeaders headers, Activity activity)
     {
         if (activity.IdFormat != ActivityIdFormat.W3C || activity.Id is null)

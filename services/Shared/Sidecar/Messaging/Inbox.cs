@@ -15,11 +15,18 @@ public sealed class Inbox<TContext>
 {
     private readonly TContext _db;
     private readonly TimeProvider _time;
+    private readonly SidecarMetrics? _metrics;
 
     public Inbox(TContext db, TimeProvider timeProvider)
+        : this(db, timeProvider, metrics: null)
+    {
+    }
+
+    public Inbox(TContext db, TimeProvider timeProvider, SidecarMetrics? metrics)
     {
         _db = db;
         _time = timeProvider;
+        _metrics = metrics;
     }
 
     /// <summary>
@@ -33,13 +40,19 @@ public sealed class Inbox<TContext>
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ArgumentNullException.ThrowIfNull(work);
 
-        return await InTransactionAsync(
+        var outcome = await InTransactionAsync(
             async token =>
             {
                 var result = await ProcessInTransactionAsync(messageId, consumer, work, token);
                 return (result, result == InboxResult.Processed);
             },
             ct);
+        if (outcome == InboxResult.Duplicate)
+        {
+            _metrics?.InboxDuplicates(consumer, 1);
+        }
+
+        return outcome;
     }
 
     /// <summary>
@@ -59,10 +72,12 @@ public sealed class Inbox<TContext>
         ArgumentNullException.ThrowIfNull(work);
         if (messageIds.Any(string.IsNullOrEmpty)) { throw new ArgumentException("Message ids must not be empty.", nameof(messageIds)); }
 
-        return await InTransactionAsync(
+        var distinct = 0;
+        var processed = await InTransactionAsync(
             async token =>
             {
                 var ids = messageIds.Distinct(StringComparer.Ordinal).ToList();
+                distinct = ids.Count;
                 var seen = await _db.InboxMessages.AsNoTracking()
                     .Where(m => m.Consumer == consumer && ids.Contains(m.MessageId))
                     .Select(m => m.MessageId)
@@ -87,6 +102,9 @@ public sealed class Inbox<TContext>
                 return (fresh, true);
             },
             ct);
+        // Counted after the transaction, so an execution-strategy retry does not count the same ids twice.
+        _metrics?.InboxDuplicates(consumer, distinct - processed.Count);
+        return processed;
     }
 
     /// <summary>Runs <paramref name="body"/> in the caller's transaction, or in a new one (under the execution strategy) committed when it says so.</summary>

@@ -23,6 +23,8 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
     private readonly OutboxOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SidecarMetrics? _metrics;
+    private DateTimeOffset _backlogReadAt = DateTimeOffset.MinValue;
 
     public OutboxDispatcher(
         IServiceScopeFactory scopes,
@@ -30,6 +32,17 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
         IOptionsMonitor<OutboxOptions> options,
         TimeProvider timeProvider,
         ILogger<OutboxDispatcher<TContext>> logger)
+        : this(scopes, signal, options, timeProvider, logger, metrics: null)
+    {
+    }
+
+    public OutboxDispatcher(
+        IServiceScopeFactory scopes,
+        OutboxSignal<TContext> signal,
+        IOptionsMonitor<OutboxOptions> options,
+        TimeProvider timeProvider,
+        ILogger<OutboxDispatcher<TContext>> logger,
+        SidecarMetrics? metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         _scopes = scopes;
@@ -37,6 +50,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
         _options = options.Get(OptionsName);
         _time = timeProvider;
         _logger = logger;
+        _metrics = metrics;
     }
 
     internal static string OptionsName => typeof(TContext).FullName ?? typeof(TContext).Name;
@@ -49,6 +63,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
             try
             {
                 batchWasFull = await DispatchDueAsync(stoppingToken) >= _options.BatchSize;
+                await RefreshBacklogMetricsAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -90,6 +105,25 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
             ct);
     }
 
+    /// <summary>
+    /// Reads the backlog (one COUNT/MIN over unsent rows) for the outbox gauges, at most once per BacklogMetricsInterval
+    /// and only while a meter listener observes them. Observable-gauge callbacks are synchronous and run on the exporter's
+    /// thread, so querying there would block collection and let a scrape storm reach the database; this keeps the cost
+    /// one cheap query per interval on the dispatcher's own loop. The claim query cannot stand in: it sees only due rows, LIMIT batch.
+    /// </summary>
+    internal async Task RefreshBacklogMetricsAsync(CancellationToken ct, bool force = false)
+    {
+        if (_metrics is null || (!force && (!_metrics.OutboxBacklogObserved || _time.GetUtcNow() - _backlogReadAt < _options.BacklogMetricsInterval)))
+        {
+            return;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var backlog = await scope.ServiceProvider.GetRequiredService<TContext>().GetOutboxBacklogAsync(_time, ct);
+        _backlogReadAt = _time.GetUtcNow();
+        _metrics.OutboxBacklogRead(typeof(TContext).Name, backlog);
+    }
+
     private async Task<int> DispatchBatchAsync(TContext db, SidecarClient client, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
@@ -122,6 +156,11 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
         }
 
         using var activity = SidecarTelemetry.StartActivity($"{message.Topic} publish", ActivityKind.Producer, message.TraceParent);
+        activity.SetTag("messaging.system", "dapr");
+        activity.SetTag("messaging.operation.type", "send");
+        activity.SetTag("messaging.destination.name", message.Topic);
+        activity.SetTag("messaging.message.id", message.Id.ToString());
+        activity.SetTag("dapr.pubsub.name", message.PubSubName);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.PublishTimeout);
         try

@@ -14,4 +14,7 @@ public sealed class OutboxOptions
 
     /// <summary>Upper bound for one publish call, so a hung sidecar cannot stall the batch (and its row locks) forever.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How stale the outbox backlog gauges may be: the dispatcher re-reads the backlog at most this often, and only while they are observed.</summary>
+    public TimeSpan BacklogMetricsInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -54,6 +54,7 @@ public static class SidecarEndpointRouteBuilderExtensions
         if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
             logger.LogWarning("Dropping delivery on {PubSub}/{Topic}: content type {ContentType} is not a structured CloudEvent", subscription.PubSubName, subscription.Topic, contentType);
+            SubscriptionTelemetry.Count(subscription, context, TopicResponse.Drop);
             return Reply(TopicResponse.Drop);
         }
 
@@ -65,6 +66,7 @@ public static class SidecarEndpointRouteBuilderExtensions
         catch (JsonException ex)
         {
             logger.LogWarning(ex, "Dropping delivery on {PubSub}/{Topic}: body is not JSON", subscription.PubSubName, subscription.Topic);
+            SubscriptionTelemetry.Count(subscription, context, TopicResponse.Drop);
             return Reply(TopicResponse.Drop);
         }
 
@@ -79,16 +81,15 @@ public static class SidecarEndpointRouteBuilderExtensions
             if (!CloudEventReader.TryReadEnvelope(document.RootElement, out var envelope, out var error))
             {
                 logger.LogWarning("Dropping delivery on {PubSub}/{Topic}: {Reason}", subscription.PubSubName, subscription.Topic, error);
+                SubscriptionTelemetry.Count(subscription, context, TopicResponse.Drop);
                 return Reply(TopicResponse.Drop);
             }
 
-            var parent = envelope.TraceParent ?? context.Request.Headers[SidecarTelemetry.TraceParentHeader].FirstOrDefault();
-            using var activity = SidecarTelemetry.StartActivity($"{subscription.Topic} process", ActivityKind.Consumer, parent);
-            activity.SetTag("messaging.system", "dapr");
-            activity.SetTag("messaging.destination.name", subscription.Topic);
-            activity.SetTag("messaging.message.id", envelope.Id);
+            using var activity = SubscriptionTelemetry.StartProcess(subscription, context, envelope);
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["CloudEventId"] = envelope.Id, ["Topic"] = subscription.Topic });
             var outcome = await subscription.DeliverAsync(document.RootElement, envelope, context, logger);
+            SubscriptionTelemetry.Completed(activity, outcome);
+            SubscriptionTelemetry.Count(subscription, context, outcome);
             return Reply(outcome);
         }
     }
@@ -98,11 +99,15 @@ public static class SidecarEndpointRouteBuilderExtensions
     {
         var parent = context.Request.Headers[SidecarTelemetry.TraceParentHeader].FirstOrDefault();
         using var activity = SidecarTelemetry.StartActivity($"{subscription.Topic} process", ActivityKind.Consumer, parent);
-        activity.SetTag("messaging.system", "dapr");
-        activity.SetTag("messaging.destination.name", subscription.Topic);
+        SubscriptionTelemetry.Tag(activity, subscription);
         activity.SetTag("messaging.batch.message_count", delivery.Entries.Count);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["BulkDeliveryId"] = delivery.Id, ["Topic"] = subscription.Topic });
         var statuses = await subscription.DeliverBulkAsync(delivery, context, logger);
+        foreach (var status in statuses)
+        {
+            SubscriptionTelemetry.Count(subscription, context, status.Status);
+        }
+
         return Results.Json(new BulkStatusesWire(statuses.Select(s => new BulkStatusWire(s.EntryId, Wire(s.Status))).ToList()));
     }
 

@@ -99,7 +99,11 @@ internal sealed class TopicSubscription<TEvent, THandler>(string pubSubName, str
             // Handlers are scoped (a DbContext is not safe across parallel entries), so each entry gets its own scope.
             await using var scope = scopes.CreateAsyncScope();
             var entry = readable[i];
-            results[i] = new BulkTopicEntryStatus(entry.EntryId, await HandleAsync(scope.ServiceProvider.GetRequiredService<THandler>(), entry.Event, entry.Envelope, logger, ct));
+            // One consumer span per entry, as for a single delivery (the entries may come from different traces).
+            using var activity = SubscriptionTelemetry.StartProcess(this, context, entry.Envelope);
+            var status = await HandleAsync(scope.ServiceProvider.GetRequiredService<THandler>(), entry.Event, entry.Envelope, logger, ct);
+            SubscriptionTelemetry.Completed(activity, status);
+            results[i] = new BulkTopicEntryStatus(entry.EntryId, status);
         });
         statuses.AddRange(results);
         return statuses;

@@ -200,8 +200,16 @@ internal sealed class WorkflowWorker : BackgroundService
     {
         var request = item.OrchestratorRequest;
         var started = request.PastEvents.Concat(request.NewEvents).FirstOrDefault(e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionStarted);
-        using var trace = SidecarTelemetry.StartActivity(
-            "workflow " + (started?.ExecutionStarted.Name ?? request.InstanceId), ActivityKind.Internal, NonEmpty(started?.ExecutionStarted.ParentTraceContext?.TraceParent));
+        // Every turn replays the history from the start; only the first turn (no past events) gets a span, so one
+        // workflow shows once in its trace instead of once per replay. Orchestrator code does no I/O to parent.
+        using var trace = request.PastEvents.Count == 0
+            ? SidecarTelemetry.Source.StartActivity(
+                "workflow " + (started?.ExecutionStarted.Name ?? request.InstanceId),
+                ActivityKind.Internal,
+                ActivityContext.TryParse(NonEmpty(started?.ExecutionStarted.ParentTraceContext?.TraceParent), null, isRemote: true, out var parent) ? parent : default)
+            : null;
+        trace?.SetTag("dapr.workflow.name", started?.ExecutionStarted.Name);
+        trace?.SetTag("dapr.workflow.instance_id", request.InstanceId);
         OrchestratorResponse response;
         await using (var scope = _scopes.CreateAsyncScope())
         {
@@ -216,8 +224,9 @@ internal sealed class WorkflowWorker : BackgroundService
     private async Task CompleteActivityAsync(GrpcClient client, WorkItem item, CancellationToken ct)
     {
         var request = item.ActivityRequest;
-        using var trace = SidecarTelemetry.StartActivity("activity " + request.Name, ActivityKind.Internal, NonEmpty(request.ParentTraceContext?.TraceParent));
-        var response = await _activities.ExecuteAsync(request, ct);
+        // The span stays open while the result is reported, so the completion call carries the scheduling trace too.
+        using var trace = WorkflowActivityExecutor.StartSpan(request);
+        var response = await _activities.ExecuteInSpanAsync(request, trace, ct);
         response.CompletionToken = item.CompletionToken;
         await client.UnaryAsync(TaskHubMethods.CompleteActivityTask, response, CompleteTaskResponse.Parser, ct: ct);
     }
