@@ -13,6 +13,12 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql >/dev/null; fi
 fi
 
+# tests/Deployment.Tests renders k8s/ with kubectl's built-in kustomize (no cluster is contacted).
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "kubectl (1.27+, with kustomize v5) is required: https://kubernetes.io/docs/tasks/tools/ (not Debian's kubernetes-client package)" >&2
+  exit 1
+fi
+
 if [ -z "${DAPRPLATFORM_TEST_POSTGRES:-}" ]; then
   echo "== starting private PostgreSQL"
   already_running=$("$root/scripts/dev-postgres.sh" status)
