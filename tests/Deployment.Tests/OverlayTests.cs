@@ -179,3 +179,19 @@ public sealed class OverlayTests(KustomizeRenders renders)
         render.OfKind("Secret").Where(s => s.Name() == secretName)
             .SelectMany(s => (s["data"] as JsonObject ?? new JsonObject()).Select(p => p.Key).Concat((s["stringData"] as JsonObject ?? new JsonObject()).Select(p => p.Key)));
 }
+
+/// <summary>mTLS is the control plane's setting (Configuration `daprsystem` in dapr-system; dapr-protocol.md §5, mTLS docs).</summary>
+public sealed class ControlPlaneTests
+{
+    [Fact]
+    public void The_control_plane_Configuration_keeps_mTLS_on()
+    {
+        var configuration = YamlDocuments.Parse(KustomizeRenders.Render("k8s/dapr-system")).Should().ContainSingle().Subject;
+
+        configuration.Kind().Should().Be("Configuration");
+        configuration.Name().Should().Be("daprsystem");
+        configuration["metadata"]!["namespace"].Text().Should().Be("dapr-system", "the control plane reads it from its own namespace");
+        configuration["spec"]!["mtls"]!["enabled"].Text().Should().Be("true");
+        DaprResourceSchema.Check(configuration).Should().BeEmpty();
+    }
+}
