@@ -183,6 +183,28 @@ public sealed class ComponentTests(KustomizeRenders renders)
         offending.Should().BeEmpty();
     }
 
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void On_Kubernetes_the_apps_may_read_exactly_the_secrets_they_read_under_dapr_run(string overlay)
+    {
+        // The apps' own secrets are the top-level names of secrets.dev.json with a key that no component references
+        // (redis, rabbitmq, kafka exist for components only; connectionStrings also feeds statestore). The
+        // secrets.scopes allowlist (secret-scope doc) must match them, or an app would start without, say, its
+        // connection string — or could read a broker password it has no use for.
+        var componentKeys = RunMode.SelfHosted().SelectMany(m => m.Components)
+            .SelectMany(c => c["spec"]!["metadata"].Objects().Select(m => m["secretKeyRef"]?["name"].Text()).OfType<string>())
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var selfHosted = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Repository.PathOf("components/secrets.dev.json")));
+        var appSecrets = selfHosted.RootElement.EnumerateObject()
+            .Where(secret => secret.Value.EnumerateObject().Any(key => !componentKeys.Contains($"{secret.Name}:{key.Name}")))
+            .Select(secret => secret.Name.ToLowerInvariant());
+
+        var configuration = renders[overlay].OfKind("Configuration").Single(c => c.Name() == "daprplatform");
+        var scope = configuration["spec"]!["secrets"]!["scopes"].Objects().Single(s => s["storeName"].Text() == ComponentUsage.SecretStore);
+
+        scope["allowedSecrets"].Strings().Should().BeEquivalentTo(appSecrets);
+    }
+
     private RunMode Mode(string name) =>
         name.StartsWith("k8s/", StringComparison.Ordinal) ? RunMode.Of(renders[name]) : RunMode.SelfHosted().Single(m => m.Name == name);
 }
