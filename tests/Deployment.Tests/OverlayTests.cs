@@ -156,6 +156,34 @@ public sealed class OverlayTests(KustomizeRenders renders)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(OverlaysAndApps))]
+    public void The_app_and_its_sidecar_send_telemetry_to_the_same_collector(string overlay, string appId)
+    {
+        // daprd's spans (Configuration tracing.otel) and the app's (OTEL_EXPORTER_OTLP_ENDPOINT) join into one trace
+        // only in a collector that receives both.
+        var render = renders[overlay];
+        var deployment = DeploymentOf(render, appId);
+        var configuration = render.OfKind("Configuration").Single(c => c.Name() == RenderedOverlay.Annotation(deployment, "dapr.io/config"));
+        var sidecarEndpoint = configuration["spec"]!["tracing"]!["otel"]!["endpointAddress"].Text();
+        var appEndpoint = AppContainer(deployment)["env"].Objects().Single(e => e["name"].Text() == "OTEL_EXPORTER_OTLP_ENDPOINT")["value"].Text();
+
+        new Uri(appEndpoint!).Authority.Should().Be(sidecarEndpoint);
+        configuration["spec"]!["tracing"]!["otel"]!["protocol"].Text().Should().Be("http", "the app exports http/protobuf, to the same port");
+    }
+
+    [Fact]
+    public void The_dev_overlay_brings_the_collector_it_points_at()
+    {
+        var render = renders["k8s/overlays/dev"];
+        var endpoint = new Uri(AppContainer(DeploymentOf(render, "gateway"))["env"].Objects().Single(e => e["name"].Text() == "OTEL_EXPORTER_OTLP_ENDPOINT")["value"].Text()!);
+        var serviceName = endpoint.Host.Split('.')[0];
+
+        var service = render.OfKind("Service").Should().ContainSingle(s => s.Name() == serviceName).Subject;
+        service["spec"]!["ports"].Objects().Select(p => p["port"].Text()).Should().Contain(endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        endpoint.Host.Should().Be($"{serviceName}.daprplatform.svc.cluster.local");
+    }
+
     [Fact]
     public void Prod_runs_more_replicas_than_dev()
     {
