@@ -28,7 +28,9 @@ public sealed class OverlayTests(KustomizeRenders renders)
     [MemberData(nameof(Overlays))]
     public void The_render_holds_only_the_apps_of_dapr_yaml_each_once(string overlay)
     {
-        var appIds = renders[overlay].AppDeployments.Select(d => RenderedOverlay.Annotation(d, "dapr.io/app-id")).ToList();
+        // Any Deployment naming an app id counts, injected or not: a dapr.io/app-id without dapr.io/enabled is a mistake too.
+        var appIds = renders[overlay].OfKind("Deployment").Select(d => RenderedOverlay.Annotation(d, "dapr.io/app-id")).OfType<string>().ToList();
+        renders[overlay].AppDeployments.Should().HaveSameCount(appIds);
 
         appIds.Should().BeEquivalentTo(Repository.AppIds, "every app of dapr.yaml runs on Kubernetes, and nothing else has a sidecar");
     }
