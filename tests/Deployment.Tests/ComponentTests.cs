@@ -135,7 +135,7 @@ public sealed class ComponentTests(KustomizeRenders renders)
     }
 
     [Theory]
-    [MemberData(nameof(Overlays))]
+    [MemberData(nameof(KustomizeRenders.OverlayCases), MemberType = typeof(KustomizeRenders))]
     public void On_Kubernetes_secrets_reach_components_by_secretKeyRef(string overlay)
     {
         var literal = renders[overlay].OfKind("Component")
@@ -147,8 +147,6 @@ public sealed class ComponentTests(KustomizeRenders renders)
         renders[overlay].OfKind("Component").Single(c => c.Name() == ComponentUsage.SecretStore)["spec"]!["type"].Text()
             .Should().Be("secretstores.kubernetes");
     }
-
-    public static TheoryData<string> Overlays() => new(KustomizeRenders.Overlays);
 
     [Fact]
     public void The_dev_overlay_has_every_secret_its_components_and_apps_read()
@@ -184,7 +182,7 @@ public sealed class ComponentTests(KustomizeRenders renders)
     }
 
     [Theory]
-    [MemberData(nameof(Overlays))]
+    [MemberData(nameof(KustomizeRenders.OverlayCases), MemberType = typeof(KustomizeRenders))]
     public void On_Kubernetes_the_apps_may_read_exactly_the_secrets_they_read_under_dapr_run(string overlay)
     {
         // The apps' own secrets are the top-level names of secrets.dev.json with a key that no component references

@@ -21,7 +21,13 @@ public static partial class ComponentUsage
     [GeneratedRegex(@"\bAddActors\b|\bAddWorkflowWorker\b|\b(Save|Get|Delete)StateAsync\b|""statestore""")]
     private static partial Regex StateStoreUse();
 
-    public static IReadOnlySet<string> Of(RunFileApp app)
+    /// <summary>Scanned once per test run: every theory case asks, and the answer depends only on the checked-out code.</summary>
+    private static readonly Dictionary<string, IReadOnlySet<string>> UsedByApp =
+        Repository.Apps.ToDictionary(a => a.AppId, Scan, StringComparer.Ordinal);
+
+    public static IReadOnlySet<string> Of(RunFileApp app) => UsedByApp[app.AppId];
+
+    private static IReadOnlySet<string> Scan(RunFileApp app)
     {
         var code = string.Join('\n', SourceFiles(app).Select(File.ReadAllText));
         var used = new HashSet<string>(StringComparer.Ordinal) { SecretStore };

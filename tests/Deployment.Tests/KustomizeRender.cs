@@ -19,6 +19,9 @@ public sealed class KustomizeRenders
 {
     public static readonly string[] Overlays = ["k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-keda"];
 
+    /// <summary>One theory case per overlay (MemberData with MemberType = typeof(KustomizeRenders)).</summary>
+    public static TheoryData<string> OverlayCases() => new(Overlays);
+
     private readonly Dictionary<string, RenderedOverlay> _renders;
 
     public KustomizeRenders()

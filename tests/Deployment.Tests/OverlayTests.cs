@@ -8,8 +8,6 @@ namespace DaprPlatform.Deployment.Tests;
 [Collection(KustomizeCollection.Name)]
 public sealed class OverlayTests(KustomizeRenders renders)
 {
-    public static TheoryData<string> Overlays() => new(KustomizeRenders.Overlays);
-
     public static TheoryData<string, string> OverlaysAndApps()
     {
         var data = new TheoryData<string, string>();
@@ -25,7 +23,7 @@ public sealed class OverlayTests(KustomizeRenders renders)
     }
 
     [Theory]
-    [MemberData(nameof(Overlays))]
+    [MemberData(nameof(KustomizeRenders.OverlayCases), MemberType = typeof(KustomizeRenders))]
     public void The_render_holds_only_the_apps_of_dapr_yaml_each_once(string overlay)
     {
         // Any Deployment naming an app id counts, injected or not: a dapr.io/app-id without dapr.io/enabled is a mistake too.
@@ -36,7 +34,7 @@ public sealed class OverlayTests(KustomizeRenders renders)
     }
 
     [Theory]
-    [MemberData(nameof(Overlays))]
+    [MemberData(nameof(KustomizeRenders.OverlayCases), MemberType = typeof(KustomizeRenders))]
     public void Every_resource_lands_in_the_platform_namespace(string overlay)
     {
         // A sidecar loads only components of its own namespace (component-scopes doc).
@@ -59,7 +57,7 @@ public sealed class OverlayTests(KustomizeRenders renders)
         string? A(string name) => RenderedOverlay.Annotation(deployment, name);
 
         A("dapr.io/enabled").Should().Be("true");
-        A("dapr.io/app-port").Should().Be(app.AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "dapr.yaml gives appPort {0}", app.AppPort);
+        A("dapr.io/app-port").Should().Be(app.AppPortText, "dapr.yaml gives appPort {0}", app.AppPort);
         A("dapr.io/app-protocol").Should().Be(app.AppProtocol);
         A("dapr.io/enable-api-logging").Should().BeOneOf("true", "false");
         A("dapr.io/log-as-json").Should().Be("true");
@@ -87,9 +85,9 @@ public sealed class OverlayTests(KustomizeRenders renders)
     {
         var app = Repository.Apps.Single(a => a.AppId == appId);
         var container = AppContainer(DeploymentOf(renders[overlay], appId));
-        var port = container["ports"].Objects().Should().ContainSingle(p => p["containerPort"].Text() == app.AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture)).Subject;
+        var port = container["ports"].Objects().Should().ContainSingle(p => p["containerPort"].Text() == app.AppPortText).Subject;
         var portName = port["name"].Text();
-        container["env"].Objects().Should().Contain(e => e["name"].Text() == "ASPNETCORE_HTTP_PORTS" && e["value"].Text() == app.AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        container["env"].Objects().Should().Contain(e => e["name"].Text() == "ASPNETCORE_HTTP_PORTS" && e["value"].Text() == app.AppPortText,
             "Kestrel must listen where Dapr and the probes call");
 
         foreach (var (probe, path) in new[] { ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz") })
@@ -97,7 +95,7 @@ public sealed class OverlayTests(KustomizeRenders renders)
             var httpGet = container[probe]?["httpGet"];
             httpGet.Should().NotBeNull($"{probe} is an HTTP probe");
             httpGet!["path"].Text().Should().Be(path);
-            httpGet["port"].Text().Should().BeOneOf(app.AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture), portName);
+            httpGet["port"].Text().Should().BeOneOf(app.AppPortText, portName);
         }
     }
 
@@ -134,7 +132,7 @@ public sealed class OverlayTests(KustomizeRenders renders)
 
         var service = render.OfKind("Service").Where(s => Selects(s["spec"]?["selector"], podLabels)).Should().ContainSingle("one Service reaches the app's pods").Subject;
         service["spec"]!["ports"].Objects().Select(p => p["targetPort"].Text())
-            .Should().Contain(t => t == app.AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture) || t == portName, "the Service forwards to the app port");
+            .Should().Contain(t => t == app.AppPortText || t == portName, "the Service forwards to the app port");
 
         render.OfKind("PodDisruptionBudget").Any(p => Selects(p["spec"]?["selector"]?["matchLabels"], podLabels))
             .Should().BeTrue("a PodDisruptionBudget keeps voluntary disruptions from taking the app down");

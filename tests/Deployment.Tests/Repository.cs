@@ -1,7 +1,11 @@
 namespace DaprPlatform.Deployment.Tests;
 
 /// <summary>One app of dapr.yaml, the source of truth for app ids, ports and protocols.</summary>
-public sealed record RunFileApp(string AppId, string AppDirPath, int AppPort, string AppProtocol);
+public sealed record RunFileApp(string AppId, string AppDirPath, int AppPort, string AppProtocol)
+{
+    /// <summary>The port as manifests spell it (annotations, env values and probe ports are strings there).</summary>
+    public string AppPortText => AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>The checked-out repository the tests read: dapr.yaml, components/, k8s/ and the apps' code.</summary>
 public static class Repository

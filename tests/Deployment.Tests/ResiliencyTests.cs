@@ -15,10 +15,8 @@ public sealed class ResiliencyTests(KustomizeRenders renders)
         apps.Should().BeEquivalentTo(Repository.AppIds, "invocation of every app gets the same timeout, retry and breaker");
     }
 
-    public static TheoryData<string> Overlays() => new(KustomizeRenders.Overlays);
-
     [Theory]
-    [MemberData(nameof(Overlays))]
+    [MemberData(nameof(KustomizeRenders.OverlayCases), MemberType = typeof(KustomizeRenders))]
     public void Kubernetes_runs_the_policies_of_components_resiliency_yaml(string overlay)
     {
         var rendered = renders[overlay].OfKind("Resiliency").Should().ContainSingle().Subject;
