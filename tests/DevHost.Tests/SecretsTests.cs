@@ -28,10 +28,14 @@ public sealed class SecretsTests(SidecarFixture f)
     }
 
     [Fact]
-    public async Task Unknown_secret_is_204()
+    public async Task Unknown_secret_of_a_file_store_is_500_ERR_SECRET_GET()
     {
-        // Secrets API docs: 204 when the secret is not found.
-        (await f.CallerSidecar.GetAsync("/v1.0/secrets/secretstore/nope")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        using var response = await f.CallerSidecar.GetAsync("/v1.0/secrets/secretstore/nope");
+
+        // daprd: secretstores.local.file answers "secret nope not found", which the API reports as ERR_SECRET_GET (500);
+        // the 204 of the API docs is for stores that answer an empty result instead of an error.
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        (await SidecarFixture.ErrorOf(response)).GetProperty("errorCode").GetString().Should().Be("ERR_SECRET_GET");
     }
 
     [Fact]
@@ -45,11 +49,12 @@ public sealed class SecretsTests(SidecarFixture f)
     }
 
     [Fact]
-    public async Task Unknown_store_is_400()
+    public async Task Unknown_store_is_401_as_daprd_answers_it()
     {
         using var response = await f.CallerSidecar.GetAsync("/v1.0/secrets/nostore/x");
 
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        // daprd pkg/messages/predefined.go: ErrSecretStoreNotFound is http.StatusUnauthorized (gRPC InvalidArgument).
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await SidecarFixture.ErrorOf(response)).GetProperty("errorCode").GetString().Should().Be("ERR_SECRET_STORE_NOT_FOUND");
     }
 
@@ -59,9 +64,13 @@ public sealed class SecretsTests(SidecarFixture f)
         var value = await f.CallerSidecar.GetAsync("/v1.0/secrets/envstore/HELLO_SECRET");
         JsonDocument.Parse(await value.Content.ReadAsStringAsync()).RootElement.GetProperty("HELLO_SECRET").GetString().Should().Be("from-env");
 
-        // secretstores.local.env: DAPR_* and APP_API_TOKEN are never exposed.
-        (await f.CallerSidecar.GetAsync("/v1.0/secrets/envstore/DAPR_SECRET_THING")).StatusCode.Should().Be(HttpStatusCode.NoContent);
-        (await f.CallerSidecar.GetAsync("/v1.0/secrets/envstore/DAPR_HTTP_PORT")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        // secretstores.local.env: DAPR_* and APP_API_TOKEN are never exposed; like a missing variable they read as "".
+        foreach (var hidden in new[] { "DAPR_SECRET_THING", "DAPR_HTTP_PORT", "NO_SUCH_VARIABLE" })
+        {
+            var answer = JsonDocument.Parse(await (await f.CallerSidecar.GetAsync($"/v1.0/secrets/envstore/{hidden}")).Content.ReadAsStringAsync()).RootElement;
+            answer.GetProperty(hidden).GetString().Should().BeEmpty();
+        }
+
         var bulk = JsonDocument.Parse(await (await f.CallerSidecar.GetAsync("/v1.0/secrets/envstore/bulk")).Content.ReadAsStringAsync()).RootElement;
         bulk.EnumerateObject().Select(p => p.Name).Should().Contain("HELLO_SECRET").And.NotContain(n => n.StartsWith("DAPR_", StringComparison.OrdinalIgnoreCase) || n == "APP_API_TOKEN");
     }
@@ -71,6 +80,7 @@ public sealed class SecretsTests(SidecarFixture f)
     {
         // Component scopes: envstore lists only "caller".
         using var response = await f.TargetSidecar.GetAsync("/v1.0/secrets/envstore/HELLO_SECRET");
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await SidecarFixture.ErrorOf(response)).GetProperty("errorCode").GetString().Should().Be("ERR_SECRET_STORE_NOT_FOUND");
     }
 }

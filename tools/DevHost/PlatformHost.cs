@@ -28,6 +28,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TextWriter _console;
     private readonly ConcurrentDictionary<string, WebApplication> _listeners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WebApplication> _grpcListeners = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AppProcess> _processes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _environmentOverrides = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
@@ -233,8 +234,11 @@ public sealed class PlatformHost : IAsyncDisposable
             var listener = BuildListener(sidecar);
             await listener.StartAsync(ct);
             _listeners[sidecar.AppId] = listener;
-            await _workflows.StartAsync(sidecar, ct);
-            Print($"[{sidecar.AppId}] workflows → TaskHubSidecarService on 127.0.0.1:{sidecar.App.DaprGrpcPort} (state in Postgres database {devhostDb})");
+            var grpc = BuildGrpcListener(sidecar);
+            await grpc.StartAsync(ct);
+            _grpcListeners[sidecar.AppId] = grpc;
+            _workflows.Start(sidecar);
+            Print($"[{sidecar.AppId}] gRPC API → dapr.proto.runtime.v1.Dapr and TaskHubSidecarService on 127.0.0.1:{sidecar.App.DaprGrpcPort} (workflow state in Postgres database {devhostDb})");
             sidecar.OutboundReady = true;
         }
 
@@ -433,6 +437,18 @@ public sealed class PlatformHost : IAsyncDisposable
         return app;
     }
 
+    private WebApplication BuildGrpcListener(SidecarRuntime sidecar)
+        => Grpc.SidecarGrpcListener.Build(
+            sidecar, new Grpc.RuntimeGrpcService(sidecar, _platform, _platform.Actors, StopAppAsync), _workflows!.Engine, _platform.LoggerFactory);
+
+    /// <summary>Stops a gRPC listener: GetWorkItems streams never end by themselves, so after a short grace Kestrel aborts them (the work is in Postgres).</summary>
+    private static async Task StopGrpcListenerAsync(WebApplication listener)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await listener.StopAsync(grace.Token);
+        await listener.DisposeAsync();
+    }
+
     private async Task StartAppAsync(SidecarRuntime sidecar, CancellationToken ct)
     {
         var env = AppEnvironment(sidecar.App);
@@ -570,7 +586,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private async Task StopAppAsync(string appId)
     {
         if (_processes.TryRemove(appId, out var process)) { await process.DisposeAsync(); }
-        if (_workflows is not null) { await _workflows.StopAsync(appId); }
+        if (_grpcListeners.TryRemove(appId, out var grpc)) { await StopGrpcListenerAsync(grpc); }
         if (_listeners.TryRemove(appId, out var listener))
         {
             await listener.StopAsync(CancellationToken.None);
@@ -605,6 +621,11 @@ public sealed class PlatformHost : IAsyncDisposable
                     await listener.StopAsync(CancellationToken.None);
                     await listener.DisposeAsync();
                 }
+            }
+
+            foreach (var id in _grpcListeners.Keys.ToList())
+            {
+                if (_grpcListeners.TryRemove(id, out var grpc)) { await StopGrpcListenerAsync(grpc); }
             }
 
             if (_workflows is not null) { await _workflows.DisposeAsync(); }

@@ -9,6 +9,7 @@ internal interface ISecretStore
     /// <summary>How DevHost serves the store, for the start-up line.</summary>
     string Description { get; }
 
+    /// <summary>The secret's keys and values; null when the store reports the secret as not found (an error in daprd).</summary>
     IReadOnlyDictionary<string, string>? Get(string name);
 
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> GetAll();
@@ -121,10 +122,11 @@ internal sealed class LocalEnvSecretStore(ComponentDefinition component, IReadOn
 
     public string Description => "environment variables" + (_prefix.Length > 0 ? $" with prefix {_prefix}" : "");
 
+    /// <summary>Like contrib's env store: a hidden or unset variable is not an error, it reads as "".</summary>
     public IReadOnlyDictionary<string, string>? Get(string name)
     {
         var variable = _prefix + name;
-        if (Hidden(variable) || !environment.TryGetValue(variable, out var value)) { return null; }
+        var value = !Hidden(variable) && environment.TryGetValue(variable, out var v) ? v : "";
         return new Dictionary<string, string>(StringComparer.Ordinal) { [name] = value };
     }
 

@@ -6,6 +6,8 @@ namespace DaprPlatform.DevHost.Sidecar;
 /// <summary>Health (reference/api/health_api), metadata (reference/api/metadata_api) and shutdown.</summary>
 internal static class HealthAndMetadataEndpoints
 {
+    private static readonly System.Text.Json.JsonSerializerOptions MetadataJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     public static readonly string RuntimeVersion = "devhost-" + (typeof(HealthAndMetadataEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
 
     public static void Map(WebApplication app, SidecarRuntime sidecar, Func<string, Task> shutdownApp, Actors.ActorRuntime? actors = null)
@@ -24,7 +26,7 @@ internal static class HealthAndMetadataEndpoints
             ? Results.NoContent()
             : DaprError.Result(500, "ERR_OUTBOUND_HEALTH_NOT_READY", "dapr outbound is not ready"));
 
-        app.MapGet("/v1.0/metadata", () => Results.Json(Describe(sidecar, actors)));
+        app.MapGet("/v1.0/metadata", () => Results.Json(Describe(sidecar, actors), MetadataJson));
 
         app.MapPut("/v1.0/metadata/{attribute}", async (HttpContext ctx, string attribute) =>
         {
@@ -45,7 +47,8 @@ internal static class HealthAndMetadataEndpoints
         });
     }
 
-    private static object Describe(SidecarRuntime s, Actors.ActorRuntime? actors)
+    /// <summary>What GET /v1.0/metadata and the GetMetadata rpc both answer (reference/api/metadata_api).</summary>
+    public static SidecarMetadata Describe(SidecarRuntime s, Actors.ActorRuntime? actors)
     {
         var extended = new Dictionary<string, string>(s.Extended, StringComparer.Ordinal)
         {
@@ -55,33 +58,27 @@ internal static class HealthAndMetadataEndpoints
         };
         foreach (var (k, v) in s.Extended) { extended[k] = v; }
 
-        return new
-        {
-            id = s.AppId,
-            runtimeVersion = RuntimeVersion,
-            enabledFeatures = s.Resources.Configuration.EnabledFeatures,
-            actors = (actors?.ActiveCounts(s.AppId) ?? []).Select(a => new { type = a.Type, count = a.Count }),
-            components = s.Resources.Components.Select(c => new { name = c.Name, type = c.Type, version = c.Version, capabilities = Capabilities(c) }),
-            httpEndpoints = Array.Empty<object>(),
-            subscriptions = s.Subscriptions.Select(sub => new
-            {
-                pubsubname = sub.PubsubName,
-                topic = sub.Topic,
-                metadata = sub.Metadata,
-                rules = sub.Rules.Select(r => new { match = r.Match?.Expression ?? "", path = r.Path })
-                    .Concat(sub.DefaultRoute is null ? [] : [new { match = "", path = sub.DefaultRoute }]),
-                deadLetterTopic = sub.DeadLetterTopic ?? "",
-                type = sub.Type == SubscriptionType.Declarative ? "DECLARATIVE" : "PROGRAMMATIC",
-            }),
+        return new SidecarMetadata(
+            s.AppId,
+            RuntimeVersion,
+            s.Resources.Configuration.EnabledFeatures,
+            (actors?.ActiveCounts(s.AppId) ?? []).Select(a => new ActiveActors(a.Type, a.Count)).ToList(),
+            s.Resources.Components.Select(c => new RegisteredComponent(c.Name, c.Type, c.Version, Capabilities(c))).ToList(),
+            [],
+            s.Subscriptions.Select(sub => new SubscriptionMetadata(
+                sub.PubsubName,
+                sub.Topic,
+                sub.Metadata,
+                sub.Rules.Select(r => new SubscriptionRuleMetadata(r.Match?.Expression ?? "", r.Path))
+                    .Concat(sub.DefaultRoute is null ? [] : [new SubscriptionRuleMetadata("", sub.DefaultRoute)]).ToList(),
+                sub.DeadLetterTopic ?? "",
+                sub.Type == SubscriptionType.Declarative ? "DECLARATIVE" : "PROGRAMMATIC")).ToList(),
             extended,
-            appConnectionProperties = new
-            {
-                port = s.App.AppPort ?? 0,
-                protocol = s.App.AppProtocol,
-                channelAddress = "127.0.0.1",
-                health = new { healthCheckPath = s.App.AppHealthCheckPath, healthProbeInterval = "5s", healthProbeTimeout = "500ms", healthThreshold = 3 },
-            },
-        };
+            new AppConnectionMetadata(
+                s.App.AppPort ?? 0,
+                s.App.AppProtocol,
+                "127.0.0.1",
+                new AppHealthMetadata(s.App.AppHealthCheckPath, "5s", "500ms", 3)));
     }
 
     /// <summary>Only capabilities DevHost really provides are listed (no QUERY_API); ACTOR only on the store marked actorStateStore: "true".</summary>
@@ -92,3 +89,32 @@ internal static class HealthAndMetadataEndpoints
         _ => [],
     };
 }
+
+internal sealed record SidecarMetadata(
+    string Id,
+    string RuntimeVersion,
+    IReadOnlyList<string> EnabledFeatures,
+    IReadOnlyList<ActiveActors> Actors,
+    IReadOnlyList<RegisteredComponent> Components,
+    IReadOnlyList<object> HttpEndpoints,
+    IReadOnlyList<SubscriptionMetadata> Subscriptions,
+    IReadOnlyDictionary<string, string> Extended,
+    AppConnectionMetadata AppConnectionProperties);
+
+internal sealed record ActiveActors(string Type, int Count);
+
+internal sealed record RegisteredComponent(string Name, string Type, string Version, IReadOnlyList<string> Capabilities);
+
+internal sealed record SubscriptionMetadata(
+    [property: System.Text.Json.Serialization.JsonPropertyName("pubsubname")] string PubsubName,
+    string Topic,
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyList<SubscriptionRuleMetadata> Rules,
+    string DeadLetterTopic,
+    string Type);
+
+internal sealed record SubscriptionRuleMetadata(string Match, string Path);
+
+internal sealed record AppConnectionMetadata(int Port, string Protocol, string ChannelAddress, AppHealthMetadata Health);
+
+internal sealed record AppHealthMetadata(string HealthCheckPath, string HealthProbeInterval, string HealthProbeTimeout, int HealthThreshold);

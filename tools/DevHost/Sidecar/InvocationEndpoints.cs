@@ -61,115 +61,49 @@ internal static class InvocationEndpoints
     private static async Task InvokeAsync(HttpContext ctx, SidecarRuntime caller, Platform platform, string target, string method, bool stripBasicAuth)
     {
         var ct = ctx.RequestAborted;
-        Uri baseUri;
-        string targetId;
-        string? appToken = null;
-        if (target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-        {
-            // A full URL addresses a non-Dapr endpoint.
-            targetId = target;
-            baseUri = new Uri(target.TrimEnd('/') + "/");
-        }
-        else
-        {
-            // appId.namespace: DevHost runs a single namespace, so the suffix only has to match it.
-            var dot = target.IndexOf('.', StringComparison.Ordinal);
-            targetId = dot > 0 ? target[..dot] : target;
-            if (!platform.Sidecars.TryGetValue(targetId, out var callee) || (dot > 0 && target[(dot + 1)..] != callee.Namespace))
-            {
-                await DaprError.WriteAsync(ctx, 500, "ERR_DIRECT_INVOKE", $"failed to invoke, id: {target}, err: couldn't find service: {target}");
-                return;
-            }
-
-            if (callee.App.AppPort is not { } port)
-            {
-                await DaprError.WriteAsync(ctx, 500, "ERR_DIRECT_INVOKE", $"failed to invoke, id: {target}, err: app channel is not initialized (app '{targetId}' has no appPort)");
-                return;
-            }
-
-            baseUri = new Uri($"http://127.0.0.1:{port}/");
-            appToken = callee.AppApiToken;
-        }
-
-        var uri = new Uri(baseUri, method.TrimStart('/') + ctx.Request.QueryString.Value);
-        var policy = caller.Resources.Resiliency.Apps.GetValueOrDefault(targetId);
-        var breaker = policy?.CircuitBreaker is { } cbPolicy ? platform.Breaker("app:" + caller.AppId + "->" + targetId, cbPolicy) : null;
-
         var canHaveBody = ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? false;
-        byte[]? bufferedBody = null;
-        if (canHaveBody && policy?.Retry is not null)
-        {
-            // A retried request needs its body again, so it is buffered only when a retry policy applies.
-            using var ms = new MemoryStream();
-            await ctx.Request.Body.CopyToAsync(ms, ct);
-            bufferedBody = ms.ToArray();
-        }
-
         var traceparent = ctx.Request.Headers["traceparent"].ToString();
         if (string.IsNullOrEmpty(traceparent))
         {
             traceparent = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
         }
 
-        var retries = 0;
-        while (true)
+        var api = new InvocationApi(caller, platform);
+        byte[]? bufferedBody = null;
+        HttpResponseMessage response;
+        try
         {
-            if (breaker is not null && !breaker.TryEnter())
+            var route = api.Resolve(target, method.TrimStart('/') + ctx.Request.QueryString.Value);
+            if (canHaveBody && route.Policy?.Retry is not null)
             {
-                await DaprError.WriteAsync(ctx, 500, "ERR_DIRECT_INVOKE", $"failed to invoke, id: {target}, err: circuit breaker is open");
-                return;
+                // A retried request needs its body again, so it is buffered only when a retry policy applies.
+                using var ms = new MemoryStream();
+                await ctx.Request.Body.CopyToAsync(ms, ct);
+                bufferedBody = ms.ToArray();
             }
 
-            using var request = BuildRequest(ctx, caller, targetId, uri, traceparent, appToken, stripBasicAuth, canHaveBody, bufferedBody);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (policy?.Timeout is { } t) { timeout.CancelAfter(t); }
-            HttpResponseMessage? response = null;
-            string? failure = null;
-            try
-            {
-                response = await platform.AppClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            }
-            catch (HttpRequestException ex)
-            {
-                failure = ex.Message;
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                failure = "timeout waiting for the app to respond";
-            }
-
-            var retryable = response is null || (policy?.Retry is { MatchingStatusCodes.Count: > 0 } r && r.Retries((int)response.StatusCode));
-            // As in Dapr, a response is an error for resiliency only when its status matches the retry policy; transport failures always are.
-            var failed = response is null || (policy?.Retry is { MatchingStatusCodes.Count: > 0 } m && m.Retries((int)response.StatusCode));
-            if (failed) { breaker?.Failure(); } else { breaker?.Success(); }
-
-            if (retryable && policy?.Retry is { } retry && retry.MayRetry(retries) && (canHaveBody == false || bufferedBody is not null))
-            {
-                response?.Dispose();
-                retries++;
-                await Task.Delay(retry.DelayBefore(retries), platform.Time, ct);
-                continue;
-            }
-
-            if (response is null)
-            {
-                await DaprError.WriteAsync(ctx, 500, "ERR_DIRECT_INVOKE", $"failed to invoke, id: {target}, err: {failure}");
-                return;
-            }
-
-            using (response)
-            {
-                ctx.Response.StatusCode = (int)response.StatusCode;
-                foreach (var h in response.Headers.Concat(response.Content.Headers))
-                {
-                    if (!HopByHop.Contains(h.Key)) { ctx.Response.Headers[h.Key] = h.Value.ToArray(); }
-                }
-
-                await using var body = await response.Content.ReadAsStreamAsync(ct);
-                await body.CopyToAsync(ctx.Response.Body, ct);
-            }
-
+            response = await api.SendAsync(
+                route,
+                replayable: !canHaveBody || bufferedBody is not null,
+                () => BuildRequest(ctx, caller, route.TargetId, route.Uri, traceparent, route.AppToken, stripBasicAuth, canHaveBody, bufferedBody),
+                ct);
+        }
+        catch (DaprApiException ex)
+        {
+            await DaprError.WriteAsync(ctx, ex.HttpStatus, ex.ErrorCode, ex.Message);
             return;
+        }
+
+        using (response)
+        {
+            ctx.Response.StatusCode = (int)response.StatusCode;
+            foreach (var h in response.Headers.Concat(response.Content.Headers))
+            {
+                if (!HopByHop.Contains(h.Key)) { ctx.Response.Headers[h.Key] = h.Value.ToArray(); }
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            await body.CopyToAsync(ctx.Response.Body, ct);
         }
     }
 
@@ -197,17 +131,13 @@ internal static class InvocationEndpoints
 
         var remote = ctx.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
         var host = ctx.Request.Host.Value ?? "";
-        request.Headers.TryAddWithoutValidation("traceparent", traceparent);
-        request.Headers.TryAddWithoutValidation("dapr-caller-app-id", caller.AppId);
-        request.Headers.TryAddWithoutValidation("dapr-callee-app-id", targetId);
-        request.Headers.TryAddWithoutValidation("dapr-caller-namespace", caller.Namespace);
+        InvocationApi.StampDaprHeaders(request, caller, targetId, traceparent, appToken);
         request.Headers.Remove("X-Forwarded-For");
         request.Headers.TryAddWithoutValidation("X-Forwarded-For", ctx.Request.Headers["X-Forwarded-For"] is { Count: > 0 } xff ? $"{xff}, {remote}" : remote);
         request.Headers.Remove("X-Forwarded-Host");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
         request.Headers.Remove("Forwarded");
         request.Headers.TryAddWithoutValidation("Forwarded", $"by=127.0.0.1;for={remote};host={host};proto=http");
-        if (appToken is not null) { request.Headers.TryAddWithoutValidation("dapr-api-token", appToken); }
         return request;
     }
 

@@ -1,4 +1,4 @@
-using DaprPlatform.Grpc.Server;
+using Grpc.Core;
 using DaprPlatform.Grpc.TaskHub;
 using Google.Protobuf.WellKnownTypes;
 using Npgsql;
@@ -16,7 +16,7 @@ internal sealed partial class WorkflowEngine
     /// Serves one GetWorkItems stream of <paramref name="appId"/>'s worker until it ends: nothing is sent until there is work;
     /// the work still in flight on it when it ends is dispatched again (to it or another worker).
     /// </summary>
-    public async Task ServeWorkerAsync(string appId, GrpcServerStreamWriter<WorkItem> stream, CancellationToken ct)
+    public async Task ServeWorkerAsync(string appId, IServerStreamWriter<WorkItem> stream, CancellationToken ct)
     {
         var app = App(appId);
         var worker = new WorkerStream();
