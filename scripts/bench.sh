@@ -12,25 +12,27 @@
 #       sagas of 5 chained and of 5 parallel no-op activities: workflows/s and p50/p99 completion time; appends a dated
 #       section to docs/benchmarks.md (or FILE). Options (defaults): --workflows 500 --concurrency 50 --warmup 50
 #       --wait poll|completion (GetInstance every --poll-ms 100, or WaitForInstanceCompletion) --instance-timeout 120
+#   ./scripts/bench.sh sidecar [options] [--doc FILE]
+#       Release build; a private PostgreSQL; DevHost in process with one sidecar-only app: GetState, SaveState and
+#       PublishEvent through the official DaprClient (gRPC) and over the sidecar's HTTP API, calls/s and p50/p99 at each
+#       in-flight level; appends a dated section to docs/benchmarks.md (or FILE).
+#       Options (defaults): --seconds 5 --warmup 1 --concurrency 1,16
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
-# The workflows benchmark (after the shared set-up below): DevHost runs inside the benchmark process, so only Postgres is
-# started and stopped around it.
-workflows_benchmark() {
-  rm -f "$run_dir/workflows.json"
+# The workflows and sidecar benchmarks (after the shared set-up below): DevHost runs inside the benchmark process, so only
+# a private Postgres of the benchmark's own, fresh every run, is started and stopped around it.
+in_process_benchmark() {
+  local name="$1"
+  rm -f "$run_dir/$name.json"
   echo "== building (Release) into $ArtifactsPath"
-  local project
-  for project in tools/DevHost tools/Benchmarks; do
-    dotnet build "$project" -c Release --nologo -v quiet -clp:NoSummary -warnaserror
-  done
+  dotnet build tools/Benchmarks -c Release --nologo -v quiet -clp:NoSummary -warnaserror
   local bench_dll="$ArtifactsPath/bin/Benchmarks/release/DaprPlatform.Benchmarks.dll"
 
-  # A private cluster of its own (not the analytics benchmark's), fresh every run.
-  export DEVHOST_PG_DIR="$root/.devhost/pg-bench-workflows"
+  export DEVHOST_PG_DIR="$root/.devhost/pg-bench-$name"
   trap '"$root/scripts/dev-postgres.sh" stop' EXIT
   "$root/scripts/dev-postgres.sh" stop
   rm -rf "$DEVHOST_PG_DIR"
@@ -38,19 +40,19 @@ workflows_benchmark() {
   local postgres
   postgres="$("$root/scripts/dev-postgres.sh" start)"
 
-  echo "== workflows (DevHost and the worker in process)"
+  echo "== $name (DevHost in the benchmark process)"
   local failed="" report_args=()
-  dotnet "$bench_dll" workflows --postgres "$postgres" --out "$run_dir/workflows.json" "${driver_args[@]}" || failed=yes
+  dotnet "$bench_dll" "$name" --postgres "$postgres" --out "$run_dir/$name.json" "${driver_args[@]}" || failed=yes
 
   echo "== stopping PostgreSQL"
   "$root/scripts/dev-postgres.sh" stop
   trap - EXIT
 
   report_args=(--doc "$doc" --command "$command_line" --sdk "$(dotnet --version)" --load "$load")
-  if [ -f "$run_dir/workflows.json" ]; then
-    report_args+=(--workflows "$run_dir/workflows.json")
+  if [ -f "$run_dir/$name.json" ]; then
+    report_args+=("--$name" "$run_dir/$name.json")
   else
-    report_args+=(--workflows-error "the workflows driver failed before measuring (see its output)")
+    report_args+=("--$name-error" "the $name driver failed before measuring (see its output)")
   fi
   echo "== results (appended to ${doc#"$root"/})"
   dotnet "$bench_dll" report "${report_args[@]}"
@@ -59,7 +61,7 @@ workflows_benchmark() {
 
 [ $# -ge 1 ] || { usage; exit 2; }
 case "$1" in
-  analytics|workflows) benchmark="$1"; shift ;;
+  analytics|workflows|sidecar) benchmark="$1"; shift ;;
   -h|--help) usage; exit 0 ;;
   *) echo "unknown benchmark: $1" >&2; usage >&2; exit 2 ;;
 esac
@@ -84,8 +86,8 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 run_dir="$root/.devhost/bench"
 mkdir -p "$run_dir"
 load="$(cut -d' ' -f1-3 /proc/loadavg)"
-if [ "$benchmark" = workflows ]; then
-  workflows_benchmark
+if [ "$benchmark" = workflows ] || [ "$benchmark" = sidecar ]; then
+  in_process_benchmark "$benchmark"
   exit
 fi
 

@@ -27,11 +27,16 @@ public static class BenchmarkCommandLine
                   no-op activities, 5 parallel ones) N instances started with gRPC StartInstance and awaited by polling
                   GetInstance (or with WaitForInstanceCompletion), at most --concurrency in flight; workflows/s and
                   p50/p99 completion time
+          sidecar --postgres "<admin connection string>" [--seconds 5] [--warmup 1] [--concurrency 1,16] [--out sidecar.json]
+                  DevHost in process (one sidecar-only app): GetState, SaveState, PublishEvent through the official DaprClient
+                  (gRPC) and over the sidecar's HTTP API, at each in-flight level: calls/s and p50/p99 latency
           report  --doc docs/benchmarks.md --command "<command line>" [--kernel kernel.json] [--e2e e2e.json]
                   [--e2e-error "<why it did not run>"] [--kernel-error "<why>"] [--sdk <dotnet --version>] [--load "<loadavg>"] [--note "<text>"]
                   appends a dated section with the machine, parameters, results and the aims met or missed
           report  --doc docs/benchmarks.md --command "<command line>" (--workflows workflows.json | --workflows-error "<why>")
                   [--sdk ...] [--load ...] [--note ...]   the same for the workflows benchmark
+          report  --doc docs/benchmarks.md --command "<command line>" (--sidecar sidecar.json | --sidecar-error "<why>")
+                  [--sdk ...] [--load ...] [--note ...]   the same for the sidecar benchmark
         """;
 
     public static async Task<int> Main(string[] args)
@@ -53,6 +58,8 @@ public static class BenchmarkCommandLine
                     return await RunCancellableAsync(ct => EndToEndRun.RunAsync(options, ct));
                 case "workflows":
                     return await RunCancellableAsync(ct => WorkflowsRun.RunAsync(options, ct));
+                case "sidecar":
+                    return await RunCancellableAsync(ct => Sidecar.SidecarRun.RunAsync(options, ct));
                 case "report":
                     return BenchmarkReport.Run(options);
                 default:

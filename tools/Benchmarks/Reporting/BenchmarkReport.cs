@@ -47,16 +47,11 @@ public static class BenchmarkReport
         ArgumentNullException.ThrowIfNull(args);
         var doc = args.Required("--doc");
         var command = args.Required("--command");
-        var workflowsFile = args.Value("--workflows");
-        var workflowsError = args.Value("--workflows-error");
-        if (workflowsFile is not null || workflowsError is not null)
+        var single = InProcessSection(args, "workflows", (sdk, load, file, error, note) => WorkflowsReport.Section(DateTimeOffset.UtcNow, command, sdk, load, ResultFiles.Read<WorkflowsResult>(file), error, note))
+            ?? InProcessSection(args, "sidecar", (sdk, load, file, error, note) => SidecarReport.Section(DateTimeOffset.UtcNow, command, sdk, load, ResultFiles.Read<Sidecar.SidecarResult>(file), error, note));
+        if (single is not null)
         {
-            var sdkUsed = args.Value("--sdk");
-            var loadBefore = args.Value("--load");
-            var remark = args.Value("--note");
-            args.RejectUnknown();
-            var workflows = ResultFiles.Read<WorkflowsResult>(workflowsFile);
-            Append(doc, WorkflowsReport.Section(DateTimeOffset.UtcNow, command, sdkUsed, loadBefore, workflows, workflowsError, remark));
+            Append(doc, single);
             return 0;
         }
 
@@ -73,6 +68,22 @@ public static class BenchmarkReport
         var e2e = ResultFiles.Read<EndToEndResult>(e2eFile);
         Append(doc, Section(DateTimeOffset.UtcNow, command, sdk, load, kernel, kernelError, e2e, e2eError, note));
         return 0;
+    }
+
+    /// <summary>
+    /// The section of a benchmark that reports alone (<c>--{name} file</c> or <c>--{name}-error why</c>, plus --sdk, --load,
+    /// --note); null when the arguments are not for it.
+    /// </summary>
+    private static string? InProcessSection(CommandArguments args, string name, Func<string?, string?, string?, string?, string?, string> section)
+    {
+        var file = args.Value($"--{name}");
+        var error = args.Value($"--{name}-error");
+        if (file is null && error is null) { return null; }
+        var sdk = args.Value("--sdk");
+        var load = args.Value("--load");
+        var note = args.Value("--note");
+        args.RejectUnknown();
+        return section(sdk, load, file, error, note);
     }
 
     /// <summary>Appends <paramref name="section"/> to <paramref name="doc"/> (written with the header first if new) and prints it.</summary>
