@@ -17,11 +17,15 @@
 #       PublishEvent through the official DaprClient (gRPC) and over the sidecar's HTTP API, calls/s and p50/p99 at each
 #       in-flight level; appends a dated section to docs/benchmarks.md (or FILE).
 #       Options (defaults): --seconds 5 --warmup 1 --concurrency 1,16
+#   ./scripts/bench.sh footprint [--idle 20] [--env "K=V;…"] [--doc FILE]
+#       Debug build as scripts/run.sh makes it; DevHost on dapr.yaml as its own process (private Postgres, stand-ins):
+#       seconds until every app is healthy, then the resident memory of every process the run started after --idle s.
+#       Needs the platform's ports free.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 # The workflows and sidecar benchmarks (after the shared set-up below): DevHost runs inside the benchmark process, so only
 # a private Postgres of the benchmark's own, fresh every run, is started and stopped around it.
@@ -61,7 +65,7 @@ in_process_benchmark() {
 
 [ $# -ge 1 ] || { usage; exit 2; }
 case "$1" in
-  analytics|workflows|sidecar) benchmark="$1"; shift ;;
+  analytics|workflows|sidecar|footprint) benchmark="$1"; shift ;;
   -h|--help) usage; exit 0 ;;
   *) echo "unknown benchmark: $1" >&2; usage >&2; exit 2 ;;
 esac
@@ -88,6 +92,23 @@ mkdir -p "$run_dir"
 load="$(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$benchmark" = workflows ] || [ "$benchmark" = sidecar ]; then
   in_process_benchmark "$benchmark"
+  exit
+fi
+if [ "$benchmark" = footprint ]; then
+  # A local run is a Debug build started by DevHost (scripts/run.sh), so this one is measured that way.
+  export Configuration=Debug
+  echo "== building (Debug, as scripts/run.sh does)"
+  dotnet build DaprPlatform.sln -c Debug --nologo -v quiet -clp:NoSummary -warnaserror
+  dotnet build tools/Benchmarks -c Release --nologo -v quiet -clp:NoSummary -warnaserror
+  bench_dll="$ArtifactsPath/bin/Benchmarks/release/DaprPlatform.Benchmarks.dll"
+  rm -f "$run_dir/footprint.json"
+  failed=""
+  dotnet "$bench_dll" footprint --devhost "$ArtifactsPath/bin/DevHost/debug/DaprPlatform.DevHost.dll" --run-file "$root/dapr.yaml" \
+    --out "$run_dir/footprint.json" "${driver_args[@]}" || failed=yes
+  report_args=(--doc "$doc" --command "$command_line" --sdk "$(dotnet --version)" --load "$load")
+  if [ -f "$run_dir/footprint.json" ]; then report_args+=(--footprint "$run_dir/footprint.json"); else report_args+=(--footprint-error "the footprint driver failed before measuring (see its output)"); fi
+  dotnet "$bench_dll" report "${report_args[@]}"
+  [ -z "$failed" ]
   exit
 fi
 

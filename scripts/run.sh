@@ -64,25 +64,26 @@ cat <<MSG
    stripe:   $stripe
 MSG
 
+# DevHost's built assembly itself: `dotnet run` would keep a wrapper process (~135 MB) waiting beside it.
+devhost_dll="${ArtifactsPath:-$root/artifacts}/bin/DevHost/debug/DaprPlatform.DevHost.dll"
 if [ "$mode" = devhost ]; then
-  exec dotnet run --no-build --project tools/DevHost -- "${devhost_args[@]}"
+  exec dotnet "$devhost_dll" "${devhost_args[@]}"
 fi
 
 # Real Dapr: only the stand-ins come from DevHost; dapr run hands the apps this environment.
 standins=()
 stop_standins() {
-  # `dotnet run` may not pass the signal on: stop its child (the stand-in) as well.
   for pid in "${standins[@]}"; do pkill -TERM -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
 }
 trap stop_standins EXIT
 if [ -z "$bot_token" ]; then
-  dotnet run --no-build --project tools/DevHost -- telegram-standin --port 8081 &
+  dotnet "$devhost_dll" telegram-standin --port 8081 &
   standins+=($!)
   export Telegram__BaseUrl=http://127.0.0.1:8081
   export Telegram__BotToken=1000000001:DevHost-stand-in-token-not-a-real-bot
 fi
 if [ -z "$stripe_key" ]; then
-  dotnet run --no-build --project tools/DevHost -- stripe-standin --port 12111 --webhook-url http://127.0.0.1:5000/api/payments/webhooks/stripe &
+  dotnet "$devhost_dll" stripe-standin --port 12111 --webhook-url http://127.0.0.1:5000/api/payments/webhooks/stripe &
   standins+=($!)
   export Stripe__BaseUrl=http://127.0.0.1:12111
   export Stripe__SecretKey=sk_test_devhost_stand_in_not_a_real_key

@@ -30,13 +30,16 @@ public static class BenchmarkCommandLine
           sidecar --postgres "<admin connection string>" [--seconds 5] [--warmup 1] [--concurrency 1,16] [--out sidecar.json]
                   DevHost in process (one sidecar-only app): GetState, SaveState, PublishEvent through the official DaprClient
                   (gRPC) and over the sidecar's HTTP API, at each in-flight level: calls/s and p50/p99 latency
+          footprint --devhost <DaprPlatform.DevHost.dll> [--run-file dapr.yaml] [--idle 20] [--timeout 180] [--env "K=V;K2=V2"] [--out footprint.json]
+                  DevHost as its own process on the run file (private Postgres, stand-ins): seconds until every app is
+                  healthy, then the resident memory of every process the run started after --idle seconds
           report  --doc docs/benchmarks.md --command "<command line>" [--kernel kernel.json] [--e2e e2e.json]
                   [--e2e-error "<why it did not run>"] [--kernel-error "<why>"] [--sdk <dotnet --version>] [--load "<loadavg>"] [--note "<text>"]
                   appends a dated section with the machine, parameters, results and the aims met or missed
           report  --doc docs/benchmarks.md --command "<command line>" (--workflows workflows.json | --workflows-error "<why>")
                   [--sdk ...] [--load ...] [--note ...]   the same for the workflows benchmark
           report  --doc docs/benchmarks.md --command "<command line>" (--sidecar sidecar.json | --sidecar-error "<why>")
-                  [--sdk ...] [--load ...] [--note ...]   the same for the sidecar benchmark
+                  [--sdk ...] [--load ...] [--note ...]   the same for the sidecar benchmark (and --footprint / --footprint-error)
         """;
 
     public static async Task<int> Main(string[] args)
@@ -60,6 +63,8 @@ public static class BenchmarkCommandLine
                     return await RunCancellableAsync(ct => WorkflowsRun.RunAsync(options, ct));
                 case "sidecar":
                     return await RunCancellableAsync(ct => Sidecar.SidecarRun.RunAsync(options, ct));
+                case "footprint":
+                    return await RunCancellableAsync(ct => Footprint.FootprintRun.RunAsync(options, ct));
                 case "report":
                     return BenchmarkReport.Run(options);
                 default:

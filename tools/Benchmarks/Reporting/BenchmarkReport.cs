@@ -48,7 +48,8 @@ public static class BenchmarkReport
         var doc = args.Required("--doc");
         var command = args.Required("--command");
         var single = InProcessSection(args, "workflows", (sdk, load, file, error, note) => WorkflowsReport.Section(DateTimeOffset.UtcNow, command, sdk, load, ResultFiles.Read<WorkflowsResult>(file), error, note))
-            ?? InProcessSection(args, "sidecar", (sdk, load, file, error, note) => SidecarReport.Section(DateTimeOffset.UtcNow, command, sdk, load, ResultFiles.Read<Sidecar.SidecarResult>(file), error, note));
+            ?? InProcessSection(args, "sidecar", (sdk, load, file, error, note) => SidecarReport.Section(DateTimeOffset.UtcNow, command, sdk, load, ResultFiles.Read<Sidecar.SidecarResult>(file), error, note))
+            ?? InProcessSection(args, "footprint", (sdk, load, file, error, note) => FootprintReport.Section(DateTimeOffset.UtcNow, command, sdk, load, ResultFiles.Read<Footprint.FootprintResult>(file), error, note));
         if (single is not null)
         {
             Append(doc, single);

@@ -29,6 +29,8 @@ internal sealed class AppProcess : IAsyncDisposable
             throw new DevHostConfigurationException($"App '{appId}' has no 'command' in the run file.");
         }
 
+        var direct = DotnetRunCommand.Direct(command, workingDirectory, environment);
+        command = direct ?? command;
         var psi = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = workingDirectory,
@@ -56,6 +58,7 @@ internal sealed class AppProcess : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (direct is not null) { app.Write($"started `{string.Join(' ', direct)}` directly (what `dotnet run --no-build` runs, without its wrapper process)"); }
         return app;
     }
 
