@@ -547,7 +547,7 @@ public sealed class PlatformHost : IAsyncDisposable
                 return;
             }
 
-            var subs = PubSubEndpoints.ParseProgrammatic(await response.Content.ReadAsStringAsync(ct), sidecar.AppId);
+            var subs = PubSubEndpoints.ParseProgrammatic(await response.Content.ReadAsByteArrayAsync(ct), sidecar.AppId);
             sidecar.ProgrammaticSubscriptions = subs;
             foreach (var s in subs) { Print($"[{sidecar.AppId}] subscribes to {s.PubsubName}/{s.Topic} (programmatic)"); }
         }

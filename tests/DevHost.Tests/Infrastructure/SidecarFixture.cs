@@ -94,24 +94,7 @@ public sealed class SidecarFixture : IAsyncLifetime
                   metadata: []
                 scopes: ["caller"]
                 """,
-            ["components/resiliency.yaml"] = """
-                apiVersion: dapr.io/v1alpha1
-                kind: Resiliency
-                metadata:
-                  name: resiliency
-                spec:
-                  policies:
-                    retries:
-                      quick:
-                        policy: constant
-                        duration: 200ms
-                        maxRetries: 2
-                  targets:
-                    components:
-                      pubsub:
-                        inbound:
-                          retry: quick
-                """,
+            ["components/resiliency.yaml"] = Yaml.QuickInboundRetry,
             ["components/subscription.yaml"] = """
                 apiVersion: dapr.io/v2alpha1
                 kind: Subscription

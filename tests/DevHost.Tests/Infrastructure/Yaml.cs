@@ -38,6 +38,26 @@ public static class Yaml
 
     public static readonly string PubSub = ComponentYaml.RedisPubSub();
 
+    /// <summary>A Resiliency resource retrying deliveries of component "pubsub" twice, 200 ms apart.</summary>
+    public const string QuickInboundRetry = """
+        apiVersion: dapr.io/v1alpha1
+        kind: Resiliency
+        metadata:
+          name: resiliency
+        spec:
+          policies:
+            retries:
+              quick:
+                policy: constant
+                duration: 200ms
+                maxRetries: 2
+          targets:
+            components:
+              pubsub:
+                inbound:
+                  retry: quick
+        """;
+
     public static readonly string SecretStore = ComponentYaml.LocalFileSecretStore("components/secrets.json");
 
     public const string Secrets = """

@@ -75,8 +75,7 @@ internal sealed class ActorRuntime(Platform platform, ReminderStore reminders, I
             else
             {
                 // An empty 200 reply declares nothing, like a 404.
-                var json = await response.Content.ReadAsStringAsync(ct);
-                types = string.IsNullOrWhiteSpace(json) ? [] : AppActorConfig.Parse(json, app.AppId);
+                types = AppActorConfig.Parse(await response.Content.ReadAsByteArrayAsync(ct), app.AppId);
             }
         }
         catch (HttpRequestException)

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using DaprPlatform.DevHost.Configuration;
+using DaprPlatform.DevHost.Sidecar;
 
 namespace DaprPlatform.DevHost.Actors;
 
@@ -23,70 +23,55 @@ internal static class AppActorConfig
     public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(60);
     public const int DefaultMaxStackDepth = 32;
 
-    /// <summary>Parses the reply; every type in <c>entities</c> gets the top-level settings unless an <c>entitiesConfig</c> entry overrides them.</summary>
-    public static IReadOnlyList<ActorTypeSettings> Parse(string json, string appId)
+    /// <summary>
+    /// Parses the reply (read as daprd reads it, <see cref="AppReplies"/>: field names in any case, an empty body or null
+    /// declares nothing); every type in <c>entities</c> gets the top-level settings unless an <c>entitiesConfig</c> entry
+    /// overrides them.
+    /// </summary>
+    public static IReadOnlyList<ActorTypeSettings> Parse(ReadOnlySpan<byte> json, string appId)
     {
-        using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new DevHostConfigurationException($"GET /dapr/config of '{appId}' did not return a JSON object.");
-        }
-
-        var defaults = Read(root, new ActorTypeSettings("", appId, DefaultIdleTimeout, DefaultScanInterval, DefaultDrainTimeout, true, false, DefaultMaxStackDepth), appId);
+        if (!AppReplies.TryDecode<ApplicationConfigReply>(json, out var reply) || reply is null) { return []; }
+        var defaults = Read(reply, new ActorTypeSettings("", appId, DefaultIdleTimeout, DefaultScanInterval, DefaultDrainTimeout, true, false, DefaultMaxStackDepth), appId);
         var result = new Dictionary<string, ActorTypeSettings>(StringComparer.Ordinal);
-        foreach (var type in Strings(root, "entities"))
+        foreach (var type in Types(reply.Entities))
         {
             result[type] = defaults with { ActorType = type };
         }
 
-        if (root.TryGetProperty("entitiesConfig", out var overrides) && overrides.ValueKind == JsonValueKind.Array)
+        foreach (var entry in reply.EntitiesConfig?.OfType<EntityConfigReply>() ?? [])
         {
-            foreach (var entry in overrides.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
+            foreach (var type in Types(entry.Entities))
             {
-                foreach (var type in Strings(entry, "entities"))
-                {
-                    // Per-type entries only refine types the app lists in entities, as in daprd.
-                    if (result.TryGetValue(type, out var current)) { result[type] = Read(entry, current, appId); }
-                }
+                // Per-type entries only refine types the app lists in entities, as in daprd.
+                if (result.TryGetValue(type, out var current)) { result[type] = Read(entry, current, appId); }
             }
         }
 
         return result.Values.ToList();
     }
 
-    private static ActorTypeSettings Read(JsonElement e, ActorTypeSettings start, string appId)
+    private static ActorTypeSettings Read(EntityConfigReply e, ActorTypeSettings start, string appId)
     {
         var s = start;
-        if (Duration(e, "actorIdleTimeout", appId) is { } idle) { s = s with { IdleTimeout = idle }; }
-        if (Duration(e, "actorScanInterval", appId) is { } scan) { s = s with { ScanInterval = scan }; }
-        if (Duration(e, "drainOngoingCallTimeout", appId) is { } drain) { s = s with { DrainOngoingCallTimeout = drain }; }
-        if (e.TryGetProperty("drainRebalancedActors", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        if (Duration(e.ActorIdleTimeout, "actorIdleTimeout", appId) is { } idle) { s = s with { IdleTimeout = idle }; }
+        if (Duration(e.ActorScanInterval, "actorScanInterval", appId) is { } scan) { s = s with { ScanInterval = scan }; }
+        if (Duration(e.DrainOngoingCallTimeout, "drainOngoingCallTimeout", appId) is { } drain) { s = s with { DrainOngoingCallTimeout = drain }; }
+        if (e.DrainRebalancedActors is { } rebalanced) { s = s with { DrainRebalancedActors = rebalanced }; }
+        if (e.Reentrancy is { } r)
         {
-            s = s with { DrainRebalancedActors = d.GetBoolean() };
-        }
-
-        if (e.TryGetProperty("reentrancy", out var r) && r.ValueKind == JsonValueKind.Object)
-        {
-            var enabled = r.TryGetProperty("enabled", out var en) && en.ValueKind == JsonValueKind.True;
-            var depth = r.TryGetProperty("maxStackDepth", out var md) && md.ValueKind == JsonValueKind.Number && md.TryGetInt32(out var n) && n > 0
-                ? n : DefaultMaxStackDepth;
-            s = s with { Reentrancy = enabled, MaxStackDepth = depth };
+            s = s with { Reentrancy = r.Enabled == true, MaxStackDepth = r.MaxStackDepth is { } n && n > 0 ? n : DefaultMaxStackDepth };
         }
 
         return s;
     }
 
-    private static TimeSpan? Duration(JsonElement e, string name, string appId)
+    private static TimeSpan? Duration(string? text, string name, string appId)
     {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 } text) { return null; }
+        if (string.IsNullOrEmpty(text)) { return null; }
         return GoDuration.TryParse(text, out var d) && d > TimeSpan.Zero
             ? d
             : throw new DevHostConfigurationException($"GET /dapr/config of '{appId}': {name} '{text}' is not a Go duration.");
     }
 
-    private static IEnumerable<string> Strings(JsonElement e, string name)
-        => e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array
-            ? a.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).Where(x => x.Length > 0)
-            : [];
+    private static IEnumerable<string> Types(List<string?>? entities) => entities?.OfType<string>().Where(x => x.Length > 0) ?? [];
 }

@@ -474,42 +474,44 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         if (code is null) { return (Outcome.Retry, null, failure!); }
         if (code == 404) { return (Outcome.Drop, code, "app returned 404"); }
         if (code < 200 || code > 299) { return (Outcome.Retry, code, $"app returned {code}"); }
-        string? status = null;
+        string? status;
         try
         {
-            if (body.Length > 0 && JsonNode.Parse(body) is JsonObject o && o["status"] is JsonValue s && s.TryGetValue<string>(out var st)) { status = st; }
+            status = AppReplies.TryDecode<DeliveryReply>(body, out var reply) ? reply?.Status : null;
         }
         catch (JsonException)
         {
-            // 2xx with a body that is not JSON counts as success.
+            // As in daprd: a 2xx whose body cannot be decoded skips the status check and counts as success.
+            status = null;
         }
 
-        return status?.ToUpperInvariant() switch
+        // daprd compares the status as sent: "success" is not SUCCESS but an unknown status, which is retried.
+        return status switch
         {
-            null or "" or "SUCCESS" => (Outcome.Success, code, "success"),
-            "RETRY" => (Outcome.Retry, null, "app asked to RETRY"),
-            "DROP" => (Outcome.Drop, null, "app asked to DROP"),
+            null or "" or DeliveryStatus.Success => (Outcome.Success, code, "success"),
+            DeliveryStatus.Retry => (Outcome.Retry, null, "app asked to RETRY"),
+            DeliveryStatus.Drop => (Outcome.Drop, null, "app asked to DROP"),
             _ => (Outcome.Retry, null, $"unknown status '{status}'"),
         };
     }
 
     /// <summary>Sends a sidecar → app delivery under the inbound timeout; no answer (connection error, timeout) gives a null code and the reason.</summary>
-    private async Task<(int? Code, string Body, string? Failure)> ExchangeAsync(HttpRequestMessage request, TimeSpan timeout, CancellationToken ct)
+    private async Task<(int? Code, byte[] Body, string? Failure)> ExchangeAsync(HttpRequestMessage request, TimeSpan timeout, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         try
         {
             using var response = await platform.AppClient.SendAsync(request, cts.Token);
-            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cts.Token), null);
+            return ((int)response.StatusCode, await response.Content.ReadAsByteArrayAsync(cts.Token), null);
         }
         catch (HttpRequestException ex)
         {
-            return (null, string.Empty, ex.Message);
+            return (null, [], ex.Message);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (null, string.Empty, "timeout");
+            return (null, [], "timeout");
         }
     }
 
@@ -527,30 +529,34 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString()));
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         request.Headers.TryAddWithoutValidation("pubsubname", pubsub);
-        var (code, text, failure) = await ExchangeAsync(request, timeout, ct);
+        var (code, replyBody, failure) = await ExchangeAsync(request, timeout, ct);
         if (code is null) { return All(Outcome.Retry, null, failure!); }
         if (code == 404) { return All(Outcome.Drop, code, "app returned 404"); }
         if (code < 200 || code > 299) { return All(Outcome.Retry, code, $"app returned {code}"); }
-        var result = All(Outcome.Retry, null, "no status for the entry");
+        BulkDeliveryReply? reply;
         try
         {
-            var statuses = text.Length > 0 && JsonNode.Parse(text) is JsonObject o ? o["statuses"] as JsonArray : null;
-            foreach (var item in (statuses ?? []).OfType<JsonObject>())
-            {
-                if (item["entryId"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || !result.ContainsKey(id)) { continue; }
-                var status = item["status"] is JsonValue sv && sv.TryGetValue<string>(out var st) ? st : null;
-                result[id] = status?.ToUpperInvariant() switch
-                {
-                    "SUCCESS" => (Outcome.Success, code, "success"),
-                    "DROP" => (Outcome.Drop, null, "app asked to DROP"),
-                    "RETRY" => (Outcome.Retry, null, "app asked to RETRY"),
-                    _ => (Outcome.Retry, null, $"unknown status '{status}'"),
-                };
-            }
+            // An empty body (io.EOF to daprd) is as unreadable as a malformed one.
+            if (!AppReplies.TryDecode(replyBody, out reply)) { return All(Outcome.Retry, null, "empty reply"); }
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            // An unreadable reply names no entry, so every entry counts as RETRY.
+            return All(Outcome.Retry, null, $"unreadable reply: {ex.Message}");
+        }
+
+        var result = All(Outcome.Retry, null, "no status for the entry");
+        foreach (var item in reply?.Statuses?.OfType<BulkDeliveryEntryReply>() ?? [])
+        {
+            if (item.EntryId is not { } id || !result.ContainsKey(id)) { continue; }
+
+            // Compared as sent, as daprd does; an empty or unknown status is a RETRY.
+            result[id] = item.Status switch
+            {
+                DeliveryStatus.Success => (Outcome.Success, code, "success"),
+                DeliveryStatus.Drop => (Outcome.Drop, null, "app asked to DROP"),
+                DeliveryStatus.Retry => (Outcome.Retry, null, "app asked to RETRY"),
+                _ => (Outcome.Retry, null, $"unknown status '{item.Status}'"),
+            };
         }
 
         return result;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using DaprPlatform.DevHost.PubSub;
 
 namespace DaprPlatform.DevHost.Sidecar;
@@ -98,44 +97,36 @@ internal static class PubSubEndpoints
         }
     }
 
-    /// <summary>Parses an app's GET /dapr/subscribe reply (v1 "route" and v2 "routes" items); items without a route are dropped.</summary>
-    public static List<Configuration.SubscriptionDefinition> ParseProgrammatic(string json, string appId)
+    /// <summary>
+    /// Reads an app's GET /dapr/subscribe reply as daprd does (<see cref="AppReplies"/>: field names in any case; an empty
+    /// body or null declares nothing): v1 "route" and v2 "routes" items; items without any route are dropped, as daprd's
+    /// filterSubscriptions does.
+    /// </summary>
+    public static List<Configuration.SubscriptionDefinition> ParseProgrammatic(ReadOnlySpan<byte> json, string appId)
     {
         var result = new List<Configuration.SubscriptionDefinition>();
-        if (JsonNode.Parse(json) is not JsonArray items) { throw new JsonException("GET /dapr/subscribe must return a JSON array"); }
-        foreach (var item in items.OfType<JsonObject>())
+        if (!AppReplies.TryDecode<List<SubscriptionReply?>>(json, out var items) || items is null) { return result; }
+        foreach (var item in items.OfType<SubscriptionReply>())
         {
-            var pubsub = item["pubsubname"]?.GetValue<string>();
-            var topic = item["topic"]?.GetValue<string>();
-            if (string.IsNullOrEmpty(pubsub) || string.IsNullOrEmpty(topic)) { continue; }
+            if (item is not { PubsubName: { Length: > 0 } pubsub, Topic: { Length: > 0 } topic }) { continue; }
             var where = $"app '{appId}' GET /dapr/subscribe ({pubsub}/{topic})";
             var rules = new List<Configuration.RouteRule>();
-            string? defaultRoute = null;
-            if (item["routes"] is JsonObject routes)
+            foreach (var rule in item.Routes?.Rules?.OfType<RuleReply>() ?? [])
             {
-                foreach (var rule in (routes["rules"] as JsonArray ?? []).OfType<JsonObject>())
-                {
-                    var path = rule["path"]?.GetValue<string>();
-                    if (string.IsNullOrEmpty(path)) { continue; }
-                    var match = rule["match"]?.GetValue<string>();
-                    rules.Add(new Configuration.RouteRule(string.IsNullOrWhiteSpace(match) ? null : Configuration.EventMatch.Parse(match, where), path));
-                }
-
-                defaultRoute = routes["default"]?.GetValue<string>();
+                if (string.IsNullOrEmpty(rule.Path)) { continue; }
+                rules.Add(new Configuration.RouteRule(string.IsNullOrWhiteSpace(rule.Match) ? null : Configuration.EventMatch.Parse(rule.Match, where), rule.Path));
             }
 
-            defaultRoute ??= item["route"]?.GetValue<string>();
+            // routes.default wins over the v1 route, as in daprd.
+            var defaultRoute = item.Routes?.Default is { Length: > 0 } d ? d : item.Route;
             if (rules.Count == 0 && string.IsNullOrEmpty(defaultRoute)) { continue; }
-            var metadata = (item["metadata"] as JsonObject ?? []).ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal);
-            var dlq = item["deadLetterTopic"]?.GetValue<string>();
-            var bulk = item["bulkSubscribe"] is JsonObject b
-                ? Configuration.BulkSubscription.Create(
-                    b["enabled"] is JsonValue e && e.TryGetValue<bool>(out var enabled) && enabled,
-                    b["maxMessagesCount"] is JsonValue n && n.TryGetValue<int>(out var count) ? count : null,
-                    b["maxAwaitDurationMs"] is JsonValue w && w.TryGetValue<int>(out var wait) ? wait : null,
-                    where)
+            var metadata = (item.Metadata ?? []).ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
+            var bulk = item.BulkSubscribe is { } b
+                ? Configuration.BulkSubscription.Create(b.Enabled == true, b.MaxMessagesCount, b.MaxAwaitDurationMs, where)
                 : null;
-            result.Add(new Configuration.SubscriptionDefinition(pubsub, topic, rules, defaultRoute, string.IsNullOrEmpty(dlq) ? null : dlq, metadata, [], Configuration.SubscriptionType.Programmatic, bulk));
+            result.Add(new Configuration.SubscriptionDefinition(
+                pubsub, topic, rules, string.IsNullOrEmpty(defaultRoute) ? null : defaultRoute, string.IsNullOrEmpty(item.DeadLetterTopic) ? null : item.DeadLetterTopic,
+                metadata, [], Configuration.SubscriptionType.Programmatic, bulk));
         }
 
         return result;
