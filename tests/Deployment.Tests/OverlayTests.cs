@@ -60,6 +60,10 @@ public sealed class OverlayTests(KustomizeRenders renders)
         A("dapr.io/app-port").Should().Be(app.AppPortText, "dapr.yaml gives appPort {0}", app.AppPort);
         A("dapr.io/app-protocol").Should().Be(app.AppProtocol);
         A("dapr.io/enable-api-logging").Should().BeOneOf("true", "false");
+
+        // daprd probes the app on Kubernetes exactly when dapr run -f (and DevHost) does with dapr.yaml.
+        (A("dapr.io/enable-app-health-check") == "true").Should().Be(app.EnableAppHealthCheck, "dapr.yaml's enableAppHealthCheck is {0}", app.EnableAppHealthCheck);
+        if (app.EnableAppHealthCheck) { (A("dapr.io/app-health-check-path") ?? "/healthz").Should().Be(app.AppHealthCheckPath); }
         A("dapr.io/log-as-json").Should().Be("true");
         foreach (var sidecarResource in new[] { "cpu-request", "cpu-limit", "memory-request", "memory-limit" })
         {

@@ -1,7 +1,10 @@
 namespace DaprPlatform.Deployment.Tests;
 
-/// <summary>One app of dapr.yaml, the source of truth for app ids, ports and protocols.</summary>
-public sealed record RunFileApp(string AppId, string AppDirPath, int AppPort, string AppProtocol)
+/// <summary>
+/// One app of dapr.yaml, the source of truth for app ids, ports and protocols; its health-check settings merged with
+/// common as dapr run -f merges them (an app's unset value comes from common).
+/// </summary>
+public sealed record RunFileApp(string AppId, string AppDirPath, int AppPort, string AppProtocol, bool EnableAppHealthCheck = false, string AppHealthCheckPath = "/healthz")
 {
     /// <summary>The port as manifests spell it (annotations, env values and probe ports are strings there).</summary>
     public string AppPortText => AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -31,12 +34,15 @@ public static class Repository
     private static IReadOnlyList<RunFileApp> ReadApps()
     {
         var runFile = YamlDocuments.ParseFile(Path.Combine(DaprPlatform.TestSupport.RepositoryRoot.Path, "dapr.yaml")).Single();
+        var common = runFile["common"];
         return runFile["apps"].Objects()
             .Select(a => new RunFileApp(
                 a["appID"].Text() ?? throw new InvalidDataException("dapr.yaml: an app without appID"),
                 a["appDirPath"].Text() ?? throw new InvalidDataException("dapr.yaml: an app without appDirPath"),
                 int.Parse(a["appPort"].Text() ?? throw new InvalidDataException("dapr.yaml: an app without appPort"), System.Globalization.CultureInfo.InvariantCulture),
-                a["appProtocol"].Text() ?? "http"))
+                a["appProtocol"].Text() ?? "http",
+                a["enableAppHealthCheck"].Text() == "true" || common?["enableAppHealthCheck"].Text() == "true",
+                a["appHealthCheckPath"].Text() ?? common?["appHealthCheckPath"].Text() ?? "/healthz"))
             .ToList();
     }
 }

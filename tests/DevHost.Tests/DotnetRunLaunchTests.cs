@@ -57,7 +57,11 @@ public sealed class DotnetRunLaunchTests
         await using var __ = host;
 
         Text(output).Should().Contain("[app] started `dotnet ");
-        var commandLine = CommandLineOf(host.Apps.Single().Pid!.Value);
+
+        // The app is started through setsid (a session of its own), which execs it in place: wait for that exec.
+        var pid = host.Apps.Single().Pid!.Value;
+        var commandLine = await Eventually.UntilAsync("setsid to exec the app", _ => Task.FromResult(CommandLineOf(pid)),
+            c => !c.Contains("setsid", StringComparison.Ordinal), TimeSpan.FromSeconds(10), c => c);
         commandLine.Should().StartWith("dotnet ").And.Contain(Path.Combine("artifacts", "bin", "App", "debug", "DaprPlatform.DevHost.dll") + " telegram-standin --port");
         commandLine.Should().NotContain(" run ", "no dotnet run wrapper waits beside the app");
     }

@@ -64,6 +64,45 @@ public sealed class RunFileTests : IDisposable
         RunFileLoader.Load(Dir, NoFreePort).Apps.Single().AppId.Should().Be("orders");
     }
 
+    [Fact]
+    public void App_health_checks_are_off_unless_enabled_and_take_the_CLI_keys_with_daprd_s_defaults_and_common_values()
+    {
+        var path = Write("dapr.yaml", """
+            version: 1
+            common:
+              appHealthThreshold: 7
+            apps:
+              - appID: plain
+                appDirPath: ./plain
+                daprHTTPPort: 1
+                daprGRPCPort: 2
+              - appID: defaults
+                appDirPath: ./defaults
+                daprHTTPPort: 3
+                daprGRPCPort: 4
+                enableAppHealthCheck: true
+                appHealthThreshold: 0
+              - appID: tuned
+                appDirPath: ./tuned
+                daprHTTPPort: 5
+                daprGRPCPort: 6
+                enableAppHealthCheck: true
+                appHealthCheckPath: ready
+                appHealthProbeInterval: 2
+                appHealthProbeTimeout: 250
+                appHealthThreshold: 1
+            """);
+
+        var apps = RunFileLoader.Load(path, NoFreePort).Apps.ToDictionary(a => a.AppId);
+
+        // dapr run -f: enableAppHealthCheck (default false), appHealthCheckPath (default /healthz), appHealthProbeInterval in
+        // seconds (default 5), appHealthProbeTimeout in milliseconds (default 500), appHealthThreshold (default 3); a key
+        // the app leaves unset or zero comes from common.
+        apps["plain"].HealthCheck.Should().BeNull();
+        apps["defaults"].HealthCheck.Should().Be(new AppHealthCheck("/healthz", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(500), 7));
+        apps["tuned"].HealthCheck.Should().Be(new AppHealthCheck("/ready", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(250), 1));
+    }
+
     [Theory]
     [InlineData("apps:\n  - appID: a\n    appDirPath: ./a\n", "'version' is required")]
     [InlineData("version: 0\napps:\n  - appID: a\n    appDirPath: ./a\n", "'version' is required")]
@@ -73,6 +112,7 @@ public sealed class RunFileTests : IDisposable
     [InlineData("version: 1\napps:\n  - appID: a\n    appDirPath: ./a\n    daprHTTPPort: 1\n    daprGRPCPort: 2\n  - appID: a\n    appDirPath: ./b\n    daprHTTPPort: 3\n    daprGRPCPort: 4\n", "listed more than once")]
     [InlineData("version: 1\napps:\n  - appID: a\n    appDirPath: ./a\n    appProtocol: grpc\n    daprHTTPPort: 1\n    daprGRPCPort: 2\n", "only serves HTTP apps")]
     [InlineData("version: [1\n", "not valid YAML")]
+    [InlineData("version: 1\napps:\n  - appID: a\n    appDirPath: ./a\n    daprHTTPPort: 1\n    daprGRPCPort: 2\n    appHealthProbeInterval: 1\n    appHealthProbeTimeout: 1500\n", "appHealthProbeTimeout (1500 ms) must not be longer than appHealthProbeInterval (1 s)")]
     public void Bad_run_files_fail_with_a_message_naming_the_problem(string yaml, string expected)
     {
         var path = Write("dapr.yaml", yaml);

@@ -17,6 +17,11 @@ public sealed record DevHostOptions
     /// <summary>Prefix for every database DevHost creates (tests use a unique prefix per run).</summary>
     public string DatabasePrefix { get; init; } = "";
 
+    /// <summary>
+    /// How long start-up waits for an app to be ready (its port open; with health checks, a passing probe; then
+    /// /dapr/config and /dapr/subscribe read). A slower app is reported on one line and DevHost keeps waiting for it in the
+    /// background, as daprd does; the other apps are not held up.
+    /// </summary>
     public TimeSpan AppStartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>Where the status lines, the status table and the prefixed app logs go; null = the console. How each component is served is logged through the logger (category DevHost).</summary>
@@ -90,8 +95,12 @@ public sealed record StripeStandInOptions
 
 public enum AppState
 {
+    /// <summary>Started; DevHost waits for its app port to open (and, with health checks, for a passing probe).</summary>
     Starting,
     Running,
+
+    /// <summary>Up, but its health checks (enableAppHealthCheck) fail: no deliveries, invocations are refused, as in daprd.</summary>
+    Unhealthy,
     /// <summary>The app is run by someone else (StartApps = false).</summary>
     External,
     Exited,

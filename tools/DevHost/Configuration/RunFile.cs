@@ -17,7 +17,21 @@ public sealed record AppDefinition(
     IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<string> ResourcesPaths,
     string? ConfigFilePath,
-    string AppHealthCheckPath);
+    string AppHealthCheckPath,
+    AppHealthCheck? HealthCheck = null);
+
+/// <summary>
+/// App health checks, on with <c>enableAppHealthCheck: true</c> (daprd --enable-app-health-check and its app-health-*
+/// flags): GET <see cref="Path"/> every <see cref="ProbeInterval"/>, each probe bounded by <see cref="ProbeTimeout"/>; the app
+/// is unhealthy after <see cref="Threshold"/> failures.
+/// </summary>
+public sealed record AppHealthCheck(string Path, TimeSpan ProbeInterval, TimeSpan ProbeTimeout, int Threshold)
+{
+    // daprd's defaults (pkg/config/app_connection.go): 5 s, 500 ms, 3.
+    public static readonly TimeSpan DefaultProbeInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromMilliseconds(500);
+    public const int DefaultThreshold = 3;
+}
 
 public static class RunFileLoader
 {
@@ -105,6 +119,7 @@ public static class RunFileLoader
                 throw new DevHostConfigurationException($"Run file '{fullPath}': app '{appId}' uses appProtocol '{protocol}'; DevHost only serves HTTP apps.");
             }
 
+            var healthCheckPath = app.AppHealthCheckPath ?? common.AppHealthCheckPath ?? "/healthz";
             apps.Add(new AppDefinition(
                 appId,
                 appDir,
@@ -116,7 +131,8 @@ public static class RunFileLoader
                 env,
                 resources,
                 config,
-                app.AppHealthCheckPath ?? common.AppHealthCheckPath ?? "/healthz"));
+                healthCheckPath,
+                HealthCheck(fullPath, appId, app, common, healthCheckPath)));
         }
 
         foreach (var dup in apps.GroupBy(a => a.AppId, StringComparer.Ordinal).Where(g => g.Count() > 1))
@@ -134,6 +150,31 @@ public static class RunFileLoader
         }
 
         return new RunFile(fullPath, baseDir, apps);
+    }
+
+    /// <summary>
+    /// The app's health check settings, null when off. As in the CLI, a value the app leaves unset (or zero) comes from
+    /// common; as in daprd, a non-positive interval, timeout or threshold takes the default, and a probe timeout longer
+    /// than the interval stops the start (daprd refuses it whether or not the checks are on).
+    /// </summary>
+    private static AppHealthCheck? HealthCheck(string runFile, string appId, RunFileAppYaml app, RunFileAppYaml common, string path)
+    {
+        static int Pick(int? own, int? shared) => own is { } value and not 0 ? value : shared ?? 0;
+        var seconds = Pick(app.AppHealthProbeInterval, common.AppHealthProbeInterval);
+        var milliseconds = Pick(app.AppHealthProbeTimeout, common.AppHealthProbeTimeout);
+        var failures = Pick(app.AppHealthThreshold, common.AppHealthThreshold);
+        var interval = seconds > 0 ? TimeSpan.FromSeconds(seconds) : AppHealthCheck.DefaultProbeInterval;
+        var timeout = milliseconds > 0 ? TimeSpan.FromMilliseconds(milliseconds) : AppHealthCheck.DefaultProbeTimeout;
+        var threshold = failures > 0 ? failures : AppHealthCheck.DefaultThreshold;
+        if (timeout > interval)
+        {
+            throw new DevHostConfigurationException(
+                $"Run file '{runFile}': app '{appId}': appHealthProbeTimeout ({timeout.TotalMilliseconds} ms) must not be longer than appHealthProbeInterval ({interval.TotalSeconds} s); daprd does not start with it.");
+        }
+
+        return app.EnableAppHealthCheck == true || common.EnableAppHealthCheck == true
+            ? new AppHealthCheck("/" + path.TrimStart('/'), interval, timeout, threshold)
+            : null;
     }
 
     private static List<string> Combine(List<string>? list, string? single)
@@ -165,6 +206,15 @@ public static class RunFileLoader
         [YamlMember(Alias = "resourcesPath")] public string? ResourcesPath { get; set; }
         [YamlMember(Alias = "configFilePath")] public string? ConfigFilePath { get; set; }
         [YamlMember(Alias = "appHealthCheckPath")] public string? AppHealthCheckPath { get; set; }
+        [YamlMember(Alias = "enableAppHealthCheck")] public bool? EnableAppHealthCheck { get; set; }
+
+        /// <summary>Seconds, as the CLI's --app-health-probe-interval.</summary>
+        [YamlMember(Alias = "appHealthProbeInterval")] public int? AppHealthProbeInterval { get; set; }
+
+        /// <summary>Milliseconds, as the CLI's --app-health-probe-timeout.</summary>
+        [YamlMember(Alias = "appHealthProbeTimeout")] public int? AppHealthProbeTimeout { get; set; }
+
+        [YamlMember(Alias = "appHealthThreshold")] public int? AppHealthThreshold { get; set; }
     }
 }
 

@@ -2,12 +2,17 @@ using System.Diagnostics;
 
 namespace DaprPlatform.DevHost.Processes;
 
-/// <summary>An app started from the run file's command, its output streamed line by line with an "[appId]" prefix.</summary>
+/// <summary>
+/// An app started from the run file's command, its output streamed line by line with an "[appId]" prefix. Like the dapr
+/// CLI (which starts apps with Setpgid), the app gets a process group of its own — a session, through setsid — so a
+/// Ctrl-C in DevHost's terminal reaches DevHost alone, which stops the app itself once its actors are deactivated.
+/// </summary>
 internal sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _appId;
     private readonly TextWriter _output;
+    private readonly CancellationTokenSource _ended = new();
 
     private AppProcess(Process process, string appId, TextWriter output)
     {
@@ -22,6 +27,9 @@ internal sealed class AppProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
+    /// <summary>Fires when the process exits or DevHost starts stopping it.</summary>
+    public CancellationToken Ended => _ended.Token;
+
     public static AppProcess Start(string appId, IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment, TextWriter output)
     {
         if (command.Count == 0)
@@ -31,7 +39,10 @@ internal sealed class AppProcess : IAsyncDisposable
 
         var direct = DotnetRunCommand.Direct(command, workingDirectory, environment);
         command = direct ?? command;
-        var psi = new ProcessStartInfo(command[0])
+        var executable = Executable(command[0], workingDirectory, environment)
+            ?? throw new DevHostConfigurationException($"App '{appId}': cannot start '{command[0]}' in {workingDirectory}: no such executable.");
+        var setsid = Executable("setsid", workingDirectory, environment);
+        var psi = new ProcessStartInfo(setsid ?? executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -39,6 +50,10 @@ internal sealed class AppProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+
+        // setsid execs the command in place (same pid, argv[0] as written; it looks the name up as found above) in a new
+        // session; without it the app shares DevHost's group.
+        if (setsid is not null) { psi.ArgumentList.Add(command[0]); }
         foreach (var arg in command.Skip(1)) { psi.ArgumentList.Add(arg); }
         foreach (var (k, v) in environment) { psi.Environment[k] = v; }
 
@@ -46,6 +61,7 @@ internal sealed class AppProcess : IAsyncDisposable
         var app = new AppProcess(process, appId, output);
         process.OutputDataReceived += (_, e) => app.Write(e.Data);
         process.ErrorDataReceived += (_, e) => app.Write(e.Data);
+        process.Exited += (_, _) => app.MarkEnded();
         try
         {
             process.Start();
@@ -60,6 +76,41 @@ internal sealed class AppProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         if (direct is not null) { app.Write($"started `{string.Join(' ', direct)}` directly (what `dotnet run --no-build` runs, without its wrapper process)"); }
         return app;
+    }
+
+    /// <summary>
+    /// Where the command is, found as the dapr CLI's exec finds it: a name with a slash relative to the app's folder,
+    /// a bare name on the PATH the app gets. Null when there is no such executable file.
+    /// </summary>
+    private static string? Executable(string command, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        static bool IsExecutable(string path) =>
+            File.Exists(path) && (OperatingSystem.IsWindows()
+                || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+
+        if (command.Contains('/', StringComparison.Ordinal) || Path.IsPathRooted(command))
+        {
+            var path = Path.GetFullPath(command, workingDirectory);
+            return IsExecutable(path) ? path : null;
+        }
+
+        var searchPath = environment.GetValueOrDefault("PATH") ?? Environment.GetEnvironmentVariable("PATH") ?? "";
+        return searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, command))
+            .FirstOrDefault(IsExecutable);
+    }
+
+    private void MarkEnded()
+    {
+        try
+        {
+            // Off this thread: the exit event's thread must not run whatever waits on the token.
+            _ = _ended.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed: nobody waits any more.
+        }
     }
 
     private void Write(string? line)
@@ -78,6 +129,7 @@ internal sealed class AppProcess : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
+        MarkEnded();
         if (_process.HasExited) { return; }
         var tree = Descendants(_process.Id).Prepend(_process.Id).ToList();
         await SignalAsync("-TERM", tree);
@@ -114,6 +166,7 @@ internal sealed class AppProcess : IAsyncDisposable
     /// </summary>
     public async Task KillAsync()
     {
+        MarkEnded();
         if (_process.HasExited) { return; }
         var tree = Descendants(_process.Id).Prepend(_process.Id).ToList();
         await SignalAsync("-KILL", tree);
@@ -189,5 +242,6 @@ internal sealed class AppProcess : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
+        _ended.Dispose();
     }
 }

@@ -139,6 +139,13 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
         {
             try
             {
+                if (!subscriber.AppHealthy)
+                {
+                    // daprd stops an unhealthy app's subscriptions; messages wait in the broker until it is healthy again.
+                    await wake.WaitAsync(TimeSpan.FromMilliseconds(250), ct);
+                    continue;
+                }
+
                 await FanOutAsync(subscriber, ct);
                 var bulk = subscriber.Subscriptions
                     .Where(s => s.Bulk is not null && subscriber.PubSubs.Any(p => p.Name == s.PubsubName))

@@ -39,6 +39,12 @@ internal sealed class InvocationApi(SidecarRuntime caller, Platform platform)
                 throw Failed(target, $"app channel is not initialized (app '{targetId}' has no appPort)");
             }
 
+            if (!callee.AppHealthy)
+            {
+                // The callee's app channel refuses calls while its health checks fail (daprd http_channel.go InvokeMethod).
+                throw Failed(target, "rpc error: code = Internal desc = app is not in a healthy state");
+            }
+
             baseUri = new Uri($"http://127.0.0.1:{port}/");
             appToken = callee.AppApiToken;
         }

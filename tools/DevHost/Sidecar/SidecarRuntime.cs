@@ -37,6 +37,15 @@ internal sealed class SidecarRuntime(AppDefinition app, ResourceSet resources, I
 
     public volatile bool AppChannelReady;
 
+    /// <summary>The app's health checks, when the run file enables them (set once the app first listens).</summary>
+    public AppHealth? Health { get; set; }
+
+    /// <summary>
+    /// False while health checks find the app unhealthy: daprd then stops its subscriptions and its app channel refuses
+    /// calls ("app is not in a healthy state"). Always true without health checks.
+    /// </summary>
+    public bool AppHealthy => Health is not { } health || health.IsHealthy;
+
     public int? Pid { get; set; }
 
     public AppState State { get; set; } = AppState.Starting;
