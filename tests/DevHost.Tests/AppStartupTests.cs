@@ -8,11 +8,11 @@ namespace DaprPlatform.DevHost.Tests;
 /// </summary>
 public sealed class AppStartupTests
 {
-    private sealed class Run(TestHost files, PlatformHost host, StringWriter output) : IAsyncDisposable
+    private sealed class Run(TestHost files, StringWriter output) : IAsyncDisposable
     {
         public TestHost Files => files;
 
-        public PlatformHost Host => host;
+        public PlatformHost Host => files.Host!;
 
         public string Output
         {
@@ -22,13 +22,9 @@ public sealed class AppStartupTests
             }
         }
 
-        public AppState State(string appId) => host.Apps.Single(a => a.AppId == appId).State;
+        public AppState State(string appId) => Host.Apps.Single(a => a.AppId == appId).State;
 
-        public async ValueTask DisposeAsync()
-        {
-            await host.DisposeAsync();
-            await files.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => files.DisposeAsync();
     }
 
     /// <summary>Starts DevHost on <paramref name="apps"/> (run file app entries); every app folder gets the scripted app.</summary>
@@ -45,15 +41,8 @@ public sealed class AppStartupTests
         var output = new StringWriter();
         try
         {
-            var host = await PlatformHost.StartAsync(new DevHostOptions
-            {
-                RunFilePath = Path.Combine(testHost.Directory, "dapr.yaml"),
-                PostgresConnectionString = PostgresDatabase.AdminConnectionString,
-                DatabasePrefix = testHost.Prefix,
-                AppStartTimeout = appStartTimeout,
-                Output = output,
-            });
-            return new Run(testHost, host, output);
+            await testHost.StartAsync(startApps: true, output, appStartTimeout);
+            return new Run(testHost, output);
         }
         catch
         {

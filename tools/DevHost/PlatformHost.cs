@@ -711,25 +711,51 @@ public sealed class PlatformHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops one app and its sidecar (POST /v1.0/shutdown).</summary>
+    /// <summary>
+    /// POST /v1.0/shutdown: this sidecar shuts down in daprd's order — the actors its app hosts are deactivated while the
+    /// app still runs and leave placement, then its app channel and its API servers close — and then, as the dapr CLI
+    /// does once daprd has exited, the app is stopped.
+    /// </summary>
     private async Task StopAppAsync(string appId)
     {
+        if (_platform.Actors is { } actors)
+        {
+            await actors.DeactivateAllAsync(appId);
+            actors.Register(appId, []);
+        }
+
+        var sidecar = _platform.Sidecars.GetValueOrDefault(appId);
+        if (sidecar is not null) { CloseAppChannel(sidecar); }
+        await StopApiServersAsync(appId);
         if (_processes.TryRemove(appId, out var process)) { await process.DisposeAsync(); }
-        if (_grpcListeners.TryRemove(appId, out var grpc)) { await StopGrpcListenerAsync(grpc); }
+        if (sidecar is not null) { sidecar.State = AppState.Stopped; }
+    }
+
+    private static void CloseAppChannel(SidecarRuntime sidecar)
+    {
+        sidecar.ShutDown = true;
+        sidecar.AppChannelReady = false;
+        sidecar.OutboundReady = false;
+    }
+
+    /// <summary>The sidecar's API servers: its HTTP listener and its gRPC listener (runtime API and TaskHubSidecarService).</summary>
+    private async Task StopApiServersAsync(string appId)
+    {
         if (_listeners.TryRemove(appId, out var listener))
         {
             await listener.StopAsync(CancellationToken.None);
             await listener.DisposeAsync();
         }
 
-        if (_platform.Sidecars.TryGetValue(appId, out var sidecar))
-        {
-            sidecar.State = AppState.Stopped;
-            sidecar.AppChannelReady = false;
-            sidecar.OutboundReady = false;
-        }
+        if (_grpcListeners.TryRemove(appId, out var grpc)) { await StopGrpcListenerAsync(grpc); }
     }
 
+    /// <summary>
+    /// Stops everything in daprd's order (pkg/runtime/runtime.go: the runners' context ends — subscriptions, reminders,
+    /// probes — and the actor table is halted, deactivating every actor while the apps still run; then the app channel
+    /// and the API servers close), then the apps, as the dapr CLI stops each app after its daprd. Apps run in sessions of
+    /// their own, so a Ctrl-C in DevHost's terminal reaches DevHost only and this order holds.
+    /// </summary>
     public async Task StopAsync(CancellationToken ct = default)
     {
         await _stopGate.WaitAsync(ct);
@@ -738,26 +764,14 @@ public sealed class PlatformHost : IAsyncDisposable
             if (_stopped) { return; }
             _stopped = true;
             await _stopping.CancelAsync();
-
-            // Like daprd on shutdown: every active actor is deactivated (DELETE /actors/{type}/{id}) while its app still runs.
             if (_platform.Actors is { } actors) { await actors.DeactivateAllAsync(); }
+            foreach (var sidecar in _platform.Sidecars.Values) { CloseAppChannel(sidecar); }
+            await Task.WhenAll(_listeners.Keys.Union(_grpcListeners.Keys).ToList().Select(StopApiServersAsync));
+            if (_workflows is not null) { await _workflows.DisposeAsync(); }
             await Task.WhenAll(_processes.Keys.ToList().Select(id => _processes.TryRemove(id, out var p) ? p.DisposeAsync().AsTask() : Task.CompletedTask));
             foreach (var s in _platform.Sidecars.Values) { s.State = AppState.Stopped; }
-            foreach (var id in _listeners.Keys.ToList())
-            {
-                if (_listeners.TryRemove(id, out var listener))
-                {
-                    await listener.StopAsync(CancellationToken.None);
-                    await listener.DisposeAsync();
-                }
-            }
 
-            foreach (var id in _grpcListeners.Keys.ToList())
-            {
-                if (_grpcListeners.TryRemove(id, out var grpc)) { await StopGrpcListenerAsync(grpc); }
-            }
-
-            if (_workflows is not null) { await _workflows.DisposeAsync(); }
+            // The stand-ins outlive the apps, which may still call them while they stop.
             if (_telegram is not null) { await _telegram.DisposeAsync(); }
             if (_stripe is not null) { await _stripe.DisposeAsync(); }
             try

@@ -29,7 +29,8 @@ public sealed class TestHost : IAsyncDisposable
         return new TestHost(folder, "t" + Guid.NewGuid().ToString("N")[..10] + "_");
     }
 
-    public async Task<PlatformHost> StartAsync(bool startApps = false)
+    /// <param name="output">Where DevHost prints (lines, app output); read it under a lock on the writer, as DevHost writes under one.</param>
+    public async Task<PlatformHost> StartAsync(bool startApps = false, TextWriter? output = null, TimeSpan? appStartTimeout = null)
     {
         Host = await PlatformHost.StartAsync(new DevHostOptions
         {
@@ -37,7 +38,8 @@ public sealed class TestHost : IAsyncDisposable
             PostgresConnectionString = PostgresDatabase.AdminConnectionString,
             StartApps = startApps,
             DatabasePrefix = Prefix,
-            AppStartTimeout = TimeSpan.FromSeconds(30),
+            AppStartTimeout = appStartTimeout ?? TimeSpan.FromSeconds(30),
+            Output = output,
         });
         return Host;
     }

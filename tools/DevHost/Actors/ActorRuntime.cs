@@ -337,12 +337,21 @@ internal sealed class ActorRuntime(Platform platform, ReminderStore reminders, I
         }
     }
 
-    /// <summary>At shutdown: every active actor gets DELETE /actors/{type}/{id} once its current turn ends (bounded by drainOngoingCallTimeout).</summary>
-    public async Task DeactivateAllAsync()
+    /// <summary>
+    /// At shutdown, while the apps still run (daprd halts its actor table before it closes the app channel and its
+    /// servers): every active actor — or only those hosted by <paramref name="hostAppId"/>, when one sidecar shuts down —
+    /// gets DELETE /actors/{type}/{id} once its current turn ends (bounded by drainOngoingCallTimeout, at most 5 s).
+    /// </summary>
+    public async Task DeactivateAllAsync(string? hostAppId = null)
     {
-        foreach (var timer in _timers.Values) { timer.Cancel(); }
-        _timers.Clear();
-        await Task.WhenAll(_actors.Values.Select(async actor =>
+        bool Hosted(string actorType) => hostAppId is null || Placement(actorType)?.HostAppId == hostAppId;
+        foreach (var (key, timer) in _timers.Where(t => Hosted(t.Key.Type)).ToList())
+        {
+            timer.Cancel();
+            _timers.TryRemove(key, out _);
+        }
+
+        await Task.WhenAll(_actors.Values.Where(a => Hosted(a.Type)).Select(async actor =>
         {
             var drain = Placement(actor.Type)?.DrainOngoingCallTimeout ?? AppActorConfig.DefaultDrainTimeout;
             if (drain > TimeSpan.FromSeconds(5)) { drain = TimeSpan.FromSeconds(5); }

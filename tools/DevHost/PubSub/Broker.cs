@@ -135,7 +135,7 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
     public async Task RunDeliveryLoopAsync(SidecarRuntime subscriber, CancellationToken ct)
     {
         var wake = Wake(subscriber.AppId);
-        while (!ct.IsCancellationRequested)
+        while (!ct.IsCancellationRequested && !subscriber.ShutDown)
         {
             try
             {

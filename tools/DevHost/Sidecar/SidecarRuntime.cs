@@ -37,6 +37,9 @@ internal sealed class SidecarRuntime(AppDefinition app, ResourceSet resources, I
 
     public volatile bool AppChannelReady;
 
+    /// <summary>The sidecar was shut down (POST /v1.0/shutdown or DevHost stopping): it delivers nothing more to its app.</summary>
+    public volatile bool ShutDown;
+
     /// <summary>The app's health checks, when the run file enables them (set once the app first listens).</summary>
     public AppHealth? Health { get; set; }
 
