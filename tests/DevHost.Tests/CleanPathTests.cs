@@ -55,6 +55,14 @@ public sealed class CleanPathTests(SidecarFixture f)
     }
 
     [Fact]
+    public async Task The_api_token_check_sees_the_cleaned_path_so_a_doubled_slash_health_check_stays_open()
+    {
+        // The secured sidecar has DAPR_API_TOKEN: health is exempt, everything else needs the token, whatever the slashes.
+        (await f.SecuredSidecar.GetAsync(Raw(f.SecuredSidecar, "//v1.0/healthz/outbound"))).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await f.SecuredSidecar.GetAsync(Raw(f.SecuredSidecar, "//v1.0/metadata"))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_path_without_an_app_id_still_gets_daprd_s_error_after_cleaning()
     {
         using var response = await f.CallerSidecar.GetAsync(Raw(f.CallerSidecar, "//no//such//route"));

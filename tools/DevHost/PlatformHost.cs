@@ -426,6 +426,10 @@ public sealed class PlatformHost : IAsyncDisposable
     {
         var app = LoopbackListener.Build(sidecar.App.DaprHttpPort, _platform.LoggerFactory);
 
+        // Before anything looks at the path (the token check's health exemption, every route, the invocation fallback),
+        // daprd cleans it: "//v1.0/actors/..." is the actors API and "//v1.0/healthz" a health check.
+        SidecarPaths.UseCleanPaths(app);
+
         // DAPR_API_TOKEN: every call except the health endpoints needs the dapr-api-token header (401 otherwise).
         app.Use(async (ctx, next) =>
         {

@@ -22,10 +22,6 @@ internal static class InvocationEndpoints
 
     public static void Map(WebApplication app, SidecarRuntime sidecar, Platform platform)
     {
-        // Before any route is matched — this fallback included — daprd cleans the path, so "//v1.0/actors/..." is no
-        // invocation without an app id but the actors API. Every sidecar listener maps invocation, so it is done here.
-        SidecarPaths.UseCleanPaths(app);
-
         app.Map("/v1.0/invoke/{appId}/method/{**method}", (HttpContext ctx, string appId, string? method)
             => InvokeAsync(ctx, sidecar, platform, appId, method ?? "", stripBasicAuth: false));
 
