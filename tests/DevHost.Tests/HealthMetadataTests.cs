@@ -34,6 +34,8 @@ public sealed class HealthMetadataTests(SidecarFixture f)
         subs.Single(s => s.GetProperty("topic").GetString() == "routed").GetProperty("type").GetString().Should().Be("DECLARATIVE");
         subs.Single(s => s.GetProperty("topic").GetString() == "orders").GetProperty("type").GetString().Should().Be("PROGRAMMATIC");
         root.GetProperty("appConnectionProperties").GetProperty("port").GetInt32().Should().Be(f.Target.Port);
+        // daprd lists app health settings only when app health checks are on (pkg/api/universal/metadata.go); here they are off.
+        root.GetProperty("appConnectionProperties").TryGetProperty("health", out _).Should().BeFalse();
         root.GetProperty("extended").TryGetProperty("appPID", out _).Should().BeTrue();
     }
 
@@ -79,4 +81,14 @@ public sealed class HealthMetadataTests(SidecarFixture f)
         ((int)response.StatusCode).Should().Be(status);
         (await SidecarFixture.ErrorOf(response)).GetProperty("errorCode").GetString().Should().Be(code);
     }
+
+    [Theory]
+    [InlineData(0, "0s")]
+    [InlineData(500, "500ms")]
+    [InlineData(5_000, "5s")]
+    [InlineData(90_000, "1m30s")]
+    [InlineData(3_600_000, "1h0m0s")]
+    [InlineData(1_500, "1.5s")]
+    public void Durations_in_metadata_are_printed_as_Go_prints_them(int milliseconds, string expected)
+        => DaprPlatform.DevHost.Configuration.GoDuration.Format(TimeSpan.FromMilliseconds(milliseconds)).Should().Be(expected);
 }

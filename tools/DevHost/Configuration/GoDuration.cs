@@ -36,6 +36,20 @@ public static partial class GoDuration
     public static TimeSpan Parse(string? text, string where)
         => TryParse(text, out var v) ? v : throw new DevHostConfigurationException($"{where}: '{text}' is not a duration (use Go syntax such as 5s, 250ms, 1m).");
 
+    /// <summary>Go's Duration.String: "500ms", "5s", "1m30s", "1h0m0s" (what daprd prints, e.g. in its metadata).</summary>
+    public static string Format(TimeSpan value)
+    {
+        if (value == TimeSpan.Zero) { return "0s"; }
+        if (value < TimeSpan.FromSeconds(1))
+        {
+            return value.TotalMilliseconds.ToString("0.######", CultureInfo.InvariantCulture) + "ms";
+        }
+
+        var seconds = (value.TotalSeconds % 60).ToString("0.#########", CultureInfo.InvariantCulture) + "s";
+        var hours = (long)value.TotalHours;
+        return hours > 0 ? $"{hours}h{value.Minutes}m{seconds}" : value.Minutes > 0 ? $"{value.Minutes}m{seconds}" : seconds;
+    }
+
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")]
     private static partial Regex Part();
 }

@@ -141,13 +141,15 @@ internal sealed class RuntimeGrpcService(SidecarRuntime sidecar, Platform platfo
                 Port = m.AppConnectionProperties.Port,
                 Protocol = m.AppConnectionProperties.Protocol,
                 ChannelAddress = m.AppConnectionProperties.ChannelAddress,
-                Health = new AppConnectionHealthProperties
-                {
-                    HealthCheckPath = m.AppConnectionProperties.Health.HealthCheckPath,
-                    HealthProbeInterval = m.AppConnectionProperties.Health.HealthProbeInterval,
-                    HealthProbeTimeout = m.AppConnectionProperties.Health.HealthProbeTimeout,
-                    HealthThreshold = m.AppConnectionProperties.Health.HealthThreshold,
-                },
+                Health = m.AppConnectionProperties.Health is { } health
+                    ? new AppConnectionHealthProperties
+                    {
+                        HealthCheckPath = health.HealthCheckPath,
+                        HealthProbeInterval = health.HealthProbeInterval,
+                        HealthProbeTimeout = health.HealthProbeTimeout,
+                        HealthThreshold = health.HealthThreshold,
+                    }
+                    : null,
             },
         };
         response.EnabledFeatures.AddRange(m.EnabledFeatures);

@@ -78,7 +78,10 @@ internal static class HealthAndMetadataEndpoints
                 s.App.AppPort ?? 0,
                 s.App.AppProtocol,
                 "127.0.0.1",
-                new AppHealthMetadata(s.App.AppHealthCheckPath, "5s", "500ms", 3)));
+                // Only with health checks on, as daprd (pkg/api/universal/metadata.go); the path only for HTTP apps.
+                s.App.HealthCheck is { } health
+                    ? new AppHealthMetadata(s.App.AppProtocol.StartsWith("http", StringComparison.Ordinal) ? health.Path : "", GoDuration.Format(health.ProbeInterval), GoDuration.Format(health.ProbeTimeout), health.Threshold)
+                    : null));
     }
 
     /// <summary>Only capabilities DevHost really provides are listed (no QUERY_API); ACTOR only on the store marked actorStateStore: "true".</summary>
@@ -115,6 +118,10 @@ internal sealed record SubscriptionMetadata(
 
 internal sealed record SubscriptionRuleMetadata(string Match, string Path);
 
-internal sealed record AppConnectionMetadata(int Port, string Protocol, string ChannelAddress, AppHealthMetadata Health);
+internal sealed record AppConnectionMetadata(
+    int Port,
+    string Protocol,
+    string ChannelAddress,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] AppHealthMetadata? Health);
 
 internal sealed record AppHealthMetadata(string HealthCheckPath, string HealthProbeInterval, string HealthProbeTimeout, int HealthThreshold);
