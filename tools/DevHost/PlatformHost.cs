@@ -660,7 +660,7 @@ public sealed class PlatformHost : IAsyncDisposable
     private async Task LoadSubscriptionsAsync(SidecarRuntime sidecar, CancellationToken ct)
     {
         if (sidecar.App.AppPort is null) { return; }
-        using var request = InvocationEndpoints.AppRequest(sidecar, HttpMethod.Get, "/dapr/subscribe");
+        using var request = sidecar.AppRequest(HttpMethod.Get, "/dapr/subscribe");
         request.Headers.TryAddWithoutValidation("dapr-app-id", sidecar.AppId);
         try
         {

@@ -55,7 +55,7 @@ internal sealed class ActorRuntime(Platform platform, ReminderStore reminders, I
     public async Task LoadAppConfigAsync(SidecarRuntime app, CancellationToken ct)
     {
         if (app.App.AppPort is null) { return; }
-        using var request = InvocationEndpoints.AppRequest(app, HttpMethod.Get, "/dapr/config");
+        using var request = app.AppRequest(HttpMethod.Get, "/dapr/config");
         request.Headers.TryAddWithoutValidation("dapr-app-id", app.AppId);
         IReadOnlyList<ActorTypeSettings> types;
         try
@@ -646,7 +646,7 @@ internal sealed class ActorRuntime(Platform platform, ReminderStore reminders, I
 
     private static HttpRequestMessage CallbackRequest(SidecarRuntime host, HttpMethod method, string path, byte[]? body, string? contentType)
     {
-        var request = InvocationEndpoints.AppRequest(host, method, path);
+        var request = host.AppRequest(method, path);
         request.Headers.Accept.Clear();
         if (body is not null)
         {

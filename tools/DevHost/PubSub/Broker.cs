@@ -463,7 +463,7 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
 
     private async Task<(Outcome Outcome, int? Status, string Detail)> SendAsync(SidecarRuntime subscriber, string route, JsonObject envelope, TimeSpan timeout, CancellationToken ct)
     {
-        using var request = InvocationEndpoints.AppRequest(subscriber, HttpMethod.Post, route);
+        using var request = subscriber.AppRequest(HttpMethod.Post, route);
         request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(envelope.ToJsonString()));
         request.Content.Headers.TryAddWithoutValidation("Content-Type", CloudEvents.ContentType);
         request.Headers.TryAddWithoutValidation("pubsubname", envelope["pubsubname"]?.GetValue<string>());
@@ -532,7 +532,7 @@ internal sealed class Broker(NpgsqlDataSource db, Platform platform, ILogger log
     {
         Dictionary<string, (Outcome, int?, string)> All(Outcome outcome, int? status, string detail) => entryIds.ToDictionary(id => id, _ => (outcome, status, detail), StringComparer.Ordinal);
 
-        using var request = InvocationEndpoints.AppRequest(subscriber, HttpMethod.Post, route);
+        using var request = subscriber.AppRequest(HttpMethod.Post, route);
         request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString()));
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         request.Headers.TryAddWithoutValidation("pubsubname", pubsub);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using DaprPlatform.DevHost.Configuration;
 using Microsoft.AspNetCore.Http.Features;
@@ -138,15 +137,6 @@ internal static class InvocationEndpoints
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
         request.Headers.Remove("Forwarded");
         request.Headers.TryAddWithoutValidation("Forwarded", $"by=127.0.0.1;for={remote};host={host};proto=http");
-        return request;
-    }
-
-    /// <summary>Used by the broker and subscription loader: a sidecar → app call with the app token.</summary>
-    public static HttpRequestMessage AppRequest(SidecarRuntime app, HttpMethod method, string path)
-    {
-        var request = new HttpRequestMessage(method, new Uri($"http://127.0.0.1:{app.App.AppPort}/{path.TrimStart('/')}"));
-        if (app.AppApiToken is { } token) { request.Headers.TryAddWithoutValidation("dapr-api-token", token); }
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return request;
     }
 }

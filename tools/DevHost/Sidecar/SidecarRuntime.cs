@@ -74,6 +74,18 @@ internal sealed class SidecarRuntime(AppDefinition app, ResourceSet resources, I
         }
     }
 
+    /// <summary>
+    /// A call from this sidecar to its own app (deliveries, actor callbacks, GET /dapr/subscribe and /dapr/config): the app's
+    /// port and, when APP_API_TOKEN is set, the dapr-api-token header daprd sends with every such call.
+    /// </summary>
+    public HttpRequestMessage AppRequest(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, new Uri($"http://127.0.0.1:{App.AppPort}/{path.TrimStart('/')}"));
+        if (AppApiToken is { } token) { request.Headers.TryAddWithoutValidation("dapr-api-token", token); }
+        request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json"));
+        return request;
+    }
+
     public string KeyPrefix(string storeName)
     {
         var component = Resources.Components.First(c => c.Name == storeName);
