@@ -107,7 +107,7 @@ public sealed class StateTests(SidecarFixture f)
     }
 
     [Fact]
-    public async Task First_write_without_ETag_on_an_existing_key_is_a_conflict()
+    public async Task First_write_without_ETag_on_an_existing_key_fails_as_no_item_updated_not_as_an_ETag_conflict()
     {
         var key = Key();
         using var first = await SaveAsync($$$"""[{"key":"{{{key}}}","value":1,"options":{"concurrency":"first-write"}}]""");
@@ -115,8 +115,12 @@ public sealed class StateTests(SidecarFixture f)
 
         using var second = await SaveAsync($$$"""[{"key":"{{{key}}}","value":2,"options":{"concurrency":"first-write"}}]""");
 
-        // Dapr rule: first-write with no ETag only succeeds when the key does not exist yet → ETag mismatch 409.
-        second.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        // Dapr rule: first-write with no ETag only succeeds when the key does not exist yet. state.postgresql v1 reports the
+        // refused write as "no item was updated", not as an ETag error, so daprd answers 500 ERR_STATE_SAVE, not 409.
+        second.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        (await SidecarFixture.ErrorOf(second)).GetProperty("errorCode").GetString().Should().Be("ERR_STATE_SAVE");
+        using var kept = await f.CallerSidecar.GetAsync($"/v1.0/state/statestore/{key}");
+        (await kept.Content.ReadAsStringAsync()).Should().Be("1");
 
         using var lastWrite = await SaveAsync($$$"""[{"key":"{{{key}}}","value":3}]""");
         lastWrite.StatusCode.Should().Be(HttpStatusCode.NoContent, "without ETag and with last-write the last write wins");

@@ -134,7 +134,9 @@ internal sealed class PostgresStateStore(NpgsqlDataSource db, string table)
         var rows = await cmd.ExecuteNonQueryAsync(ct);
         if (rows != 1)
         {
-            throw new StateETagException(ETagProblem.Mismatch, hasETag ? "etag mismatch" : "first-write: the key already exists");
+            // state.postgresql v1 (doSet): only a write with an ETag fails as an ETag mismatch; a first-write without one
+            // that hit an existing key is the plain "no item was updated" (daprd: ERR_STATE_SAVE, 500 / INTERNAL).
+            throw hasETag ? new StateETagException(ETagProblem.Mismatch, "etag mismatch") : new InvalidOperationException("no item was updated");
         }
     }
 

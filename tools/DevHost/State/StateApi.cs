@@ -50,6 +50,10 @@ internal sealed class StateApi(SidecarRuntime sidecar)
         {
             throw ETagFailure(ex, "ERR_STATE_SAVE", $"failed saving state in state store {store}");
         }
+        catch (InvalidOperationException ex)
+        {
+            throw new DaprApiException("ERR_STATE_SAVE", $"failed saving state in state store {store}: {ex.Message}", 500, StatusCode.Internal);
+        }
     }
 
     public async Task DeleteAsync(string store, StateItemDelete delete, CancellationToken ct)
