@@ -1,21 +1,10 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using DaprPlatform.DevHost.Configuration;
-using DaprPlatform.DevHost.Postgres;
 using DaprPlatform.DevHost.Processes;
-using DaprPlatform.DevHost.PubSub;
-using DaprPlatform.DevHost.Secrets;
 using DaprPlatform.DevHost.Sidecar;
-using DaprPlatform.DevHost.State;
-using DaprPlatform.DevHost.Stripe;
-using DaprPlatform.DevHost.Telegram;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace DaprPlatform.DevHost;
 
