@@ -105,38 +105,31 @@ public sealed class ActorTests(ConformanceFixture fixture)
     }
 
     [Fact]
-    public async Task A_timer_fires_periodically_until_it_is_unregistered()
-    {
-        var id = Marker.New("timer");
-        var counter = Counter(id);
-        await counter.StartTimerAsync("t1");
-        await fixture.WaitForRecordsAsync(Log(ActorTypes.Counter, id), rs => rs.Count(r => r.Body == "timer:t1") >= 3);
-
-        await counter.StopTimerAsync("t1");
-        var firedBeforeStop = (await fixture.RecordsAsync(Log(ActorTypes.Counter, id))).Count(r => r.Body == "timer:t1");
-
-        // A second timer is the clock: once it fired three times, the first one would have fired too had it not stopped.
-        await counter.StartTimerAsync("t2");
-        var log = await fixture.WaitForRecordsAsync(Log(ActorTypes.Counter, id), rs => rs.Count(r => r.Body == "timer:t2") >= 3);
-        await counter.StopTimerAsync("t2");
-        log.Count(r => r.Body == "timer:t1").Should().Be(firedBeforeStop);
-    }
+    public Task A_timer_fires_periodically_until_it_is_unregistered() =>
+        FiresUntilStoppedAsync("timer", (c, n) => c.StartTimerAsync(n), (c, n) => c.StopTimerAsync(n), n => $"timer:{n}", firings: 3);
 
     [Fact]
-    public async Task A_reminder_fires_with_its_state_until_it_is_unregistered()
+    public Task A_reminder_fires_with_its_state_until_it_is_unregistered() =>
+        FiresUntilStoppedAsync("reminder", (c, n) => c.StartReminderAsync(n), (c, n) => c.StopReminderAsync(n), n => $"reminder:{n}:{n}", firings: 2);
+
+    /// <summary>
+    /// Starts "first", waits for <paramref name="firings"/> callbacks, stops it; then a second one ("second") is the clock:
+    /// once it fired as often, the first one would have fired again had it not been unregistered.
+    /// </summary>
+    private async Task FiresUntilStoppedAsync(string kind, Func<ICounterActor, string, Task> start, Func<ICounterActor, string, Task> stop, Func<string, string> entry, int firings)
     {
-        var id = Marker.New("reminder");
+        var id = Marker.New(kind);
         var counter = Counter(id);
-        await counter.StartReminderAsync("r1");
-        await fixture.WaitForRecordsAsync(Log(ActorTypes.Counter, id), rs => rs.Count(r => r.Body == "reminder:r1:r1") >= 2);
+        await start(counter, "first");
+        await fixture.WaitForRecordsAsync(Log(ActorTypes.Counter, id), rs => rs.Count(r => r.Body == entry("first")) >= firings);
 
-        await counter.StopReminderAsync("r1");
-        var firedBeforeStop = (await fixture.RecordsAsync(Log(ActorTypes.Counter, id))).Count(r => r.Body == "reminder:r1:r1");
+        await stop(counter, "first");
+        var firedBeforeStop = (await fixture.RecordsAsync(Log(ActorTypes.Counter, id))).Count(r => r.Body == entry("first"));
 
-        await counter.StartReminderAsync("r2");
-        var log = await fixture.WaitForRecordsAsync(Log(ActorTypes.Counter, id), rs => rs.Count(r => r.Body == "reminder:r2:r2") >= 2);
-        await counter.StopReminderAsync("r2");
-        log.Count(r => r.Body == "reminder:r1:r1").Should().Be(firedBeforeStop);
+        await start(counter, "second");
+        var log = await fixture.WaitForRecordsAsync(Log(ActorTypes.Counter, id), rs => rs.Count(r => r.Body == entry("second")) >= firings);
+        await stop(counter, "second");
+        log.Count(r => r.Body == entry("first")).Should().Be(firedBeforeStop);
     }
 
     [Fact]
