@@ -156,8 +156,8 @@ public sealed class StateTests(ConformanceFixture fixture)
         var items = await Client.GetBulkStateAsync(Store, [a, b, missing], parallelism: 2);
 
         items.Select(i => i.Key).Should().BeEquivalentTo([a, b, missing]);
-        JsonSerializer.Deserialize<Widget>(items.Single(i => i.Key == a).Value)!.N.Should().Be(1);
-        JsonSerializer.Deserialize<Widget>(items.Single(i => i.Key == b).Value)!.N.Should().Be(2);
+        JsonSerializer.Deserialize<Widget>(items.Single(i => i.Key == a).Value, JsonSerializerOptions.Web)!.N.Should().Be(1);
+        JsonSerializer.Deserialize<Widget>(items.Single(i => i.Key == b).Value, JsonSerializerOptions.Web)!.N.Should().Be(2);
         items.Single(i => i.Key == a).ETag.Should().NotBeNullOrEmpty();
         items.Single(i => i.Key == missing).Value.Should().BeNullOrEmpty("a missing key comes back as an item without data");
 
