@@ -17,12 +17,13 @@ public sealed class InvocationTests(ConformanceFixture fixture)
     private DaprClient Client => fixture.Client;
 
     [Fact]
-    public async Task A_POST_reaches_the_target_with_its_path_query_body_and_the_callers_app_id()
+    public async Task A_POST_reaches_the_target_with_its_path_query_headers_body_and_the_callers_app_id()
     {
-        // daprd forwards method, path, query and body and stamps dapr-caller-app-id (pkg/api/http/directmessaging.go).
+        // daprd forwards method, path, query, headers and body and stamps dapr-caller-app-id (pkg/api/http/directmessaging.go).
         var marker = Marker.New("invoke");
         using var request = Client.CreateInvokeMethodRequest(HttpMethod.Post, Target, "echo/orders/7",
             [KeyValuePair.Create("x", "1"), KeyValuePair.Create("y", "two words")], new Widget(marker, 7));
+        request.Headers.Add("x-conformance", marker);
 
         var echo = await Client.InvokeMethodAsync<Echo>(request);
 
@@ -32,6 +33,7 @@ public sealed class InvocationTests(ConformanceFixture fixture)
         echo.ContentType.Should().StartWith("application/json");
         JsonSerializer.Deserialize<Widget>(echo.Body, JsonSerializerOptions.Web).Should().Be(new Widget(marker, 7));
         echo.CallerAppId.Should().Be(ConformanceFixture.SdkAppId);
+        echo.ConformanceHeader.Should().Be(marker);
     }
 
     [Fact]
@@ -112,4 +114,4 @@ public sealed class InvocationTests(ConformanceFixture fixture)
 }
 
 /// <summary>What target's /echo answers.</summary>
-public sealed record Echo(string Method, string Path, string? Query, string? ContentType, string Body, string CallerAppId, bool HasApiToken);
+public sealed record Echo(string Method, string Path, string? Query, string? ContentType, string Body, string CallerAppId, bool HasApiToken, string ConformanceHeader);

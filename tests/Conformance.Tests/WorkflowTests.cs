@@ -142,6 +142,21 @@ public sealed class WorkflowTests(ConformanceFixture fixture)
     }
 
     [Fact]
+    public async Task Starting_an_instance_id_whose_workflow_is_still_running_is_AlreadyExists()
+    {
+        // daprd's orchestrator refuses a create for an active instance: "an active workflow with ID … already exists",
+        // gRPC AlreadyExists (pkg/actors/targets/workflow/orchestrator/create.go).
+        var id = await Client.ScheduleNewWorkflowAsync(WorkflowNames.Gate, NewId("duplicate"), "first");
+        await WaitForCustomStatusAsync(id, "waiting");
+
+        var again = await FluentActions.Awaiting(() => Client.ScheduleNewWorkflowAsync(WorkflowNames.Gate, id, "second")).Should().ThrowAsync<RpcException>();
+        again.Which.StatusCode.Should().Be(StatusCode.AlreadyExists);
+
+        await Client.RaiseEventAsync(id, "open", "once");
+        (await CompleteAsync(id)).ReadOutputAs<string>().Should().Be("first:once", "the running instance was left alone");
+    }
+
+    [Fact]
     public async Task Terminate_ends_a_running_workflow_as_Terminated()
     {
         var id = await Client.ScheduleNewWorkflowAsync(WorkflowNames.Gate, NewId("terminate"), "gate");

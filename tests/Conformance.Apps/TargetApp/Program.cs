@@ -31,6 +31,7 @@ app.Map("/echo/{**rest}", async (HttpRequest request) =>
         body,
         callerAppId = request.Headers["dapr-caller-app-id"].ToString(),
         hasApiToken = request.Headers.ContainsKey("dapr-api-token"),
+        conformanceHeader = request.Headers["x-conformance"].ToString(),
     });
 });
 
