@@ -201,6 +201,40 @@ public sealed class StateTests(ConformanceFixture fixture)
     }
 
     [Fact]
+    public async Task Keys_are_prefixed_with_the_app_id_in_daprs_v1_table_layout_so_another_app_does_not_see_them()
+    {
+        // state.postgresql v1: table "state", key "{appId}||{key}" (keyPrefix appid, the default), value jsonb, isbinary.
+        var key = Marker.New("prefixed");
+        await Client.SaveStateAsync(Store, key, new Widget(key, 11));
+
+        await using (var connection = new Npgsql.NpgsqlConnection(fixture.StateDatabaseConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var query = new Npgsql.NpgsqlCommand("SELECT value::text, isbinary FROM state WHERE key = @key", connection);
+            query.Parameters.AddWithValue("key", $"{ConformanceFixture.SdkAppId}||{key}");
+            await using var row = await query.ExecuteReaderAsync();
+            (await row.ReadAsync()).Should().BeTrue("the row is where daprd would have put it");
+            JsonSerializer.Deserialize<Widget>(row.GetString(0), JsonSerializerOptions.Web).Should().Be(new Widget(key, 11));
+            row.GetBoolean(1).Should().BeFalse();
+        }
+
+        using var other = fixture.ClientForApp(fixture.Target);
+        (await other.GetStateAsync<Widget>(Store, key)).Should().BeNull("target's sidecar prefixes keys with \"target||\"");
+    }
+
+    [Fact]
+    public async Task Bytes_saved_with_SaveByteState_come_back_unchanged()
+    {
+        // Binary values are stored base64 with isbinary = true and decoded on the way out (postgresql v1 readRow).
+        var key = Marker.New("bytes");
+        byte[] bytes = [0, 1, 2, 250, 255, (byte)'{'];
+
+        await Client.SaveByteStateAsync(Store, key, bytes);
+
+        (await Client.GetByteStateAsync(Store, key)).ToArray().Should().Equal(bytes);
+    }
+
+    [Fact]
     public async Task An_apps_DaprClient_from_DI_finds_its_sidecar_through_DAPR_GRPC_PORT()
     {
         // sdk-app saves through AddDapr()'s DaprClient (no endpoint configured: DAPR_GRPC_PORT from `dapr run`); the suite reads it back.

@@ -31,6 +31,29 @@ public sealed class WorkflowTests(ConformanceFixture fixture)
             TimeSpan.FromMilliseconds(200));
 
     [Fact]
+    public async Task A_workflow_scheduled_for_later_stays_Pending_until_its_start_time()
+    {
+        var startAt = DateTimeOffset.UtcNow.AddSeconds(4);
+        var id = await Client.ScheduleNewWorkflowAsync(WorkflowNames.Timer, NewId("scheduled"), 0, startAt);
+
+        var pending = await StateAsync(id);
+        pending!.RuntimeStatus.Should().Be(WorkflowRuntimeStatus.Pending);
+        pending.WorkflowName.Should().Be(WorkflowNames.Timer);
+
+        var state = await CompleteAsync(id);
+        state.RuntimeStatus.Should().Be(WorkflowRuntimeStatus.Completed);
+        state.LastUpdatedAt.Should().BeOnOrAfter(startAt.UtcDateTime.AddSeconds(-1), "it ran once its start time came");
+    }
+
+    [Fact]
+    public async Task The_state_of_an_unknown_instance_does_not_exist()
+    {
+        var state = await StateAsync(NewId("never-started"));
+
+        (state is null || !state.Exists).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task An_activity_with_a_retry_policy_is_retried_until_it_succeeds()
     {
         var id = await Client.ScheduleNewWorkflowAsync(WorkflowNames.Retry, NewId("retry"), new RetryInput(FailTimes: 2, MaxAttempts: 3));

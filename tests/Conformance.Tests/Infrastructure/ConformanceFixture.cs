@@ -56,6 +56,15 @@ public sealed class ConformanceFixture : IAsyncLifetime
     /// <summary>sdk-app's sidecar HTTP API, for reads the SDK offers no call for (actor state).</summary>
     public HttpClient SdkSidecarHttp { get; private set; } = null!;
 
+    /// <summary>The state store component's own database (state.postgresql v1 keeps its rows in table "state").</summary>
+    public string StateDatabaseConnectionString => _stateDatabase.ConnectionString;
+
+    /// <summary>The official DaprClient on <paramref name="app"/>'s sidecar (gRPC and HTTP ports).</summary>
+    public DaprClient ClientForApp(AppStatus app) => new DaprClientBuilder()
+        .UseGrpcEndpoint($"http://127.0.0.1:{app.GrpcPort}")
+        .UseHttpEndpoint($"http://127.0.0.1:{app.HttpPort}")
+        .Build();
+
     public string SdkSidecarHttpEndpoint => $"http://127.0.0.1:{SdkApp.HttpPort}";
 
     /// <summary>Where DevHost's status lines and the apps' output go (under .devhost/, git-ignored).</summary>
@@ -102,10 +111,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
             Output = TextWriter.Synchronized(_log),
         });
 
-        Client = new DaprClientBuilder()
-            .UseGrpcEndpoint($"http://127.0.0.1:{SdkApp.GrpcPort}")
-            .UseHttpEndpoint(SdkSidecarHttpEndpoint)
-            .Build();
+        Client = ClientForApp(SdkApp);
         Workflows = new DaprWorkflowClientBuilder()
             .UseGrpcEndpoint($"http://127.0.0.1:{SdkApp.GrpcPort}")
             .UseHttpEndpoint(SdkSidecarHttpEndpoint)
