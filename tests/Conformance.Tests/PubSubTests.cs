@@ -129,6 +129,22 @@ public sealed class PubSubTests(ConformanceFixture fixture)
     }
 
     [Fact]
+    public async Task BulkPublishEvent_of_byte_arrays_delivers_each_entrys_bytes()
+    {
+        // byte[] entries go out as application/octet-stream; the subscriber's CloudEvent carries them as data_base64,
+        // which UseCloudEvents decodes back to the bytes.
+        var marker = Marker.New("bulk-bytes");
+        var payloads = Enumerable.Range(0, 2).Select(i => Encoding.UTF8.GetBytes($"bytes {marker} {i}")).ToList();
+
+        var result = await Client.BulkPublishEventAsync(PubSub, "orders", payloads);
+
+        result.FailedEntries.Should().BeEmpty();
+        var received = await fixture.WaitForMarkedAsync("orders", marker, count: 2);
+        received.Select(r => r.Body).Should().BeEquivalentTo([$"bytes {marker} 0", $"bytes {marker} 1"]);
+        received.Should().OnlyContain(r => r.ContentType == "application/octet-stream");
+    }
+
+    [Fact]
     public async Task Publishing_to_an_unknown_pubsub_fails_with_InvalidArgument()
     {
         // ERR_PUBSUB_NOT_FOUND: gRPC InvalidArgument (pkg/api/errors/pubsub.go NotFound).

@@ -201,9 +201,11 @@ public sealed class StateTests(ConformanceFixture fixture)
     }
 
     [Fact]
-    public async Task Keys_are_prefixed_with_the_app_id_in_daprs_v1_table_layout_so_another_app_does_not_see_them()
+    public async Task A_value_lands_in_daprs_v1_row_layout_under_the_app_id_prefix_so_another_app_does_not_see_it()
     {
-        // state.postgresql v1: table "state", key "{appId}||{key}" (keyPrefix appid, the default), value jsonb, isbinary.
+        // state.postgresql v1: table "state", key "{appId}||{key}" (keyPrefix appid, the default). The SDK sends the value as
+        // bytes without contentType metadata, so daprd hands the store []byte (pkg/api/grpc/grpc.go SaveState) and the store
+        // keeps it base64 in a JSON string with isbinary = true (components-contrib common/component/postgresql/v1 doSet).
         var key = Marker.New("prefixed");
         await Client.SaveStateAsync(Store, key, new Widget(key, 11));
 
@@ -214,8 +216,9 @@ public sealed class StateTests(ConformanceFixture fixture)
             query.Parameters.AddWithValue("key", $"{ConformanceFixture.SdkAppId}||{key}");
             await using var row = await query.ExecuteReaderAsync();
             (await row.ReadAsync()).Should().BeTrue("the row is where daprd would have put it");
-            JsonSerializer.Deserialize<Widget>(row.GetString(0), JsonSerializerOptions.Web).Should().Be(new Widget(key, 11));
-            row.GetBoolean(1).Should().BeFalse();
+            row.GetBoolean(1).Should().BeTrue();
+            var base64 = JsonSerializer.Deserialize<string>(row.GetString(0))!;
+            JsonSerializer.Deserialize<Widget>(Convert.FromBase64String(base64), JsonSerializerOptions.Web).Should().Be(new Widget(key, 11));
         }
 
         using var other = fixture.ClientForApp(fixture.Target);
