@@ -1,9 +1,5 @@
 using System.Net.Http.Json;
 
-// DaprClient's invocation methods are [Obsolete] in 1.19 ("use a native HTTP or gRPC client") but still ship, and what
-// they send must work against the sidecar: the suite calls them on purpose.
-#pragma warning disable CS0618
-
 namespace DaprPlatform.Conformance.Tests;
 
 /// <summary>
@@ -18,7 +14,7 @@ public sealed class AppApiTokenTests(ConformanceFixture fixture)
     {
         using var request = fixture.Client.CreateInvokeMethodRequest(HttpMethod.Get, ConformanceFixture.TargetAppId, "secured");
 
-        using var response = await fixture.Client.InvokeMethodWithResponseAsync(request);
+        using var response = await fixture.Client.InvokeWithResponseAsync(request);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("secured ok");
@@ -38,7 +34,7 @@ public sealed class AppApiTokenTests(ConformanceFixture fixture)
     {
         using var request = fixture.Client.CreateInvokeMethodRequest(HttpMethod.Get, ConformanceFixture.TargetAppId, "echo/token");
 
-        var echo = await fixture.Client.InvokeMethodAsync<Echo>(request);
+        var echo = await fixture.Client.InvokeAsync<Echo>(request);
 
         echo.HasApiToken.Should().BeTrue();
     }

@@ -1,9 +1,5 @@
 using System.Net.Http.Json;
 
-// DaprClient's invocation methods are [Obsolete] in 1.19 ("use a native HTTP or gRPC client") but still ship, and what
-// they send must work against the sidecar: the suite calls them on purpose.
-#pragma warning disable CS0618
-
 namespace DaprPlatform.Conformance.Tests;
 
 /// <summary>
@@ -25,7 +21,7 @@ public sealed class InvocationTests(ConformanceFixture fixture)
             [KeyValuePair.Create("x", "1"), KeyValuePair.Create("y", "two words")], new Widget(marker, 7));
         request.Headers.Add("x-conformance", marker);
 
-        var echo = await Client.InvokeMethodAsync<Echo>(request);
+        var echo = await Client.InvokeAsync<Echo>(request);
 
         echo.Method.Should().Be("POST");
         echo.Path.Should().Be("/echo/orders/7");
@@ -41,7 +37,7 @@ public sealed class InvocationTests(ConformanceFixture fixture)
     {
         using var request = Client.CreateInvokeMethodRequest(HttpMethod.Get, Target, "echo/plain");
 
-        var echo = await Client.InvokeMethodAsync<Echo>(request);
+        var echo = await Client.InvokeAsync<Echo>(request);
 
         echo.Method.Should().Be("GET");
         echo.Path.Should().Be("/echo/plain");
@@ -58,7 +54,7 @@ public sealed class InvocationTests(ConformanceFixture fixture)
         // with that response.
         using var request = Client.CreateInvokeMethodRequest(HttpMethod.Get, Target, $"status/{status}");
 
-        var failure = await FluentActions.Awaiting(() => Client.InvokeMethodAsync<Echo>(request)).Should().ThrowAsync<InvocationException>();
+        var failure = await FluentActions.Awaiting(() => Client.InvokeAsync<Echo>(request)).Should().ThrowAsync<InvocationException>();
 
         failure.Which.AppId.Should().Be(Target);
         failure.Which.Response.Should().NotBeNull();
@@ -71,7 +67,7 @@ public sealed class InvocationTests(ConformanceFixture fixture)
     {
         using var request = Client.CreateInvokeMethodRequest(HttpMethod.Put, Target, "status/422");
 
-        using var response = await Client.InvokeMethodWithResponseAsync(request);
+        using var response = await Client.InvokeWithResponseAsync(request);
 
         ((int)response.StatusCode).Should().Be(422);
         (await response.Content.ReadAsStringAsync()).Should().Be("status 422 from target");
@@ -95,7 +91,7 @@ public sealed class InvocationTests(ConformanceFixture fixture)
         // Name resolution fails → ErrDirectInvoke: HTTP 500 with errorCode ERR_DIRECT_INVOKE (pkg/messages/predefined.go).
         using var request = Client.CreateInvokeMethodRequest(HttpMethod.Get, "no-such-app", "echo/x");
 
-        using var response = await Client.InvokeMethodWithResponseAsync(request);
+        using var response = await Client.InvokeWithResponseAsync(request);
 
         response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errorCode").GetString().Should().Be("ERR_DIRECT_INVOKE");

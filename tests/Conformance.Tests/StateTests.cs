@@ -221,7 +221,7 @@ public sealed class StateTests(ConformanceFixture fixture)
             JsonSerializer.Deserialize<Widget>(Convert.FromBase64String(base64), JsonSerializerOptions.Web).Should().Be(new Widget(key, 11));
         }
 
-        using var other = fixture.ClientForApp(fixture.Target);
+        using var other = ConformanceFixture.ClientForApp(fixture.Target, ConformanceFixture.TargetSidecarToken);
         (await other.GetStateAsync<Widget>(Store, key)).Should().BeNull("target's sidecar prefixes keys with \"target||\"");
     }
 

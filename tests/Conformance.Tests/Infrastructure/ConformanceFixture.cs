@@ -23,6 +23,9 @@ public sealed class ConformanceFixture : IAsyncLifetime
     public const string SecretStore = "secretstore";
     public const string AppApiToken = "conformance-app-api-token";
 
+    /// <summary>target's sidecar requires this dapr-api-token from its callers (DAPR_API_TOKEN in target's env).</summary>
+    public const string TargetSidecarToken = "conformance-sidecar-token";
+
     // The suite polls the apps' test endpoints; their per-request logs would drown what matters in the log.
     private static readonly KeyValuePair<string, string> QuietRequestLogs = KeyValuePair.Create("Logging__LogLevel__Microsoft.AspNetCore", "Warning");
 
@@ -60,9 +63,10 @@ public sealed class ConformanceFixture : IAsyncLifetime
     public string StateDatabaseConnectionString => _stateDatabase.ConnectionString;
 
     /// <summary>The official DaprClient on <paramref name="app"/>'s sidecar (gRPC and HTTP ports).</summary>
-    public DaprClient ClientForApp(AppStatus app) => new DaprClientBuilder()
+    public static DaprClient ClientForApp(AppStatus app, string? apiToken = null) => new DaprClientBuilder()
         .UseGrpcEndpoint($"http://127.0.0.1:{app.GrpcPort}")
         .UseHttpEndpoint($"http://127.0.0.1:{app.HttpPort}")
+        .UseDaprApiToken(apiToken)
         .Build();
 
     public string SdkSidecarHttpEndpoint => $"http://127.0.0.1:{SdkApp.HttpPort}";
@@ -88,7 +92,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
                     AppDirPath = Path.GetDirectoryName(target)!,
                     DaprGrpcPort = FreeTcpPort.Next(),
                     Command = ["dotnet", target],
-                    Env = [QuietRequestLogs, KeyValuePair.Create("APP_API_TOKEN", AppApiToken)],
+                    Env = [QuietRequestLogs, KeyValuePair.Create("APP_API_TOKEN", AppApiToken), KeyValuePair.Create("DAPR_API_TOKEN", TargetSidecarToken)],
                 },
             ],
             "./config.yaml");
