@@ -112,6 +112,22 @@ public sealed class ActorTests(ConformanceFixture fixture)
     public Task A_reminder_fires_with_its_state_until_it_is_unregistered() =>
         FiresUntilStoppedAsync("reminder", (c, n) => c.StartReminderAsync(n), (c, n) => c.StopReminderAsync(n), n => $"reminder:{n}:{n}", firings: 2);
 
+    [Fact]
+    public async Task A_reminder_with_repetitions_fires_that_many_times_only()
+    {
+        // RegisterReminderAsync(…, repetitions: 2) sends period "R2/PT0.5S"-style ISO 8601; the runtime stops after two firings.
+        var id = Marker.New("twice");
+        var counter = Counter(id);
+        await counter.StartTwiceReminderAsync("twice");
+        await fixture.WaitForRecordsAsync(Log(ActorTypes.Counter, id), rs => rs.Count(r => r.Body == "reminder:twice:twice") >= 2);
+
+        // A periodic reminder as the clock: after four of its firings (1 s apart) the limited one had every chance to fire again.
+        await counter.StartReminderAsync("clock");
+        var log = await fixture.WaitForRecordsAsync(Log(ActorTypes.Counter, id), rs => rs.Count(r => r.Body == "reminder:clock:clock") >= 4);
+        await counter.StopReminderAsync("clock");
+        log.Count(r => r.Body == "reminder:twice:twice").Should().Be(2);
+    }
+
     /// <summary>
     /// Starts "first", waits for <paramref name="firings"/> callbacks, stops it; then a second one ("second") is the clock:
     /// once it fired as often, the first one would have fired again had it not been unregistered.

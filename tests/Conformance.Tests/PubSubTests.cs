@@ -52,6 +52,20 @@ public sealed class PubSubTests(ConformanceFixture fixture)
     }
 
     [Fact]
+    public async Task Publish_metadata_ttlInSeconds_stamps_an_expiration_on_the_envelope()
+    {
+        // pubsub.redis has no native message TTL, so daprd writes "expiration" (now + ttl, RFC 3339) into the CloudEvent
+        // (components-contrib pubsub/envelope.go ApplyMetadata); an expired message is not delivered.
+        var marker = Marker.New("ttl");
+        var before = DateTimeOffset.UtcNow;
+        await Client.PublishEventAsync(PubSub, "orders", new Widget(marker, 6), new Dictionary<string, string> { ["ttlInSeconds"] = "600" });
+
+        var received = (await fixture.WaitForMarkedAsync("orders", marker)).Single();
+        var expiration = DateTimeOffset.Parse(received.Header("Cloudevent.expiration")!, System.Globalization.CultureInfo.InvariantCulture);
+        expiration.Should().BeCloseTo(before.AddSeconds(600), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task A_text_payload_keeps_its_content_type_and_arrives_as_text()
     {
         // Non-JSON data is carried as a JSON string in "data" with its datacontenttype; UseCloudEvents hands the text on.

@@ -74,6 +74,7 @@ public sealed class WorkflowTests(ConformanceFixture fixture)
 
         state.RuntimeStatus.Should().Be(WorkflowRuntimeStatus.Failed);
         state.FailureDetails!.ErrorMessage.Should().Contain("attempt 2 fails");
+        state.FailureDetails.ErrorType.Should().Contain(nameof(InvalidOperationException));
         (await fixture.RecordsAsync("flaky:" + id)).Select(r => r.Body).Should().Equal("1", "2");
     }
 

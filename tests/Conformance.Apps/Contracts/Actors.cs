@@ -26,6 +26,9 @@ public interface ICounterActor : IActor
 
     Task StopReminderAsync(string name);
 
+    /// <summary>A reminder that fires twice (repetitions: 2), 500 ms apart.</summary>
+    Task StartTwiceReminderAsync(string name);
+
     /// <summary>Throws: the caller sees the actor method's failure.</summary>
     Task FailAsync(string message);
 }

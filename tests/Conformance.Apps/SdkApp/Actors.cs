@@ -89,6 +89,9 @@ public sealed class CounterActor(ActorHost host, Recorder recorder) : RecordingA
 
     public Task StopReminderAsync(string name) => UnregisterReminderAsync(name);
 
+    public Task StartTwiceReminderAsync(string name) =>
+        RegisterReminderAsync(name, Encoding.UTF8.GetBytes(name), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), repetitions: 2);
+
     public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
         Recorder.Add(ActorLog.Channel(Host), $"reminder:{reminderName}:{Encoding.UTF8.GetString(state)}");
