@@ -115,7 +115,7 @@ public sealed class ActorTests(ConformanceFixture fixture)
     [Fact]
     public async Task A_reminder_with_repetitions_fires_that_many_times_only()
     {
-        // RegisterReminderAsync(…, repetitions: 2) sends period "R2/PT0.5S"-style ISO 8601; the runtime stops after two firings.
+        // RegisterReminderAsync(…, repetitions: 2) sends the period as ISO 8601 "R2/PT1S"; the runtime stops after two firings.
         var id = Marker.New("twice");
         var counter = Counter(id);
         await counter.StartTwiceReminderAsync("twice");

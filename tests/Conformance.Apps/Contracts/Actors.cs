@@ -26,7 +26,7 @@ public interface ICounterActor : IActor
 
     Task StopReminderAsync(string name);
 
-    /// <summary>A reminder that fires twice (repetitions: 2), 500 ms apart.</summary>
+    /// <summary>A reminder that fires twice (repetitions: 2), 1 s apart (the SDK refuses sub-second periods with repetitions).</summary>
     Task StartTwiceReminderAsync(string name);
 
     /// <summary>Throws: the caller sees the actor method's failure.</summary>

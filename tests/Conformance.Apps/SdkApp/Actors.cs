@@ -90,7 +90,7 @@ public sealed class CounterActor(ActorHost host, Recorder recorder) : RecordingA
     public Task StopReminderAsync(string name) => UnregisterReminderAsync(name);
 
     public Task StartTwiceReminderAsync(string name) =>
-        RegisterReminderAsync(name, Encoding.UTF8.GetBytes(name), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), repetitions: 2);
+        RegisterReminderAsync(name, Encoding.UTF8.GetBytes(name), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), repetitions: 2);
 
     public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
