@@ -24,7 +24,7 @@ public sealed partial class SubscriptionTests(ConformanceFixture fixture)
         var loaded = metadata.TryGetProperty("subscriptions", out var list)
             ? list.EnumerateArray().Where(s => s.GetProperty("pubsubname").GetString() == PubSub).ToDictionary(s => s.GetProperty("topic").GetString()!)
             : [];
-        loaded.Keys.Should().Contain(["orders", "raw-orders", "routed", "failing", "failing-dead", "dropped", "dropped-dead", "retry-once", "bulk", "attribute-topic"]);
+        loaded.Keys.Should().Contain(["orders", "raw-orders", "routed", "failing", "failing-dead", "dropped", "dropped-dead", "retry-once", "unknown-status", "not-found", "bulk", "attribute-topic"]);
         loaded["orders"].GetProperty("type").GetString().Should().Be("PROGRAMMATIC");
         loaded["failing"].GetProperty("deadLetterTopic").GetString().Should().Be("failing-dead");
         loaded["routed"].GetProperty("rules").EnumerateArray().Select(r => r.TryGetProperty("match", out var m) ? m.GetString() : "")
@@ -71,24 +71,28 @@ public sealed partial class SubscriptionTests(ConformanceFixture fixture)
             .Should().Be(4, "one delivery plus the policy's three retries before dead-lettering");
     }
 
-    [Fact]
-    public async Task A_DROP_status_is_not_retried_and_goes_to_the_dead_letter_topic()
+    [Theory]
+    [InlineData("dropped")] // {"status":"DROP"} → ErrMessageDropped (postman/http/http.go)
+    [InlineData("not-found")] // 404 is daprd's one non-retriable app status → ErrMessageDropped (postman/http/http.go)
+    public async Task A_dropped_message_is_not_retried_and_goes_to_the_dead_letter_topic(string topic)
     {
-        // {"status":"DROP"} → ErrMessageDropped: no retry; sent to the dead-letter topic when one is set (subscription.go).
-        var marker = Marker.New("dropped");
-        await Client.PublishEventAsync(PubSub, "dropped", new Widget(marker, 1));
+        // A dropped message is sent to the subscription's dead-letter topic when it has one (subscription.go).
+        var marker = Marker.New(topic);
+        await Client.PublishEventAsync(PubSub, topic, new Widget(marker, 1));
 
-        (await fixture.WaitForMarkedAsync("dropped-dead", marker)).Should().ContainSingle();
-        (await fixture.RecordsAsync("dropped")).Count(r => r.Body.Contains(marker, StringComparison.Ordinal)).Should().Be(1);
+        (await fixture.WaitForMarkedAsync(topic + "-dead", marker)).Should().ContainSingle();
+        (await fixture.RecordsAsync(topic)).Count(r => r.Body.Contains(marker, StringComparison.Ordinal)).Should().Be(1);
     }
 
-    [Fact]
-    public async Task A_RETRY_status_redelivers_the_same_event()
+    [Theory]
+    [InlineData("retry-once")] // {"status":"RETRY"}
+    [InlineData("unknown-status")] // {"status":"MAYBE"}: an unknown status is retried (postman/http/http.go)
+    public async Task A_RETRY_or_unknown_status_redelivers_the_same_event(string topic)
     {
-        var marker = Marker.New("retry-once");
-        await Client.PublishEventAsync(PubSub, "retry-once", new Widget(marker, 1));
+        var marker = Marker.New(topic);
+        await Client.PublishEventAsync(PubSub, topic, new Widget(marker, 1));
 
-        var deliveries = await fixture.WaitForMarkedAsync("retry-once", marker, count: 2);
+        var deliveries = await fixture.WaitForMarkedAsync(topic, marker, count: 2);
         deliveries.Select(d => d.Header("Cloudevent.id")).Distinct().Should().ContainSingle("a redelivery is the same event");
     }
 

@@ -50,14 +50,28 @@ public static class Subscriptions
         Record(app, "/sub/dropped-dead", "dropped-dead").WithTopic(PubSub, "dropped-dead");
 
         // {"status":"RETRY"} on the first delivery of each event, SUCCESS afterwards.
-        app.MapPost("/sub/retry-once", async (HttpRequest request, Recorder recorder) =>
+        RetryOnce(app, "/sub/retry-once", "retry-once", "RETRY");
+
+        // A status daprd does not know ("MAYBE") counts as a failure to retry.
+        RetryOnce(app, "/sub/unknown-status", "unknown-status", "MAYBE");
+
+        // 404 from the app: not retried, dropped, so it goes to the dead-letter topic.
+        app.MapPost("/sub/not-found", async (HttpRequest request, Recorder recorder) =>
+        {
+            await recorder.RecordRequestAsync("not-found", request);
+            return Results.NotFound();
+        }).WithTopic(new TopicOptions { PubsubName = PubSub, Name = "not-found", DeadLetterTopic = "not-found-dead" });
+        Record(app, "/sub/not-found-dead", "not-found-dead").WithTopic(PubSub, "not-found-dead");
+    }
+
+    private static void RetryOnce(WebApplication app, string path, string topic, string firstStatus) =>
+        app.MapPost(path, async (HttpRequest request, Recorder recorder) =>
         {
             var id = request.Headers["Cloudevent.id"].ToString();
-            await recorder.RecordRequestAsync("retry-once", request);
-            var attempt = RetryOnceSeen.AddOrUpdate(id, 1, (_, n) => n + 1);
-            return Results.Json(new { status = attempt == 1 ? "RETRY" : "SUCCESS" });
-        }).WithTopic(PubSub, "retry-once");
-    }
+            await recorder.RecordRequestAsync(topic, request);
+            var attempt = RetryOnceSeen.AddOrUpdate($"{topic}:{id}", 1, (_, n) => n + 1);
+            return Results.Json(new { status = attempt == 1 ? firstStatus : "SUCCESS" });
+        }).WithTopic(PubSub, topic);
 
     private static RouteHandlerBuilder Record(WebApplication app, string path, string channel) =>
         app.MapPost(path, (HttpRequest request, Recorder recorder) => recorder.RecordRequestAsync(channel, request));
