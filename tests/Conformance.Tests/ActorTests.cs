@@ -31,6 +31,23 @@ public sealed class ActorTests(ConformanceFixture fixture)
     }
 
     [Fact]
+    public async Task Another_apps_sidecar_routes_the_call_to_the_app_hosting_the_actor_type()
+    {
+        // Placement: any sidecar forwards /v1.0/actors/{type}/{id}/method/{m} to the app that registered the type. target's
+        // sidecar hosts no actors and wants its DAPR_API_TOKEN.
+        var id = Marker.New("elsewhere");
+        var viaTarget = ActorProxy.Create<ICounterActor>(new ActorId(id), ActorTypes.Counter, new ActorProxyOptions
+        {
+            HttpEndpoint = $"http://127.0.0.1:{fixture.Target.HttpPort}",
+            DaprApiToken = ConformanceFixture.TargetSidecarToken,
+            RequestTimeout = TimeSpan.FromSeconds(30),
+        });
+
+        (await viaTarget.IncrementAsync(9)).Should().Be(9);
+        (await Counter(id).GetCountAsync()).Should().Be(9, "it is the same actor, hosted by sdk-app");
+    }
+
+    [Fact]
     public async Task A_non_remoting_proxy_calls_a_method_by_name_with_JSON()
     {
         var id = Marker.New("non-remoting");
