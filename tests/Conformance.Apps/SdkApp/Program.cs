@@ -51,7 +51,5 @@ app.MapPost("/test/client/invoke/{appId}/{**method}", async (string appId, strin
 });
 app.MapPost("/test/proxy/{actorId}/increment/{by:int}", async (string actorId, int by, IActorProxyFactory proxies) =>
     Results.Ok(await proxies.CreateActorProxy<ICounterActor>(new ActorId(actorId), ActorTypes.Counter).IncrementAsync(by)));
-// Until DevHost waits only for the app port, as daprd does without app health checks (a known gap).
-app.MapGet("/healthz", () => Results.Ok("healthy"));
 
 app.Run();

@@ -48,7 +48,5 @@ app.MapPost("/sub/token-topic", async (HttpRequest request) =>
 }).WithTopic("pubsub", "token-topic").RequireAuthorization("Dapr");
 
 app.MapGet("/test/received", () => Results.Ok(received.ToArray()));
-// Until DevHost waits only for the app port, as daprd does without app health checks (a known gap).
-app.MapGet("/healthz", () => Results.Ok("healthy"));
 
 app.Run();
