@@ -1,7 +1,5 @@
 using DaprPlatform.DevHost;
 
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
 namespace DaprPlatform.Conformance.Tests;
 
 /// <summary>

@@ -5,6 +5,9 @@ using Dapr.Workflow;
 using Dapr.Workflow.Registration;
 using DaprPlatform.DevHost;
 
+// One DevHost at a time (the shutdown test starts its own): the machine has two cores.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace DaprPlatform.Conformance.Tests.Infrastructure;
 
 /// <summary>
