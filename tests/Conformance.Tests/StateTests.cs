@@ -64,6 +64,17 @@ public sealed class StateTests(ConformanceFixture fixture)
     }
 
     [Fact]
+    public async Task An_ETag_for_a_key_that_does_not_exist_is_a_mismatch()
+    {
+        // postgresql v1: the UPDATE … WHERE xmin = ETag / DELETE … AND xmin = ETag touches no row → ETagMismatch → Aborted → false.
+        var key = Marker.New("etag-gone");
+
+        (await Client.TrySaveStateAsync(Store, key, new Widget(key, 1), "12345")).Should().BeFalse();
+        (await Client.TryDeleteStateAsync(Store, key, "12345")).Should().BeFalse();
+        (await Client.GetStateAsync<Widget>(Store, key)).Should().BeNull("an ETag never creates a key");
+    }
+
+    [Fact]
     public async Task A_malformed_ETag_is_an_InvalidArgument_error_not_a_mismatch()
     {
         // state.postgresql v1 parses the ETag as a uint32 xmin; a non-number is ETagInvalid → gRPC InvalidArgument, which the
