@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace DaprPlatform.TestSupport;
 
@@ -13,6 +14,9 @@ public sealed record RunFileApp(string AppId, int DaprHttpPort, int? AppPort = n
 
     /// <summary>Environment variables of the app (and its sidecar), in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
+
+    /// <summary>The app's command, run in <see cref="AppDirPath"/> when DevHost starts apps; the default does nothing.</summary>
+    public IReadOnlyList<string> Command { get; init; } = ["true"];
 }
 
 /// <summary>
@@ -70,7 +74,7 @@ public sealed class TemporaryRunFile : IDisposable
 
             yaml.Append(CultureInfo.InvariantCulture, $"    daprHTTPPort: {app.DaprHttpPort}\n")
                 .Append(CultureInfo.InvariantCulture, $"    daprGRPCPort: {app.DaprGrpcPort ?? FreeTcpPort.Next()}\n")
-                .Append("    command: [\"true\"]\n");
+                .Append(CultureInfo.InvariantCulture, $"    command: [{string.Join(", ", app.Command.Select(part => JsonSerializer.Serialize(part)))}]\n");
             if (app.Env.Count > 0)
             {
                 yaml.Append("    env:\n");
