@@ -237,6 +237,12 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
         (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = "nobody-home" }, PurgeInstancesResponse.Parser)))
             .Should().Be(GrpcStatusCode.NotFound);
 
+        // A recursive purge (what Dapr.Workflow sends) fails with durabletask-go's plain errors, which gRPC reports as UNKNOWN.
+        (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = parent, Recursive = true }, PurgeInstancesResponse.Parser)))
+            .Should().Be(GrpcStatusCode.Unknown);
+        (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = "nobody-home", Recursive = true }, PurgeInstancesResponse.Parser)))
+            .Should().Be(GrpcStatusCode.Unknown);
+
         // durabletask-go, which daprd serves, does not implement purging by filter.
         (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { PurgeInstanceFilter = new PurgeInstanceFilter() }, PurgeInstancesResponse.Parser)))
             .Should().Be(GrpcStatusCode.Unknown);

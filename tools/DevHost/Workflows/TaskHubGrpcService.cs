@@ -57,6 +57,10 @@ internal sealed class TaskHubGrpcService(string appId, WorkflowEngine engine)
     {
         var deleted = request.RequestCase switch
         {
+            // durabletask-go's recursive purge (what the SDK sends) first reads the instance and fails with plain errors
+            // ("no such instance exists", "orchestration has not yet completed") wrapped by the executor, i.e. UNKNOWN
+            // (backend/backend.go purgeWorkflowState, backend/executor.go PurgeInstances).
+            PurgeInstancesRequest.RequestOneofCase.InstanceId when request.Recursive => await RecursivePurgeAsync(request, context.CancellationToken),
             PurgeInstancesRequest.RequestOneofCase.InstanceId => await Run(() => engine.PurgeAsync(appId, request.InstanceId, request.Recursive, request.Force, context.CancellationToken)),
 
             // durabletask-go (which daprd serves) refuses filtered purges the same way.
@@ -64,6 +68,19 @@ internal sealed class TaskHubGrpcService(string appId, WorkflowEngine engine)
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "no instance ID was provided")),
         };
         return new PurgeInstancesResponse { DeletedInstanceCount = deleted, IsComplete = true };
+    }
+
+    private async Task<int> RecursivePurgeAsync(PurgeInstancesRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await engine.PurgeAsync(appId, request.InstanceId, recursive: true, request.Force, ct);
+        }
+        catch (WorkflowOperationException ex) when (ex.Kind is WorkflowErrorKind.NotFound or WorkflowErrorKind.NotCompleted)
+        {
+            var why = ex.Kind == WorkflowErrorKind.NotFound ? "failed to fetch workflow state: no such instance exists" : "orchestration has not yet completed";
+            throw new RpcException(new Status(StatusCode.Unknown, "failed to purge workflow state: " + why));
+        }
     }
 
     public Task GetWorkItems(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> stream, ServerCallContext context)
