@@ -1,7 +1,6 @@
-using DaprPlatform.Grpc;
-using DaprPlatform.Grpc.Client;
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace DaprPlatform.DevHost.Tests.Workflows;
 
@@ -15,12 +14,12 @@ public sealed class ScriptedWorker : IAsyncDisposable
     private readonly List<WorkItem> _received = [];
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly GrpcClient _client;
+    private readonly TaskHubSidecarService.TaskHubSidecarServiceClient _client;
     private Task _pump = Task.CompletedTask;
 
-    private ScriptedWorker(GrpcClient client) => _client = client;
+    private ScriptedWorker(TaskHubSidecarService.TaskHubSidecarServiceClient client) => _client = client;
 
-    public static ScriptedWorker Connect(GrpcClient client)
+    public static ScriptedWorker Connect(TaskHubSidecarService.TaskHubSidecarServiceClient client)
     {
         var worker = new ScriptedWorker(client);
         worker._pump = Task.Run(worker.PumpAsync);
@@ -31,13 +30,14 @@ public sealed class ScriptedWorker : IAsyncDisposable
     {
         try
         {
-            await foreach (var item in _client.ServerStreamingAsync(TaskHubMethods.GetWorkItems, new GetWorkItemsRequest(), WorkItem.Parser, ct: _stop.Token))
+            using var call = _client.GetWorkItems(new GetWorkItemsRequest(), cancellationToken: _stop.Token);
+            await foreach (var item in call.ResponseStream.ReadAllAsync(_stop.Token))
             {
                 lock (_received) { _received.Add(item); }
                 _arrived.Release();
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (Exception ex) when (_stop.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             // Disconnected by the test.
         }
@@ -73,39 +73,42 @@ public sealed class ScriptedWorker : IAsyncDisposable
     }
 
     public Task<WorkItem> NextTurnAsync(string instanceId) =>
-        NextAsync(i => i.OrchestratorRequest?.InstanceId == instanceId, $"a turn of '{instanceId}'");
+        NextAsync(i => i.WorkflowRequest?.InstanceId == instanceId, $"a turn of '{instanceId}'");
 
     public Task<WorkItem> NextActivityAsync(string instanceId) =>
-        NextAsync(i => i.ActivityRequest?.OrchestrationInstance?.InstanceId == instanceId, $"an activity of '{instanceId}'");
+        NextAsync(i => i.ActivityRequest?.WorkflowInstance?.InstanceId == instanceId, $"an activity of '{instanceId}'");
 
     /// <summary>Whether an item for the instance has arrived and not been taken (a look, no waiting).</summary>
     public bool HasPendingItemFor(string instanceId)
     {
         lock (_received)
         {
-            return _received.Any(i => i.OrchestratorRequest?.InstanceId == instanceId || i.ActivityRequest?.OrchestrationInstance?.InstanceId == instanceId);
+            return _received.Any(i => i.WorkflowRequest?.InstanceId == instanceId || i.ActivityRequest?.WorkflowInstance?.InstanceId == instanceId);
         }
     }
 
-    public Task CompleteTurnAsync(WorkItem turn, params OrchestratorAction[] actions) => CompleteTurnAsync(turn, null, actions);
+    public Task CompleteTurnAsync(WorkItem turn, params WorkflowAction[] actions) => CompleteTurnAsync(turn, null, actions);
 
-    public async Task CompleteTurnAsync(WorkItem turn, string? customStatus, params OrchestratorAction[] actions)
+    public async Task CompleteTurnAsync(WorkItem turn, string? customStatus, params WorkflowAction[] actions)
     {
-        var response = new OrchestratorResponse { InstanceId = turn.OrchestratorRequest.InstanceId, CompletionToken = turn.CompletionToken, CustomStatus = customStatus };
+        var response = new WorkflowResponse { InstanceId = turn.WorkflowRequest.InstanceId, CompletionToken = turn.CompletionToken, CustomStatus = customStatus };
         response.Actions.Add(actions);
-        await _client.UnaryAsync(TaskHubMethods.CompleteOrchestratorTask, response, CompleteTaskResponse.Parser);
+        // The deprecated name, as Dapr.Workflow 1.19's own worker still calls it (for runtimes before 1.18).
+#pragma warning disable CS0612
+        await _client.CompleteOrchestratorTaskAsync(response);
+#pragma warning restore CS0612
     }
 
     public async Task CompleteActivityAsync(WorkItem activity, string? result, TaskFailureDetails? failure = null)
     {
-        await _client.UnaryAsync(TaskHubMethods.CompleteActivityTask, new ActivityResponse
+        await _client.CompleteActivityTaskAsync(new ActivityResponse
         {
-            InstanceId = activity.ActivityRequest.OrchestrationInstance.InstanceId,
+            InstanceId = activity.ActivityRequest.WorkflowInstance.InstanceId,
             TaskId = activity.ActivityRequest.TaskId,
             Result = result,
             FailureDetails = failure,
             CompletionToken = activity.CompletionToken,
-        }, CompleteTaskResponse.Parser);
+        });
     }
 
     public async ValueTask DisposeAsync()
@@ -115,7 +118,7 @@ public sealed class ScriptedWorker : IAsyncDisposable
         {
             await _pump;
         }
-        catch (GrpcCallException)
+        catch (RpcException)
         {
             // The host went away first.
         }
@@ -125,32 +128,32 @@ public sealed class ScriptedWorker : IAsyncDisposable
     }
 
     // Actions, as a worker builds them.
-    public static OrchestratorAction ScheduleTask(int id, string name, string? input) =>
+    public static WorkflowAction ScheduleTask(int id, string name, string? input) =>
         new() { Id = id, ScheduleTask = new ScheduleTaskAction { Name = name, Input = input } };
 
-    public static OrchestratorAction CreateTimer(int id, DateTimeOffset fireAt) =>
+    public static WorkflowAction CreateTimer(int id, DateTimeOffset fireAt) =>
         new() { Id = id, CreateTimer = new CreateTimerAction { FireAt = Timestamp.FromDateTimeOffset(fireAt) } };
 
-    public static OrchestratorAction CreateChild(int id, string childId, string name, string? input) =>
-        new() { Id = id, CreateSubOrchestration = new CreateSubOrchestrationAction { InstanceId = childId, Name = name, Input = input } };
+    public static WorkflowAction CreateChild(int id, string childId, string name, string? input) =>
+        new() { Id = id, CreateChildWorkflow = new CreateChildWorkflowAction { InstanceId = childId, Name = name, Input = input } };
 
-    public static OrchestratorAction Complete(int id, string? result) =>
-        new() { Id = id, CompleteOrchestration = new CompleteOrchestrationAction { OrchestrationStatus = OrchestrationStatus.Completed, Result = result } };
+    public static WorkflowAction Complete(int id, string? result) =>
+        new() { Id = id, CompleteWorkflow = new CompleteWorkflowAction { WorkflowStatus = OrchestrationStatus.Completed, Result = result } };
 
-    public static OrchestratorAction Fail(int id, string errorType, string message) => new()
+    public static WorkflowAction Fail(int id, string errorType, string message) => new()
     {
         Id = id,
-        CompleteOrchestration = new CompleteOrchestrationAction
+        CompleteWorkflow = new CompleteWorkflowAction
         {
-            OrchestrationStatus = OrchestrationStatus.Failed,
+            WorkflowStatus = OrchestrationStatus.Failed,
             FailureDetails = new TaskFailureDetails { ErrorType = errorType, ErrorMessage = message },
         },
     };
 
-    public static OrchestratorAction ContinueAsNew(int id, string? input, params HistoryEvent[] carryover)
+    public static WorkflowAction ContinueAsNew(int id, string? input, params HistoryEvent[] carryover)
     {
-        var complete = new CompleteOrchestrationAction { OrchestrationStatus = OrchestrationStatus.ContinuedAsNew, Result = input };
+        var complete = new CompleteWorkflowAction { WorkflowStatus = OrchestrationStatus.ContinuedAsNew, Result = input };
         complete.CarryoverEvents.Add(carryover);
-        return new OrchestratorAction { Id = id, CompleteOrchestration = complete };
+        return new WorkflowAction { Id = id, CompleteWorkflow = complete };
     }
 }

@@ -1,6 +1,6 @@
-using DaprPlatform.Grpc;
-using DaprPlatform.Grpc.Client;
-using DaprPlatform.Grpc.TaskHub;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace DaprPlatform.DevHost.Tests.Workflows;
@@ -18,12 +18,12 @@ public sealed class TaskHubApiTokenTests : IAsyncLifetime
     [Fact]
     public async Task Calls_without_the_api_token_are_unauthenticated_and_calls_with_it_are_served()
     {
-        using var http = GrpcClient.CreateHttpClient(new Uri($"http://127.0.0.1:{_harness.GrpcPort}"));
-        var anonymous = new GrpcClient(http);
-        var refused = await Assert.ThrowsAsync<GrpcCallException>(() => anonymous.UnaryAsync(TaskHubMethods.Hello, new Empty(), Empty.Parser));
-        refused.Status.Should().Be(GrpcStatusCode.Unauthenticated);
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_harness.GrpcPort}");
+        var anonymous = new TaskHubSidecarService.TaskHubSidecarServiceClient(channel);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => anonymous.HelloAsync(new Empty()).ResponseAsync);
+        refused.StatusCode.Should().Be(StatusCode.Unauthenticated);
 
-        (await _harness.Grpc.UnaryAsync(TaskHubMethods.Hello, new Empty(), Empty.Parser)).Should().NotBeNull();
+        (await _harness.Client.HelloAsync(new Empty()).ResponseAsync).Should().NotBeNull();
         var id = await _harness.StartAsync("Secured", null);
         (await _harness.GetAsync(id)).Exists.Should().BeTrue();
     }

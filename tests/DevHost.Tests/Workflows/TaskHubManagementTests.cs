@@ -1,8 +1,7 @@
-using DaprPlatform.Grpc;
-using DaprPlatform.Grpc.Client;
-using DaprPlatform.Grpc.TaskHub;
+using Grpc.Core;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using EventType = DaprPlatform.Grpc.TaskHub.HistoryEvent.EventTypeOneofCase;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
 namespace DaprPlatform.DevHost.Tests.Workflows;
 
@@ -14,68 +13,63 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
 {
     private WorkflowHarness H => fixture.Harness;
 
-    private Task<TResponse> Call<TRequest, TResponse>(string method, TRequest request, Google.Protobuf.MessageParser<TResponse> parser)
-        where TRequest : Google.Protobuf.IMessage
-        where TResponse : class, Google.Protobuf.IMessage<TResponse>
-        => H.Grpc.UnaryAsync(method, request, parser);
-
-    private async Task<GrpcStatusCode> StatusOf(Func<Task> call)
+    private async Task<StatusCode> StatusOf(Func<Task> call)
     {
-        var ex = await Assert.ThrowsAsync<GrpcCallException>(call);
-        return ex.Status;
+        var ex = await Assert.ThrowsAsync<RpcException>(call);
+        return ex.StatusCode;
     }
 
     [Fact]
     public async Task Hello_answers_and_unknown_methods_are_unimplemented()
     {
-        (await Call(TaskHubMethods.Hello, new Empty(), Empty.Parser)).Should().NotBeNull();
+        (await H.Client.HelloAsync(new Empty()).ResponseAsync).Should().NotBeNull();
 
         // A gRPC server answers methods it does not serve with UNIMPLEMENTED (e.g. the Microsoft-only entity RPCs).
-        (await StatusOf(() => Call("/TaskHubSidecarService/SignalEntity", new Empty(), Empty.Parser))).Should().Be(GrpcStatusCode.Unimplemented);
+        (await StatusOf(() => H.CallUnlistedAsync("SignalEntity", new Empty()))).Should().Be(StatusCode.Unimplemented);
     }
 
     [Fact]
     public async Task StartInstance_generates_an_id_validates_given_ones_and_refuses_an_active_duplicate()
     {
-        var generated = (await Call(TaskHubMethods.StartInstance, new CreateInstanceRequest { Name = "Any" }, CreateInstanceResponse.Parser)).InstanceId;
+        var generated = (await H.Client.StartInstanceAsync(new CreateInstanceRequest { Name = "Any" }).ResponseAsync).InstanceId;
         Guid.TryParse(generated, out _).Should().BeTrue("Dapr generates a uuid when no instance id is given");
 
         // Instance ids: letters, digits, '-' and '_', at most 64 characters.
-        (await StatusOf(() => H.StartAsync("Any", null, "bad id!"))).Should().Be(GrpcStatusCode.InvalidArgument);
-        (await StatusOf(() => H.StartAsync("Any", null, new string('a', 65)))).Should().Be(GrpcStatusCode.InvalidArgument);
-        (await StatusOf(() => Call(TaskHubMethods.StartInstance, new CreateInstanceRequest { InstanceId = "no-name" }, CreateInstanceResponse.Parser)))
-            .Should().Be(GrpcStatusCode.InvalidArgument);
+        (await StatusOf(() => H.StartAsync("Any", null, "bad id!"))).Should().Be(StatusCode.InvalidArgument);
+        (await StatusOf(() => H.StartAsync("Any", null, new string('a', 65)))).Should().Be(StatusCode.InvalidArgument);
+        (await StatusOf(() => H.Client.StartInstanceAsync(new CreateInstanceRequest { InstanceId = "no-name" }).ResponseAsync))
+            .Should().Be(StatusCode.InvalidArgument);
 
         // Dapr refuses to reuse the id of an unfinished workflow ("an active workflow with ID … already exists")…
         var id = await H.StartAsync("Reused", "1");
-        (await StatusOf(() => H.StartAsync("Reused", "2", id))).Should().Be(GrpcStatusCode.AlreadyExists);
+        (await StatusOf(() => H.StartAsync("Reused", "2", id))).Should().Be(StatusCode.AlreadyExists);
 
         // …but a finished one is replaced by the new run.
-        await Call(TaskHubMethods.TerminateInstance, new TerminateRequest { InstanceId = id }, TerminateResponse.Parser);
+        await H.Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = id }).ResponseAsync;
         (await H.StartAsync("Reused", "3", id)).Should().Be(id);
         var restarted = await H.GetAsync(id);
-        restarted.OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Pending);
-        restarted.OrchestrationState.Input.Should().Be("3");
+        restarted.WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Pending);
+        restarted.WorkflowState.Input.Should().Be("3");
     }
 
     [Fact]
     public async Task GetInstance_reports_state_and_payloads_only_when_asked()
     {
-        var missing = await Call(TaskHubMethods.GetInstance, new GetInstanceRequest { InstanceId = "never-started" }, GetInstanceResponse.Parser);
+        var missing = await H.Client.GetInstanceAsync(new GetInstanceRequest { InstanceId = "never-started" }).ResponseAsync;
         missing.Exists.Should().BeFalse();
 
         var id = await H.StartAsync("Described", "\"input\"");
-        var bare = await Call(TaskHubMethods.GetInstance, new GetInstanceRequest { InstanceId = id }, GetInstanceResponse.Parser);
+        var bare = await H.Client.GetInstanceAsync(new GetInstanceRequest { InstanceId = id }).ResponseAsync;
         bare.Exists.Should().BeTrue();
-        bare.OrchestrationState.Name.Should().Be("Described");
-        bare.OrchestrationState.InstanceId.Should().Be(id);
-        bare.OrchestrationState.Input.Should().BeNull();
-        bare.OrchestrationState.CreatedTimestamp.Should().NotBeNull();
+        bare.WorkflowState.Name.Should().Be("Described");
+        bare.WorkflowState.InstanceId.Should().Be(id);
+        bare.WorkflowState.Input.Should().BeNull();
+        bare.WorkflowState.CreatedTimestamp.Should().NotBeNull();
 
         // Not started by a worker yet: PENDING.
         var full = await H.GetAsync(id);
-        full.OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Pending);
-        full.OrchestrationState.Input.Should().Be("\"input\"");
+        full.WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Pending);
+        full.WorkflowState.Input.Should().Be("\"input\"");
     }
 
     [Fact]
@@ -83,10 +77,10 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
     {
         var at = DateTimeOffset.UtcNow.AddHours(1);
         var id = await H.StartAsync("Later", null, scheduledStart: at);
-        var state = (await H.GetAsync(id)).OrchestrationState;
-        state.OrchestrationStatus.Should().Be(OrchestrationStatus.Pending);
+        var state = (await H.GetAsync(id)).WorkflowState;
+        state.WorkflowStatus.Should().Be(OrchestrationStatus.Pending);
         state.ScheduledStartTimestamp.ToDateTimeOffset().Should().BeCloseTo(at, TimeSpan.FromMilliseconds(1));
-        await Call(TaskHubMethods.TerminateInstance, new TerminateRequest { InstanceId = id }, TerminateResponse.Parser);
+        await H.Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = id }).ResponseAsync;
     }
 
     [Fact]
@@ -95,21 +89,20 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
         var id = await H.StartAsync("Waited", null);
 
         // Nothing is connected: the instance cannot start, so the call ends at its deadline.
-        (await StatusOf(() => H.Grpc.UnaryAsync(TaskHubMethods.WaitForInstanceStart, new GetInstanceRequest { InstanceId = id }, GetInstanceResponse.Parser,
-            new GrpcCallOptions { Deadline = TimeSpan.FromMilliseconds(500) })))
-            .Should().Be(GrpcStatusCode.DeadlineExceeded);
+        (await StatusOf(() => H.Client.WaitForInstanceStartAsync(new GetInstanceRequest { InstanceId = id },
+            deadline: DateTime.UtcNow.AddMilliseconds(500)).ResponseAsync))
+            .Should().Be(StatusCode.DeadlineExceeded);
 
-        var waitStart = H.Grpc.UnaryAsync(TaskHubMethods.WaitForInstanceStart, new GetInstanceRequest { InstanceId = id }, GetInstanceResponse.Parser,
-            new GrpcCallOptions { Deadline = TimeSpan.FromSeconds(30) });
+        var waitStart = H.Client.WaitForInstanceStartAsync(new GetInstanceRequest { InstanceId = id }, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
         var waitEnd = H.WaitForCompletionAsync(id);
         await using var worker = H.ConnectWorker();
         var turn = await worker.NextTurnAsync(id);
         await worker.CompleteTurnAsync(turn);
-        (await waitStart).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Running);
+        (await waitStart).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Running);
         waitEnd.IsCompleted.Should().BeFalse("the workflow is still running");
 
         await worker.CompleteTurnAsync(await RaiseAndTakeTurn(worker, id), ScriptedWorker.Complete(0, "\"ok\""));
-        (await waitEnd).OrchestrationState.Output.Should().Be("\"ok\"");
+        (await waitEnd).WorkflowState.Output.Should().Be("\"ok\"");
     }
 
     private async Task<WorkItem> RaiseAndTakeTurn(ScriptedWorker worker, string id)
@@ -121,10 +114,10 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
     [Fact]
     public async Task RaiseEvent_on_an_unknown_instance_is_NotFound()
     {
-        (await StatusOf(() => H.RaiseAsync("nobody-home", "x", null))).Should().Be(GrpcStatusCode.NotFound);
-        (await StatusOf(() => Call(TaskHubMethods.SuspendInstance, new SuspendRequest { InstanceId = "nobody-home" }, SuspendResponse.Parser))).Should().Be(GrpcStatusCode.NotFound);
-        (await StatusOf(() => Call(TaskHubMethods.ResumeInstance, new ResumeRequest { InstanceId = "nobody-home" }, ResumeResponse.Parser))).Should().Be(GrpcStatusCode.NotFound);
-        (await StatusOf(() => Call(TaskHubMethods.TerminateInstance, new TerminateRequest { InstanceId = "nobody-home" }, TerminateResponse.Parser))).Should().Be(GrpcStatusCode.NotFound);
+        (await StatusOf(() => H.RaiseAsync("nobody-home", "x", null))).Should().Be(StatusCode.NotFound);
+        (await StatusOf(() => H.Client.SuspendInstanceAsync(new SuspendRequest { InstanceId = "nobody-home" }).ResponseAsync)).Should().Be(StatusCode.NotFound);
+        (await StatusOf(() => H.Client.ResumeInstanceAsync(new ResumeRequest { InstanceId = "nobody-home" }).ResponseAsync)).Should().Be(StatusCode.NotFound);
+        (await StatusOf(() => H.Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = "nobody-home" }).ResponseAsync)).Should().Be(StatusCode.NotFound);
     }
 
     [Fact]
@@ -144,48 +137,48 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
         // durabletask-go: TerminateInstance queues executionTerminated, the worker's next turn ends the workflow as TERMINATED, and
         // the call returns once the workflow has ended. Docs (terminate): recursive terminate also terminates child workflows.
         var (p1, c1) = await ParentWithRunningChild();
-        var terminating = Call(TaskHubMethods.TerminateInstance, new TerminateRequest { InstanceId = p1, Output = "\"stop\"", Recursive = true }, TerminateResponse.Parser);
+        var terminating = H.Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = p1, Output = "\"stop\"", Recursive = true }).ResponseAsync;
         var last = await worker.NextTurnAsync(p1);
-        var terminated = last.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionTerminated).ExecutionTerminated;
+        var terminated = last.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionTerminated).ExecutionTerminated;
         (terminated.Input, terminated.Recurse).Should().Be(("\"stop\"", true));
-        await worker.CompleteTurnAsync(last, new OrchestratorAction
+        await worker.CompleteTurnAsync(last, new WorkflowAction
         {
             Id = 1,
-            CompleteOrchestration = new CompleteOrchestrationAction { OrchestrationStatus = OrchestrationStatus.Terminated, Result = terminated.Input },
+            CompleteWorkflow = new CompleteWorkflowAction { WorkflowStatus = OrchestrationStatus.Terminated, Result = terminated.Input },
         });
         await terminating;
-        var parentState = (await H.GetAsync(p1)).OrchestrationState;
-        parentState.OrchestrationStatus.Should().Be(OrchestrationStatus.Terminated);
+        var parentState = (await H.GetAsync(p1)).WorkflowState;
+        parentState.WorkflowStatus.Should().Be(OrchestrationStatus.Terminated);
         parentState.Output.Should().Be("\"stop\"");
 
         // The child's termination follows the parent's; a worker that ignores executionTerminated does not keep it alive.
         var childLast = await worker.NextTurnAsync(c1);
-        childLast.OrchestratorRequest.NewEvents.Should().Contain(e => e.EventTypeCase == EventType.ExecutionTerminated);
+        childLast.WorkflowRequest.NewEvents.Should().Contain(e => e.EventTypeCase == EventType.ExecutionTerminated);
         await worker.CompleteTurnAsync(childLast);
-        var childState = (await H.StatusBecomesAsync(c1, OrchestrationStatus.Terminated)).OrchestrationState;
+        var childState = (await H.StatusBecomesAsync(c1, OrchestrationStatus.Terminated)).WorkflowState;
         childState.Output.Should().Be("\"stop\"");
 
         var (p2, c2) = await ParentWithRunningChild();
-        terminating = Call(TaskHubMethods.TerminateInstance, new TerminateRequest { InstanceId = p2, Recursive = false }, TerminateResponse.Parser);
+        terminating = H.Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = p2, Recursive = false }).ResponseAsync;
         await worker.CompleteTurnAsync(await worker.NextTurnAsync(p2));
         await terminating;
-        (await H.GetAsync(p2)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Terminated);
-        await Call(TaskHubMethods.Hello, new Empty(), Empty.Parser);
+        (await H.GetAsync(p2)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Terminated);
+        await H.Client.HelloAsync(new Empty()).ResponseAsync;
         worker.HasPendingItemFor(c2).Should().BeFalse("a non-recursive terminate leaves the child alone");
-        (await H.GetAsync(c2)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Running);
+        (await H.GetAsync(c2)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Running);
 
         // Terminating a finished workflow changes nothing.
-        await Call(TaskHubMethods.TerminateInstance, new TerminateRequest { InstanceId = p2, Output = "\"again\"" }, TerminateResponse.Parser);
-        (await H.GetAsync(p2)).OrchestrationState.Output.Should().BeNull();
+        await H.Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = p2, Output = "\"again\"" }).ResponseAsync;
+        (await H.GetAsync(p2)).WorkflowState.Output.Should().BeNull();
     }
 
     [Fact]
     public async Task A_workflow_no_worker_has_started_is_terminated_at_once()
     {
         var id = await H.StartAsync("NeverRan", null);
-        await Call(TaskHubMethods.TerminateInstance, new TerminateRequest { InstanceId = id, Output = "\"cancelled\"" }, TerminateResponse.Parser);
-        var state = (await H.GetAsync(id)).OrchestrationState;
-        state.OrchestrationStatus.Should().Be(OrchestrationStatus.Terminated);
+        await H.Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = id, Output = "\"cancelled\"" }).ResponseAsync;
+        var state = (await H.GetAsync(id)).WorkflowState;
+        state.WorkflowStatus.Should().Be(OrchestrationStatus.Terminated);
         state.Output.Should().Be("\"cancelled\"");
     }
 
@@ -197,30 +190,30 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
         await worker.CompleteTurnAsync(await worker.NextTurnAsync(id));
         await H.StatusBecomesAsync(id, OrchestrationStatus.Running);
 
-        await Call(TaskHubMethods.SuspendInstance, new SuspendRequest { InstanceId = id }, SuspendResponse.Parser);
-        (await H.GetAsync(id)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Suspended);
+        await H.Client.SuspendInstanceAsync(new SuspendRequest { InstanceId = id }).ResponseAsync;
+        (await H.GetAsync(id)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Suspended);
         await H.RaiseAsync(id, "while-paused", "1");
 
         // Docs (pause): a suspended workflow does not run; a Hello round trip gives the dispatcher a chance to (wrongly) send a turn.
-        await Call(TaskHubMethods.Hello, new Empty(), Empty.Parser);
+        await H.Client.HelloAsync(new Empty()).ResponseAsync;
         worker.HasPendingItemFor(id).Should().BeFalse();
-        (await H.GetAsync(id)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Suspended);
+        (await H.GetAsync(id)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Suspended);
 
-        await Call(TaskHubMethods.ResumeInstance, new ResumeRequest { InstanceId = id }, ResumeResponse.Parser);
-        (await H.GetAsync(id)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Running);
+        await H.Client.ResumeInstanceAsync(new ResumeRequest { InstanceId = id }).ResponseAsync;
+        (await H.GetAsync(id)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Running);
         var turn = await worker.NextTurnAsync(id);
-        turn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised).EventRaised.Name.Should().Be("while-paused");
+        turn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised).EventRaised.Name.Should().Be("while-paused");
         await worker.CompleteTurnAsync(turn);
 
         // A suspended workflow can still be terminated: its only turn carries executionTerminated, not the waiting events.
-        await Call(TaskHubMethods.SuspendInstance, new SuspendRequest { InstanceId = id }, SuspendResponse.Parser);
+        await H.Client.SuspendInstanceAsync(new SuspendRequest { InstanceId = id }).ResponseAsync;
         await H.RaiseAsync(id, "ignored", null);
-        var terminating = Call(TaskHubMethods.TerminateInstance, new TerminateRequest { InstanceId = id }, TerminateResponse.Parser);
+        var terminating = H.Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = id }).ResponseAsync;
         var last = await worker.NextTurnAsync(id);
-        last.OrchestratorRequest.NewEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.OrchestratorStarted, EventType.ExecutionTerminated);
+        last.WorkflowRequest.NewEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.WorkflowStarted, EventType.ExecutionTerminated);
         await worker.CompleteTurnAsync(last);
         await terminating;
-        (await H.GetAsync(id)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Terminated);
+        (await H.GetAsync(id)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Terminated);
     }
 
     [Fact]
@@ -232,26 +225,26 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
         await worker.CompleteTurnAsync(await worker.NextTurnAsync(parent), ScriptedWorker.CreateChild(0, child, "Child", null));
 
         // Docs (purge): only COMPLETED, FAILED or TERMINATED workflows can be purged.
-        (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = parent }, PurgeInstancesResponse.Parser)))
-            .Should().Be(GrpcStatusCode.FailedPrecondition);
-        (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = "nobody-home" }, PurgeInstancesResponse.Parser)))
-            .Should().Be(GrpcStatusCode.NotFound);
+        (await StatusOf(() => H.Client.PurgeInstancesAsync(new PurgeInstancesRequest { InstanceId = parent }).ResponseAsync))
+            .Should().Be(StatusCode.FailedPrecondition);
+        (await StatusOf(() => H.Client.PurgeInstancesAsync(new PurgeInstancesRequest { InstanceId = "nobody-home" }).ResponseAsync))
+            .Should().Be(StatusCode.NotFound);
 
         // A recursive purge (what Dapr.Workflow sends) fails with durabletask-go's plain errors, which gRPC reports as UNKNOWN.
-        (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = parent, Recursive = true }, PurgeInstancesResponse.Parser)))
-            .Should().Be(GrpcStatusCode.Unknown);
-        (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = "nobody-home", Recursive = true }, PurgeInstancesResponse.Parser)))
-            .Should().Be(GrpcStatusCode.Unknown);
+        (await StatusOf(() => H.Client.PurgeInstancesAsync(new PurgeInstancesRequest { InstanceId = parent, Recursive = true }).ResponseAsync))
+            .Should().Be(StatusCode.Unknown);
+        (await StatusOf(() => H.Client.PurgeInstancesAsync(new PurgeInstancesRequest { InstanceId = "nobody-home", Recursive = true }).ResponseAsync))
+            .Should().Be(StatusCode.Unknown);
 
         // durabletask-go, which daprd serves, does not implement purging by filter.
-        (await StatusOf(() => Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { PurgeInstanceFilter = new PurgeInstanceFilter() }, PurgeInstancesResponse.Parser)))
-            .Should().Be(GrpcStatusCode.Unknown);
+        (await StatusOf(() => H.Client.PurgeInstancesAsync(new PurgeInstancesRequest { PurgeInstanceFilter = new PurgeInstanceFilter() }).ResponseAsync))
+            .Should().Be(StatusCode.Unknown);
 
         await worker.CompleteTurnAsync(await worker.NextTurnAsync(child), ScriptedWorker.Complete(0, null));
         await worker.CompleteTurnAsync(await worker.NextTurnAsync(parent), ScriptedWorker.Complete(1, null));
         await H.StatusBecomesAsync(parent, OrchestrationStatus.Completed);
 
-        var purged = await Call(TaskHubMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = parent, Recursive = true }, PurgeInstancesResponse.Parser);
+        var purged = await H.Client.PurgeInstancesAsync(new PurgeInstancesRequest { InstanceId = parent, Recursive = true }).ResponseAsync;
         purged.DeletedInstanceCount.Should().Be(2);
         (await H.GetAsync(parent)).Exists.Should().BeFalse();
         (await H.GetAsync(child)).Exists.Should().BeFalse();
@@ -265,28 +258,28 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
         var turn = await worker.NextTurnAsync(id);
 
         // Protocol rule: a completion whose non-empty token is not the dispatched one is discarded.
-        var stale = new OrchestratorResponse { InstanceId = id, CompletionToken = Guid.NewGuid().ToString() };
+        var stale = new WorkflowResponse { InstanceId = id, CompletionToken = Guid.NewGuid().ToString() };
         stale.Actions.Add(ScriptedWorker.Complete(0, "\"stale\""));
-        await Call(TaskHubMethods.CompleteOrchestratorTask, stale, CompleteTaskResponse.Parser);
-        (await H.GetAsync(id)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Pending);
+        await H.Client.CompleteWorkflowTaskAsync(stale).ResponseAsync;
+        (await H.GetAsync(id)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Pending);
 
         // An empty token is accepted.
-        var accepted = new OrchestratorResponse { InstanceId = id, CompletionToken = "" };
+        var accepted = new WorkflowResponse { InstanceId = id, CompletionToken = "" };
         accepted.Actions.Add(ScriptedWorker.ScheduleTask(0, "Act", null));
-        await Call(TaskHubMethods.CompleteOrchestratorTask, accepted, CompleteTaskResponse.Parser);
+        await H.Client.CompleteWorkflowTaskAsync(accepted).ResponseAsync;
         var activity = await worker.NextActivityAsync(id);
         activity.ActivityRequest.TaskId.Should().Be(0);
 
         // The original (now used) token is stale too: a duplicate completion records nothing twice.
         await worker.CompleteTurnAsync(turn, ScriptedWorker.Complete(1, "\"duplicate\""));
-        (await H.GetAsync(id)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Running);
+        (await H.GetAsync(id)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Running);
 
         var staleActivity = new ActivityResponse { InstanceId = id, TaskId = 0, Result = "\"stale\"", CompletionToken = "not-the-token" };
-        await Call(TaskHubMethods.CompleteActivityTask, staleActivity, CompleteTaskResponse.Parser);
+        await H.Client.CompleteActivityTaskAsync(staleActivity).ResponseAsync;
         worker.HasPendingItemFor(id).Should().BeFalse();
-        await Call(TaskHubMethods.CompleteActivityTask, new ActivityResponse { InstanceId = id, TaskId = 0, Result = "\"fresh\"" }, CompleteTaskResponse.Parser);
+        await H.Client.CompleteActivityTaskAsync(new ActivityResponse { InstanceId = id, TaskId = 0, Result = "\"fresh\"" }).ResponseAsync;
         var next = await worker.NextTurnAsync(id);
-        next.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskCompleted).TaskCompleted.Result.Should().Be("\"fresh\"");
+        next.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskCompleted).TaskCompleted.Result.Should().Be("\"fresh\"");
         await worker.CompleteTurnAsync(next, ScriptedWorker.Complete(1, null));
     }
 
@@ -303,11 +296,11 @@ public sealed class TaskHubManagementTests(WorkflowFixture fixture) : IClassFixt
         await using var worker = H.ConnectWorker();
         var again = await worker.NextTurnAsync(id);
         again.CompletionToken.Should().NotBe(first.CompletionToken);
-        again.OrchestratorRequest.NewEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.OrchestratorStarted, EventType.ExecutionStarted);
+        again.WorkflowRequest.NewEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.WorkflowStarted, EventType.ExecutionStarted);
 
         // The lost worker's late completion carries the old token: stale.
         await worker.CompleteTurnAsync(first, ScriptedWorker.Complete(0, "\"late\""));
         await worker.CompleteTurnAsync(again, ScriptedWorker.Complete(0, "\"current\""));
-        (await H.WaitForCompletionAsync(id)).OrchestrationState.Output.Should().Be("\"current\"");
+        (await H.WaitForCompletionAsync(id)).WorkflowState.Output.Should().Be("\"current\"");
     }
 }

@@ -1,6 +1,6 @@
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using EventType = DaprPlatform.Grpc.TaskHub.HistoryEvent.EventTypeOneofCase;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
 namespace DaprPlatform.DevHost.Tests.Workflows;
 
@@ -23,14 +23,14 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         // then carries executionStarted with the raw input.
         var turn1 = await worker.NextTurnAsync(id);
         turn1.CompletionToken.Should().NotBeEmpty();
-        turn1.OrchestratorRequest.PastEvents.Should().BeEmpty();
-        var newEvents = turn1.OrchestratorRequest.NewEvents;
-        newEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.OrchestratorStarted, EventType.ExecutionStarted);
+        turn1.WorkflowRequest.PastEvents.Should().BeEmpty();
+        var newEvents = turn1.WorkflowRequest.NewEvents;
+        newEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.WorkflowStarted, EventType.ExecutionStarted);
         newEvents[0].EventId.Should().Be(-1);
         newEvents[0].Timestamp.Should().NotBeNull();
         newEvents[1].ExecutionStarted.Name.Should().Be("Chain");
         newEvents[1].ExecutionStarted.Input.Should().Be("\"in\"");
-        newEvents[1].ExecutionStarted.OrchestrationInstance.InstanceId.Should().Be(id);
+        newEvents[1].ExecutionStarted.WorkflowInstance.InstanceId.Should().Be(id);
         await worker.CompleteTurnAsync(turn1, ScriptedWorker.ScheduleTask(0, "Step", "1"));
 
         // An activity work item's taskId is the action id, i.e. the eventId of its taskScheduled event.
@@ -42,11 +42,11 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         await worker.CompleteActivityAsync(activity1, "2");
 
         var turn2 = await worker.NextTurnAsync(id);
-        var past = turn2.OrchestratorRequest.PastEvents;
-        past.Select(e => e.EventTypeCase).Should().Equal(EventType.OrchestratorStarted, EventType.ExecutionStarted, EventType.TaskScheduled, EventType.OrchestratorCompleted);
+        var past = turn2.WorkflowRequest.PastEvents;
+        past.Select(e => e.EventTypeCase).Should().Equal(EventType.WorkflowStarted, EventType.ExecutionStarted, EventType.TaskScheduled, EventType.WorkflowCompleted);
         past[2].EventId.Should().Be(0);
         past[2].TaskScheduled.Name.Should().Be("Step");
-        var completed = turn2.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskCompleted);
+        var completed = turn2.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskCompleted);
         completed.EventId.Should().Be(-1);
         completed.TaskCompleted.TaskScheduledId.Should().Be(0);
         completed.TaskCompleted.Result.Should().Be("2");
@@ -56,16 +56,16 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         activity2.ActivityRequest.TaskId.Should().Be(1);
         await worker.CompleteActivityAsync(activity2, "3");
         var turn3 = await worker.NextTurnAsync(id);
-        turn3.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskCompleted).TaskCompleted.TaskScheduledId.Should().Be(1);
+        turn3.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskCompleted).TaskCompleted.TaskScheduledId.Should().Be(1);
         await worker.CompleteTurnAsync(turn3, ScriptedWorker.Complete(2, "\"done\""));
 
         var final = await H.WaitForCompletionAsync(id);
         final.Exists.Should().BeTrue();
-        final.OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Completed);
-        final.OrchestrationState.Output.Should().Be("\"done\"");
-        final.OrchestrationState.Input.Should().Be("\"in\"");
-        final.OrchestrationState.CustomStatus.Should().Be("step 2");
-        final.OrchestrationState.CompletedTimestamp.Should().NotBeNull();
+        final.WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Completed);
+        final.WorkflowState.Output.Should().Be("\"done\"");
+        final.WorkflowState.Input.Should().Be("\"in\"");
+        final.WorkflowState.CustomStatus.Should().Be("step 2");
+        final.WorkflowState.CompletedTimestamp.Should().NotBeNull();
     }
 
     [Fact]
@@ -78,14 +78,14 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         await worker.CompleteActivityAsync(activity, null, new TaskFailureDetails { ErrorType = "InvalidOperationException", ErrorMessage = "boom" });
 
         var turn = await worker.NextTurnAsync(id);
-        var failed = turn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskFailed).TaskFailed;
+        var failed = turn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskFailed).TaskFailed;
         failed.TaskScheduledId.Should().Be(0);
         failed.FailureDetails.ErrorMessage.Should().Be("boom");
         await worker.CompleteTurnAsync(turn, ScriptedWorker.Fail(1, "InvalidOperationException", "boom"));
 
         var final = await H.WaitForCompletionAsync(id);
-        final.OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Failed);
-        final.OrchestrationState.FailureDetails.ErrorType.Should().Be("InvalidOperationException");
+        final.WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Failed);
+        final.WorkflowState.FailureDetails.ErrorType.Should().Be("InvalidOperationException");
     }
 
     [Fact]
@@ -94,18 +94,18 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         await using var worker = H.ConnectWorker();
         var id = await H.StartAsync("Sleepy", null);
         var turn1 = await worker.NextTurnAsync(id);
-        var fireAt = turn1.OrchestratorRequest.NewEvents[0].Timestamp.ToDateTimeOffset().AddSeconds(1);
+        var fireAt = turn1.WorkflowRequest.NewEvents[0].Timestamp.ToDateTimeOffset().AddSeconds(1);
         await worker.CompleteTurnAsync(turn1, ScriptedWorker.CreateTimer(0, fireAt));
 
         // Docs (durable timers): the timer's eventId is the action id; timerFired.timerId refers to it, and it arrives at fireAt.
         var turn2 = await worker.NextTurnAsync(id);
-        turn2.OrchestratorRequest.PastEvents.Single(e => e.EventTypeCase == EventType.TimerCreated).EventId.Should().Be(0);
-        var fired = turn2.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TimerFired).TimerFired;
+        turn2.WorkflowRequest.PastEvents.Single(e => e.EventTypeCase == EventType.TimerCreated).EventId.Should().Be(0);
+        var fired = turn2.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TimerFired).TimerFired;
         fired.TimerId.Should().Be(0);
         fired.FireAt.ToDateTimeOffset().Should().Be(fireAt);
-        turn2.OrchestratorRequest.NewEvents[0].Timestamp.ToDateTimeOffset().Should().BeOnOrAfter(fireAt);
+        turn2.WorkflowRequest.NewEvents[0].Timestamp.ToDateTimeOffset().Should().BeOnOrAfter(fireAt);
         await worker.CompleteTurnAsync(turn2, ScriptedWorker.Complete(1, null));
-        (await H.WaitForCompletionAsync(id)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Completed);
+        (await H.WaitForCompletionAsync(id)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Completed);
     }
 
     [Fact]
@@ -117,14 +117,14 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         await H.RaiseAsync(id, "early", "\"first\"");
         await using var worker = H.ConnectWorker();
         var turn1 = await worker.NextTurnAsync(id);
-        turn1.OrchestratorRequest.NewEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.OrchestratorStarted, EventType.ExecutionStarted, EventType.EventRaised);
-        turn1.OrchestratorRequest.NewEvents[2].EventRaised.Name.Should().Be("early");
-        turn1.OrchestratorRequest.NewEvents[2].EventRaised.Input.Should().Be("\"first\"");
+        turn1.WorkflowRequest.NewEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.WorkflowStarted, EventType.ExecutionStarted, EventType.EventRaised);
+        turn1.WorkflowRequest.NewEvents[2].EventRaised.Name.Should().Be("early");
+        turn1.WorkflowRequest.NewEvents[2].EventRaised.Input.Should().Be("\"first\"");
         await worker.CompleteTurnAsync(turn1);
 
         await H.RaiseAsync(id, "late", "\"second\"");
         var turn2 = await worker.NextTurnAsync(id);
-        var raised = turn2.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised);
+        var raised = turn2.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised);
         raised.EventId.Should().Be(-1);
         raised.EventRaised.Name.Should().Be("late");
         raised.EventRaised.Input.Should().Be("\"second\"");
@@ -143,28 +143,28 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
 
         // The child's executionStarted names its parent and the action id (ParentInstanceInfo.taskScheduledId).
         var childTurn = await worker.NextTurnAsync(okChild);
-        var started = childTurn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionStarted).ExecutionStarted;
+        var started = childTurn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionStarted).ExecutionStarted;
         started.Input.Should().Be("\"a\"");
         started.ParentInstance.TaskScheduledId.Should().Be(0);
-        started.ParentInstance.OrchestrationInstance.InstanceId.Should().Be(parent);
-        (await H.GetAsync(okChild)).OrchestrationState.ParentInstanceId.Should().Be(parent);
+        started.ParentInstance.WorkflowInstance.InstanceId.Should().Be(parent);
+        (await H.GetAsync(okChild)).WorkflowState.ParentInstanceId.Should().Be(parent);
         await worker.CompleteTurnAsync(childTurn, ScriptedWorker.Complete(0, "\"A\""));
 
         var parentTurn = await worker.NextTurnAsync(parent);
-        parentTurn.OrchestratorRequest.PastEvents.Where(e => e.EventTypeCase == EventType.SubOrchestrationInstanceCreated)
-            .Select(e => (e.EventId, e.SubOrchestrationInstanceCreated.InstanceId)).Should().Equal((0, okChild), (1, badChild));
-        var done = parentTurn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.SubOrchestrationInstanceCompleted).SubOrchestrationInstanceCompleted;
+        parentTurn.WorkflowRequest.PastEvents.Where(e => e.EventTypeCase == EventType.ChildWorkflowInstanceCreated)
+            .Select(e => (e.EventId, e.ChildWorkflowInstanceCreated.InstanceId)).Should().Equal((0, okChild), (1, badChild));
+        var done = parentTurn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ChildWorkflowInstanceCompleted).ChildWorkflowInstanceCompleted;
         done.TaskScheduledId.Should().Be(0);
         done.Result.Should().Be("\"A\"");
         await worker.CompleteTurnAsync(parentTurn);
 
         await worker.CompleteTurnAsync(await worker.NextTurnAsync(badChild), ScriptedWorker.Fail(0, "ChildError", "no"));
         var parentTurn2 = await worker.NextTurnAsync(parent);
-        var failed = parentTurn2.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.SubOrchestrationInstanceFailed).SubOrchestrationInstanceFailed;
+        var failed = parentTurn2.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ChildWorkflowInstanceFailed).ChildWorkflowInstanceFailed;
         failed.TaskScheduledId.Should().Be(1);
         failed.FailureDetails.ErrorType.Should().Be("ChildError");
         await worker.CompleteTurnAsync(parentTurn2, ScriptedWorker.Complete(2, null));
-        (await H.WaitForCompletionAsync(parent)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Completed);
+        (await H.WaitForCompletionAsync(parent)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Completed);
     }
 
     [Fact]
@@ -177,10 +177,10 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         // durabletask-go's rule: "<parent id>:<action id as 4 hex digits>".
         var childId = parent + ":0005";
         var childTurn = await worker.NextTurnAsync(childId);
-        childTurn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionStarted).ExecutionStarted.ParentInstance.TaskScheduledId.Should().Be(5);
+        childTurn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionStarted).ExecutionStarted.ParentInstance.TaskScheduledId.Should().Be(5);
         await worker.CompleteTurnAsync(childTurn, ScriptedWorker.Complete(0, null));
         var parentTurn = await worker.NextTurnAsync(parent);
-        parentTurn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.SubOrchestrationInstanceCompleted).SubOrchestrationInstanceCompleted.TaskScheduledId.Should().Be(5);
+        parentTurn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ChildWorkflowInstanceCompleted).ChildWorkflowInstanceCompleted.TaskScheduledId.Should().Be(5);
         await worker.CompleteTurnAsync(parentTurn, ScriptedWorker.Complete(6, null));
     }
 
@@ -190,23 +190,23 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         await using var worker = H.ConnectWorker();
         var id = await H.StartAsync("Loop", "1");
         var turn1 = await worker.NextTurnAsync(id);
-        var firstExecution = turn1.OrchestratorRequest.ExecutionId;
+        var firstExecution = turn1.WorkflowRequest.ExecutionId;
         var carried = new HistoryEvent { EventId = -1, Timestamp = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), EventRaised = new EventRaisedEvent { Name = "kept", Input = "\"x\"" } };
         await worker.CompleteTurnAsync(turn1, ScriptedWorker.ContinueAsNew(0, "2", carried));
 
         var turn2 = await worker.NextTurnAsync(id);
-        turn2.OrchestratorRequest.PastEvents.Should().BeEmpty();
-        turn2.OrchestratorRequest.NewEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.OrchestratorStarted, EventType.ExecutionStarted, EventType.EventRaised);
-        turn2.OrchestratorRequest.NewEvents[1].ExecutionStarted.Input.Should().Be("2");
-        turn2.OrchestratorRequest.NewEvents[2].EventRaised.Name.Should().Be("kept");
-        turn2.OrchestratorRequest.ExecutionId.Should().NotBe(firstExecution);
+        turn2.WorkflowRequest.PastEvents.Should().BeEmpty();
+        turn2.WorkflowRequest.NewEvents.Select(e => e.EventTypeCase).Should().Equal(EventType.WorkflowStarted, EventType.ExecutionStarted, EventType.EventRaised);
+        turn2.WorkflowRequest.NewEvents[1].ExecutionStarted.Input.Should().Be("2");
+        turn2.WorkflowRequest.NewEvents[2].EventRaised.Name.Should().Be("kept");
+        turn2.WorkflowRequest.ExecutionId.Should().NotBe(firstExecution);
 
         // CONTINUED_AS_NEW is never the status at rest: the instance keeps RUNNING with the new input.
         var meanwhile = await H.GetAsync(id);
-        meanwhile.OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Running);
-        meanwhile.OrchestrationState.Input.Should().Be("2");
+        meanwhile.WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Running);
+        meanwhile.WorkflowState.Input.Should().Be("2");
         await worker.CompleteTurnAsync(turn2, ScriptedWorker.Complete(1, "\"end\""));
-        (await H.WaitForCompletionAsync(id)).OrchestrationState.Output.Should().Be("\"end\"");
+        (await H.WaitForCompletionAsync(id)).WorkflowState.Output.Should().Be("\"end\"");
     }
 
     [Fact]
@@ -217,15 +217,15 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         await H.RaiseAsync(id, "two", "2");
         await using var worker = H.ConnectWorker();
         var turn1 = await worker.NextTurnAsync(id);
-        turn1.OrchestratorRequest.NewEvents.Should().HaveCount(4);
+        turn1.WorkflowRequest.NewEvents.Should().HaveCount(4);
 
         // numEventsProcessed counts newEvents from the start (orchestratorStarted, executionStarted, "one"); "two" is not recorded.
-        var partial = new OrchestratorResponse { InstanceId = id, CompletionToken = turn1.CompletionToken, NumEventsProcessed = 3 };
-        await H.Grpc.UnaryAsync(TaskHubMethods.CompleteOrchestratorTask, partial, CompleteTaskResponse.Parser);
+        var partial = new WorkflowResponse { InstanceId = id, CompletionToken = turn1.CompletionToken, NumEventsProcessed = 3 };
+        await H.Client.CompleteWorkflowTaskAsync(partial).ResponseAsync;
 
         var turn2 = await worker.NextTurnAsync(id);
-        turn2.OrchestratorRequest.PastEvents.Where(e => e.EventTypeCase == EventType.EventRaised).Select(e => e.EventRaised.Name).Should().Equal("one");
-        turn2.OrchestratorRequest.NewEvents.Where(e => e.EventTypeCase == EventType.EventRaised).Select(e => e.EventRaised.Name).Should().Equal("two");
+        turn2.WorkflowRequest.PastEvents.Where(e => e.EventTypeCase == EventType.EventRaised).Select(e => e.EventRaised.Name).Should().Equal("one");
+        turn2.WorkflowRequest.NewEvents.Where(e => e.EventTypeCase == EventType.EventRaised).Select(e => e.EventRaised.Name).Should().Equal("two");
         await worker.CompleteTurnAsync(turn2, ScriptedWorker.Complete(0, null));
     }
 
@@ -235,10 +235,10 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         await using var worker = H.ConnectWorker();
         var id = await H.StartAsync("Renamed", null);
         var turn = await worker.NextTurnAsync(id);
-        var response = new OrchestratorResponse { InstanceId = id, CompletionToken = turn.CompletionToken };
+        var response = new WorkflowResponse { InstanceId = id, CompletionToken = turn.CompletionToken };
         response.Actions.Add(ScriptedWorker.Complete(0, "\"new name\""));
-        await H.Grpc.UnaryAsync("/TaskHubSidecarService/CompleteWorkflowTask", response, CompleteTaskResponse.Parser);
-        (await H.WaitForCompletionAsync(id)).OrchestrationState.Output.Should().Be("\"new name\"");
+        await H.Client.CompleteWorkflowTaskAsync(response);
+        (await H.WaitForCompletionAsync(id)).WorkflowState.Output.Should().Be("\"new name\"");
     }
 
     [Fact]
@@ -248,16 +248,16 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
         var target = await H.StartAsync("Target", null);
         await worker.CompleteTurnAsync(await worker.NextTurnAsync(target));
         var sender = await H.StartAsync("Sender", null);
-        await worker.CompleteTurnAsync(await worker.NextTurnAsync(sender), new OrchestratorAction
+        await worker.CompleteTurnAsync(await worker.NextTurnAsync(sender), new WorkflowAction
         {
             Id = 0,
-            SendEvent = new SendEventAction { Instance = new OrchestrationInstance { InstanceId = target }, Name = "ping", Data = "\"hi\"" },
+            SendEvent = new SendEventAction { Instance = new WorkflowInstance { InstanceId = target }, Name = "ping", Data = "\"hi\"" },
         }, ScriptedWorker.Complete(1, null));
 
         var targetTurn = await worker.NextTurnAsync(target);
-        var raised = targetTurn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised).EventRaised;
+        var raised = targetTurn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised).EventRaised;
         (raised.Name, raised.Input).Should().Be(("ping", "\"hi\""));
         await worker.CompleteTurnAsync(targetTurn, ScriptedWorker.Complete(0, null));
-        (await H.WaitForCompletionAsync(sender)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Completed);
+        (await H.WaitForCompletionAsync(sender)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Completed);
     }
 }

@@ -1,5 +1,5 @@
-using DaprPlatform.Grpc.TaskHub;
-using EventType = DaprPlatform.Grpc.TaskHub.HistoryEvent.EventTypeOneofCase;
+using Dapr.DurableTask.Protobuf;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
 namespace DaprPlatform.DevHost.Tests.Workflows;
 
@@ -30,7 +30,7 @@ public sealed class WorkflowHttpApiTests(WorkflowFixture fixture) : IClassFixtur
 
         await using var worker = H.ConnectWorker();
         var turn = await worker.NextTurnAsync(id);
-        turn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionStarted).ExecutionStarted.Input.Should().Be("""{"email":"a@b.c"}""");
+        turn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionStarted).ExecutionStarted.Input.Should().Be("""{"email":"a@b.c"}""");
 
         // Without instanceID, Dapr generates a uuid.
         var (generatedStatus, generated) = await SendAsync(HttpMethod.Post, "/v1.0/workflows/dapr/Onboarding/start", "{}");
@@ -101,7 +101,7 @@ public sealed class WorkflowHttpApiTests(WorkflowFixture fixture) : IClassFixtur
         // The body becomes the event data as a raw string.
         (await SendAsync(HttpMethod.Post, $"/v1.0/workflows/dapr/{id}/raiseEvent/approved", """{"by":"me"}""")).Status.Should().Be(HttpStatusCode.Accepted);
         var turn = await worker.NextTurnAsync(id);
-        var raised = turn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised).EventRaised;
+        var raised = turn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised).EventRaised;
         (raised.Name, raised.Input).Should().Be(("approved", """{"by":"me"}"""));
         await worker.CompleteTurnAsync(turn);
 
@@ -118,7 +118,7 @@ public sealed class WorkflowHttpApiTests(WorkflowFixture fixture) : IClassFixtur
         // Terminate answers 202 at once; the worker's last turn (with executionTerminated) ends the workflow.
         (await SendAsync(HttpMethod.Post, $"/v1.0/workflows/dapr/{id}/terminate")).Status.Should().Be(HttpStatusCode.Accepted);
         var last = await worker.NextTurnAsync(id);
-        last.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionTerminated).ExecutionTerminated.Recurse.Should().BeTrue("terminate over HTTP is recursive");
+        last.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionTerminated).ExecutionTerminated.Recurse.Should().BeTrue("terminate over HTTP is recursive");
         await worker.CompleteTurnAsync(last);
         await H.StatusBecomesAsync(id, OrchestrationStatus.Terminated);
         (await SendAsync(HttpMethod.Get, $"/v1.0/workflows/dapr/{id}")).Body.GetProperty("runtimeStatus").GetString().Should().Be("TERMINATED");

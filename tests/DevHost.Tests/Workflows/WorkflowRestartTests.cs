@@ -1,5 +1,5 @@
-using DaprPlatform.Grpc.TaskHub;
-using EventType = DaprPlatform.Grpc.TaskHub.HistoryEvent.EventTypeOneofCase;
+using Dapr.DurableTask.Protobuf;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
 namespace DaprPlatform.DevHost.Tests.Workflows;
 
@@ -39,17 +39,17 @@ public sealed class WorkflowRestartTests : IAsyncLifetime
         await after.CompleteActivityAsync(activity, "\"result\"");
 
         var turn = await after.NextTurnAsync(id);
-        turn.OrchestratorRequest.PastEvents.Select(e => e.EventTypeCase)
-            .Should().Equal(EventType.OrchestratorStarted, EventType.ExecutionStarted, EventType.TaskScheduled, EventType.OrchestratorCompleted);
-        turn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskCompleted).TaskCompleted.Result.Should().Be("\"result\"");
+        turn.WorkflowRequest.PastEvents.Select(e => e.EventTypeCase)
+            .Should().Equal(EventType.WorkflowStarted, EventType.ExecutionStarted, EventType.TaskScheduled, EventType.WorkflowCompleted);
+        turn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.TaskCompleted).TaskCompleted.Result.Should().Be("\"result\"");
         await after.CompleteTurnAsync(turn, ScriptedWorker.Complete(1, "\"finished\""));
         var final = await h.WaitForCompletionAsync(id);
-        final.OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Completed);
-        final.OrchestrationState.Output.Should().Be("\"finished\"");
+        final.WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Completed);
+        final.WorkflowState.Output.Should().Be("\"finished\"");
 
         var eventTurn = await after.NextTurnAsync(waitingForEvent);
-        eventTurn.OrchestratorRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised).EventRaised.Name.Should().Be("late");
+        eventTurn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.EventRaised).EventRaised.Name.Should().Be("late");
         await after.CompleteTurnAsync(eventTurn, ScriptedWorker.Complete(0, null));
-        (await h.WaitForCompletionAsync(waitingForEvent)).OrchestrationState.OrchestrationStatus.Should().Be(OrchestrationStatus.Completed);
+        (await h.WaitForCompletionAsync(waitingForEvent)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Completed);
     }
 }

@@ -2,7 +2,7 @@ using Dapr.Client.Autogen.Grpc.v1;
 using DaprPlatform.DevHost.Sidecar;
 using DaprPlatform.DevHost.Telegram;
 using DaprPlatform.DevHost.Workflows;
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Reflection;
 
@@ -32,7 +32,7 @@ internal static class SidecarGrpcListener
             services.AddSingleton(new TaskHubGrpcService(sidecar.AppId, workflows));
             services.AddSingleton<IServiceMethodProvider<TaskHubGrpcService>, TaskHubGrpcService.Binder>();
             // grpc-go's reflection.Register serves both the v1 and the v1alpha reflection services.
-            var described = new[] { DaprReflection.Descriptor.Services[0], TaskHubReflection.Descriptor.Services[0] };
+            var described = new[] { DaprReflection.Descriptor.Services[0], OrchestratorServiceReflection.Descriptor.Services[0] };
             services.AddSingleton(new ReflectionV1ServiceImpl([.. described, global::Grpc.Reflection.V1.ServerReflection.Descriptor]));
             services.AddSingleton(new ReflectionServiceImpl([.. described, global::Grpc.Reflection.V1Alpha.ServerReflection.Descriptor]));
         });

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 
 namespace DaprPlatform.DevHost.Workflows;
 
@@ -17,7 +17,7 @@ internal sealed record OrchestrationDispatch(
     Guid WorkerId,
     string ExecutionId,
     int HistoryLength,
-    HistoryEvent OrchestratorStarted,
+    HistoryEvent WorkflowStarted,
     IReadOnlyList<(long Id, HistoryEvent Event)> Inbox);
 
 internal sealed record ActivityDispatch(string CompletionToken, Guid WorkerId);

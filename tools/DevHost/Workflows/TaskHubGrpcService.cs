@@ -1,5 +1,5 @@
 using DaprPlatform.DevHost.Grpc;
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;
@@ -86,7 +86,7 @@ internal sealed class TaskHubGrpcService(string appId, WorkflowEngine engine)
     public Task GetWorkItems(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> stream, ServerCallContext context)
         => engine.ServeWorkerAsync(appId, stream, context.CancellationToken);
 
-    public async Task<CompleteTaskResponse> CompleteOrchestratorTask(OrchestratorResponse response, ServerCallContext context)
+    public async Task<CompleteTaskResponse> CompleteOrchestratorTask(WorkflowResponse response, ServerCallContext context)
     {
         await Run(() => engine.CompleteOrchestratorTaskAsync(appId, response, context.CancellationToken));
         return new CompleteTaskResponse();
@@ -122,11 +122,11 @@ internal sealed class TaskHubGrpcService(string appId, WorkflowEngine engine)
     private static GetInstanceResponse Describe(WorkflowInstanceRow? row, bool withPayloads)
     {
         if (row is null) { return new GetInstanceResponse { Exists = false }; }
-        var state = new OrchestrationState
+        var state = new WorkflowState
         {
             InstanceId = row.InstanceId,
             Name = row.Name,
-            OrchestrationStatus = row.Status,
+            WorkflowStatus = row.Status,
             CreatedTimestamp = Timestamp.FromDateTimeOffset(row.CreatedAt),
             LastUpdatedTimestamp = Timestamp.FromDateTimeOffset(row.LastUpdatedAt),
             ExecutionId = row.ExecutionId,
@@ -142,7 +142,7 @@ internal sealed class TaskHubGrpcService(string appId, WorkflowEngine engine)
             state.FailureDetails = row.Failure;
         }
 
-        return new GetInstanceResponse { Exists = true, OrchestrationState = state };
+        return new GetInstanceResponse { Exists = true, WorkflowState = state };
     }
 
     /// <summary>Binds the rpcs above to TaskHubSidecarService (no proto package: paths are /TaskHubSidecarService/&lt;Rpc&gt;).</summary>
@@ -164,8 +164,8 @@ internal sealed class TaskHubGrpcService(string appId, WorkflowEngine engine)
                 GrpcMethods.Create<GetWorkItemsRequest, WorkItem>(MethodType.ServerStreaming, ServiceName, "GetWorkItems"), [], (s, r, stream, c) => s.GetWorkItems(r, stream, c));
 
             // Dapr 1.18 renamed CompleteOrchestratorTask to CompleteWorkflowTask (same message); newer SDKs call the new name.
-            Unary<OrchestratorResponse, CompleteTaskResponse>(context, "CompleteOrchestratorTask", (s, r, c) => s.CompleteOrchestratorTask(r, c));
-            Unary<OrchestratorResponse, CompleteTaskResponse>(context, "CompleteWorkflowTask", (s, r, c) => s.CompleteOrchestratorTask(r, c));
+            Unary<WorkflowResponse, CompleteTaskResponse>(context, "CompleteOrchestratorTask", (s, r, c) => s.CompleteOrchestratorTask(r, c));
+            Unary<WorkflowResponse, CompleteTaskResponse>(context, "CompleteWorkflowTask", (s, r, c) => s.CompleteOrchestratorTask(r, c));
             Unary<ActivityResponse, CompleteTaskResponse>(context, "CompleteActivityTask", (s, r, c) => s.CompleteActivityTask(r, c));
         }
 

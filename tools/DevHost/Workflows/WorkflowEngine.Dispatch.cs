@@ -1,5 +1,5 @@
 using Grpc.Core;
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Npgsql;
 
@@ -147,21 +147,21 @@ internal sealed partial class WorkflowEngine
         }
 
         if (inbox.Count == 0 || app.NextWorker() is not { } worker) { return; }
-        var started = NewEvent(now, e => e.OrchestratorStarted = new OrchestratorStartedEvent());
-        var request = new OrchestratorRequest { InstanceId = instanceId, ExecutionId = instance.ExecutionId };
+        var started = NewEvent(now, e => e.WorkflowStarted = new WorkflowStartedEvent());
+        var request = new WorkflowRequest { InstanceId = instanceId, ExecutionId = instance.ExecutionId };
         request.PastEvents.Add(history);
         request.NewEvents.Add(started);
         request.NewEvents.Add(inbox.Select(i => i.Event));
         var token = Guid.NewGuid().ToString();
         app.Orchestrations[instanceId] = new OrchestrationDispatch(token, worker.Id, instance.ExecutionId, history.Count, started, inbox);
-        if (!worker.Items.Writer.TryWrite(new WorkItem { OrchestratorRequest = request, CompletionToken = token })) { app.Orchestrations.Remove(instanceId); }
+        if (!worker.Items.Writer.TryWrite(new WorkItem { WorkflowRequest = request, CompletionToken = token })) { app.Orchestrations.Remove(instanceId); }
     }
 
     /// <summary>
     /// Records a turn's result. A completion whose non-empty token is not the one of the turn in flight (or that arrives when no turn
     /// is in flight) is stale and discarded; an empty token is accepted, as daprd does.
     /// </summary>
-    public async Task CompleteOrchestratorTaskAsync(string appId, OrchestratorResponse response, CancellationToken ct)
+    public async Task CompleteOrchestratorTaskAsync(string appId, WorkflowResponse response, CancellationToken ct)
     {
         var app = App(appId);
         await app.Gate.WaitAsync(ct);
@@ -229,7 +229,7 @@ internal sealed partial class WorkflowEngine
     /// Appends the turn to the history — orchestratorStarted, the new events the worker processed, one event per action (eventId = the
     /// action's id), orchestratorCompleted — and carries out the actions. A turn dispatched from state that changed meanwhile is dropped.
     /// </summary>
-    private async Task ApplyTurnAsync(NpgsqlTransaction tx, string appId, OrchestrationDispatch dispatch, OrchestratorResponse response, CancellationToken ct)
+    private async Task ApplyTurnAsync(NpgsqlTransaction tx, string appId, OrchestrationDispatch dispatch, WorkflowResponse response, CancellationToken ct)
     {
         var instanceId = response.InstanceId;
         var instance = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct);
@@ -249,7 +249,7 @@ internal sealed partial class WorkflowEngine
         }
 
         var now = time.GetUtcNow();
-        var history = new List<HistoryEvent> { dispatch.OrchestratorStarted };
+        var history = new List<HistoryEvent> { dispatch.WorkflowStarted };
         history.AddRange(processed.Select(p => p.Event));
         var row = instance;
         if (row.Status == OrchestrationStatus.Pending && processed.Any(p => p.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionStarted))
@@ -263,9 +263,9 @@ internal sealed partial class WorkflowEngine
         foreach (var action in response.Actions)
         {
             var id = action.Id;
-            switch (action.OrchestratorActionTypeCase)
+            switch (action.WorkflowActionTypeCase)
             {
-                case OrchestratorAction.OrchestratorActionTypeOneofCase.ScheduleTask:
+                case WorkflowAction.WorkflowActionTypeOneofCase.ScheduleTask:
                 {
                     var a = action.ScheduleTask;
                     history.Add(NewEvent(now, e => e.TaskScheduled = new TaskScheduledEvent { Name = a.Name, Version = a.Version, Input = a.Input, TaskExecutionId = a.TaskExecutionId }, id));
@@ -274,7 +274,7 @@ internal sealed partial class WorkflowEngine
                         Name = a.Name,
                         Version = a.Version,
                         Input = a.Input,
-                        OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = row.ExecutionId },
+                        WorkflowInstance = new WorkflowInstance { InstanceId = instanceId, ExecutionId = row.ExecutionId },
                         TaskId = id,
                         TaskExecutionId = a.TaskExecutionId,
                     };
@@ -282,7 +282,7 @@ internal sealed partial class WorkflowEngine
                     break;
                 }
 
-                case OrchestratorAction.OrchestratorActionTypeOneofCase.CreateTimer:
+                case WorkflowAction.WorkflowActionTypeOneofCase.CreateTimer:
                 {
                     var a = action.CreateTimer;
                     var fireAt = a.FireAt ?? Timestamp.FromDateTimeOffset(now);
@@ -293,13 +293,13 @@ internal sealed partial class WorkflowEngine
                     break;
                 }
 
-                case OrchestratorAction.OrchestratorActionTypeOneofCase.CreateSubOrchestration:
+                case WorkflowAction.WorkflowActionTypeOneofCase.CreateChildWorkflow:
                 {
-                    var a = action.CreateSubOrchestration;
+                    var a = action.CreateChildWorkflow;
 
                     // Without an id from the worker, the child's id is derived from the parent's id and the action id (durabletask-go's rule).
                     var childId = string.IsNullOrEmpty(a.InstanceId) ? $"{instanceId}:{id:x4}" : a.InstanceId;
-                    history.Add(NewEvent(now, e => e.SubOrchestrationInstanceCreated = new SubOrchestrationInstanceCreatedEvent
+                    history.Add(NewEvent(now, e => e.ChildWorkflowInstanceCreated = new ChildWorkflowInstanceCreatedEvent
                     {
                         InstanceId = childId,
                         Name = a.Name,
@@ -310,7 +310,7 @@ internal sealed partial class WorkflowEngine
                     break;
                 }
 
-                case OrchestratorAction.OrchestratorActionTypeOneofCase.SendEvent:
+                case WorkflowAction.WorkflowActionTypeOneofCase.SendEvent:
                 {
                     var a = action.SendEvent;
                     var target = a.Instance?.InstanceId ?? "";
@@ -324,17 +324,17 @@ internal sealed partial class WorkflowEngine
                     break;
                 }
 
-                case OrchestratorAction.OrchestratorActionTypeOneofCase.TerminateOrchestration:
+                case WorkflowAction.WorkflowActionTypeOneofCase.TerminateWorkflow:
                 {
-                    var a = action.TerminateOrchestration;
+                    var a = action.TerminateWorkflow;
                     if (a.InstanceId != instanceId) { await TerminateInTransactionAsync(tx, appId, a.InstanceId, a.Reason, a.Recurse, ct); }
                     break;
                 }
 
-                case OrchestratorAction.OrchestratorActionTypeOneofCase.CompleteOrchestration:
+                case WorkflowAction.WorkflowActionTypeOneofCase.CompleteWorkflow:
                 {
-                    var a = action.CompleteOrchestration;
-                    if (a.OrchestrationStatus == OrchestrationStatus.ContinuedAsNew && termination is null)
+                    var a = action.CompleteWorkflow;
+                    if (a.WorkflowStatus == OrchestrationStatus.ContinuedAsNew && termination is null)
                     {
                         row = await ContinueAsNewAsync(tx, appId, row, a, ct);
                         continuedAsNew = true;
@@ -343,14 +343,14 @@ internal sealed partial class WorkflowEngine
                     {
                         history.Add(NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent
                         {
-                            OrchestrationStatus = a.OrchestrationStatus,
+                            WorkflowStatus = a.WorkflowStatus,
                             Result = a.Result,
                             FailureDetails = a.FailureDetails,
                         }, id));
                         await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
                         row = row with
                         {
-                            Status = WorkflowInstanceRow.IsTerminal(a.OrchestrationStatus) ? a.OrchestrationStatus
+                            Status = WorkflowInstanceRow.IsTerminal(a.WorkflowStatus) ? a.WorkflowStatus
                                 : termination is not null ? OrchestrationStatus.Terminated : OrchestrationStatus.Completed,
                             Output = a.Result,
                             Failure = a.FailureDetails,
@@ -372,14 +372,14 @@ internal sealed partial class WorkflowEngine
         if (termination is not null && !row.IsCompleted)
         {
             // The worker saw executionTerminated but did not end the workflow: it is terminated regardless, as durabletask-go does.
-            history.Add(NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { OrchestrationStatus = OrchestrationStatus.Terminated, Result = termination.Input }));
+            history.Add(NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { WorkflowStatus = OrchestrationStatus.Terminated, Result = termination.Input }));
             await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
             row = row with { Status = OrchestrationStatus.Terminated, Output = termination.Input, CompletedAt = now };
         }
 
         if (!continuedAsNew)
         {
-            history.Add(NewEvent(now, e => e.OrchestratorCompleted = new OrchestratorCompletedEvent()));
+            history.Add(NewEvent(now, e => e.WorkflowCompleted = new WorkflowCompletedEvent()));
             await WorkflowStore.AppendHistoryAsync(tx, appId, instanceId, history, ct);
         }
 
@@ -390,13 +390,13 @@ internal sealed partial class WorkflowEngine
     }
 
     private async Task StartChildAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow parent, int taskId, string childId,
-        CreateSubOrchestrationAction action, CancellationToken ct)
+        CreateChildWorkflowAction action, CancellationToken ct)
     {
         if (await WorkflowStore.LockInstanceAsync(tx, appId, childId, ct) is { IsCompleted: false })
         {
             // The id is taken by a running workflow: the parent learns at once that its child could not start.
             var now = time.GetUtcNow();
-            await WorkflowStore.EnqueueAsync(tx, appId, parent.InstanceId, NewEvent(now, e => e.SubOrchestrationInstanceFailed = new SubOrchestrationInstanceFailedEvent
+            await WorkflowStore.EnqueueAsync(tx, appId, parent.InstanceId, NewEvent(now, e => e.ChildWorkflowInstanceFailed = new ChildWorkflowInstanceFailedEvent
             {
                 TaskScheduledId = taskId,
                 FailureDetails = new TaskFailureDetails { ErrorType = "WorkflowAlreadyExists", ErrorMessage = $"an active workflow with ID '{childId}' already exists" },
@@ -409,7 +409,7 @@ internal sealed partial class WorkflowEngine
         {
             TaskScheduledId = taskId,
             Name = parent.Name,
-            OrchestrationInstance = new OrchestrationInstance { InstanceId = parent.InstanceId, ExecutionId = parent.ExecutionId },
+            WorkflowInstance = new WorkflowInstance { InstanceId = parent.InstanceId, ExecutionId = parent.ExecutionId },
         };
         await CreateInstanceAsync(tx, appId, childId, request, parentInfo, ct);
     }
@@ -418,7 +418,7 @@ internal sealed partial class WorkflowEngine
     /// Continue-as-new: the history starts over with a new execution whose executionStarted carries the new input, followed by the
     /// carryover events; external events that arrived but were not processed stay; the old execution's timers and activities are dropped.
     /// </summary>
-    private async Task<WorkflowInstanceRow> ContinueAsNewAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow row, CompleteOrchestrationAction action, CancellationToken ct)
+    private async Task<WorkflowInstanceRow> ContinueAsNewAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow row, CompleteWorkflowAction action, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var waiting = (await WorkflowStore.InboxAsync(tx, appId, row.InstanceId, ct))
@@ -432,11 +432,11 @@ internal sealed partial class WorkflowEngine
             Name = row.Name,
             Version = action.NewVersion,
             Input = action.Result,
-            OrchestrationInstance = new OrchestrationInstance { InstanceId = row.InstanceId, ExecutionId = executionId },
+            WorkflowInstance = new WorkflowInstance { InstanceId = row.InstanceId, ExecutionId = executionId },
         };
         if (row.ParentInstanceId is { } parentId && row.ParentTaskId is { } parentTask)
         {
-            started.ParentInstance = new ParentInstanceInfo { TaskScheduledId = parentTask, OrchestrationInstance = new OrchestrationInstance { InstanceId = parentId } };
+            started.ParentInstance = new ParentInstanceInfo { TaskScheduledId = parentTask, WorkflowInstance = new WorkflowInstance { InstanceId = parentId } };
         }
 
         await WorkflowStore.EnqueueAsync(tx, appId, row.InstanceId, NewEvent(now, e => e.ExecutionStarted = started), now, ct);

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Npgsql;
 
@@ -143,14 +143,14 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         var executionId = string.IsNullOrEmpty(request.ExecutionId) ? Guid.NewGuid().ToString("N") : request.ExecutionId;
         var scheduledStart = request.ScheduledStartTimestamp?.ToDateTimeOffset();
         var row = new WorkflowInstanceRow(instanceId, request.Name, OrchestrationStatus.Pending, executionId, request.Input, null, null, null,
-            parent?.OrchestrationInstance?.InstanceId, parent?.TaskScheduledId, scheduledStart, now, now, null);
+            parent?.WorkflowInstance?.InstanceId, parent?.TaskScheduledId, scheduledStart, now, now, null);
         await WorkflowStore.ReplaceInstanceAsync(tx, appId, row, ct);
         var started = new ExecutionStartedEvent
         {
             Name = request.Name,
             Version = request.Version,
             Input = request.Input,
-            OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = executionId },
+            WorkflowInstance = new WorkflowInstance { InstanceId = instanceId, ExecutionId = executionId },
             ParentInstance = parent,
             ScheduledStartTimestamp = request.ScheduledStartTimestamp,
             ParentTraceContext = request.ParentTraceContext,
@@ -185,7 +185,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         // No turn has run: there is no workflow code to stop and no child to cascade to.
         await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
         await WorkflowStore.AppendHistoryAsync(tx, appId, instanceId,
-            [terminated, NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { OrchestrationStatus = OrchestrationStatus.Terminated, Result = output })], ct);
+            [terminated, NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { WorkflowStatus = OrchestrationStatus.Terminated, Result = output })], ct);
         var ended = row with { Status = OrchestrationStatus.Terminated, Output = output, LastUpdatedAt = now, CompletedAt = now };
         await WorkflowStore.UpdateInstanceAsync(tx, appId, ended, ct);
         await NotifyParentAsync(tx, appId, ended, ct);
@@ -223,7 +223,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         return deleted;
     }
 
-    /// <summary>A finished child workflow reports to its parent: subOrchestrationInstanceCompleted, or …Failed for any other end.</summary>
+    /// <summary>A finished child workflow reports to its parent: subWorkflowInstanceCompleted, or …Failed for any other end.</summary>
     private async Task NotifyParentAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow child, CancellationToken ct)
     {
         if (child.ParentInstanceId is not { } parentId || child.ParentTaskId is not { } taskId) { return; }
@@ -231,8 +231,8 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         if (parent is null || parent.IsCompleted) { return; }
         var now = time.GetUtcNow();
         var e = child.Status == OrchestrationStatus.Completed
-            ? NewEvent(now, h => h.SubOrchestrationInstanceCompleted = new SubOrchestrationInstanceCompletedEvent { TaskScheduledId = taskId, Result = child.Output })
-            : NewEvent(now, h => h.SubOrchestrationInstanceFailed = new SubOrchestrationInstanceFailedEvent
+            ? NewEvent(now, h => h.ChildWorkflowInstanceCompleted = new ChildWorkflowInstanceCompletedEvent { TaskScheduledId = taskId, Result = child.Output })
+            : NewEvent(now, h => h.ChildWorkflowInstanceFailed = new ChildWorkflowInstanceFailedEvent
             {
                 TaskScheduledId = taskId,
                 FailureDetails = child.Failure ?? new TaskFailureDetails

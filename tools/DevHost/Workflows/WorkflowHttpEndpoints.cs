@@ -1,6 +1,6 @@
 using System.Globalization;
 using DaprPlatform.DevHost.Sidecar;
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 
 namespace DaprPlatform.DevHost.Workflows;
 

@@ -1,4 +1,4 @@
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf;
 using Npgsql;
 using NpgsqlTypes;
