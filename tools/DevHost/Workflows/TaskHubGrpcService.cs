@@ -83,6 +83,38 @@ internal sealed class TaskHubGrpcService(string appId, WorkflowEngine engine)
         }
     }
 
+    /// <summary>Like durabletask-go's executor, the call returns once the new instance has started.</summary>
+    public async Task<RerunWorkflowFromEventResponse> RerunWorkflowFromEvent(RerunWorkflowFromEventRequest request, ServerCallContext context)
+    {
+        var id = await Run(() => engine.RerunAsync(appId, request, context.CancellationToken));
+        await Run(() => engine.WaitAsync(appId, id, r => r.Status != OrchestrationStatus.Pending, context.CancellationToken));
+        return new RerunWorkflowFromEventResponse { NewInstanceID = id };
+    }
+
+    /// <summary>The app's instance ids a page at a time (daprd lists its actor state store's workflow metadata keys).</summary>
+    public async Task<ListInstanceIDsResponse> ListInstanceIDs(ListInstanceIDsRequest request, ServerCallContext context)
+    {
+        var (ids, next) = await engine.ListInstanceIdsAsync(appId, request.HasContinuationToken ? request.ContinuationToken : null,
+            request.HasPageSize ? request.PageSize : null, context.CancellationToken);
+        var response = new ListInstanceIDsResponse();
+        response.InstanceIds.Add(ids);
+        if (next is not null) { response.ContinuationToken = next; }
+        return response;
+    }
+
+    /// <summary>The instance's stored history; an unknown instance is NOT_FOUND, as in daprd's actors backend.</summary>
+    public async Task<GetInstanceHistoryResponse> GetInstanceHistory(GetInstanceHistoryRequest request, ServerCallContext context)
+    {
+        if (await engine.GetAsync(appId, request.InstanceId, context.CancellationToken) is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"workflow instance '{request.InstanceId}' not found"));
+        }
+
+        var response = new GetInstanceHistoryResponse();
+        response.Events.Add(await engine.HistoryAsync(appId, request.InstanceId, context.CancellationToken));
+        return response;
+    }
+
     public Task GetWorkItems(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> stream, ServerCallContext context)
         => engine.ServeWorkerAsync(appId, stream, context.CancellationToken);
 
@@ -167,6 +199,9 @@ internal sealed class TaskHubGrpcService(string appId, WorkflowEngine engine)
             Unary<WorkflowResponse, CompleteTaskResponse>(context, "CompleteOrchestratorTask", (s, r, c) => s.CompleteOrchestratorTask(r, c));
             Unary<WorkflowResponse, CompleteTaskResponse>(context, "CompleteWorkflowTask", (s, r, c) => s.CompleteOrchestratorTask(r, c));
             Unary<ActivityResponse, CompleteTaskResponse>(context, "CompleteActivityTask", (s, r, c) => s.CompleteActivityTask(r, c));
+            Unary<RerunWorkflowFromEventRequest, RerunWorkflowFromEventResponse>(context, "RerunWorkflowFromEvent", (s, r, c) => s.RerunWorkflowFromEvent(r, c));
+            Unary<ListInstanceIDsRequest, ListInstanceIDsResponse>(context, "ListInstanceIDs", (s, r, c) => s.ListInstanceIDs(r, c));
+            Unary<GetInstanceHistoryRequest, GetInstanceHistoryResponse>(context, "GetInstanceHistory", (s, r, c) => s.GetInstanceHistory(r, c));
         }
 
         private static void Unary<TRequest, TResponse>(ServiceMethodProviderContext<TaskHubGrpcService> context, string name, UnaryServerMethod<TaskHubGrpcService, TRequest, TResponse> invoker)

@@ -21,6 +21,9 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
 
     public Task<WorkflowInstanceRow?> GetAsync(string appId, string instanceId, CancellationToken ct) => store.GetInstanceAsync(appId, instanceId, ct);
 
+    public Task<(IReadOnlyList<string> Ids, string? Next)> ListInstanceIdsAsync(string appId, string? after, uint? pageSize, CancellationToken ct)
+        => store.InstanceIdsAsync(appId, after, pageSize, ct);
+
     public Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string appId, string instanceId, CancellationToken ct) => store.HistoryAsync(appId, instanceId, ct);
 
     /// <summary>

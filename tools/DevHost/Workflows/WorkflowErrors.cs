@@ -9,6 +9,7 @@ internal enum WorkflowErrorKind
     NotFound,
     AlreadyExists,
     NotCompleted,
+    RerunRefused,
 }
 
 /// <summary>A management call Dapr refuses; the gRPC service and the HTTP API each map <see cref="Kind"/> to their own status.</summary>

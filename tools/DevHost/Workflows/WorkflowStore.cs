@@ -296,6 +296,27 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
         return rows;
     }
 
+    /// <summary>
+    /// One page of the app's instance ids in id order, after <paramref name="after"/> (the previous page's last id); null
+    /// <paramref name="pageSize"/> = all the rest. The next page's token is the page's last id, given only while more ids follow.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Ids, string? Next)> InstanceIdsAsync(string appId, string? after, uint? pageSize, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT instance_id FROM devhost_wf_instances WHERE app_id = $1 AND ($2::text IS NULL OR instance_id > $2)
+            ORDER BY instance_id LIMIT $3
+            """);
+        cmd.Parameters.AddWithValue(appId);
+        cmd.Parameters.Add(Nullable(after, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Nullable(pageSize is { } size ? (long)size + 1 : null, NpgsqlDbType.Bigint));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(ct)) { ids.Add(reader.GetString(0)); }
+        if (pageSize is not { } limit || ids.Count <= limit) { return (ids, null); }
+        ids.RemoveAt(ids.Count - 1);
+        return (ids, ids[^1]);
+    }
+
     /// <summary>Child workflows of <paramref name="parentInstanceId"/>, in any status.</summary>
     public static async Task<IReadOnlyList<(string InstanceId, OrchestrationStatus Status)>> ChildrenAsync(
         NpgsqlTransaction tx, string appId, string parentInstanceId, CancellationToken ct)
