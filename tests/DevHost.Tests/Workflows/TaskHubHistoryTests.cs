@@ -77,26 +77,22 @@ public sealed class TaskHubHistoryTests(WorkflowFixture fixture) : IClassFixture
     }
 }
 
-/// <summary>ListInstanceIDs pages through all of the app's instances (its own harness: the listing covers every instance).</summary>
-public sealed class TaskHubListingTests : IAsyncLifetime
+/// <summary>ListInstanceIDs pages through all of the app's instances (a class of its own, so its harness has no other instances).</summary>
+public sealed class TaskHubListingTests(WorkflowFixture fixture) : IClassFixture<WorkflowFixture>
 {
-    private WorkflowHarness _harness = null!;
-
-    public async Task InitializeAsync() => _harness = await WorkflowHarness.StartAsync();
-
-    public async Task DisposeAsync() => await _harness.DisposeAsync();
+    private WorkflowHarness Harness => fixture.Harness;
 
     [Fact]
     public async Task ListInstanceIDs_pages_in_id_order_with_a_continuation_token_while_more_follow()
     {
-        foreach (var id in new[] { "list-c", "list-a", "list-b" }) { await _harness.StartAsync("Listed", null, id); }
+        foreach (var id in new[] { "list-c", "list-a", "list-b" }) { await Harness.StartAsync("Listed", null, id); }
 
-        var first = await _harness.Client.ListInstanceIDsAsync(new ListInstanceIDsRequest { PageSize = 2 });
+        var first = await Harness.Client.ListInstanceIDsAsync(new ListInstanceIDsRequest { PageSize = 2 });
         first.InstanceIds.Should().Equal("list-a", "list-b");
         first.HasContinuationToken.Should().BeTrue();
-        var second = await _harness.Client.ListInstanceIDsAsync(new ListInstanceIDsRequest { PageSize = 2, ContinuationToken = first.ContinuationToken });
+        var second = await Harness.Client.ListInstanceIDsAsync(new ListInstanceIDsRequest { PageSize = 2, ContinuationToken = first.ContinuationToken });
         second.InstanceIds.Should().Equal("list-c");
         second.HasContinuationToken.Should().BeFalse();
-        (await _harness.Client.ListInstanceIDsAsync(new ListInstanceIDsRequest())).InstanceIds.Should().Equal("list-a", "list-b", "list-c");
+        (await Harness.Client.ListInstanceIDsAsync(new ListInstanceIDsRequest())).InstanceIds.Should().Equal("list-a", "list-b", "list-c");
     }
 }
