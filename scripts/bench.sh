@@ -8,10 +8,10 @@
 #       --latency-batches 50 --latency-batch-size 100 --poll-ms 10 --visible-timeout 300
 #       Needs the platform's ports (dapr.yaml's appPort and daprHTTPPort) free; takes a few minutes.
 #   ./scripts/bench.sh workflows [options] [--doc FILE]
-#       Release build; a private PostgreSQL; DevHost's workflow engine and a workflow worker in one process (free ports),
-#       sagas of 5 chained and of 5 parallel no-op activities: workflows/s and p50/p99 completion time; appends a dated
-#       section to docs/benchmarks.md (or FILE). Options (defaults): --workflows 500 --concurrency 50 --warmup 50
-#       --wait poll|completion (GetInstance every --poll-ms 100, or WaitForInstanceCompletion) --instance-timeout 120
+#       Release build; a private PostgreSQL; DevHost's workflow engine and the official Dapr.Workflow worker and client in
+#       one process (free ports), sagas of 5 chained and of 5 parallel no-op activities: workflows/s and p50/p99 completion
+#       time; appends a dated section to docs/benchmarks.md (or FILE). Options (defaults): --workflows 500 --concurrency 50
+#       --warmup 50 --wait completion|poll (WaitForInstanceCompletion, or GetInstance every --poll-ms 100) --instance-timeout 120
 #   ./scripts/bench.sh sidecar [options] [--doc FILE]
 #       Release build; a private PostgreSQL; DevHost in process with one sidecar-only app: GetState, SaveState and
 #       PublishEvent through the official DaprClient (gRPC) and over the sidecar's HTTP API, calls/s and p50/p99 at each

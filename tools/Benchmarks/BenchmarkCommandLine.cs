@@ -22,11 +22,11 @@ public static class BenchmarkCommandLine
                   against a running platform (scripts/run.sh, DevHost with the Telegram stand-in): samples posted to
                   POST /api/channels/{id}/metrics until every channel's /realtime totals match, then a low-rate latency phase
           workflows --postgres "<admin connection string>" [--workflows 500] [--concurrency 50] [--warmup 50]
-                  [--wait poll|completion] [--poll-ms 100] [--instance-timeout 120] [--out workflows.json]
-                  DevHost in process (one sidecar-only app) and a workflow worker in this process: per shape (5 chained
-                  no-op activities, 5 parallel ones) N instances started with gRPC StartInstance and awaited by polling
-                  GetInstance (or with WaitForInstanceCompletion), at most --concurrency in flight; workflows/s and
-                  p50/p99 completion time
+                  [--wait completion|poll] [--poll-ms 100] [--instance-timeout 120] [--out workflows.json]
+                  DevHost in process (one sidecar-only app) and the official Dapr.Workflow worker in this process: per
+                  shape (5 chained no-op activities, 5 parallel ones) N instances scheduled with DaprWorkflowClient and
+                  awaited with WaitForWorkflowCompletionAsync (or by polling GetWorkflowStateAsync), at most
+                  --concurrency in flight; workflows/s and p50/p99 completion time
           sidecar --postgres "<admin connection string>" [--seconds 5] [--warmup 1] [--concurrency 1,16] [--out sidecar.json]
                   DevHost in process (one sidecar-only app): GetState, SaveState, PublishEvent through the official DaprClient
                   (gRPC) and over the sidecar's HTTP API, at each in-flight level: calls/s and p50/p99 latency

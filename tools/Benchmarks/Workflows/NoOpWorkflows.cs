@@ -1,4 +1,4 @@
-using DaprPlatform.Sidecar.Workflows;
+using Dapr.Workflow;
 
 namespace DaprPlatform.Benchmarks.Workflows;
 

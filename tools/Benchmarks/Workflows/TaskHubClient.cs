@@ -1,22 +1,21 @@
 using System.Globalization;
-using DaprPlatform.Grpc;
-using DaprPlatform.Grpc.Client;
-using DaprPlatform.Grpc.TaskHub;
+using Dapr.Workflow;
+using Grpc.Core;
 
 namespace DaprPlatform.Benchmarks.Workflows;
 
 /// <summary>How the driver learns that an instance has ended.</summary>
 public enum CompletionWait
 {
-    /// <summary>One WaitForInstanceCompletion call per instance, answered by the sidecar when the instance ends.</summary>
+    /// <summary><see cref="DaprWorkflowClient.WaitForWorkflowCompletionAsync"/>: one WaitForInstanceCompletion call per instance.</summary>
     Completion,
 
-    /// <summary>GetInstance every poll interval until the instance has ended (the SDKs' HTTP clients wait this way).</summary>
+    /// <summary><see cref="DaprWorkflowClient.GetWorkflowStateAsync"/> (GetInstance) every poll interval until the instance has ended.</summary>
     Poll,
 }
 
-/// <summary>Starts an instance and waits for it over the sidecar's TaskHubSidecarService, as the official SDKs' workflow clients do.</summary>
-public sealed class TaskHubClient(GrpcClient grpc, TimeSpan instanceTimeout, CompletionWait wait, TimeSpan pollInterval, TimeProvider time)
+/// <summary>Starts an instance and waits for it with the official SDK's <see cref="DaprWorkflowClient"/>, as an app would.</summary>
+public sealed class TaskHubClient(DaprWorkflowClient client, TimeSpan instanceTimeout, CompletionWait wait, TimeSpan pollInterval, TimeProvider time)
 {
     private long _statusCalls;
 
@@ -28,67 +27,60 @@ public sealed class TaskHubClient(GrpcClient grpc, TimeSpan instanceTimeout, Com
     {
         try
         {
-            await grpc.UnaryAsync(
-                TaskHubMethods.StartInstance,
-                new CreateInstanceRequest { InstanceId = instanceId, Name = workflow, Input = input.ToString(CultureInfo.InvariantCulture) },
-                CreateInstanceResponse.Parser,
-                ct: ct);
-
-            var answer = wait == CompletionWait.Completion ? await WaitForCompletionAsync(instanceId, ct) : await PollUntilEndedAsync(instanceId, ct);
-            if (answer is null)
+            await client.ScheduleNewWorkflowAsync(workflow, instanceId, input, startTime: null, cancellation: ct);
+            var state = wait == CompletionWait.Completion ? await WaitForCompletionAsync(instanceId, ct) : await PollUntilEndedAsync(instanceId, ct);
+            if (state is null)
             {
                 return InstanceOutcome.Failed($"{instanceId} had not ended after {instanceTimeout.TotalSeconds:F0} s");
             }
 
-            if (!answer.Exists)
+            if (!state.Exists)
             {
                 return InstanceOutcome.Failed($"{instanceId} does not exist after being started");
             }
 
-            var state = answer.OrchestrationState;
-            if (state.OrchestrationStatus != OrchestrationStatus.Completed)
+            if (state.RuntimeStatus != WorkflowRuntimeStatus.Completed)
             {
                 var reason = state.FailureDetails is { } details ? $": {details.ErrorType}: {details.ErrorMessage}" : "";
-                return InstanceOutcome.Failed($"{instanceId} ended {state.OrchestrationStatus}{reason}");
+                return InstanceOutcome.Failed($"{instanceId} ended {state.RuntimeStatus}{reason}");
             }
 
-            double? engineMs = state.CreatedTimestamp is { } created && state.CompletedTimestamp is { } completed
-                ? (completed.ToDateTimeOffset() - created.ToDateTimeOffset()).TotalMilliseconds
-                : null;
-            return new InstanceOutcome(null, state.Output, engineMs);
+            // The SDK's state has no completion time: the instance's last update is its completion.
+            var engineMs = (state.LastUpdatedAt - state.CreatedAt).TotalMilliseconds;
+            return new InstanceOutcome(null, state.ReadOutputAs<int>().ToString(CultureInfo.InvariantCulture), engineMs);
         }
-        catch (GrpcCallException ex)
+        catch (RpcException ex)
         {
-            return InstanceOutcome.Failed($"{instanceId}: {ex.Message}");
+            return InstanceOutcome.Failed($"{instanceId}: {ex.Status.StatusCode}: {ex.Status.Detail}");
         }
     }
 
-    private static GetInstanceRequest Describe(string instanceId) => new() { InstanceId = instanceId, GetInputsAndOutputs = true };
-
-    /// <summary>The deadline makes an instance that never ends a failure instead of a stalled run.</summary>
-    private async Task<GetInstanceResponse?> WaitForCompletionAsync(string instanceId, CancellationToken ct)
+    /// <summary>The timeout makes an instance that never ends a failure instead of a stalled run.</summary>
+    private async Task<WorkflowState?> WaitForCompletionAsync(string instanceId, CancellationToken ct)
     {
         Interlocked.Increment(ref _statusCalls);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(instanceTimeout);
         try
         {
-            return await grpc.UnaryAsync(TaskHubMethods.WaitForInstanceCompletion, Describe(instanceId), GetInstanceResponse.Parser, new GrpcCallOptions { Deadline = instanceTimeout }, ct);
+            return await client.WaitForWorkflowCompletionAsync(instanceId, getInputsAndOutputs: true, deadline.Token);
         }
-        catch (GrpcCallException ex) when (ex.Status == GrpcStatusCode.DeadlineExceeded)
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded })
         {
             return null;
         }
     }
 
-    private async Task<GetInstanceResponse?> PollUntilEndedAsync(string instanceId, CancellationToken ct)
+    private async Task<WorkflowState?> PollUntilEndedAsync(string instanceId, CancellationToken ct)
     {
         var started = time.GetTimestamp();
         while (time.GetElapsedTime(started) < instanceTimeout)
         {
             Interlocked.Increment(ref _statusCalls);
-            var answer = await grpc.UnaryAsync(TaskHubMethods.GetInstance, Describe(instanceId), GetInstanceResponse.Parser, ct: ct);
-            if (!answer.Exists || answer.OrchestrationState.OrchestrationStatus is OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated)
+            var state = await client.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: true, ct);
+            if (state is null || !state.Exists || state.RuntimeStatus is WorkflowRuntimeStatus.Completed or WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated)
             {
-                return answer;
+                return state;
             }
 
             await Task.Delay(pollInterval, time, ct);
@@ -100,7 +92,7 @@ public sealed class TaskHubClient(GrpcClient grpc, TimeSpan instanceTimeout, Com
 
 /// <param name="Problem">Why the instance counts as failed; null when it COMPLETED.</param>
 /// <param name="Output">The COMPLETED instance's output (JSON).</param>
-/// <param name="EngineMs">createdTimestamp → completedTimestamp as the sidecar recorded them.</param>
+/// <param name="EngineMs">createdTimestamp → lastUpdatedTimestamp as the sidecar recorded them.</param>
 public sealed record InstanceOutcome(string? Problem, string? Output, double? EngineMs)
 {
     public static InstanceOutcome Failed(string problem) => new(problem, null, null);

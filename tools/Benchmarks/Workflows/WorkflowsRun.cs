@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using DaprPlatform.Benchmarks.EndToEnd;
+using Dapr.Workflow;
 using DaprPlatform.DevHost;
-using DaprPlatform.Grpc;
-using DaprPlatform.Grpc.Client;
-using DaprPlatform.Grpc.TaskHub;
-using DaprPlatform.Sidecar.Workflows;
+using Grpc.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,15 +13,12 @@ using Npgsql;
 namespace DaprPlatform.Benchmarks.Workflows;
 
 /// <summary>
-/// <c>workflows</c>: DevHost in this process for a one-app run file (sidecar only), and this process playing the app: a
-/// workflow worker (<see cref="WorkflowServiceCollectionExtensions.AddWorkflowWorker"/>) on that app's gRPC port running
-/// <see cref="ChainedNoOps"/>, <see cref="FanOutNoOps"/> and <see cref="NoOpActivity"/>.
-/// Per shape, after a warm-up: N instances from <c>--concurrency</c> loops, each starting one instance with gRPC StartInstance
-/// and waiting until it has ended before starting the next, so at most that many are in flight.
-/// The wait defaults to polling GetInstance: DevHost answers every pending WaitForInstanceCompletion by re-reading its instance
-/// from Postgres whenever anything in the app changes, so with many waiters the waiting, not the workflows, would load the
-/// database (<c>--wait completion</c> shows it). DevHost's own created → completed timestamps give the completion time
-/// without the polling's granularity.
+/// <c>workflows</c>: DevHost in this process for a one-app run file (sidecar only), and this process playing the app with the
+/// official SDK: its workflow worker (<c>AddDaprWorkflow</c>, Dapr.Workflow 1.19.1, unmodified) on that app's gRPC port running
+/// <see cref="ChainedNoOps"/>, <see cref="FanOutNoOps"/> and <see cref="NoOpActivity"/>, and its <see cref="DaprWorkflowClient"/>.
+/// Per shape, after a warm-up: N instances from <c>--concurrency</c> loops, each scheduling one instance (StartInstance) and
+/// waiting until it has ended (WaitForInstanceCompletion, or GetInstance polling with <c>--wait poll</c>) before scheduling the
+/// next, so at most that many are in flight. DevHost's own created → last-updated timestamps give the engine's time.
 /// </summary>
 public static class WorkflowsRun
 {
@@ -71,8 +67,7 @@ public static class WorkflowsRun
             worker = BuildWorker(grpcEndpoint, loggerFactory);
             await worker.StartAsync(ct);
 
-            using var http = GrpcClient.CreateHttpClient(grpcEndpoint);
-            var client = new TaskHubClient(new GrpcClient(http), settings.InstanceTimeout, settings.Wait, settings.PollInterval, time);
+            var client = new TaskHubClient(worker.Services.GetRequiredService<DaprWorkflowClient>(), settings.InstanceTimeout, settings.Wait, settings.PollInterval, time);
             await WaitForWorkerAsync(client, runTag, time, ct);
             foreach (var shape in Shapes)
             {
@@ -125,7 +120,7 @@ public static class WorkflowsRun
         {
             failure = ex.Message;
         }
-        catch (GrpcCallException ex)
+        catch (RpcException ex)
         {
             failure = $"a task hub call failed: {ex.Message}";
         }
@@ -151,10 +146,10 @@ public static class WorkflowsRun
 
         var outcome = new WorkflowsResult(
             new WorkflowsParameters(settings.Workflows, settings.Concurrency, settings.WarmUp, (int)settings.InstanceTimeout.TotalSeconds),
-            $"gRPC {TaskHubMethods.StartInstance} on {AppId}'s daprGRPCPort (DevHost)",
+            $"Dapr.Workflow's DaprWorkflowClient.ScheduleNewWorkflowAsync (gRPC StartInstance) on {AppId}'s daprGRPCPort (DevHost); the app is the SDK's own worker (AddDaprWorkflow)",
             settings.Wait == CompletionWait.Completion
-                ? $"gRPC {TaskHubMethods.WaitForInstanceCompletion} on the same port, one call per instance in flight"
-                : $"gRPC {TaskHubMethods.GetInstance} on the same port every {settings.PollInterval.TotalMilliseconds:F0} ms per instance in flight",
+                ? "DaprWorkflowClient.WaitForWorkflowCompletionAsync (gRPC WaitForInstanceCompletion) on the same port, one call per instance in flight"
+                : $"DaprWorkflowClient.GetWorkflowStateAsync (gRPC GetInstance) on the same port every {settings.PollInterval.TotalMilliseconds:F0} ms per instance in flight",
             shapes,
             failure);
         if (settings.Output is not null)
@@ -174,14 +169,16 @@ public static class WorkflowsRun
     private static IHost BuildWorker(Uri grpcEndpoint, ILoggerFactory loggerFactory)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
+
+        // Where an app finds its sidecar: DAPR_GRPC_ENDPOINT, as the SDK reads it from configuration.
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create<string, string?>("DAPR_GRPC_ENDPOINT", grpcEndpoint.ToString())]);
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        builder.Services.AddWorkflowWorker(options =>
+        builder.Services.AddDaprWorkflow(options =>
         {
             options.RegisterWorkflow<ChainedNoOps>();
             options.RegisterWorkflow<FanOutNoOps>();
             options.RegisterActivity<NoOpActivity>();
-            options.GrpcEndpoint = grpcEndpoint;
         });
         return builder.Build();
     }

@@ -18,7 +18,7 @@ public sealed record WorkflowsSettings(string Postgres, int Workflows, int Concu
             args.Int("--concurrency", 50, max: 1000),
             args.Int("--warmup", 50, min: 0),
             TimeSpan.FromSeconds(args.Int("--instance-timeout", 120)),
-            (args.Value("--wait") ?? "poll") switch
+            (args.Value("--wait") ?? "completion") switch
             {
                 "completion" => CompletionWait.Completion,
                 "poll" => CompletionWait.Poll,
