@@ -111,7 +111,8 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
     [Fact]
     public async Task External_events_raised_before_and_after_they_are_awaited_are_both_delivered()
     {
-        var id = await H.StartAsync("Approval", null);
+        // Started a moment from now, so that no turn (to a worker of an earlier test still disconnecting) precedes the events.
+        var id = await H.StartAsync("Approval", null, scheduledStart: DateTimeOffset.UtcNow.AddSeconds(1));
 
         // Docs (external events): an event raised before the workflow waits for it is buffered, not lost.
         await H.RaiseAsync(id, "early", "\"first\"");
@@ -212,7 +213,7 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
     [Fact]
     public async Task New_events_beyond_numEventsProcessed_stay_for_the_next_turn()
     {
-        var id = await H.StartAsync("Partial", null);
+        var id = await H.StartAsync("Partial", null, scheduledStart: DateTimeOffset.UtcNow.AddSeconds(1));
         await H.RaiseAsync(id, "one", "1");
         await H.RaiseAsync(id, "two", "2");
         await using var worker = H.ConnectWorker();

@@ -18,9 +18,17 @@ internal sealed record OrchestrationDispatch(
     string ExecutionId,
     int HistoryLength,
     HistoryEvent WorkflowStarted,
-    IReadOnlyList<(long Id, HistoryEvent Event)> Inbox);
+    IReadOnlyList<(long Id, HistoryEvent Event)> Inbox)
+{
+    /// <summary>Its completion is being recorded: a second completion is stale, and no new turn is dispatched meanwhile.</summary>
+    public bool Completing { get; set; }
+}
 
-internal sealed record ActivityDispatch(string CompletionToken, Guid WorkerId);
+internal sealed record ActivityDispatch(string CompletionToken, Guid WorkerId)
+{
+    /// <summary>Its result is being recorded: a second completion is stale, and the activity is not dispatched again meanwhile.</summary>
+    public bool Completing { get; set; }
+}
 
 /// <summary>
 /// The in-memory side of one app's workflows: its connected workers and the work in flight on them. Nothing here must
@@ -33,8 +41,17 @@ internal sealed class AppWorkflows(string appId)
 
     public string AppId { get; } = appId;
 
-    /// <summary>Serialises dispatching and recording completions, so a turn is never dispatched from state a completion is changing.</summary>
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    /// <summary>
+    /// Guards the in-memory bookkeeping below (never held across a database call): a turn or activity stays registered here,
+    /// marked completing, until its result is committed, so it is never dispatched again from state a completion is changing.
+    /// </summary>
+    public Lock Sync { get; } = new();
+
+    /// <summary>
+    /// Set when stored pending activities may be undispatched (start, a worker (dis)connecting, a direct dispatch that found no
+    /// worker): the dispatcher then reads them from the database; otherwise activities are dispatched as their turn commits.
+    /// </summary>
+    public bool ActivityScanNeeded { get; set; } = true;
 
     public List<WorkerStream> Workers { get; } = [];
 
@@ -42,7 +59,16 @@ internal sealed class AppWorkflows(string appId)
 
     public Dictionary<(string InstanceId, int TaskId), ActivityDispatch> Activities { get; } = [];
 
-    /// <summary>Round-robin over the connected workers (call under <see cref="Gate"/>).</summary>
+    /// <summary>
+    /// History length of each running instance as its last turn committed it, until its next turn is dispatched: state read
+    /// before that commit is recognised as old and read again instead of being sent.
+    /// </summary>
+    public Dictionary<string, int> CommittedHistory { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Instances that had new work while a turn of theirs was in flight: the next turn follows as that one commits.</summary>
+    public HashSet<string> ReadyWhileInFlight { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Round-robin over the connected workers (call under <see cref="Sync"/>).</summary>
     public WorkerStream? NextWorker()
     {
         if (Workers.Count == 0) { return null; }
@@ -50,13 +76,15 @@ internal sealed class AppWorkflows(string appId)
         return Workers[_next];
     }
 
-    /// <summary>Forgets the work in flight on a worker whose stream ended, so it is dispatched again (call under <see cref="Gate"/>).</summary>
+    /// <summary>Forgets the work in flight on a worker whose stream ended, so it is dispatched again (call under <see cref="Sync"/>).</summary>
     public void Release(WorkerStream worker)
     {
         Workers.Remove(worker);
         worker.Items.Writer.TryComplete();
-        foreach (var id in Orchestrations.Where(o => o.Value.WorkerId == worker.Id).Select(o => o.Key).ToList()) { Orchestrations.Remove(id); }
-        foreach (var key in Activities.Where(a => a.Value.WorkerId == worker.Id).Select(a => a.Key).ToList()) { Activities.Remove(key); }
+        // Work whose result is being recorded stays until that commit ends; the rest is dispatched again.
+        foreach (var id in Orchestrations.Where(o => o.Value.WorkerId == worker.Id && !o.Value.Completing).Select(o => o.Key).ToList()) { Orchestrations.Remove(id); }
+        foreach (var key in Activities.Where(a => a.Value.WorkerId == worker.Id && !a.Value.Completing).Select(a => a.Key).ToList()) { Activities.Remove(key); }
+        ActivityScanNeeded = true;
     }
 
     public void Wake()

@@ -21,14 +21,10 @@ internal sealed partial class WorkflowEngine
         var app = App(appId);
         var worker = new WorkerStream();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
-        await app.Gate.WaitAsync(linked.Token);
-        try
+        lock (app.Sync)
         {
             app.Workers.Add(worker);
-        }
-        finally
-        {
-            app.Gate.Release();
+            app.ActivityScanNeeded = true;
         }
 
         app.Wake();
@@ -45,16 +41,7 @@ internal sealed partial class WorkflowEngine
         }
         finally
         {
-            await app.Gate.WaitAsync(CancellationToken.None);
-            try
-            {
-                app.Release(worker);
-            }
-            finally
-            {
-                app.Gate.Release();
-            }
-
+            lock (app.Sync) { app.Release(worker); }
             app.Wake();
         }
     }
@@ -82,6 +69,7 @@ internal sealed partial class WorkflowEngine
             {
                 // The loop must outlive a failed round (Postgres restarting, a broken row): it logs and tries again.
                 logger.LogWarning(ex, "[{AppId}] workflow dispatch failed; retrying", appId);
+                lock (app.Sync) { app.ActivityScanNeeded = true; }
                 wait = TimeSpan.FromSeconds(1);
             }
 
@@ -96,49 +84,91 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    /// <summary>
+    /// One round: instances with visible inbox events get a turn; stored activities are read only when some may be undispatched
+    /// (<see cref="AppWorkflows.ActivityScanNeeded"/>). The bookkeeping lock is taken between database reads, never across one.
+    /// </summary>
     /// <returns>When the next not-yet-visible event becomes visible, if any.</returns>
     private async Task<DateTimeOffset?> DispatchReadyAsync(AppWorkflows app, CancellationToken ct)
     {
-        await app.Gate.WaitAsync(ct);
-        try
+        var now = time.GetUtcNow();
+        var (ready, nextVisible) = await store.ReadyInstancesAsync(app.AppId, now, ct);
+        bool scan;
+        lock (app.Sync)
         {
-            var now = time.GetUtcNow();
-            if (app.Workers.Count == 0) { return await store.NextVisibleAtAsync(app.AppId, now, ct); }
-            foreach (var instanceId in await store.ReadyInstancesAsync(app.AppId, now, ct))
-            {
-                if (!app.Orchestrations.ContainsKey(instanceId)) { await DispatchTurnAsync(app, instanceId, now, ct); }
-            }
+            if (app.Workers.Count == 0) { return nextVisible; }
+            foreach (var busy in ready.Where(app.Orchestrations.ContainsKey)) { app.ReadyWhileInFlight.Add(busy); }
+            ready = [.. ready.Where(id => !app.Orchestrations.ContainsKey(id))];
+            scan = app.ActivityScanNeeded;
+            app.ActivityScanNeeded = false;
+        }
 
-            foreach (var activity in await store.PendingActivitiesAsync(app.AppId, ct))
+        foreach (var instanceId in ready) { await DispatchTurnAsync(app, instanceId, now, ct); }
+        if (scan)
+        {
+            try
+            {
+                DispatchActivities(app, await store.PendingActivitiesAsync(app.AppId, ct));
+            }
+            catch
+            {
+                lock (app.Sync) { app.ActivityScanNeeded = true; }
+                throw;
+            }
+        }
+
+        return nextVisible;
+    }
+
+    /// <summary>Hands the activities not already in flight to the workers, round-robin; with no worker they wait for the next scan.</summary>
+    private static void DispatchActivities(AppWorkflows app, IEnumerable<PendingActivity> activities)
+    {
+        lock (app.Sync)
+        {
+            foreach (var activity in activities)
             {
                 var key = (activity.InstanceId, activity.TaskId);
-                if (app.Activities.ContainsKey(key) || app.NextWorker() is not { } worker) { continue; }
+                if (app.Activities.ContainsKey(key)) { continue; }
+                if (app.NextWorker() is not { } worker)
+                {
+                    app.ActivityScanNeeded = true;
+                    return;
+                }
+
                 var token = Guid.NewGuid().ToString();
                 app.Activities[key] = new ActivityDispatch(token, worker.Id);
-                if (!worker.Items.Writer.TryWrite(new WorkItem { ActivityRequest = activity.Request, CompletionToken = token })) { app.Activities.Remove(key); }
+                if (!worker.Items.Writer.TryWrite(new WorkItem { ActivityRequest = activity.Request, CompletionToken = token }))
+                {
+                    app.Activities.Remove(key);
+                    app.ActivityScanNeeded = true;
+                }
             }
-
-            return await store.NextVisibleAtAsync(app.AppId, now, ct);
-        }
-        finally
-        {
-            app.Gate.Release();
         }
     }
 
     /// <summary>
     /// One turn: pastEvents = the history; newEvents = orchestratorStarted (eventId −1, timestamp = now, the workflow's deterministic
-    /// time), then the inbox events visible now — executionStarted first on the first turn.
+    /// time), then the inbox events visible now — executionStarted first on the first turn. Instance, inbox and history are read
+    /// in one round trip.
     /// </summary>
     private async Task DispatchTurnAsync(AppWorkflows app, string instanceId, DateTimeOffset now, CancellationToken ct)
     {
-        var instance = await store.GetInstanceAsync(app.AppId, instanceId, ct);
+        lock (app.Sync)
+        {
+            // No worker: the dispatcher's round after one connects sends it.
+            if (app.Workers.Count == 0) { return; }
+            if (app.Orchestrations.ContainsKey(instanceId))
+            {
+                app.ReadyWhileInFlight.Add(instanceId);
+                return;
+            }
+        }
+
+        var (instance, inbox, history) = await store.TurnStateAsync(app.AppId, instanceId, now, ct);
         if (instance is null || instance.Status is not (OrchestrationStatus.Running or OrchestrationStatus.Pending or OrchestrationStatus.Suspended)) { return; }
-        var inbox = await store.VisibleInboxAsync(app.AppId, instanceId, now, ct);
 
         // A suspended workflow runs only to be terminated; everything else waits for the resume.
         if (instance.Status == OrchestrationStatus.Suspended) { inbox = [.. inbox.Where(i => i.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionTerminated)]; }
-        var history = await store.HistoryAsync(app.AppId, instanceId, ct);
         if (history.Count == 0)
         {
             // Not started yet (e.g. a start scheduled for later): events raised meanwhile wait for the start event.
@@ -146,62 +176,129 @@ internal sealed partial class WorkflowEngine
             inbox = [.. inbox.OrderBy(i => i.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionStarted ? 0 : 1)];
         }
 
-        if (inbox.Count == 0 || app.NextWorker() is not { } worker) { return; }
+        if (inbox.Count == 0) { return; }
         var started = NewEvent(now, e => e.WorkflowStarted = new WorkflowStartedEvent());
         var request = new WorkflowRequest { InstanceId = instanceId, ExecutionId = instance.ExecutionId };
         request.PastEvents.Add(history);
         request.NewEvents.Add(started);
         request.NewEvents.Add(inbox.Select(i => i.Event));
-        var token = Guid.NewGuid().ToString();
-        app.Orchestrations[instanceId] = new OrchestrationDispatch(token, worker.Id, instance.ExecutionId, history.Count, started, inbox);
-        if (!worker.Items.Writer.TryWrite(new WorkItem { WorkflowRequest = request, CompletionToken = token })) { app.Orchestrations.Remove(instanceId); }
+        lock (app.Sync)
+        {
+            // A turn dispatched meanwhile wins; state read before the last turn's commit is old: the next round reads it again.
+            if (app.Orchestrations.ContainsKey(instanceId))
+            {
+                app.ReadyWhileInFlight.Add(instanceId);
+                return;
+            }
+
+            if (app.CommittedHistory.Remove(instanceId, out var committed) && committed != history.Count)
+            {
+                app.Wake();
+                return;
+            }
+
+            if (app.NextWorker() is not { } worker) { return; }
+            var token = Guid.NewGuid().ToString();
+            app.Orchestrations[instanceId] = new OrchestrationDispatch(token, worker.Id, instance.ExecutionId, history.Count, started, inbox);
+            if (!worker.Items.Writer.TryWrite(new WorkItem { WorkflowRequest = request, CompletionToken = token })) { app.Orchestrations.Remove(instanceId); }
+        }
     }
 
     /// <summary>
     /// Records a turn's result. A completion whose non-empty token is not the one of the turn in flight (or that arrives when no turn
-    /// is in flight) is stale and discarded; an empty token is accepted, as daprd does.
+    /// is in flight, or while that turn's result is being recorded) is stale and discarded; an empty token is accepted, as daprd does.
+    /// The activities the turn schedules are dispatched as soon as it commits.
     /// </summary>
     public async Task CompleteOrchestratorTaskAsync(string appId, WorkflowResponse response, CancellationToken ct)
     {
         var app = App(appId);
-        await app.Gate.WaitAsync(ct);
-        try
+        OrchestrationDispatch? dispatch;
+        lock (app.Sync)
         {
-            if (!app.Orchestrations.TryGetValue(response.InstanceId, out var dispatch)
+            if (!app.Orchestrations.TryGetValue(response.InstanceId, out dispatch) || dispatch.Completing
                 || (response.CompletionToken.Length > 0 && response.CompletionToken != dispatch.CompletionToken))
             {
-                logger.LogInformation("[{AppId}] discarding a stale orchestrator completion for workflow '{InstanceId}'", appId, response.InstanceId);
-                return;
+                dispatch = null;
             }
+            else
+            {
+                dispatch.Completing = true;
+            }
+        }
 
-            app.Orchestrations.Remove(response.InstanceId);
-            await InTransactionAsync(tx => ApplyTurnAsync(tx, appId, dispatch, response, ct), ct);
+        if (dispatch is null)
+        {
+            logger.LogInformation("[{AppId}] discarding a stale orchestrator completion for workflow '{InstanceId}'", appId, response.InstanceId);
+            return;
+        }
+
+        TurnOutcome? outcome = null;
+        var readyAgain = false;
+        try
+        {
+            await InTransactionAsync(async tx => outcome = await ApplyTurnAsync(tx, appId, dispatch, response, ct), ct);
         }
         finally
         {
-            app.Gate.Release();
+            lock (app.Sync)
+            {
+                if (app.Orchestrations.TryGetValue(response.InstanceId, out var current) && ReferenceEquals(current, dispatch)) { app.Orchestrations.Remove(response.InstanceId); }
+                if (outcome?.HistoryLength is { } length) { app.CommittedHistory[response.InstanceId] = length; }
+                else { app.CommittedHistory.Remove(response.InstanceId); }
+                readyAgain = app.ReadyWhileInFlight.Remove(response.InstanceId);
+            }
+
+            // Not recorded (an error, or discarded as stale): its inbox is untouched, so the dispatcher looks again.
+            if (outcome is not { Applied: true }) { app.Wake(); }
         }
 
-        // A turn changes its own instance's status only; what it does to others (events, children) lands in their inboxes.
-        Changed(appId, response.InstanceId);
+        if (outcome is not { Applied: true } done) { return; }
+        DispatchActivities(app, done.Scheduled);
+
+        // Only a new status concerns the WaitFor* calls; what the turn did to others (events, children) lands in their inboxes.
+        if (done.StatusChanged) { Changed(appId, response.InstanceId, wakeDispatcher: false); }
+
+        // Timers, children, sent events and a parent to notify need the dispatcher's round; the instance's own next turn (events
+        // left over or arrived meanwhile, a continue-as-new) is dispatched at once.
+        if (done.AffectsOthers) { app.Wake(); }
+        if (done.HistoryLength is not null && (readyAgain || done.ReadyAgain)) { await DispatchTurnOrWakeAsync(app, response.InstanceId, ct); }
+    }
+
+    /// <summary>Dispatches the instance's next turn now; if that fails, the dispatcher's next round does it.</summary>
+    private async Task DispatchTurnOrWakeAsync(AppWorkflows app, string instanceId, CancellationToken ct)
+    {
+        try
+        {
+            await DispatchTurnAsync(app, instanceId, time.GetUtcNow(), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            logger.LogDebug(ex, "[{AppId}] dispatching workflow '{InstanceId}' directly failed; the dispatcher will", app.AppId, instanceId);
+            app.Wake();
+        }
     }
 
     /// <summary>Records an activity's result as taskCompleted / taskFailed (taskScheduledId = the taskId) in its workflow's inbox.</summary>
     public async Task CompleteActivityTaskAsync(string appId, ActivityResponse response, CancellationToken ct)
     {
         var app = App(appId);
-        await app.Gate.WaitAsync(ct);
-        try
+        var key = (response.InstanceId, response.TaskId);
+        ActivityDispatch? dispatch;
+        lock (app.Sync)
         {
-            var key = (response.InstanceId, response.TaskId);
-            var inFlight = app.Activities.TryGetValue(key, out var dispatch);
-            if (response.CompletionToken.Length > 0 && (!inFlight || response.CompletionToken != dispatch!.CompletionToken))
+            var inFlight = app.Activities.TryGetValue(key, out dispatch);
+            if ((inFlight && dispatch!.Completing) || (response.CompletionToken.Length > 0 && (!inFlight || response.CompletionToken != dispatch!.CompletionToken)))
             {
                 logger.LogInformation("[{AppId}] discarding a stale activity completion for workflow '{InstanceId}' task {TaskId}", appId, response.InstanceId, response.TaskId);
                 return;
             }
 
-            app.Activities.Remove(key);
+            if (dispatch is not null) { dispatch.Completing = true; }
+        }
+
+        var recorded = false;
+        try
+        {
             await InTransactionAsync(async tx =>
             {
                 // Already recorded (a duplicate completion), or dropped because the workflow ended or continued as new.
@@ -214,22 +311,26 @@ internal sealed partial class WorkflowEngine
                     ? NewEvent(now, h => h.TaskFailed = new TaskFailedEvent { TaskScheduledId = response.TaskId, FailureDetails = failure, TaskExecutionId = executionId })
                     : NewEvent(now, h => h.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = response.TaskId, Result = response.Result, TaskExecutionId = executionId });
                 await WorkflowStore.EnqueueAsync(tx, appId, response.InstanceId, e, now, ct);
+                recorded = true;
             }, ct);
         }
         finally
         {
-            app.Gate.Release();
+            lock (app.Sync)
+            {
+                if (app.Activities.TryGetValue(key, out var current) && (dispatch is null || ReferenceEquals(current, dispatch))) { app.Activities.Remove(key); }
+            }
         }
 
-        // An activity result changes no status, so only the dispatcher needs to know (its workflow has a new inbox event).
-        app.Wake();
+        // An activity result changes no status; its workflow has a new inbox event, so its next turn goes out now.
+        if (recorded) { await DispatchTurnOrWakeAsync(app, response.InstanceId, ct); }
     }
 
     /// <summary>
     /// Appends the turn to the history — orchestratorStarted, the new events the worker processed, one event per action (eventId = the
     /// action's id), orchestratorCompleted — and carries out the actions. A turn dispatched from state that changed meanwhile is dropped.
     /// </summary>
-    private async Task ApplyTurnAsync(NpgsqlTransaction tx, string appId, OrchestrationDispatch dispatch, WorkflowResponse response, CancellationToken ct)
+    private async Task<TurnOutcome> ApplyTurnAsync(NpgsqlTransaction tx, string appId, OrchestrationDispatch dispatch, WorkflowResponse response, CancellationToken ct)
     {
         var instanceId = response.InstanceId;
         var instance = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct);
@@ -237,8 +338,11 @@ internal sealed partial class WorkflowEngine
             || await WorkflowStore.HistoryLengthAsync(tx, appId, instanceId, ct) != dispatch.HistoryLength)
         {
             logger.LogInformation("[{AppId}] workflow '{InstanceId}' changed while its turn ran; the turn is discarded", appId, instanceId);
-            return;
+            return new TurnOutcome(false, false, [], null, false, false);
         }
+
+        var scheduled = new List<PendingActivity>();
+        var affectsOthers = false;
 
         // numEventsProcessed counts newEvents (orchestratorStarted included); the rest stay in the inbox for the next turn.
         var processedCount = response.NumEventsProcessed is { } n ? Math.Clamp(n - 1, 0, dispatch.Inbox.Count) : dispatch.Inbox.Count;
@@ -278,12 +382,13 @@ internal sealed partial class WorkflowEngine
                         TaskId = id,
                         TaskExecutionId = a.TaskExecutionId,
                     };
-                    await WorkflowStore.InsertActivityAsync(tx, appId, new PendingActivity(instanceId, id, row.ExecutionId, request), ct);
+                    scheduled.Add(new PendingActivity(instanceId, id, row.ExecutionId, request));
                     break;
                 }
 
                 case WorkflowAction.WorkflowActionTypeOneofCase.CreateTimer:
                 {
+                    affectsOthers = true;
                     var a = action.CreateTimer;
                     var fireAt = a.FireAt ?? Timestamp.FromDateTimeOffset(now);
                     history.Add(NewEvent(now, e => e.TimerCreated = a.HasName ? new TimerCreatedEvent { FireAt = fireAt, Name = a.Name } : new TimerCreatedEvent { FireAt = fireAt }, id));
@@ -295,6 +400,7 @@ internal sealed partial class WorkflowEngine
 
                 case WorkflowAction.WorkflowActionTypeOneofCase.CreateChildWorkflow:
                 {
+                    affectsOthers = true;
                     var a = action.CreateChildWorkflow;
 
                     // Without an id from the worker, the child's id is derived from the parent's id and the action id (durabletask-go's rule).
@@ -312,6 +418,7 @@ internal sealed partial class WorkflowEngine
 
                 case WorkflowAction.WorkflowActionTypeOneofCase.SendEvent:
                 {
+                    affectsOthers = true;
                     var a = action.SendEvent;
                     var target = a.Instance?.InstanceId ?? "";
                     history.Add(NewEvent(now, e => e.EventSent = new EventSentEvent { InstanceId = target, Name = a.Name, Input = a.Data }, id));
@@ -326,6 +433,7 @@ internal sealed partial class WorkflowEngine
 
                 case WorkflowAction.WorkflowActionTypeOneofCase.TerminateWorkflow:
                 {
+                    affectsOthers = true;
                     var a = action.TerminateWorkflow;
                     if (a.InstanceId != instanceId) { await TerminateInTransactionAsync(tx, appId, a.InstanceId, a.Reason, a.Recurse, ct); }
                     break;
@@ -380,14 +488,26 @@ internal sealed partial class WorkflowEngine
         if (!continuedAsNew)
         {
             history.Add(NewEvent(now, e => e.WorkflowCompleted = new WorkflowCompletedEvent()));
-            await WorkflowStore.AppendHistoryAsync(tx, appId, instanceId, history, ct);
+            await WorkflowStore.AppendHistoryAsync(tx, appId, instanceId, history, ct, start: dispatch.HistoryLength);
         }
 
+        // Activities scheduled by a turn that also ended the workflow (or continued it as new) are not run.
+        if (row.IsCompleted || continuedAsNew) { scheduled.Clear(); }
+        await WorkflowStore.InsertActivitiesAsync(tx, appId, scheduled, ct);
         row = row with { LastUpdatedAt = now };
         await WorkflowStore.UpdateInstanceAsync(tx, appId, row, ct);
         if (row.IsCompleted) { await NotifyParentAsync(tx, appId, row, ct); }
         if (termination is { Recurse: true } && row.Status == OrchestrationStatus.Terminated) { await CascadeTerminationAsync(tx, appId, instanceId, termination.Input, ct); }
+        return new TurnOutcome(true, row.Status != instance.Status, scheduled, row.IsCompleted ? null : continuedAsNew ? 0 : dispatch.HistoryLength + history.Count,
+            affectsOthers || row.IsCompleted, continuedAsNew || processedCount < dispatch.Inbox.Count);
     }
+
+    /// <summary>What a turn changed that the in-memory side acts on.</summary>
+    /// <param name="Applied">False when the turn was discarded as stale (nothing recorded).</param>
+    /// <param name="HistoryLength">The instance's history length after the turn; null once it has ended.</param>
+    /// <param name="AffectsOthers">A timer, child, sent event, termination or (the workflow ended) a parent to notify: the dispatcher's round is needed.</param>
+    /// <param name="ReadyAgain">The instance has work for another turn already (events not processed, a continue-as-new).</param>
+    private sealed record TurnOutcome(bool Applied, bool StatusChanged, IReadOnlyList<PendingActivity> Scheduled, int? HistoryLength, bool AffectsOthers, bool ReadyAgain);
 
     private async Task StartChildAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow parent, int taskId, string childId,
         CreateChildWorkflowAction action, CancellationToken ct)

@@ -32,6 +32,9 @@ internal sealed partial class WorkflowEngine
 
             await StartForkAsync(tx, appId, source, newId, history, rerun, ct);
         }, ct);
+
+        // Its re-run activities are stored, not yet dispatched: the next round reads them.
+        lock (App(appId).Sync) { App(appId).ActivityScanNeeded = true; }
         Changed(appId, newId);
         return newId;
     }
@@ -133,7 +136,7 @@ internal sealed partial class WorkflowEngine
             {
                 case HistoryEvent.EventTypeOneofCase.TaskScheduled:
                     var task = e.TaskScheduled;
-                    await WorkflowStore.InsertActivityAsync(tx, appId, new PendingActivity(newId, e.EventId, executionId, new ActivityRequest
+                    await WorkflowStore.InsertActivitiesAsync(tx, appId, [new PendingActivity(newId, e.EventId, executionId, new ActivityRequest
                     {
                         Name = task.Name,
                         Version = task.Version,
@@ -141,7 +144,7 @@ internal sealed partial class WorkflowEngine
                         WorkflowInstance = new WorkflowInstance { InstanceId = newId, ExecutionId = executionId },
                         TaskId = e.EventId,
                         TaskExecutionId = task.TaskExecutionId,
-                    }), ct);
+                    })], ct);
                     break;
                 case HistoryEvent.EventTypeOneofCase.TimerCreated:
                     var timerId = e.EventId;

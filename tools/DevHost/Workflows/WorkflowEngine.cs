@@ -46,7 +46,11 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
 
             await CreateInstanceAsync(tx, appId, instanceId, request, parent: null, ct);
         }, ct);
-        Changed(appId, instanceId);
+
+        // A start due now gets its first turn at once; a later one waits for the dispatcher's timer.
+        var later = request.ScheduledStartTimestamp is { } at && at.ToDateTimeOffset() > time.GetUtcNow();
+        Changed(appId, instanceId, wakeDispatcher: later);
+        if (!later) { await DispatchTurnOrWakeAsync(App(appId), instanceId, ct); }
         return instanceId;
     }
 
@@ -249,19 +253,21 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
 
     private async Task InTransactionAsync(Func<NpgsqlTransaction, Task> work, CancellationToken ct)
     {
-        await using var conn = await store.Database.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await work(tx);
-        await tx.CommitAsync(ct);
+        await store.Connections.UseAsync(async conn =>
+        {
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await work(tx);
+            await tx.CommitAsync(ct);
+        }, ct);
     }
 
     /// <summary>
     /// Wakes the app's dispatcher and the WaitFor* calls watching <paramref name="instanceId"/>, or every watcher of the app when
     /// the change may have reached other instances too (recursive terminate and purge, null).
     /// </summary>
-    private void Changed(string appId, string? instanceId)
+    private void Changed(string appId, string? instanceId, bool wakeDispatcher = true)
     {
-        App(appId).Wake();
+        if (wakeDispatcher) { App(appId).Wake(); }
         foreach (var key in instanceId is null ? _instanceChanged.Keys.Where(k => k.AppId == appId).ToList() : [(appId, instanceId)])
         {
             if (_instanceChanged.TryRemove(key, out var signal)) { signal.TrySetResult(); }

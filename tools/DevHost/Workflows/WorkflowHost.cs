@@ -12,7 +12,9 @@ internal sealed class WorkflowHost : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Task> _loops = new(StringComparer.Ordinal);
 
-    private WorkflowHost(WorkflowEngine engine) => Engine = engine;
+    private readonly WorkflowStore _store;
+
+    private WorkflowHost(WorkflowStore store, WorkflowEngine engine) => (_store, Engine) = (store, engine);
 
     public WorkflowEngine Engine { get; }
 
@@ -20,7 +22,7 @@ internal sealed class WorkflowHost : IAsyncDisposable
     {
         var store = new WorkflowStore(db);
         await store.InitializeAsync(ct);
-        return new WorkflowHost(new WorkflowEngine(store, time, loggerFactory.CreateLogger("DevHost.Workflows"), stopping));
+        return new WorkflowHost(store, new WorkflowEngine(store, time, loggerFactory.CreateLogger("DevHost.Workflows"), stopping));
     }
 
     /// <summary>Maps the workflow management HTTP API on the sidecar's HTTP listener.</summary>
@@ -30,5 +32,9 @@ internal sealed class WorkflowHost : IAsyncDisposable
     public void Start(SidecarRuntime sidecar)
         => _ = _loops.GetOrAdd(sidecar.AppId, appId => Task.Run(() => Engine.RunDispatchLoopAsync(appId), CancellationToken.None));
 
-    public async ValueTask DisposeAsync() => await Task.WhenAll(_loops.Values);
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_loops.Values);
+        await _store.Connections.DisposeAsync();
+    }
 }

@@ -40,7 +40,8 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
 {
     private const string InstanceColumns = "instance_id, name, status, execution_id, input, output, custom_status, failure, parent_instance_id, parent_task_id, scheduled_start, created_at, last_updated_at, completed_at";
 
-    public NpgsqlDataSource Database => db;
+    /// <summary>Connections for the engine's reads and transactions (kept open between uses, see <see cref="WorkflowConnections"/>).</summary>
+    public WorkflowConnections Connections { get; } = new(db);
 
     public Task InitializeAsync(CancellationToken ct) => Postgres.Databases.RunDdlAsync(db, """
         CREATE TABLE IF NOT EXISTS devhost_wf_instances (
@@ -85,14 +86,12 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
             PRIMARY KEY (app_id, instance_id, task_id));
         """, ct);
 
-    public async Task<WorkflowInstanceRow?> GetInstanceAsync(string appId, string instanceId, CancellationToken ct)
+    public Task<WorkflowInstanceRow?> GetInstanceAsync(string appId, string instanceId, CancellationToken ct) => Connections.UseAsync(async connection =>
     {
-        await using var cmd = db.CreateCommand($"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2");
-        cmd.Parameters.AddWithValue(appId);
-        cmd.Parameters.AddWithValue(instanceId);
+        await using var cmd = Command(connection, $"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadInstance(reader) : null;
-    }
+    }, ct);
 
     /// <summary>Reads the instance and locks its row until the transaction ends: every change to one instance goes through here.</summary>
     public static async Task<WorkflowInstanceRow?> LockInstanceAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
@@ -152,16 +151,14 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
         }
     }
 
-    public async Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string appId, string instanceId, CancellationToken ct)
+    public Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string appId, string instanceId, CancellationToken ct) => Connections.UseAsync<IReadOnlyList<HistoryEvent>>(async connection =>
     {
-        await using var cmd = db.CreateCommand("SELECT event FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2 ORDER BY seq");
-        cmd.Parameters.AddWithValue(appId);
-        cmd.Parameters.AddWithValue(instanceId);
+        await using var cmd = Command(connection, "SELECT event FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2 ORDER BY seq", appId, instanceId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var events = new List<HistoryEvent>();
         while (await reader.ReadAsync(ct)) { events.Add(HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0))); }
         return events;
-    }
+    }, ct);
 
     public static async Task<int> HistoryLengthAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
     {
@@ -169,14 +166,15 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
         return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public static async Task AppendHistoryAsync(NpgsqlTransaction tx, string appId, string instanceId, IReadOnlyList<HistoryEvent> events, CancellationToken ct)
+    /// <param name="start">The history's current length when the caller knows it (saves counting it).</param>
+    public static async Task AppendHistoryAsync(NpgsqlTransaction tx, string appId, string instanceId, IReadOnlyList<HistoryEvent> events, CancellationToken ct, int? start = null)
     {
         if (events.Count == 0) { return; }
-        var start = await HistoryLengthAsync(tx, appId, instanceId, ct);
+        start ??= await HistoryLengthAsync(tx, appId, instanceId, ct);
         await using var cmd = Command(tx, """
             INSERT INTO devhost_wf_history (app_id, instance_id, seq, event)
             SELECT $1, $2, $3 + ord - 1, e FROM unnest($4::bytea[]) WITH ORDINALITY AS u(e, ord)
-            """, appId, instanceId, start, events.Select(e => e.ToByteArray()).ToArray());
+            """, appId, instanceId, start.Value, events.Select(e => e.ToByteArray()).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -208,19 +206,6 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
         return rows;
     }
 
-    /// <summary>The events of the instance's inbox visible at <paramref name="now"/>, in arrival order.</summary>
-    public async Task<IReadOnlyList<(long Id, HistoryEvent Event)>> VisibleInboxAsync(string appId, string instanceId, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("SELECT id, event FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 AND visible_at <= $3 ORDER BY id");
-        cmd.Parameters.AddWithValue(appId);
-        cmd.Parameters.AddWithValue(instanceId);
-        cmd.Parameters.AddWithValue(now);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var rows = new List<(long, HistoryEvent)>();
-        while (await reader.ReadAsync(ct)) { rows.Add((reader.GetInt64(0), HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)))); }
-        return rows;
-    }
-
     /// <summary>Deletes the given inbox rows of the instance; returns how many still existed.</summary>
     public static async Task<int> DeleteInboxAsync(NpgsqlTransaction tx, string appId, string instanceId, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
@@ -230,44 +215,68 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Instances that can take a turn now: running or not yet started with at least one visible inbox event, or suspended with a
-    /// termination waiting (a suspended workflow can still be terminated).
+    /// Instances that can take a turn now — running or not yet started with at least one visible inbox event, or suspended with a
+    /// termination waiting (a suspended workflow can still be terminated) — and when the next not-yet-visible inbox event (a
+    /// durable timer, a scheduled start) becomes visible; one round trip.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReadyInstancesAsync(string appId, DateTimeOffset now, CancellationToken ct)
+    public Task<(IReadOnlyList<string> Ready, DateTimeOffset? NextVisible)> ReadyInstancesAsync(string appId, DateTimeOffset now, CancellationToken ct)
+        => Connections.UseAsync<(IReadOnlyList<string>, DateTimeOffset?)>(async connection =>
     {
-        await using var cmd = db.CreateCommand("""
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand("""
             SELECT i.instance_id FROM devhost_wf_inbox i
             JOIN devhost_wf_instances s ON s.app_id = i.app_id AND s.instance_id = i.instance_id
             WHERE i.app_id = $1 AND i.visible_at <= $2
                 AND (s.status = ANY($3) OR (s.status = $4 AND i.event_type = $5))
             GROUP BY i.instance_id ORDER BY min(i.id) LIMIT 1000
-            """);
-        cmd.Parameters.AddWithValue(appId);
-        cmd.Parameters.AddWithValue(now);
-        cmd.Parameters.AddWithValue(new[] { (int)OrchestrationStatus.Running, (int)OrchestrationStatus.Pending });
-        cmd.Parameters.AddWithValue((int)OrchestrationStatus.Suspended);
-        cmd.Parameters.AddWithValue((int)HistoryEvent.EventTypeOneofCase.ExecutionTerminated);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+            """, appId, now, new[] { (int)OrchestrationStatus.Running, (int)OrchestrationStatus.Pending }, (int)OrchestrationStatus.Suspended,
+            (int)HistoryEvent.EventTypeOneofCase.ExecutionTerminated));
+        batch.BatchCommands.Add(BatchCommand("SELECT min(visible_at) FROM devhost_wf_inbox WHERE app_id = $1 AND visible_at > $2", appId, now));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         var ids = new List<string>();
         while (await reader.ReadAsync(ct)) { ids.Add(reader.GetString(0)); }
-        return ids;
+        await reader.NextResultAsync(ct);
+        DateTimeOffset? next = await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
+        return (ids, next);
+    }, ct);
+
+    /// <summary>What a turn is made of — the instance, its inbox events visible at <paramref name="now"/> (arrival order) and its history — in one round trip.</summary>
+    public Task<(WorkflowInstanceRow? Instance, IReadOnlyList<(long Id, HistoryEvent Event)> Inbox, IReadOnlyList<HistoryEvent> History)> TurnStateAsync(
+        string appId, string instanceId, DateTimeOffset now, CancellationToken ct)
+        => Connections.UseAsync<(WorkflowInstanceRow?, IReadOnlyList<(long, HistoryEvent)>, IReadOnlyList<HistoryEvent>)>(async connection =>
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand($"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2", appId, instanceId));
+        batch.BatchCommands.Add(BatchCommand("SELECT id, event FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 AND visible_at <= $3 ORDER BY id", appId, instanceId, now));
+        batch.BatchCommands.Add(BatchCommand("SELECT event FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2 ORDER BY seq", appId, instanceId));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var instance = await reader.ReadAsync(ct) ? ReadInstance(reader) : null;
+        await reader.NextResultAsync(ct);
+        var inbox = new List<(long, HistoryEvent)>();
+        while (await reader.ReadAsync(ct)) { inbox.Add((reader.GetInt64(0), HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)))); }
+        await reader.NextResultAsync(ct);
+        var history = new List<HistoryEvent>();
+        while (await reader.ReadAsync(ct)) { history.Add(HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0))); }
+        return (instance, inbox, history);
+    }, ct);
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) { command.Parameters.AddWithValue(value); }
+        return command;
     }
 
-    /// <summary>When the next not-yet-visible inbox event (a durable timer, a scheduled start) becomes visible, if any.</summary>
-    public async Task<DateTimeOffset?> NextVisibleAtAsync(string appId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Stores a turn's scheduled activities in one statement.</summary>
+    public static async Task InsertActivitiesAsync(NpgsqlTransaction tx, string appId, IReadOnlyList<PendingActivity> activities, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT min(visible_at) FROM devhost_wf_inbox WHERE app_id = $1 AND visible_at > $2");
-        cmd.Parameters.AddWithValue(appId);
-        cmd.Parameters.AddWithValue(now);
-        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
-    }
-
-    public static async Task InsertActivityAsync(NpgsqlTransaction tx, string appId, PendingActivity activity, CancellationToken ct)
-    {
+        if (activities.Count == 0) { return; }
         await using var cmd = Command(tx, """
-            INSERT INTO devhost_wf_activities (app_id, instance_id, task_id, execution_id, request) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO devhost_wf_activities (app_id, instance_id, task_id, execution_id, request)
+            SELECT $1, u.instance_id, u.task_id, u.execution_id, u.request FROM unnest($2::text[], $3::integer[], $4::text[], $5::bytea[]) AS u(instance_id, task_id, execution_id, request)
             ON CONFLICT (app_id, instance_id, task_id) DO UPDATE SET execution_id = excluded.execution_id, request = excluded.request
-            """, appId, activity.InstanceId, activity.TaskId, activity.ExecutionId, activity.Request.ToByteArray());
+            """, appId, activities.Select(a => a.InstanceId).ToArray(), activities.Select(a => a.TaskId).ToArray(),
+            activities.Select(a => a.ExecutionId).ToArray(), activities.Select(a => a.Request.ToByteArray()).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -282,10 +291,9 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
             : null;
     }
 
-    public async Task<IReadOnlyList<PendingActivity>> PendingActivitiesAsync(string appId, CancellationToken ct)
+    public Task<IReadOnlyList<PendingActivity>> PendingActivitiesAsync(string appId, CancellationToken ct) => Connections.UseAsync<IReadOnlyList<PendingActivity>>(async connection =>
     {
-        await using var cmd = db.CreateCommand("SELECT instance_id, task_id, execution_id, request FROM devhost_wf_activities WHERE app_id = $1 ORDER BY instance_id, task_id LIMIT 1000");
-        cmd.Parameters.AddWithValue(appId);
+        await using var cmd = Command(connection, "SELECT instance_id, task_id, execution_id, request FROM devhost_wf_activities WHERE app_id = $1 ORDER BY instance_id, task_id LIMIT 1000", appId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var rows = new List<PendingActivity>();
         while (await reader.ReadAsync(ct))
@@ -294,28 +302,26 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
         }
 
         return rows;
-    }
+    }, ct);
 
     /// <summary>
     /// One page of the app's instance ids in id order, after <paramref name="after"/> (the previous page's last id); null
     /// <paramref name="pageSize"/> = all the rest. The next page's token is the page's last id, given only while more ids follow.
     /// </summary>
-    public async Task<(IReadOnlyList<string> Ids, string? Next)> InstanceIdsAsync(string appId, string? after, uint? pageSize, CancellationToken ct)
+    public Task<(IReadOnlyList<string> Ids, string? Next)> InstanceIdsAsync(string appId, string? after, uint? pageSize, CancellationToken ct)
+        => Connections.UseAsync<(IReadOnlyList<string>, string?)>(async connection =>
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = Command(connection, """
             SELECT instance_id FROM devhost_wf_instances WHERE app_id = $1 AND ($2::text IS NULL OR instance_id > $2)
             ORDER BY instance_id LIMIT $3
-            """);
-        cmd.Parameters.AddWithValue(appId);
-        cmd.Parameters.Add(Nullable(after, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Nullable(pageSize is { } size ? (long)size + 1 : null, NpgsqlDbType.Bigint));
+            """, appId, Nullable(after, NpgsqlDbType.Text), Nullable(pageSize is { } size ? (long)size + 1 : null, NpgsqlDbType.Bigint));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var ids = new List<string>();
         while (await reader.ReadAsync(ct)) { ids.Add(reader.GetString(0)); }
         if (pageSize is not { } limit || ids.Count <= limit) { return (ids, null); }
         ids.RemoveAt(ids.Count - 1);
         return (ids, ids[^1]);
-    }
+    }, ct);
 
     /// <summary>Child workflows of <paramref name="parentInstanceId"/>, in any status.</summary>
     public static async Task<IReadOnlyList<(string InstanceId, OrchestrationStatus Status)>> ChildrenAsync(
@@ -340,9 +346,13 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
-    private static NpgsqlCommand Command(NpgsqlTransaction tx, string sql, params object?[] values)
+    private static NpgsqlCommand Command(NpgsqlTransaction tx, string sql, params object?[] values) => Command(tx.Connection!, sql, values, tx);
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] values) => Command(connection, sql, values, null);
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object?[] values, NpgsqlTransaction? tx)
     {
-        var cmd = new NpgsqlCommand(sql, tx.Connection, tx);
+        var cmd = new NpgsqlCommand(sql, connection, tx);
         foreach (var value in values)
         {
             if (value is NpgsqlParameter p) { cmd.Parameters.Add(p); }
