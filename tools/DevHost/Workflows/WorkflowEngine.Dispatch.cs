@@ -164,7 +164,13 @@ internal sealed partial class WorkflowEngine
             }
         }
 
-        var (instance, inbox, history) = await store.TurnStateAsync(app.AppId, instanceId, now, ct);
+        TryDispatchTurn(app, instanceId, await store.TurnStateAsync(app.AppId, instanceId, now, ct), now);
+    }
+
+    /// <summary>Sends the turn made of <paramref name="state"/> (read at <paramref name="now"/>) unless a turn is in flight or the state is old.</summary>
+    private static void TryDispatchTurn(AppWorkflows app, string instanceId, TurnState state, DateTimeOffset now)
+    {
+        var (instance, inbox, history) = state;
         if (instance is null || instance.Status is not (OrchestrationStatus.Running or OrchestrationStatus.Pending or OrchestrationStatus.Suspended)) { return; }
 
         // A suspended workflow runs only to be terminated; everything else waits for the resume.
@@ -256,7 +262,7 @@ internal sealed partial class WorkflowEngine
         DispatchActivities(app, done.Scheduled);
 
         // Only a new status concerns the WaitFor* calls; what the turn did to others (events, children) lands in their inboxes.
-        if (done.StatusChanged) { Changed(appId, response.InstanceId, wakeDispatcher: false); }
+        if (done.StatusChanged) { Changed(appId, response.InstanceId, wakeDispatcher: false, done.Row); }
 
         // Timers, children, sent events and a parent to notify need the dispatcher's round; the instance's own next turn (events
         // left over or arrived meanwhile, a continue-as-new) is dispatched at once.
@@ -297,6 +303,8 @@ internal sealed partial class WorkflowEngine
         }
 
         var recorded = false;
+        var now = time.GetUtcNow();
+        TurnState? next = null;
         try
         {
             await InTransactionAsync(async tx =>
@@ -305,13 +313,17 @@ internal sealed partial class WorkflowEngine
                 if (await WorkflowStore.TakeActivityAsync(tx, appId, response.InstanceId, response.TaskId, ct) is not { } activity) { return; }
                 var instance = await WorkflowStore.LockInstanceAsync(tx, appId, response.InstanceId, ct);
                 if (instance is null || instance.IsCompleted || instance.ExecutionId != activity.ExecutionId) { return; }
-                var now = time.GetUtcNow();
                 var executionId = activity.Request.TaskExecutionId;
                 var e = response.FailureDetails is { } failure
                     ? NewEvent(now, h => h.TaskFailed = new TaskFailedEvent { TaskScheduledId = response.TaskId, FailureDetails = failure, TaskExecutionId = executionId })
                     : NewEvent(now, h => h.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = response.TaskId, Result = response.Result, TaskExecutionId = executionId });
-                await WorkflowStore.EnqueueAsync(tx, appId, response.InstanceId, e, now, ct);
+                WorkflowStore.Enqueue(tx, appId, response.InstanceId, e, now);
                 recorded = true;
+
+                // The workflow's next turn is read in this transaction (it holds the row lock) unless a turn of it is in flight.
+                bool busy;
+                lock (app.Sync) { busy = app.Workers.Count == 0 || app.Orchestrations.ContainsKey(response.InstanceId); }
+                if (!busy) { next = await WorkflowStore.TurnStateAsync(tx, appId, instance, now, ct); }
             }, ct);
         }
         finally
@@ -323,22 +335,22 @@ internal sealed partial class WorkflowEngine
         }
 
         // An activity result changes no status; its workflow has a new inbox event, so its next turn goes out now.
-        if (recorded) { await DispatchTurnOrWakeAsync(app, response.InstanceId, ct); }
+        if (next is not null) { TryDispatchTurn(app, response.InstanceId, next, now); }
+        else if (recorded) { await DispatchTurnOrWakeAsync(app, response.InstanceId, ct); }
     }
 
     /// <summary>
     /// Appends the turn to the history — orchestratorStarted, the new events the worker processed, one event per action (eventId = the
     /// action's id), orchestratorCompleted — and carries out the actions. A turn dispatched from state that changed meanwhile is dropped.
     /// </summary>
-    private async Task<TurnOutcome> ApplyTurnAsync(NpgsqlTransaction tx, string appId, OrchestrationDispatch dispatch, WorkflowResponse response, CancellationToken ct)
+    private async Task<TurnOutcome> ApplyTurnAsync(WorkflowTx tx, string appId, OrchestrationDispatch dispatch, WorkflowResponse response, CancellationToken ct)
     {
         var instanceId = response.InstanceId;
-        var instance = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct);
-        if (instance is null || instance.IsCompleted || instance.ExecutionId != dispatch.ExecutionId
-            || await WorkflowStore.HistoryLengthAsync(tx, appId, instanceId, ct) != dispatch.HistoryLength)
+        var locked = await WorkflowStore.LockInstanceWithHistoryLengthAsync(tx, appId, instanceId, ct);
+        if (locked is not var (instance, historyLength) || instance.IsCompleted || instance.ExecutionId != dispatch.ExecutionId || historyLength != dispatch.HistoryLength)
         {
             logger.LogInformation("[{AppId}] workflow '{InstanceId}' changed while its turn ran; the turn is discarded", appId, instanceId);
-            return new TurnOutcome(false, false, [], null, false, false);
+            return new TurnOutcome(false, false, [], null, false, false, null);
         }
 
         var scheduled = new List<PendingActivity>();
@@ -347,10 +359,8 @@ internal sealed partial class WorkflowEngine
         // numEventsProcessed counts newEvents (orchestratorStarted included); the rest stay in the inbox for the next turn.
         var processedCount = response.NumEventsProcessed is { } n ? Math.Clamp(n - 1, 0, dispatch.Inbox.Count) : dispatch.Inbox.Count;
         var processed = dispatch.Inbox.Take(processedCount).ToList();
-        if (await WorkflowStore.DeleteInboxAsync(tx, appId, instanceId, processed.Select(p => p.Id).ToList(), ct) != processed.Count)
-        {
-            throw new InvalidOperationException($"Inbox of workflow '{instanceId}' changed under its turn.");
-        }
+        // Only a turn removes inbox events other than by ending the workflow, and the instance's row lock keeps those away.
+        WorkflowStore.DeleteInbox(tx, appId, instanceId, processed.Select(p => p.Id).ToList());
 
         var now = time.GetUtcNow();
         var history = new List<HistoryEvent> { dispatch.WorkflowStarted };
@@ -393,8 +403,8 @@ internal sealed partial class WorkflowEngine
                     var fireAt = a.FireAt ?? Timestamp.FromDateTimeOffset(now);
                     history.Add(NewEvent(now, e => e.TimerCreated = a.HasName ? new TimerCreatedEvent { FireAt = fireAt, Name = a.Name } : new TimerCreatedEvent { FireAt = fireAt }, id));
                     var fireTime = fireAt.ToDateTimeOffset();
-                    await WorkflowStore.EnqueueAsync(tx, appId, instanceId,
-                        NewEvent(fireTime > now ? fireTime : now, e => e.TimerFired = new TimerFiredEvent { FireAt = fireAt, TimerId = id }), fireTime, ct);
+                    WorkflowStore.Enqueue(tx, appId, instanceId,
+                        NewEvent(fireTime > now ? fireTime : now, e => e.TimerFired = new TimerFiredEvent { FireAt = fireAt, TimerId = id }), fireTime);
                     break;
                 }
 
@@ -422,10 +432,10 @@ internal sealed partial class WorkflowEngine
                     var a = action.SendEvent;
                     var target = a.Instance?.InstanceId ?? "";
                     history.Add(NewEvent(now, e => e.EventSent = new EventSentEvent { InstanceId = target, Name = a.Name, Input = a.Data }, id));
-                    if (target == instanceId) { await DeliverEventAsync(tx, appId, target, a.Name, a.Data, ct); }
+                    if (target == instanceId) { DeliverEvent(tx, appId, target, a.Name, a.Data); }
                     else if (await WorkflowStore.LockInstanceAsync(tx, appId, target, ct) is { IsCompleted: false })
                     {
-                        await DeliverEventAsync(tx, appId, target, a.Name, a.Data, ct);
+                        DeliverEvent(tx, appId, target, a.Name, a.Data);
                     }
 
                     break;
@@ -455,7 +465,7 @@ internal sealed partial class WorkflowEngine
                             Result = a.Result,
                             FailureDetails = a.FailureDetails,
                         }, id));
-                        await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
+                        WorkflowStore.DeleteWork(tx, appId, instanceId);
                         row = row with
                         {
                             Status = WorkflowInstanceRow.IsTerminal(a.WorkflowStatus) ? a.WorkflowStatus
@@ -481,46 +491,50 @@ internal sealed partial class WorkflowEngine
         {
             // The worker saw executionTerminated but did not end the workflow: it is terminated regardless, as durabletask-go does.
             history.Add(NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { WorkflowStatus = OrchestrationStatus.Terminated, Result = termination.Input }));
-            await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
+            WorkflowStore.DeleteWork(tx, appId, instanceId);
             row = row with { Status = OrchestrationStatus.Terminated, Output = termination.Input, CompletedAt = now };
         }
 
         if (!continuedAsNew)
         {
             history.Add(NewEvent(now, e => e.WorkflowCompleted = new WorkflowCompletedEvent()));
-            await WorkflowStore.AppendHistoryAsync(tx, appId, instanceId, history, ct, start: dispatch.HistoryLength);
+            WorkflowStore.AppendHistory(tx, appId, instanceId, history);
         }
 
         // Activities scheduled by a turn that also ended the workflow (or continued it as new) are not run.
         if (row.IsCompleted || continuedAsNew) { scheduled.Clear(); }
-        await WorkflowStore.InsertActivitiesAsync(tx, appId, scheduled, ct);
+        WorkflowStore.InsertActivities(tx, appId, scheduled);
         row = row with { LastUpdatedAt = now };
-        await WorkflowStore.UpdateInstanceAsync(tx, appId, row, ct);
+        WorkflowStore.UpdateInstance(tx, appId, row);
         if (row.IsCompleted) { await NotifyParentAsync(tx, appId, row, ct); }
         if (termination is { Recurse: true } && row.Status == OrchestrationStatus.Terminated) { await CascadeTerminationAsync(tx, appId, instanceId, termination.Input, ct); }
         return new TurnOutcome(true, row.Status != instance.Status, scheduled, row.IsCompleted ? null : continuedAsNew ? 0 : dispatch.HistoryLength + history.Count,
-            affectsOthers || row.IsCompleted, continuedAsNew || processedCount < dispatch.Inbox.Count);
+            affectsOthers || (row.IsCompleted && (row.ParentInstanceId is not null || termination is { Recurse: true })),
+            continuedAsNew || processedCount < dispatch.Inbox.Count, row);
     }
 
     /// <summary>What a turn changed that the in-memory side acts on.</summary>
     /// <param name="Applied">False when the turn was discarded as stale (nothing recorded).</param>
     /// <param name="HistoryLength">The instance's history length after the turn; null once it has ended.</param>
-    /// <param name="AffectsOthers">A timer, child, sent event, termination or (the workflow ended) a parent to notify: the dispatcher's round is needed.</param>
+    /// <param name="AffectsOthers">A timer, child, sent event or termination, or the workflow ended with a parent to notify or children to
+    /// terminate: the dispatcher's round is needed.</param>
     /// <param name="ReadyAgain">The instance has work for another turn already (events not processed, a continue-as-new).</param>
-    private sealed record TurnOutcome(bool Applied, bool StatusChanged, IReadOnlyList<PendingActivity> Scheduled, int? HistoryLength, bool AffectsOthers, bool ReadyAgain);
+    /// <param name="Row">The instance as the turn left it.</param>
+    private sealed record TurnOutcome(bool Applied, bool StatusChanged, IReadOnlyList<PendingActivity> Scheduled, int? HistoryLength, bool AffectsOthers, bool ReadyAgain,
+        WorkflowInstanceRow? Row);
 
-    private async Task StartChildAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow parent, int taskId, string childId,
+    private async Task StartChildAsync(WorkflowTx tx, string appId, WorkflowInstanceRow parent, int taskId, string childId,
         CreateChildWorkflowAction action, CancellationToken ct)
     {
         if (await WorkflowStore.LockInstanceAsync(tx, appId, childId, ct) is { IsCompleted: false })
         {
             // The id is taken by a running workflow: the parent learns at once that its child could not start.
             var now = time.GetUtcNow();
-            await WorkflowStore.EnqueueAsync(tx, appId, parent.InstanceId, NewEvent(now, e => e.ChildWorkflowInstanceFailed = new ChildWorkflowInstanceFailedEvent
+            WorkflowStore.Enqueue(tx, appId, parent.InstanceId, NewEvent(now, e => e.ChildWorkflowInstanceFailed = new ChildWorkflowInstanceFailedEvent
             {
                 TaskScheduledId = taskId,
                 FailureDetails = new TaskFailureDetails { ErrorType = "WorkflowAlreadyExists", ErrorMessage = $"an active workflow with ID '{childId}' already exists" },
-            }), now, ct);
+            }), now);
             return;
         }
 
@@ -531,21 +545,21 @@ internal sealed partial class WorkflowEngine
             Name = parent.Name,
             WorkflowInstance = new WorkflowInstance { InstanceId = parent.InstanceId, ExecutionId = parent.ExecutionId },
         };
-        await CreateInstanceAsync(tx, appId, childId, request, parentInfo, ct);
+        CreateInstance(tx, appId, childId, request, parentInfo);
     }
 
     /// <summary>
     /// Continue-as-new: the history starts over with a new execution whose executionStarted carries the new input, followed by the
     /// carryover events; external events that arrived but were not processed stay; the old execution's timers and activities are dropped.
     /// </summary>
-    private async Task<WorkflowInstanceRow> ContinueAsNewAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow row, CompleteWorkflowAction action, CancellationToken ct)
+    private async Task<WorkflowInstanceRow> ContinueAsNewAsync(WorkflowTx tx, string appId, WorkflowInstanceRow row, CompleteWorkflowAction action, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var waiting = (await WorkflowStore.InboxAsync(tx, appId, row.InstanceId, ct))
             .Where(i => i.Event.EventTypeCase == HistoryEvent.EventTypeOneofCase.EventRaised)
             .ToList();
-        await WorkflowStore.DeleteHistoryAsync(tx, appId, row.InstanceId, ct);
-        await WorkflowStore.DeleteWorkAsync(tx, appId, row.InstanceId, ct);
+        WorkflowStore.DeleteHistory(tx, appId, row.InstanceId);
+        WorkflowStore.DeleteWork(tx, appId, row.InstanceId);
         var executionId = Guid.NewGuid().ToString("N");
         var started = new ExecutionStartedEvent
         {
@@ -559,9 +573,9 @@ internal sealed partial class WorkflowEngine
             started.ParentInstance = new ParentInstanceInfo { TaskScheduledId = parentTask, WorkflowInstance = new WorkflowInstance { InstanceId = parentId } };
         }
 
-        await WorkflowStore.EnqueueAsync(tx, appId, row.InstanceId, NewEvent(now, e => e.ExecutionStarted = started), now, ct);
-        foreach (var carried in action.CarryoverEvents) { await WorkflowStore.EnqueueAsync(tx, appId, row.InstanceId, carried, now, ct); }
-        foreach (var (_, e, visibleAt) in waiting) { await WorkflowStore.EnqueueAsync(tx, appId, row.InstanceId, e, visibleAt, ct); }
+        WorkflowStore.Enqueue(tx, appId, row.InstanceId, NewEvent(now, e => e.ExecutionStarted = started), now);
+        foreach (var carried in action.CarryoverEvents) { WorkflowStore.Enqueue(tx, appId, row.InstanceId, carried, now); }
+        foreach (var (_, e, visibleAt) in waiting) { WorkflowStore.Enqueue(tx, appId, row.InstanceId, e, visibleAt); }
         return row with { ExecutionId = executionId, Input = action.Result, Output = null, Failure = null };
     }
 }

@@ -24,7 +24,7 @@ internal sealed partial class WorkflowEngine
             if (!source.IsCompleted) { throw Rerun($"'{source.InstanceId}' is not in a terminal state"); }
             if (source.ParentInstanceId is not null) { throw Rerun($"'{source.InstanceId}': cannot rerun from child-workflows"); }
 
-            var (history, rerun) = Fork(await store.HistoryAsync(appId, source.InstanceId, ct), request, newId);
+            var (history, rerun) = Fork(await WorkflowStore.HistoryAsync(tx, appId, source.InstanceId, ct), request, newId);
             if (await WorkflowStore.LockInstanceAsync(tx, appId, newId, ct) is not null)
             {
                 throw new WorkflowOperationException(WorkflowErrorKind.AlreadyExists, $"workflow '{newId}' has already been created");
@@ -119,7 +119,7 @@ internal sealed partial class WorkflowEngine
     }
 
     /// <summary>The new instance runs at once: its re-run activities are pending, its timers fire now and its children start.</summary>
-    private async Task StartForkAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow source, string newId, List<HistoryEvent> history,
+    private async Task StartForkAsync(WorkflowTx tx, string appId, WorkflowInstanceRow source, string newId, List<HistoryEvent> history,
         List<HistoryEvent> rerun, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -127,16 +127,16 @@ internal sealed partial class WorkflowEngine
         var executionId = started?.WorkflowInstance?.ExecutionId ?? Guid.NewGuid().ToString("N");
         var row = new WorkflowInstanceRow(newId, source.Name, OrchestrationStatus.Running, executionId, started?.Input ?? source.Input, null, null, null,
             null, null, null, now, now, null);
-        await WorkflowStore.ReplaceInstanceAsync(tx, appId, row, ct);
+        WorkflowStore.ReplaceInstance(tx, appId, row);
         foreach (var e in rerun) { e.Timestamp = Timestamp.FromDateTimeOffset(now); }
-        await WorkflowStore.AppendHistoryAsync(tx, appId, newId, [.. history, .. rerun], ct);
+        WorkflowStore.AppendHistory(tx, appId, newId, [.. history, .. rerun]);
         foreach (var e in rerun)
         {
             switch (e.EventTypeCase)
             {
                 case HistoryEvent.EventTypeOneofCase.TaskScheduled:
                     var task = e.TaskScheduled;
-                    await WorkflowStore.InsertActivitiesAsync(tx, appId, [new PendingActivity(newId, e.EventId, executionId, new ActivityRequest
+                    WorkflowStore.InsertActivities(tx, appId, [new PendingActivity(newId, e.EventId, executionId, new ActivityRequest
                     {
                         Name = task.Name,
                         Version = task.Version,
@@ -144,12 +144,12 @@ internal sealed partial class WorkflowEngine
                         WorkflowInstance = new WorkflowInstance { InstanceId = newId, ExecutionId = executionId },
                         TaskId = e.EventId,
                         TaskExecutionId = task.TaskExecutionId,
-                    })], ct);
+                    })]);
                     break;
                 case HistoryEvent.EventTypeOneofCase.TimerCreated:
                     var timerId = e.EventId;
                     var fireAt = e.TimerCreated.FireAt;
-                    await WorkflowStore.EnqueueAsync(tx, appId, newId, NewEvent(now, f => f.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = fireAt }), now, ct);
+                    WorkflowStore.Enqueue(tx, appId, newId, NewEvent(now, f => f.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = fireAt }), now);
                     break;
                 default:
                     var child = e.ChildWorkflowInstanceCreated;

@@ -15,7 +15,8 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
     private readonly ConcurrentDictionary<string, AppWorkflows> _apps = new(StringComparer.Ordinal);
     // One signal per watched instance: a WaitFor* call wakes only when its own instance changes, not on every turn or
     // activity result of the app (with many waiters, waking all of them cost two thirds of the throughput).
-    private readonly ConcurrentDictionary<(string AppId, string InstanceId), TaskCompletionSource> _instanceChanged = new();
+    // A change made by a turn carries the instance's new row, so a waiter it satisfies needs no read of its own.
+    private readonly ConcurrentDictionary<(string AppId, string InstanceId), TaskCompletionSource<WorkflowInstanceRow?>> _instanceChanged = new();
 
     public CancellationToken Stopping => stopping;
 
@@ -37,6 +38,10 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         if (string.IsNullOrEmpty(instanceId)) { instanceId = Guid.NewGuid().ToString(); }
         else { WorkflowInstanceIds.Validate(instanceId); }
 
+        var app = App(appId);
+        var now = time.GetUtcNow();
+        var later = request.ScheduledStartTimestamp is { } at && at.ToDateTimeOffset() > now;
+        TurnState? first = null;
         await InTransactionAsync(async tx =>
         {
             if (await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) is { IsCompleted: false })
@@ -44,13 +49,20 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
                 throw new WorkflowOperationException(WorkflowErrorKind.AlreadyExists, $"an active workflow with ID '{instanceId}' already exists");
             }
 
-            await CreateInstanceAsync(tx, appId, instanceId, request, parent: null, ct);
+            var row = CreateInstance(tx, appId, instanceId, request, parent: null);
+
+            // A start due now gets its first turn at once (read in this transaction); a later one waits for the dispatcher's timer.
+            bool idle;
+            lock (app.Sync) { idle = app.Workers.Count > 0 && !app.Orchestrations.ContainsKey(instanceId); }
+            if (!later && idle)
+            {
+                now = time.GetUtcNow();
+                first = await WorkflowStore.TurnStateAsync(tx, appId, row, now, ct);
+            }
         }, ct);
 
-        // A start due now gets its first turn at once; a later one waits for the dispatcher's timer.
-        var later = request.ScheduledStartTimestamp is { } at && at.ToDateTimeOffset() > time.GetUtcNow();
-        Changed(appId, instanceId, wakeDispatcher: later);
-        if (!later) { await DispatchTurnOrWakeAsync(App(appId), instanceId, ct); }
+        Changed(appId, instanceId, wakeDispatcher: later || first is null);
+        if (first is not null) { TryDispatchTurn(app, instanceId, first, now); }
         return instanceId;
     }
 
@@ -63,7 +75,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
 
             // A finished workflow has nobody left to wait for the event: accepted and dropped.
             if (row.IsCompleted) { return; }
-            await DeliverEventAsync(tx, appId, instanceId, name, input, ct);
+            DeliverEvent(tx, appId, instanceId, name, input);
         }, ct);
         Changed(appId, instanceId);
     }
@@ -89,7 +101,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         {
             var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) ?? throw WorkflowOperationException.NotFound(instanceId);
             if (row.Status is not (OrchestrationStatus.Running or OrchestrationStatus.Pending)) { return; }
-            await WorkflowStore.UpdateInstanceAsync(tx, appId, row with { Status = OrchestrationStatus.Suspended, LastUpdatedAt = time.GetUtcNow() }, ct);
+            WorkflowStore.UpdateInstance(tx, appId, row with { Status = OrchestrationStatus.Suspended, LastUpdatedAt = time.GetUtcNow() });
         }, ct);
         Changed(appId, instanceId);
     }
@@ -101,11 +113,11 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
             var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) ?? throw WorkflowOperationException.NotFound(instanceId);
             if (row.Status != OrchestrationStatus.Suspended) { return; }
             var started = await WorkflowStore.HistoryLengthAsync(tx, appId, instanceId, ct) > 0;
-            await WorkflowStore.UpdateInstanceAsync(tx, appId, row with
+            WorkflowStore.UpdateInstance(tx, appId, row with
             {
                 Status = started ? OrchestrationStatus.Running : OrchestrationStatus.Pending,
                 LastUpdatedAt = time.GetUtcNow(),
-            }, ct);
+            });
         }, ct);
         Changed(appId, instanceId);
     }
@@ -128,7 +140,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
         while (true)
         {
-            var signal = _instanceChanged.GetOrAdd((appId, instanceId), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var signal = _instanceChanged.GetOrAdd((appId, instanceId), _ => new TaskCompletionSource<WorkflowInstanceRow?>(TaskCreationOptions.RunContinuationsAsynchronously));
             var changed = signal.Task;
             var row = await store.GetInstanceAsync(appId, instanceId, linked.Token);
             if (row is null || done(row))
@@ -139,19 +151,25 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
             }
 
             // Changes made by this engine wake the wait at once; the periodic re-read only guards against a missed wake-up.
-            await Task.WhenAny(changed, Task.Delay(TimeSpan.FromSeconds(5), time, linked.Token));
+            // A change that brings its row and satisfies the wait ends it; any other is read again (a later change may follow it).
+            if (await Task.WhenAny(changed, Task.Delay(TimeSpan.FromSeconds(5), time, linked.Token)) == changed && changed.Result is { } after && done(after))
+            {
+                return after;
+            }
+
             linked.Token.ThrowIfCancellationRequested();
         }
     }
 
-    private async Task CreateInstanceAsync(NpgsqlTransaction tx, string appId, string instanceId, CreateInstanceRequest request, ParentInstanceInfo? parent, CancellationToken ct)
+    /// <returns>The new instance's row.</returns>
+    private WorkflowInstanceRow CreateInstance(WorkflowTx tx, string appId, string instanceId, CreateInstanceRequest request, ParentInstanceInfo? parent)
     {
         var now = time.GetUtcNow();
         var executionId = string.IsNullOrEmpty(request.ExecutionId) ? Guid.NewGuid().ToString("N") : request.ExecutionId;
         var scheduledStart = request.ScheduledStartTimestamp?.ToDateTimeOffset();
         var row = new WorkflowInstanceRow(instanceId, request.Name, OrchestrationStatus.Pending, executionId, request.Input, null, null, null,
             parent?.WorkflowInstance?.InstanceId, parent?.TaskScheduledId, scheduledStart, now, now, null);
-        await WorkflowStore.ReplaceInstanceAsync(tx, appId, row, ct);
+        WorkflowStore.ReplaceInstance(tx, appId, row);
         var started = new ExecutionStartedEvent
         {
             Name = request.Name,
@@ -165,18 +183,19 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         started.Tags.Add(request.Tags);
 
         // The start event waits in the inbox until the scheduled start (or now): the first turn delivers it as a new event.
-        await WorkflowStore.EnqueueAsync(tx, appId, instanceId, NewEvent(now, e => e.ExecutionStarted = started),
-            scheduledStart is { } at && at > now ? at : now, ct);
+        WorkflowStore.Enqueue(tx, appId, instanceId, NewEvent(now, e => e.ExecutionStarted = started),
+            scheduledStart is { } at && at > now ? at : now);
+        return row;
     }
 
-    private async Task DeliverEventAsync(NpgsqlTransaction tx, string appId, string instanceId, string name, string? input, CancellationToken ct)
+    private void DeliverEvent(WorkflowTx tx, string appId, string instanceId, string name, string? input)
     {
         var now = time.GetUtcNow();
-        await WorkflowStore.EnqueueAsync(tx, appId, instanceId, NewEvent(now, e => e.EventRaised = new EventRaisedEvent { Name = name, Input = input }), now, ct);
+        WorkflowStore.Enqueue(tx, appId, instanceId, NewEvent(now, e => e.EventRaised = new EventRaisedEvent { Name = name, Input = input }), now);
     }
 
     /// <returns>false when the instance does not exist.</returns>
-    private async Task<bool> TerminateInTransactionAsync(NpgsqlTransaction tx, string appId, string instanceId, string? output, bool recursive, CancellationToken ct)
+    private async Task<bool> TerminateInTransactionAsync(WorkflowTx tx, string appId, string instanceId, string? output, bool recursive, CancellationToken ct)
     {
         var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct);
         if (row is null) { return false; }
@@ -185,22 +204,22 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         var terminated = NewEvent(now, e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive });
         if (await WorkflowStore.HistoryLengthAsync(tx, appId, instanceId, ct) > 0)
         {
-            await WorkflowStore.EnqueueAsync(tx, appId, instanceId, terminated, now, ct);
+            WorkflowStore.Enqueue(tx, appId, instanceId, terminated, now);
             return true;
         }
 
         // No turn has run: there is no workflow code to stop and no child to cascade to.
-        await WorkflowStore.DeleteWorkAsync(tx, appId, instanceId, ct);
-        await WorkflowStore.AppendHistoryAsync(tx, appId, instanceId,
-            [terminated, NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { WorkflowStatus = OrchestrationStatus.Terminated, Result = output })], ct);
+        WorkflowStore.DeleteWork(tx, appId, instanceId);
+        WorkflowStore.AppendHistory(tx, appId, instanceId,
+            [terminated, NewEvent(now, e => e.ExecutionCompleted = new ExecutionCompletedEvent { WorkflowStatus = OrchestrationStatus.Terminated, Result = output })]);
         var ended = row with { Status = OrchestrationStatus.Terminated, Output = output, LastUpdatedAt = now, CompletedAt = now };
-        await WorkflowStore.UpdateInstanceAsync(tx, appId, ended, ct);
+        WorkflowStore.UpdateInstance(tx, appId, ended);
         await NotifyParentAsync(tx, appId, ended, ct);
         return true;
     }
 
     /// <summary>After a recursive termination has ended the parent: every unfinished child gets its own termination.</summary>
-    private async Task CascadeTerminationAsync(NpgsqlTransaction tx, string appId, string parentId, string? output, CancellationToken ct)
+    private async Task CascadeTerminationAsync(WorkflowTx tx, string appId, string parentId, string? output, CancellationToken ct)
     {
         foreach (var (child, status) in await WorkflowStore.ChildrenAsync(tx, appId, parentId, ct))
         {
@@ -208,7 +227,7 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
         }
     }
 
-    private static async Task<int> PurgeInTransactionAsync(NpgsqlTransaction tx, string appId, string instanceId, bool recursive, bool force, CancellationToken ct)
+    private static async Task<int> PurgeInTransactionAsync(WorkflowTx tx, string appId, string instanceId, bool recursive, bool force, CancellationToken ct)
     {
         var row = await WorkflowStore.LockInstanceAsync(tx, appId, instanceId, ct) ?? throw WorkflowOperationException.NotFound(instanceId);
         if (!row.IsCompleted && !force)
@@ -226,12 +245,12 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
             }
         }
 
-        await WorkflowStore.DeleteInstanceAsync(tx, appId, instanceId, ct);
+        WorkflowStore.DeleteInstance(tx, appId, instanceId);
         return deleted;
     }
 
     /// <summary>A finished child workflow reports to its parent: subWorkflowInstanceCompleted, or …Failed for any other end.</summary>
-    private async Task NotifyParentAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow child, CancellationToken ct)
+    private async Task NotifyParentAsync(WorkflowTx tx, string appId, WorkflowInstanceRow child, CancellationToken ct)
     {
         if (child.ParentInstanceId is not { } parentId || child.ParentTaskId is not { } taskId) { return; }
         var parent = await WorkflowStore.LockInstanceAsync(tx, appId, parentId, ct);
@@ -248,16 +267,25 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
                     ErrorMessage = $"child workflow '{child.InstanceId}' ended as {StatusName(child.Status)}",
                 },
             });
-        await WorkflowStore.EnqueueAsync(tx, appId, parentId, e, now, ct);
+        WorkflowStore.Enqueue(tx, appId, parentId, e, now);
     }
 
-    private async Task InTransactionAsync(Func<NpgsqlTransaction, Task> work, CancellationToken ct)
+    private async Task InTransactionAsync(Func<WorkflowTx, Task> work, CancellationToken ct)
     {
         await store.Connections.UseAsync(async conn =>
         {
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await work(tx);
-            await tx.CommitAsync(ct);
+            var tx = new WorkflowTx(conn);
+            try
+            {
+                await work(tx);
+                await tx.CommitAsync(ct);
+            }
+            catch (WorkflowOperationException)
+            {
+                // A refusal: the connection is fine and goes back for reuse once the transaction is ended.
+                await tx.RollbackAsync();
+                throw;
+            }
         }, ct);
     }
 
@@ -265,12 +293,13 @@ internal sealed partial class WorkflowEngine(WorkflowStore store, TimeProvider t
     /// Wakes the app's dispatcher and the WaitFor* calls watching <paramref name="instanceId"/>, or every watcher of the app when
     /// the change may have reached other instances too (recursive terminate and purge, null).
     /// </summary>
-    private void Changed(string appId, string? instanceId, bool wakeDispatcher = true)
+    /// <param name="row">The instance's row as just committed, when the caller has it.</param>
+    private void Changed(string appId, string? instanceId, bool wakeDispatcher = true, WorkflowInstanceRow? row = null)
     {
         if (wakeDispatcher) { App(appId).Wake(); }
         foreach (var key in instanceId is null ? _instanceChanged.Keys.Where(k => k.AppId == appId).ToList() : [(appId, instanceId)])
         {
-            if (_instanceChanged.TryRemove(key, out var signal)) { signal.TrySetResult(); }
+            if (_instanceChanged.TryRemove(key, out var signal)) { signal.TrySetResult(row); }
         }
     }
 

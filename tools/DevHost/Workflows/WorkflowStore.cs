@@ -28,6 +28,9 @@ internal sealed record WorkflowInstanceRow(
         or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled;
 }
 
+/// <summary>What one turn is made of: the instance, its inbox events visible now (arrival order) and its history.</summary>
+internal sealed record TurnState(WorkflowInstanceRow? Instance, IReadOnlyList<(long Id, HistoryEvent Event)> Inbox, IReadOnlyList<HistoryEvent> History);
+
 /// <summary>A pending activity: the request sent to a worker, kept until its result is recorded.</summary>
 internal sealed record PendingActivity(string InstanceId, int TaskId, string ExecutionId, ActivityRequest Request);
 
@@ -94,61 +97,51 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
     }, ct);
 
     /// <summary>Reads the instance and locks its row until the transaction ends: every change to one instance goes through here.</summary>
-    public static async Task<WorkflowInstanceRow?> LockInstanceAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
-    {
-        await using var cmd = Command(tx, $"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2 FOR UPDATE", appId, instanceId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadInstance(reader) : null;
-    }
+    public static Task<WorkflowInstanceRow?> LockInstanceAsync(WorkflowTx tx, string appId, string instanceId, CancellationToken ct) =>
+        tx.ReadAsync($"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2 FOR UPDATE", [appId, instanceId],
+            async reader => await reader.ReadAsync(ct) ? ReadInstance(reader) : null, ct);
+
+    /// <summary><see cref="LockInstanceAsync"/> with the length of the instance's history, in one statement.</summary>
+    public static Task<(WorkflowInstanceRow Row, int HistoryLength)?> LockInstanceWithHistoryLengthAsync(WorkflowTx tx, string appId, string instanceId, CancellationToken ct) =>
+        tx.ReadAsync<(WorkflowInstanceRow, int)?>($"""
+            SELECT {InstanceColumns}, (SELECT count(*) FROM devhost_wf_history h WHERE h.app_id = $1 AND h.instance_id = $2)::integer
+            FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2 FOR UPDATE
+            """, [appId, instanceId], async reader => await reader.ReadAsync(ct) ? (ReadInstance(reader), reader.GetInt32(14)) : null, ct);
 
     /// <summary>Creates the instance, or replaces a stored one with the same id (and drops that one's history and pending work).</summary>
-    public static async Task ReplaceInstanceAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow row, CancellationToken ct)
+    public static void ReplaceInstance(WorkflowTx tx, string appId, WorkflowInstanceRow row)
     {
-        await DeleteWorkAsync(tx, appId, row.InstanceId, ct);
-        await using (var history = Command(tx, "DELETE FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2", appId, row.InstanceId))
-        {
-            await history.ExecuteNonQueryAsync(ct);
-        }
-
-        await using var cmd = Command(tx, $"""
+        DeleteWork(tx, appId, row.InstanceId);
+        DeleteHistory(tx, appId, row.InstanceId);
+        tx.Write($"""
             INSERT INTO devhost_wf_instances (app_id, {InstanceColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT (app_id, instance_id) DO UPDATE SET name = excluded.name, status = excluded.status, execution_id = excluded.execution_id,
                 input = excluded.input, output = excluded.output, custom_status = excluded.custom_status, failure = excluded.failure,
                 parent_instance_id = excluded.parent_instance_id, parent_task_id = excluded.parent_task_id, scheduled_start = excluded.scheduled_start,
                 created_at = excluded.created_at, last_updated_at = excluded.last_updated_at, completed_at = excluded.completed_at
             """, [appId, .. InstanceValues(row)]);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task UpdateInstanceAsync(NpgsqlTransaction tx, string appId, WorkflowInstanceRow row, CancellationToken ct)
-    {
-        await using var cmd = Command(tx, """
+    public static void UpdateInstance(WorkflowTx tx, string appId, WorkflowInstanceRow row) =>
+        tx.Write("""
             UPDATE devhost_wf_instances SET name = $3, status = $4, execution_id = $5, input = $6, output = $7, custom_status = $8, failure = $9,
                 parent_instance_id = $10, parent_task_id = $11, scheduled_start = $12, created_at = $13, last_updated_at = $14, completed_at = $15
             WHERE app_id = $1 AND instance_id = $2
             """, [appId, .. InstanceValues(row)]);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 
     /// <summary>Removes the instance with its history and pending work.</summary>
-    public static async Task DeleteInstanceAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
+    public static void DeleteInstance(WorkflowTx tx, string appId, string instanceId)
     {
-        await DeleteWorkAsync(tx, appId, instanceId, ct);
-        foreach (var table in new[] { "devhost_wf_history", "devhost_wf_instances" })
-        {
-            await using var cmd = Command(tx, $"DELETE FROM {table} WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        DeleteWork(tx, appId, instanceId);
+        DeleteHistory(tx, appId, instanceId);
+        tx.Write("DELETE FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
     }
 
     /// <summary>Drops the instance's inbox and pending activities (on completion, termination, continue-as-new).</summary>
-    public static async Task DeleteWorkAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
+    public static void DeleteWork(WorkflowTx tx, string appId, string instanceId)
     {
-        foreach (var table in new[] { "devhost_wf_inbox", "devhost_wf_activities" })
-        {
-            await using var cmd = Command(tx, $"DELETE FROM {table} WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        tx.Write("DELETE FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
+        tx.Write("DELETE FROM devhost_wf_activities WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
     }
 
     public Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string appId, string instanceId, CancellationToken ct) => Connections.UseAsync<IReadOnlyList<HistoryEvent>>(async connection =>
@@ -160,58 +153,55 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
         return events;
     }, ct);
 
-    public static async Task<int> HistoryLengthAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
-    {
-        await using var cmd = Command(tx, "SELECT count(*) FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
-        return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static Task<IReadOnlyList<HistoryEvent>> HistoryAsync(WorkflowTx tx, string appId, string instanceId, CancellationToken ct) =>
+        tx.ReadAsync<IReadOnlyList<HistoryEvent>>("SELECT event FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2 ORDER BY seq", [appId, instanceId],
+            async reader =>
+            {
+                var events = new List<HistoryEvent>();
+                while (await reader.ReadAsync(ct)) { events.Add(HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0))); }
+                return events;
+            }, ct);
 
-    /// <param name="start">The history's current length when the caller knows it (saves counting it).</param>
-    public static async Task AppendHistoryAsync(NpgsqlTransaction tx, string appId, string instanceId, IReadOnlyList<HistoryEvent> events, CancellationToken ct, int? start = null)
+    public static Task<int> HistoryLengthAsync(WorkflowTx tx, string appId, string instanceId, CancellationToken ct) =>
+        tx.ReadAsync("SELECT count(*)::integer FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2", [appId, instanceId],
+            async reader => await reader.ReadAsync(ct) ? reader.GetInt32(0) : 0, ct);
+
+    /// <summary>Appends the events to the instance's history (its sequence numbers continue from the stored ones).</summary>
+    public static void AppendHistory(WorkflowTx tx, string appId, string instanceId, IReadOnlyList<HistoryEvent> events)
     {
         if (events.Count == 0) { return; }
-        start ??= await HistoryLengthAsync(tx, appId, instanceId, ct);
-        await using var cmd = Command(tx, """
+        tx.Write("""
             INSERT INTO devhost_wf_history (app_id, instance_id, seq, event)
-            SELECT $1, $2, $3 + ord - 1, e FROM unnest($4::bytea[]) WITH ORDINALITY AS u(e, ord)
-            """, appId, instanceId, start.Value, events.Select(e => e.ToByteArray()).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+            SELECT $1, $2, coalesce((SELECT max(seq) + 1 FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2), 0) + ord - 1, e
+            FROM unnest($3::bytea[]) WITH ORDINALITY AS u(e, ord)
+            """, appId, instanceId, events.Select(e => e.ToByteArray()).ToArray());
     }
 
-    public static async Task DeleteHistoryAsync(NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
-    {
-        await using var cmd = Command(tx, "DELETE FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    public static void DeleteHistory(WorkflowTx tx, string appId, string instanceId) =>
+        tx.Write("DELETE FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2", appId, instanceId);
 
-    public static async Task EnqueueAsync(NpgsqlTransaction tx, string appId, string instanceId, HistoryEvent e, DateTimeOffset visibleAt, CancellationToken ct)
-    {
-        await using var cmd = Command(tx, "INSERT INTO devhost_wf_inbox (app_id, instance_id, event, event_type, visible_at) VALUES ($1, $2, $3, $4, $5)",
+    public static void Enqueue(WorkflowTx tx, string appId, string instanceId, HistoryEvent e, DateTimeOffset visibleAt) =>
+        tx.Write("INSERT INTO devhost_wf_inbox (app_id, instance_id, event, event_type, visible_at) VALUES ($1, $2, $3, $4, $5)",
             appId, instanceId, e.ToByteArray(), (int)e.EventTypeCase, visibleAt);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 
     /// <summary>The instance's whole inbox in arrival order, visible or not (continue-as-new carries it over).</summary>
-    public static async Task<IReadOnlyList<(long Id, HistoryEvent Event, DateTimeOffset VisibleAt)>> InboxAsync(
-        NpgsqlTransaction tx, string appId, string instanceId, CancellationToken ct)
-    {
-        await using var cmd = Command(tx, "SELECT id, event, visible_at FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 ORDER BY id", appId, instanceId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var rows = new List<(long, HistoryEvent, DateTimeOffset)>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add((reader.GetInt64(0), HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)), reader.GetFieldValue<DateTimeOffset>(2)));
-        }
+    public static Task<IReadOnlyList<(long Id, HistoryEvent Event, DateTimeOffset VisibleAt)>> InboxAsync(WorkflowTx tx, string appId, string instanceId, CancellationToken ct) =>
+        tx.ReadAsync<IReadOnlyList<(long, HistoryEvent, DateTimeOffset)>>("SELECT id, event, visible_at FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 ORDER BY id",
+            [appId, instanceId], async reader =>
+            {
+                var rows = new List<(long, HistoryEvent, DateTimeOffset)>();
+                while (await reader.ReadAsync(ct))
+                {
+                    rows.Add((reader.GetInt64(0), HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)), reader.GetFieldValue<DateTimeOffset>(2)));
+                }
 
-        return rows;
-    }
+                return rows;
+            }, ct);
 
-    /// <summary>Deletes the given inbox rows of the instance; returns how many still existed.</summary>
-    public static async Task<int> DeleteInboxAsync(NpgsqlTransaction tx, string appId, string instanceId, IReadOnlyCollection<long> ids, CancellationToken ct)
+    /// <summary>Deletes the given inbox rows of the instance.</summary>
+    public static void DeleteInbox(WorkflowTx tx, string appId, string instanceId, IReadOnlyCollection<long> ids)
     {
-        if (ids.Count == 0) { return 0; }
-        await using var cmd = Command(tx, "DELETE FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 AND id = ANY($3)", appId, instanceId, ids.ToArray());
-        return await cmd.ExecuteNonQueryAsync(ct);
+        if (ids.Count > 0) { tx.Write("DELETE FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 AND id = ANY($3)", appId, instanceId, ids.ToArray()); }
     }
 
     /// <summary>
@@ -241,9 +231,8 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
     }, ct);
 
     /// <summary>What a turn is made of — the instance, its inbox events visible at <paramref name="now"/> (arrival order) and its history — in one round trip.</summary>
-    public Task<(WorkflowInstanceRow? Instance, IReadOnlyList<(long Id, HistoryEvent Event)> Inbox, IReadOnlyList<HistoryEvent> History)> TurnStateAsync(
-        string appId, string instanceId, DateTimeOffset now, CancellationToken ct)
-        => Connections.UseAsync<(WorkflowInstanceRow?, IReadOnlyList<(long, HistoryEvent)>, IReadOnlyList<HistoryEvent>)>(async connection =>
+    public Task<TurnState> TurnStateAsync(string appId, string instanceId, DateTimeOffset now, CancellationToken ct)
+        => Connections.UseAsync(async connection =>
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(BatchCommand($"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = $2", appId, instanceId));
@@ -257,8 +246,31 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
         await reader.NextResultAsync(ct);
         var history = new List<HistoryEvent>();
         while (await reader.ReadAsync(ct)) { history.Add(HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0))); }
-        return (instance, inbox, history);
+        return new TurnState(instance, inbox, history);
     }, ct);
+
+    /// <summary>
+    /// <see cref="TurnStateAsync"/> inside a transaction that holds <paramref name="instance"/>'s row lock (and has written to its
+    /// inbox): what the instance's next turn is made of once the transaction commits.
+    /// </summary>
+    public static Task<TurnState> TurnStateAsync(WorkflowTx tx, string appId, WorkflowInstanceRow instance, DateTimeOffset now, CancellationToken ct) =>
+        tx.ReadAsync("""
+            SELECT 0, id, event FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = $2 AND visible_at <= $3
+            UNION ALL SELECT 1, seq::bigint, event FROM devhost_wf_history WHERE app_id = $1 AND instance_id = $2
+            ORDER BY 1, 2
+            """, [appId, instance.InstanceId, now], async reader =>
+            {
+                var inbox = new List<(long, HistoryEvent)>();
+                var history = new List<HistoryEvent>();
+                while (await reader.ReadAsync(ct))
+                {
+                    var e = HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(2));
+                    if (reader.GetInt32(0) == 0) { inbox.Add((reader.GetInt64(1), e)); }
+                    else { history.Add(e); }
+                }
+
+                return new TurnState(instance, inbox, history);
+            }, ct);
 
     private static NpgsqlBatchCommand BatchCommand(string sql, params object[] values)
     {
@@ -268,28 +280,23 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
     }
 
     /// <summary>Stores a turn's scheduled activities in one statement.</summary>
-    public static async Task InsertActivitiesAsync(NpgsqlTransaction tx, string appId, IReadOnlyList<PendingActivity> activities, CancellationToken ct)
+    public static void InsertActivities(WorkflowTx tx, string appId, IReadOnlyList<PendingActivity> activities)
     {
         if (activities.Count == 0) { return; }
-        await using var cmd = Command(tx, """
+        tx.Write("""
             INSERT INTO devhost_wf_activities (app_id, instance_id, task_id, execution_id, request)
             SELECT $1, u.instance_id, u.task_id, u.execution_id, u.request FROM unnest($2::text[], $3::integer[], $4::text[], $5::bytea[]) AS u(instance_id, task_id, execution_id, request)
             ON CONFLICT (app_id, instance_id, task_id) DO UPDATE SET execution_id = excluded.execution_id, request = excluded.request
             """, appId, activities.Select(a => a.InstanceId).ToArray(), activities.Select(a => a.TaskId).ToArray(),
             activities.Select(a => a.ExecutionId).ToArray(), activities.Select(a => a.Request.ToByteArray()).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Removes a pending activity and returns it, or null when it is no longer pending.</summary>
-    public static async Task<PendingActivity?> TakeActivityAsync(NpgsqlTransaction tx, string appId, string instanceId, int taskId, CancellationToken ct)
-    {
-        await using var cmd = Command(tx, "DELETE FROM devhost_wf_activities WHERE app_id = $1 AND instance_id = $2 AND task_id = $3 RETURNING execution_id, request",
-            appId, instanceId, taskId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new PendingActivity(instanceId, taskId, reader.GetString(0), ActivityRequest.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)))
-            : null;
-    }
+    public static Task<PendingActivity?> TakeActivityAsync(WorkflowTx tx, string appId, string instanceId, int taskId, CancellationToken ct) =>
+        tx.ReadAsync("DELETE FROM devhost_wf_activities WHERE app_id = $1 AND instance_id = $2 AND task_id = $3 RETURNING execution_id, request",
+            [appId, instanceId, taskId], async reader => await reader.ReadAsync(ct)
+                ? new PendingActivity(instanceId, taskId, reader.GetString(0), ActivityRequest.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)))
+                : null, ct);
 
     public Task<IReadOnlyList<PendingActivity>> PendingActivitiesAsync(string appId, CancellationToken ct) => Connections.UseAsync<IReadOnlyList<PendingActivity>>(async connection =>
     {
@@ -324,16 +331,14 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
     }, ct);
 
     /// <summary>Child workflows of <paramref name="parentInstanceId"/>, in any status.</summary>
-    public static async Task<IReadOnlyList<(string InstanceId, OrchestrationStatus Status)>> ChildrenAsync(
-        NpgsqlTransaction tx, string appId, string parentInstanceId, CancellationToken ct)
-    {
-        await using var cmd = Command(tx, "SELECT instance_id, status FROM devhost_wf_instances WHERE app_id = $1 AND parent_instance_id = $2 ORDER BY instance_id",
-            appId, parentInstanceId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var rows = new List<(string, OrchestrationStatus)>();
-        while (await reader.ReadAsync(ct)) { rows.Add((reader.GetString(0), (OrchestrationStatus)reader.GetInt32(1))); }
-        return rows;
-    }
+    public static Task<IReadOnlyList<(string InstanceId, OrchestrationStatus Status)>> ChildrenAsync(WorkflowTx tx, string appId, string parentInstanceId, CancellationToken ct) =>
+        tx.ReadAsync<IReadOnlyList<(string, OrchestrationStatus)>>("SELECT instance_id, status FROM devhost_wf_instances WHERE app_id = $1 AND parent_instance_id = $2 ORDER BY instance_id",
+            [appId, parentInstanceId], async reader =>
+            {
+                var rows = new List<(string, OrchestrationStatus)>();
+                while (await reader.ReadAsync(ct)) { rows.Add((reader.GetString(0), (OrchestrationStatus)reader.GetInt32(1))); }
+                return rows;
+            }, ct);
 
     private static object?[] InstanceValues(WorkflowInstanceRow r) =>
     [
@@ -346,13 +351,9 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
-    private static NpgsqlCommand Command(NpgsqlTransaction tx, string sql, params object?[] values) => Command(tx.Connection!, sql, values, tx);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] values) => Command(connection, sql, values, null);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object?[] values, NpgsqlTransaction? tx)
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] values)
     {
-        var cmd = new NpgsqlCommand(sql, connection, tx);
+        var cmd = new NpgsqlCommand(sql, connection);
         foreach (var value in values)
         {
             if (value is NpgsqlParameter p) { cmd.Parameters.Add(p); }
