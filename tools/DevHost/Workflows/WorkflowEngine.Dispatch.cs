@@ -302,29 +302,10 @@ internal sealed partial class WorkflowEngine
             if (dispatch is not null) { dispatch.Completing = true; }
         }
 
-        var recorded = false;
-        var now = time.GetUtcNow();
-        TurnState? next = null;
+        ActivityRecord record;
         try
         {
-            await InTransactionAsync(async tx =>
-            {
-                // Already recorded (a duplicate completion), or dropped because the workflow ended or continued as new.
-                if (await WorkflowStore.TakeActivityAsync(tx, appId, response.InstanceId, response.TaskId, ct) is not { } activity) { return; }
-                var instance = await WorkflowStore.LockInstanceAsync(tx, appId, response.InstanceId, ct);
-                if (instance is null || instance.IsCompleted || instance.ExecutionId != activity.ExecutionId) { return; }
-                var executionId = activity.Request.TaskExecutionId;
-                var e = response.FailureDetails is { } failure
-                    ? NewEvent(now, h => h.TaskFailed = new TaskFailedEvent { TaskScheduledId = response.TaskId, FailureDetails = failure, TaskExecutionId = executionId })
-                    : NewEvent(now, h => h.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = response.TaskId, Result = response.Result, TaskExecutionId = executionId });
-                WorkflowStore.Enqueue(tx, appId, response.InstanceId, e, now);
-                recorded = true;
-
-                // The workflow's next turn is read in this transaction (it holds the row lock) unless a turn of it is in flight.
-                bool busy;
-                lock (app.Sync) { busy = app.Workers.Count == 0 || app.Orchestrations.ContainsKey(response.InstanceId); }
-                if (!busy) { next = await WorkflowStore.TurnStateAsync(tx, appId, instance, now, ct); }
-            }, ct);
+            record = await Results(appId).RecordAsync(response, ct);
         }
         finally
         {
@@ -335,8 +316,8 @@ internal sealed partial class WorkflowEngine
         }
 
         // An activity result changes no status; its workflow has a new inbox event, so its next turn goes out now.
-        if (next is not null) { TryDispatchTurn(app, response.InstanceId, next, now); }
-        else if (recorded) { await DispatchTurnOrWakeAsync(app, response.InstanceId, ct); }
+        if (record.Next is { } next) { TryDispatchTurn(app, response.InstanceId, next, record.At); }
+        else if (record.Recorded) { await DispatchTurnOrWakeAsync(app, response.InstanceId, ct); }
     }
 
     /// <summary>

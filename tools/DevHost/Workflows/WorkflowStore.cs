@@ -249,6 +249,66 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
         return new TurnState(instance, inbox, history);
     }, ct);
 
+    /// <summary>Locks the instances' rows (in id order, so that two transactions cannot wait for each other) and returns them by id.</summary>
+    public static Task<Dictionary<string, WorkflowInstanceRow>> LockInstancesAsync(WorkflowTx tx, string appId, string[] instanceIds, CancellationToken ct) =>
+        tx.ReadAsync($"SELECT {InstanceColumns} FROM devhost_wf_instances WHERE app_id = $1 AND instance_id = ANY($2) ORDER BY instance_id FOR UPDATE",
+            [appId, instanceIds], async reader =>
+            {
+                var rows = new Dictionary<string, WorkflowInstanceRow>(StringComparer.Ordinal);
+                while (await reader.ReadAsync(ct))
+                {
+                    var row = ReadInstance(reader);
+                    rows[row.InstanceId] = row;
+                }
+
+                return rows;
+            }, ct);
+
+    /// <summary>Removes the pending activities and returns those that were still pending.</summary>
+    public static Task<Dictionary<(string InstanceId, int TaskId), PendingActivity>> TakeActivitiesAsync(
+        WorkflowTx tx, string appId, IReadOnlyList<(string InstanceId, int TaskId)> keys, CancellationToken ct) =>
+        tx.ReadAsync("""
+            DELETE FROM devhost_wf_activities a USING unnest($2::text[], $3::integer[]) AS k(instance_id, task_id)
+            WHERE a.app_id = $1 AND a.instance_id = k.instance_id AND a.task_id = k.task_id
+            RETURNING a.instance_id, a.task_id, a.execution_id, a.request
+            """, [appId, keys.Select(k => k.InstanceId).ToArray(), keys.Select(k => k.TaskId).ToArray()], async reader =>
+            {
+                var taken = new Dictionary<(string, int), PendingActivity>();
+                while (await reader.ReadAsync(ct))
+                {
+                    var activity = new PendingActivity(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), ActivityRequest.Parser.ParseFrom(reader.GetFieldValue<byte[]>(3)));
+                    taken[(activity.InstanceId, activity.TaskId)] = activity;
+                }
+
+                return taken;
+            }, ct);
+
+    /// <summary><see cref="TurnStateAsync(WorkflowTx, string, WorkflowInstanceRow, DateTimeOffset, CancellationToken)"/> for several locked instances at once.</summary>
+    public static async Task<Dictionary<string, TurnState>> TurnStatesAsync(WorkflowTx tx, string appId, IReadOnlyList<WorkflowInstanceRow> instances, DateTimeOffset now, CancellationToken ct)
+    {
+        var states = new Dictionary<string, TurnState>(StringComparer.Ordinal);
+        if (instances.Count == 0) { return states; }
+        var parts = instances.ToDictionary(i => i.InstanceId, _ => (Inbox: new List<(long, HistoryEvent)>(), History: new List<HistoryEvent>()), StringComparer.Ordinal);
+        await tx.ReadAsync("""
+            SELECT 0, instance_id, id, event FROM devhost_wf_inbox WHERE app_id = $1 AND instance_id = ANY($2) AND visible_at <= $3
+            UNION ALL SELECT 1, instance_id, seq::bigint, event FROM devhost_wf_history WHERE app_id = $1 AND instance_id = ANY($2)
+            ORDER BY 2, 1, 3
+            """, [appId, instances.Select(i => i.InstanceId).ToArray(), now], async reader =>
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var (inbox, history) = parts[reader.GetString(1)];
+                    var e = HistoryEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(3));
+                    if (reader.GetInt32(0) == 0) { inbox.Add((reader.GetInt64(2), e)); }
+                    else { history.Add(e); }
+                }
+
+                return true;
+            }, ct);
+        foreach (var instance in instances) { states[instance.InstanceId] = new TurnState(instance, parts[instance.InstanceId].Inbox, parts[instance.InstanceId].History); }
+        return states;
+    }
+
     /// <summary>
     /// <see cref="TurnStateAsync"/> inside a transaction that holds <paramref name="instance"/>'s row lock (and has written to its
     /// inbox): what the instance's next turn is made of once the transaction commits.
@@ -291,13 +351,7 @@ internal sealed class WorkflowStore(NpgsqlDataSource db)
             activities.Select(a => a.ExecutionId).ToArray(), activities.Select(a => a.Request.ToByteArray()).ToArray());
     }
 
-    /// <summary>Removes a pending activity and returns it, or null when it is no longer pending.</summary>
-    public static Task<PendingActivity?> TakeActivityAsync(WorkflowTx tx, string appId, string instanceId, int taskId, CancellationToken ct) =>
-        tx.ReadAsync("DELETE FROM devhost_wf_activities WHERE app_id = $1 AND instance_id = $2 AND task_id = $3 RETURNING execution_id, request",
-            [appId, instanceId, taskId], async reader => await reader.ReadAsync(ct)
-                ? new PendingActivity(instanceId, taskId, reader.GetString(0), ActivityRequest.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)))
-                : null, ct);
-
+    /// <summary>The app's pending activities (dispatched or not), up to 1000.</summary>
     public Task<IReadOnlyList<PendingActivity>> PendingActivitiesAsync(string appId, CancellationToken ct) => Connections.UseAsync<IReadOnlyList<PendingActivity>>(async connection =>
     {
         await using var cmd = Command(connection, "SELECT instance_id, task_id, execution_id, request FROM devhost_wf_activities WHERE app_id = $1 ORDER BY instance_id, task_id LIMIT 1000", appId);
