@@ -186,6 +186,33 @@ public sealed class WorkflowExecutionTests(WorkflowFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_detached_workflow_is_recorded_with_the_action_id_and_runs_on_its_own()
+    {
+        await using var worker = H.ConnectWorker();
+        var spawner = await H.StartAsync("Spawner", null);
+        var detached = WorkflowHarness.NewInstanceId("detached");
+        await worker.CompleteTurnAsync(await worker.NextTurnAsync(spawner), new WorkflowAction
+        {
+            Id = 3,
+            CreateDetachedWorkflow = new CreateDetachedWorkflowAction { InstanceId = detached, Name = "Loner", Input = "\"x\"" },
+        }, ScriptedWorker.Complete(4, null));
+        (await H.WaitForCompletionAsync(spawner)).WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Completed);
+
+        // durabletask-go: detachedWorkflowInstanceCreated (eventId = action id) in the caller's history; the new instance has no parent.
+        var history = await H.Client.GetInstanceHistoryAsync(new GetInstanceHistoryRequest { InstanceId = spawner });
+        history.Events.Single(e => e.EventTypeCase == EventType.DetachedWorkflowInstanceCreated).Should()
+            .Match<HistoryEvent>(e => e.EventId == 3 && e.DetachedWorkflowInstanceCreated.InstanceId == detached);
+        var turn = await worker.NextTurnAsync(detached);
+        var started = turn.WorkflowRequest.NewEvents.Single(e => e.EventTypeCase == EventType.ExecutionStarted).ExecutionStarted;
+        (started.Name, started.Input).Should().Be(("Loner", "\"x\""));
+        started.ParentInstance.Should().BeNull();
+        await worker.CompleteTurnAsync(turn, ScriptedWorker.Complete(0, null));
+        var final = await H.WaitForCompletionAsync(detached);
+        final.WorkflowState.WorkflowStatus.Should().Be(OrchestrationStatus.Completed);
+        final.WorkflowState.ParentInstanceId.Should().BeNull();
+    }
+
+    [Fact]
     public async Task Continue_as_new_restarts_the_history_with_the_new_input_and_carryover_events()
     {
         await using var worker = H.ConnectWorker();

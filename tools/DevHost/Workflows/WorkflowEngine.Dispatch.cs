@@ -407,6 +407,13 @@ internal sealed partial class WorkflowEngine
                     break;
                 }
 
+                case WorkflowAction.WorkflowActionTypeOneofCase.CreateDetachedWorkflow:
+                {
+                    affectsOthers = true;
+                    await StartDetachedAsync(tx, appId, instanceId, id, action.CreateDetachedWorkflow, history, now, ct);
+                    break;
+                }
+
                 case WorkflowAction.WorkflowActionTypeOneofCase.SendEvent:
                 {
                     affectsOthers = true;
@@ -503,6 +510,32 @@ internal sealed partial class WorkflowEngine
     /// <param name="Row">The instance as the turn left it.</param>
     private sealed record TurnOutcome(bool Applied, bool StatusChanged, IReadOnlyList<PendingActivity> Scheduled, int? HistoryLength, bool AffectsOthers, bool ReadyAgain,
         WorkflowInstanceRow? Row);
+
+    /// <summary>
+    /// A detached workflow (durabletask-go's applier): recorded as detachedWorkflowInstanceCreated and started as a top-level
+    /// instance with no link back, so its end reaches nobody. An id taken by a running workflow drops the spawn (logged), as daprd does.
+    /// </summary>
+    private async Task StartDetachedAsync(WorkflowTx tx, string appId, string instanceId, int actionId, CreateDetachedWorkflowAction action,
+        List<HistoryEvent> history, DateTimeOffset now, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(action.InstanceId))
+        {
+            logger.LogWarning("[{AppId}] workflow '{InstanceId}': a detached workflow needs an instance ID; action {Id} ignored", appId, instanceId, actionId);
+            return;
+        }
+
+        history.Add(NewEvent(now, e => e.DetachedWorkflowInstanceCreated = new DetachedWorkflowInstanceCreatedEvent { InstanceId = action.InstanceId }, actionId));
+        if (await WorkflowStore.LockInstanceAsync(tx, appId, action.InstanceId, ct) is { IsCompleted: false })
+        {
+            logger.LogWarning("[{AppId}] workflow '{InstanceId}': detached workflow spawn '{Target}' rejected: an active workflow with that ID exists", appId, instanceId, action.InstanceId);
+            return;
+        }
+
+        var request = new CreateInstanceRequest { InstanceId = action.InstanceId, Name = action.Name, Version = action.Version, Input = action.Input };
+        (request.ScheduledStartTimestamp, request.ExecutionId, request.ParentTraceContext) = (action.ScheduledStartTimestamp, action.ExecutionId, action.ParentTraceContext);
+        request.Tags.Add(action.Tags);
+        CreateInstance(tx, appId, action.InstanceId, request, parent: null);
+    }
 
     private async Task StartChildAsync(WorkflowTx tx, string appId, WorkflowInstanceRow parent, int taskId, string childId,
         CreateChildWorkflowAction action, CancellationToken ct)
