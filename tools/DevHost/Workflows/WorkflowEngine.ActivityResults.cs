@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Dapr.DurableTask.Protobuf;
 
 namespace DaprPlatform.DevHost.Workflows;
@@ -9,81 +8,30 @@ namespace DaprPlatform.DevHost.Workflows;
 internal sealed record ActivityRecord(bool Recorded, TurnState? Next, DateTimeOffset At);
 
 /// <summary>
-/// Activity results are recorded in groups: the results that arrive while one group's transaction runs share the next one — four
-/// round trips and one commit for the whole group instead of per result. A group that fails is recorded result by result, so one
-/// bad result fails alone.
+/// Activity results and turns are recorded in groups (<see cref="ResultGroups{TItem, TResult}"/>): those that arrive while one
+/// group's transaction runs share the next one — a few round trips and one commit for the whole group instead of per result.
 /// </summary>
 internal sealed partial class WorkflowEngine
 {
-    private const int MaxResultGroup = 64;
-    private readonly ConcurrentDictionary<string, ActivityResults> _results = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ResultGroups<ActivityResponse, ActivityRecord>> _results = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ResultGroups<(OrchestrationDispatch Dispatch, WorkflowResponse Response), TurnOutcome>> _turns = new(StringComparer.Ordinal);
 
-    private ActivityResults Results(string appId) => _results.GetOrAdd(appId, id => new ActivityResults(this, id));
+    private ResultGroups<ActivityResponse, ActivityRecord> Results(string appId) =>
+        _results.GetOrAdd(appId, id => new ResultGroups<ActivityResponse, ActivityRecord>((group, ct) => RecordActivityResultsAsync(id, group, ct), stopping));
 
-    private sealed class ActivityResults
+    private ResultGroups<(OrchestrationDispatch Dispatch, WorkflowResponse Response), TurnOutcome> Turns(string appId) =>
+        _turns.GetOrAdd(appId, id => new ResultGroups<(OrchestrationDispatch, WorkflowResponse), TurnOutcome>((group, ct) => RecordTurnsAsync(id, group, ct), stopping));
+
+    /// <summary>Applies the turns in one transaction, in instance-id order (the order activity results lock instances in).</summary>
+    private async Task<IReadOnlyList<TurnOutcome>> RecordTurnsAsync(string appId, IReadOnlyList<(OrchestrationDispatch Dispatch, WorkflowResponse Response)> turns, CancellationToken ct)
     {
-        private readonly Channel<(ActivityResponse Response, TaskCompletionSource<ActivityRecord> Done)> _queue =
-            Channel.CreateUnbounded<(ActivityResponse, TaskCompletionSource<ActivityRecord>)>(new UnboundedChannelOptions { SingleReader = true });
-
-        private readonly WorkflowEngine _engine;
-        private readonly string _appId;
-
-        public ActivityResults(WorkflowEngine engine, string appId)
+        var outcomes = new TurnOutcome[turns.Count];
+        var order = Enumerable.Range(0, turns.Count).OrderBy(i => turns[i].Response.InstanceId, StringComparer.Ordinal).ToList();
+        await InTransactionAsync(async tx =>
         {
-            (_engine, _appId) = (engine, appId);
-            _ = Task.Run(WriteLoopAsync);
-        }
-
-        public async Task<ActivityRecord> RecordAsync(ActivityResponse response, CancellationToken ct)
-        {
-            var done = new TaskCompletionSource<ActivityRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_queue.Writer.TryWrite((response, done))) { throw new OperationCanceledException("DevHost is stopping."); }
-            return await done.Task.WaitAsync(ct);
-        }
-
-        private async Task WriteLoopAsync()
-        {
-            var stopping = _engine.Stopping;
-            var group = new List<(ActivityResponse Response, TaskCompletionSource<ActivityRecord> Done)>();
-            try
-            {
-                while (await _queue.Reader.WaitToReadAsync(stopping))
-                {
-                    group.Clear();
-                    while (group.Count < MaxResultGroup && _queue.Reader.TryRead(out var item)) { group.Add(item); }
-                    try
-                    {
-                        var records = await _engine.RecordActivityResultsAsync(_appId, [.. group.Select(g => g.Response)], stopping);
-                        for (var i = 0; i < group.Count; i++) { group[i].Done.TrySetResult(records[i]); }
-                    }
-                    catch (Exception ex) when (!stopping.IsCancellationRequested)
-                    {
-                        // One at a time, so that only the result at fault fails (its worker is told; the others are recorded).
-                        foreach (var (response, done) in group)
-                        {
-                            try
-                            {
-                                done.TrySetResult((await _engine.RecordActivityResultsAsync(_appId, [response], stopping))[0]);
-                            }
-                            catch (Exception one)
-                            {
-                                done.TrySetException(group.Count == 1 ? ex : one);
-                            }
-                        }
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                // DevHost is stopping.
-            }
-            finally
-            {
-                _queue.Writer.TryComplete();
-                foreach (var (_, done) in group) { done.TrySetCanceled(stopping); }
-                while (_queue.Reader.TryRead(out var left)) { left.Done.TrySetCanceled(stopping); }
-            }
-        }
+            foreach (var i in order) { outcomes[i] = await ApplyTurnAsync(tx, appId, turns[i].Dispatch, turns[i].Response, ct); }
+        }, ct);
+        return outcomes;
     }
 
     /// <summary>

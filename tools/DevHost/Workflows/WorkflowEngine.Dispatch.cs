@@ -242,7 +242,7 @@ internal sealed partial class WorkflowEngine
         var readyAgain = false;
         try
         {
-            await InTransactionAsync(async tx => outcome = await ApplyTurnAsync(tx, appId, dispatch, response, ct), ct);
+            outcome = await Turns(appId).RecordAsync((dispatch, response), ct);
         }
         finally
         {
