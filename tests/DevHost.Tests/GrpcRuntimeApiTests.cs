@@ -282,4 +282,46 @@ public sealed class GrpcRuntimeApiTests(SidecarFixture f) : IDisposable
         error.StatusCode.Should().Be(StatusCode.NotFound);
         error.Trailers.GetValue("dapr-http-status").Should().Be("404");
     }
+
+    [Fact]
+    public async Task Workflow_management_rpcs_serve_the_same_API_as_the_HTTP_workflow_endpoints()
+    {
+        var app = f.Files.Host!.Apps.Single(a => a.AppId == "caller");
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{app.GrpcPort}");
+        var client = new Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient(channel);
+        var id = "grpc-wf-" + Guid.NewGuid().ToString("N")[..8];
+
+        var started = await client.StartWorkflowBeta1Async(new Dapr.Client.Autogen.Grpc.v1.StartWorkflowRequest
+        {
+            InstanceId = id, WorkflowComponent = "dapr", WorkflowName = "NoWorkerHere", Input = Google.Protobuf.ByteString.CopyFromUtf8("\"in\""),
+        });
+        started.InstanceId.Should().Be(id);
+
+        // No worker is connected, so the instance waits; the same instance is visible over HTTP.
+        var state = await client.GetWorkflowBeta1Async(new Dapr.Client.Autogen.Grpc.v1.GetWorkflowRequest { InstanceId = id, WorkflowComponent = "dapr" });
+        state.WorkflowName.Should().Be("NoWorkerHere");
+        state.Properties["dapr.workflow.input"].Should().Be("\"in\"");
+        using var http = await f.CallerSidecar.GetAsync($"/v1.0/workflows/dapr/{id}");
+        JsonDocument.Parse(await http.Content.ReadAsStringAsync()).RootElement.GetProperty("runtimeStatus").GetString().Should().Be(state.RuntimeStatus);
+
+        // daprd's errors (pkg/messages/predefined.go): unknown instance NOT_FOUND, unknown component / missing id / another app INVALID_ARGUMENT.
+        async Task<StatusCode> CodeOf(Func<Task> call)
+        {
+            try
+            {
+                await call();
+                return StatusCode.OK;
+            }
+            catch (RpcException ex)
+            {
+                return ex.StatusCode;
+            }
+        }
+
+        (await CodeOf(async () => await client.GetWorkflowBeta1Async(new() { InstanceId = "nobody-" + id, WorkflowComponent = "dapr" }))).Should().Be(StatusCode.NotFound);
+        (await CodeOf(async () => await client.GetWorkflowBeta1Async(new() { InstanceId = id, WorkflowComponent = "other" }))).Should().Be(StatusCode.InvalidArgument);
+        (await CodeOf(async () => await client.PauseWorkflowBeta1Async(new() { InstanceId = "", WorkflowComponent = "dapr" }))).Should().Be(StatusCode.InvalidArgument);
+        (await CodeOf(async () => await client.ResumeWorkflowBeta1Async(new() { InstanceId = id, WorkflowComponent = "dapr", AppId = "target" }))).Should().Be(StatusCode.InvalidArgument);
+        (await CodeOf(async () => await client.PurgeWorkflowBeta1Async(new() { InstanceId = id, WorkflowComponent = "dapr" }))).Should().Be(StatusCode.Internal, "an unfinished workflow cannot be purged (ERR_PURGE_WORKFLOW)");
+    }
 }

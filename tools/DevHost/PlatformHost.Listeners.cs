@@ -42,7 +42,7 @@ public sealed partial class PlatformHost
 
     private WebApplication BuildGrpcListener(SidecarRuntime sidecar)
         => Grpc.SidecarGrpcListener.Build(
-            sidecar, new Grpc.RuntimeGrpcService(sidecar, _platform, _platform.Actors, StopAppAsync), _workflows!.Engine, _platform.LoggerFactory);
+            sidecar, new Grpc.RuntimeGrpcService(sidecar, _platform, _platform.Actors, StopAppAsync, new Workflows.WorkflowApi(sidecar.AppId, _workflows!.Engine)), _workflows!.Engine, _platform.LoggerFactory);
 
     /// <summary>Stops a gRPC listener: GetWorkItems streams never end by themselves, so after a short grace Kestrel aborts them (the work is in Postgres).</summary>
     private static async Task StopGrpcListenerAsync(WebApplication listener)

@@ -17,7 +17,7 @@ namespace DaprPlatform.DevHost.Grpc;
 /// dapr.proto.runtime.v1.Dapr on an app's daprGRPCPort: the rpcs the official SDKs call, each a thin mapping onto the same
 /// building-block API the HTTP listener uses. Rpcs not bound here answer UNIMPLEMENTED, as daprd does for an API it lacks.
 /// </summary>
-internal sealed class RuntimeGrpcService(SidecarRuntime sidecar, Platform platform, Actors.ActorRuntime? actors, Func<string, Task> shutdownApp)
+internal sealed class RuntimeGrpcService(SidecarRuntime sidecar, Platform platform, Actors.ActorRuntime? actors, Func<string, Task> shutdownApp, Workflows.WorkflowApi workflows)
 {
     public const string ServiceName = "dapr.proto.runtime.v1.Dapr";
 
@@ -240,6 +240,78 @@ internal sealed class RuntimeGrpcService(SidecarRuntime sidecar, Platform platfo
         };
     }
 
+    /// <summary>Workflow management (Beta1 and its Alpha1 alias): the same API as /v1.0/workflows over HTTP.</summary>
+    public async Task<StartWorkflowResponse> StartWorkflow(StartWorkflowRequest request, ServerCallContext context)
+    {
+        SameApp(request.AppId);
+        var input = request.Input.IsEmpty ? null : request.Input.ToStringUtf8();
+        return new StartWorkflowResponse
+        {
+            InstanceId = await workflows.StartAsync(request.WorkflowComponent, request.WorkflowName, request.InstanceId is { Length: > 0 } id ? id : null, input, context.CancellationToken),
+        };
+    }
+
+    public async Task<GetWorkflowResponse> GetWorkflow(GetWorkflowRequest request, ServerCallContext context)
+    {
+        SameApp(request.AppId);
+        var row = await workflows.GetAsync(request.WorkflowComponent, RequiredInstance(request.InstanceId), context.CancellationToken);
+        var response = new GetWorkflowResponse
+        {
+            InstanceId = row.InstanceId,
+            WorkflowName = row.Name,
+            CreatedAt = Timestamp.FromDateTimeOffset(row.CreatedAt),
+            LastUpdatedAt = Timestamp.FromDateTimeOffset(row.LastUpdatedAt),
+            RuntimeStatus = Workflows.WorkflowEngine.StatusName(row.Status),
+        };
+        foreach (var (k, v) in Workflows.WorkflowApi.Properties(row)) { response.Properties[k] = v; }
+        return response;
+    }
+
+    public async Task<Empty> RaiseEventWorkflow(RaiseEventWorkflowRequest request, ServerCallContext context)
+    {
+        SameApp(request.AppId);
+        await workflows.RaiseEventAsync(request.WorkflowComponent, RequiredInstance(request.InstanceId), request.EventName, request.EventData.IsEmpty ? null : request.EventData.ToStringUtf8(), context.CancellationToken);
+        return new Empty();
+    }
+
+    public Task<Empty> TerminateWorkflow(TerminateWorkflowRequest request, ServerCallContext context)
+        => Manage(request.AppId, request.InstanceId, (id, ct) => workflows.TerminateAsync(request.WorkflowComponent, id, ct), context.CancellationToken);
+
+    public Task<Empty> PauseWorkflow(PauseWorkflowRequest request, ServerCallContext context)
+        => Manage(request.AppId, request.InstanceId, (id, ct) => workflows.PauseAsync(request.WorkflowComponent, id, ct), context.CancellationToken);
+
+    public Task<Empty> ResumeWorkflow(ResumeWorkflowRequest request, ServerCallContext context)
+        => Manage(request.AppId, request.InstanceId, (id, ct) => workflows.ResumeAsync(request.WorkflowComponent, id, ct), context.CancellationToken);
+
+    public Task<Empty> PurgeWorkflow(PurgeWorkflowRequest request, ServerCallContext context)
+        => Manage(request.AppId, request.InstanceId, (id, ct) => workflows.PurgeAsync(request.WorkflowComponent, id, ct), context.CancellationToken);
+
+    private Task<Empty> Manage(string appId, string instanceId, Func<string, CancellationToken, Task> operation, CancellationToken ct)
+    {
+        SameApp(appId);
+        return Run();
+
+        async Task<Empty> Run()
+        {
+            await operation(RequiredInstance(instanceId), ct);
+            return new Empty();
+        }
+    }
+
+    /// <summary>daprd's ErrMissingOrEmptyInstance.</summary>
+    private static string RequiredInstance(string instanceId) => instanceId.Length > 0
+        ? instanceId
+        : throw new DaprApiException("ERR_INSTANCE_ID_PROVIDED_MISSING", "no instance ID was provided", 400, StatusCode.InvalidArgument);
+
+    /// <summary>Cross-app management (app_id of another app) needs daprd's placement; DevHost serves the calling app's own workflows.</summary>
+    private void SameApp(string appId)
+    {
+        if (appId.Length > 0 && appId != sidecar.AppId)
+        {
+            throw new DaprApiException("ERR_WORKFLOW_APP_ID_INVALID", $"workflow app ID '{appId}' is not served here: DevHost manages the calling app's own workflows only", 400, StatusCode.InvalidArgument);
+        }
+    }
+
     /// <summary>DevHost serves no binding components (they are refused at start-up), so every name is unknown, as in daprd.</summary>
     public Task<InvokeBindingResponse> InvokeBinding(InvokeBindingRequest request, ServerCallContext context)
         => throw new DaprApiException("ERR_INVOKE_OUTPUT_BINDING", $"error invoking output binding {request.Name}: couldn't find output binding {request.Name}", 500, StatusCode.Internal);
@@ -316,6 +388,16 @@ internal sealed class RuntimeGrpcService(SidecarRuntime sidecar, Platform platfo
             Unary<InvokeBindingRequest, InvokeBindingResponse>(context, "InvokeBinding", (s, r, c) => s.InvokeBinding(r, c));
             Unary<ShutdownRequest, Empty>(context, "Shutdown", (s, r, c) => s.Shutdown(r, c));
             Unary<InvokeServiceRequest, Dapr.Client.Autogen.Grpc.v1.InvokeResponse>(context, "InvokeService", (s, r, c) => s.InvokeService(r, c));
+            foreach (var stage in new[] { "Beta1", "Alpha1" })
+            {
+                Unary<StartWorkflowRequest, StartWorkflowResponse>(context, "StartWorkflow" + stage, (s, r, c) => s.StartWorkflow(r, c));
+                Unary<GetWorkflowRequest, GetWorkflowResponse>(context, "GetWorkflow" + stage, (s, r, c) => s.GetWorkflow(r, c));
+                Unary<RaiseEventWorkflowRequest, Empty>(context, "RaiseEventWorkflow" + stage, (s, r, c) => s.RaiseEventWorkflow(r, c));
+                Unary<TerminateWorkflowRequest, Empty>(context, "TerminateWorkflow" + stage, (s, r, c) => s.TerminateWorkflow(r, c));
+                Unary<PauseWorkflowRequest, Empty>(context, "PauseWorkflow" + stage, (s, r, c) => s.PauseWorkflow(r, c));
+                Unary<ResumeWorkflowRequest, Empty>(context, "ResumeWorkflow" + stage, (s, r, c) => s.ResumeWorkflow(r, c));
+                Unary<PurgeWorkflowRequest, Empty>(context, "PurgeWorkflow" + stage, (s, r, c) => s.PurgeWorkflow(r, c));
+            }
         }
 
         private static void Unary<TRequest, TResponse>(ServiceMethodProviderContext<RuntimeGrpcService> context, string name, UnaryServerMethod<RuntimeGrpcService, TRequest, TResponse> invoker)
