@@ -22,8 +22,9 @@ public static class BenchmarkReport
     private const string Header = """
         # Benchmarks
 
-        Produced by `scripts/bench.sh analytics` (see `tools/Benchmarks`); every section below was written by the script
-        from one run, newest last. Nothing here is typed by hand.
+        Produced by `scripts/bench.sh analytics|workflows|sidecar|footprint` (see `tools/Benchmarks`); every section headed by a
+        date and time only was written by the script from one run, in the order they ran. A section whose heading adds a title
+        after the time is a written summary of the measured sections it names.
 
         - **Kernel**: BenchmarkDotNet (Release, in-process, short job) ingesting a day of one channel's samples into
           `ChannelMetricsAggregate` — mostly in order, with late arrivals inside the 24 h window, redelivered sample ids,
