@@ -24,7 +24,7 @@ public sealed class BookingSagaTests(PlatformFixture platform) : IAsyncLifetime
         var market = new Marketplace(platform);
         var tutor = await market.NewTutorAsync(hourlyRate: 4000);
         var student = await market.NewStudentAsync();
-        var start = Marketplace.SlotStart(TimeSpan.FromDays(3));
+        var start = Marketplace.SlotStart(TimeSpan.FromDays(3), 90);
 
         var booking = await market.BookAsync(student, tutor, start, 90);
         var paymentId = await market.WaitForPaymentAsync(student, booking);

@@ -16,13 +16,21 @@ public sealed class Marketplace(PlatformFixture platform)
 {
     private static readonly TimeSpan SagaTimeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>The first 15-minute boundary at least <paramref name="ahead"/> from now.</summary>
-    public static DateTimeOffset SlotStart(TimeSpan ahead)
+    /// <summary>
+    /// The first 15-minute boundary at least <paramref name="ahead"/> from now where a lesson of <paramref name="minutes"/>
+    /// fits the test tutors' day (<see cref="DayEnd"/>, UTC): a start that would run past it moves to the next midnight, so the
+    /// booking does not depend on the time of day the suite runs (a start at most 75 minutes later keeps every refund band).
+    /// </summary>
+    public static DateTimeOffset SlotStart(TimeSpan ahead, int minutes = 60)
     {
         var earliest = DateTimeOffset.UtcNow.Add(ahead);
         var quarter = TimeSpan.FromMinutes(15).Ticks;
-        return new DateTimeOffset((earliest.UtcTicks + quarter - 1) / quarter * quarter, TimeSpan.Zero);
+        var start = new DateTimeOffset((earliest.UtcTicks + quarter - 1) / quarter * quarter, TimeSpan.Zero);
+        return start.TimeOfDay + TimeSpan.FromMinutes(minutes) > DayEnd ? new DateTimeOffset(start.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) : start;
     }
+
+    /// <summary>The end of the test tutors' availability every day (UTC).</summary>
+    private static readonly TimeSpan DayEnd = new(23, 45, 0);
 
     /// <summary>A tutor with a profile, teaching algebra at <paramref name="hourlyRate"/> USD cents, available every day, all day (UTC).</summary>
     public async Task<MarketUser> NewTutorAsync(long hourlyRate)
@@ -35,7 +43,7 @@ public sealed class Marketplace(PlatformFixture platform)
             subjects = new[] { "algebra", "geometry" },
             hourlyRate = new { amount = hourlyRate, currency = "USD" },
             timezone = "Etc/UTC",
-            availability = new { rules = days.Select(day => new { day, start = "00:00", end = "23:45" }) },
+            availability = new { rules = days.Select(day => new { day, start = "00:00", end = DayEnd.ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture) }) },
         });
         profile.StatusCode.Should().Be(HttpStatusCode.Created, await profile.Content.ReadAsStringAsync());
         return new MarketUser(id, token);
