@@ -37,8 +37,9 @@ public static class FootprintRun
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var started = Stopwatch.GetTimestamp();
         using var devhost = Process.Start(psi) ?? throw new BenchmarkFailure("could not start DevHost");
-        var running = false;
-        devhost.OutputDataReceived += (_, e) => { if (e.Data?.Contains("DevHost is running", StringComparison.Ordinal) == true) { running = true; } };
+        // Set on the output reader's thread, read by the polling loop below.
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        devhost.OutputDataReceived += (_, e) => { if (e.Data?.Contains("DevHost is running", StringComparison.Ordinal) == true) { running.TrySetResult(); } };
         devhost.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("devhost: " + e.Data); } };
         devhost.BeginOutputReadLine();
         devhost.BeginErrorReadLine();
@@ -46,7 +47,7 @@ public static class FootprintRun
         {
             var healthy = new HashSet<string>(StringComparer.Ordinal);
             var appsWithPort = runFile.Apps.Where(a => a.AppPort is not null).ToList();
-            while (healthy.Count < appsWithPort.Count || !running)
+            while (healthy.Count < appsWithPort.Count || !running.Task.IsCompleted)
             {
                 if (devhost.HasExited) { throw new BenchmarkFailure($"DevHost exited with code {devhost.ExitCode} before every app was healthy"); }
                 if (Stopwatch.GetElapsedTime(started) > timeout) { throw new BenchmarkFailure($"not every app was healthy after {timeout.TotalSeconds:F0} s: missing {string.Join(", ", appsWithPort.Select(a => a.AppId).Except(healthy))}"); }

@@ -286,16 +286,11 @@ internal sealed class RuntimeGrpcService(SidecarRuntime sidecar, Platform platfo
     public Task<Empty> PurgeWorkflow(PurgeWorkflowRequest request, ServerCallContext context)
         => Manage(request.AppId, request.InstanceId, (id, ct) => workflows.PurgeAsync(request.WorkflowComponent, id, ct), context.CancellationToken);
 
-    private Task<Empty> Manage(string appId, string instanceId, Func<string, CancellationToken, Task> operation, CancellationToken ct)
+    private async Task<Empty> Manage(string appId, string instanceId, Func<string, CancellationToken, Task> operation, CancellationToken ct)
     {
         SameApp(appId);
-        return Run();
-
-        async Task<Empty> Run()
-        {
-            await operation(RequiredInstance(instanceId), ct);
-            return new Empty();
-        }
+        await operation(RequiredInstance(instanceId), ct);
+        return new Empty();
     }
 
     /// <summary>daprd's ErrMissingOrEmptyInstance.</summary>
@@ -364,7 +359,7 @@ internal sealed class RuntimeGrpcService(SidecarRuntime sidecar, Platform platfo
 
     private static void AddExpiry(Google.Protobuf.Collections.MapField<string, string> metadata, StoredState state)
     {
-        if (state.ExpiresAt is { } expires) { metadata["ttlExpireTime"] = StateEndpoints.TtlExpireTime(expires); }
+        if (state.TtlExpireTime is { } expires) { metadata["ttlExpireTime"] = expires; }
     }
 
     /// <summary>Binds every rpc above to its method of dapr.proto.runtime.v1.Dapr.</summary>

@@ -50,7 +50,8 @@ internal static class HealthAndMetadataEndpoints
     /// <summary>What GET /v1.0/metadata and the GetMetadata rpc both answer (reference/api/metadata_api).</summary>
     public static SidecarMetadata Describe(SidecarRuntime s, Actors.ActorRuntime? actors)
     {
-        var extended = new Dictionary<string, string>(s.Extended, StringComparer.Ordinal)
+        // The sidecar's own attributes, then what was set with PUT /v1.0/metadata or SetMetadata (which may override them).
+        var extended = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["appCommand"] = string.Join(' ', s.Command),
             ["appPID"] = s.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "0",

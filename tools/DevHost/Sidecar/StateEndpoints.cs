@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DaprPlatform.DevHost.State;
@@ -125,17 +124,13 @@ internal static class StateEndpoints
         // A missing key is 204 with an empty body, not 404.
         if (state is null) { return Results.NoContent(); }
         ctx.Response.Headers.ETag = state.ETag;
-        if (state.ExpiresAt is { } expires)
+        if (state.TtlExpireTime is { } expires)
         {
-            ctx.Response.Headers["metadata.ttlExpireTime"] = TtlExpireTime(expires);
+            ctx.Response.Headers["metadata.ttlExpireTime"] = expires;
         }
 
         return Results.Bytes(state.Bytes, state.Binary is null ? "application/json" : "application/octet-stream");
     }
-
-    /// <summary>The ttlExpireTime metadata value daprd returns for an expiring key (RFC 3339, UTC).</summary>
-    public static string TtlExpireTime(DateTimeOffset expires)
-        => expires.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static async Task<IResult> BulkGetAsync(HttpContext ctx, StateApi api, string store)
     {

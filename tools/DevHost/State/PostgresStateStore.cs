@@ -22,6 +22,9 @@ internal sealed class StateETagException(ETagProblem problem, string message) : 
 internal sealed record StoredState(string? Json, byte[]? Binary, string ETag, DateTimeOffset? ExpiresAt)
 {
     public byte[] Bytes => Binary ?? Encoding.UTF8.GetBytes(Json ?? "null");
+
+    /// <summary>The ttlExpireTime metadata daprd returns with an expiring key (RFC 3339, UTC), on both transports.</summary>
+    public string? TtlExpireTime => ExpiresAt?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
 
 /// <summary>One save: <paramref name="Binary"/> set means the value is stored as bytes (isbinary = true).</summary>
