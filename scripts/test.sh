@@ -19,13 +19,28 @@ if ! command -v kubectl >/dev/null 2>&1; then
   exit 1
 fi
 
+cleanup=()
+trap 'for step in "${cleanup[@]}"; do eval "$step"; done' EXIT
+
+# dapr.yaml's gRPC ports (50001…) lie inside Linux's ephemeral port range, so an outgoing connection (a pooled
+# Postgres connection, say) can hold one just as the end-to-end suite starts its sidecars ("address already in use").
+# Reserve them for this run where the kernel lets us; restored on exit.
+reserved=/proc/sys/net/ipv4/ip_local_reserved_ports
+grpc_ports=$(grep -oE 'daprGRPCPort: *[0-9]+' dapr.yaml | grep -oE '[0-9]+$' | paste -sd, -)
+if [ -n "$grpc_ports" ] && [ -w "$reserved" ] && previous_reserved=$(cat "$reserved") \
+   && echo "${previous_reserved:+$previous_reserved,}$grpc_ports" > "$reserved" 2>/dev/null; then
+  cleanup+=('echo "$previous_reserved" > "$reserved" 2>/dev/null || true')
+else
+  echo "   note: could not reserve the gRPC ports $grpc_ports ($reserved); the end-to-end suite may meet one in use" >&2
+fi
+
 if [ -z "${DAPRPLATFORM_TEST_POSTGRES:-}" ]; then
   echo "== starting private PostgreSQL"
   already_running=$("$root/scripts/dev-postgres.sh" status)
   DAPRPLATFORM_TEST_POSTGRES="$("$root/scripts/dev-postgres.sh" start)"
   export DAPRPLATFORM_TEST_POSTGRES
   # Leave the machine as we found it: stop the cluster only if this run started it.
-  [ "$already_running" = running ] || trap '"$root/scripts/dev-postgres.sh" stop' EXIT
+  [ "$already_running" = running ] || cleanup+=('"$root/scripts/dev-postgres.sh" stop')
 fi
 echo "   $DAPRPLATFORM_TEST_POSTGRES"
 
@@ -50,4 +65,9 @@ awk '
   match($0, /Skipped: +[0-9]+/) { s += substr($0, RSTART+9) + 0 }
   END { printf "%d passed, %d failed, %d skipped\n", p, f, s }
 ' "$log"
+# CI shows only the end of the output: name the failures (with their first message line) last.
+if [ "$status" != 0 ]; then
+  echo "== failed tests"
+  grep -E -A3 '^\s+Failed [A-Za-z_]' "$log" | grep -v -E '^\s+(Stack Trace:|at )' | head -60 || true
+fi
 exit "$status"
