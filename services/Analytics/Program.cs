@@ -4,7 +4,7 @@ using DaprPlatform.Analytics.Features;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Sidecar.Actors;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.Sidecar.Subscriptions;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -2,7 +2,7 @@ using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Features;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);

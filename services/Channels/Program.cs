@@ -2,7 +2,7 @@ using DaprPlatform.Channels.Features;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.Channels.Infrastructure.Telegram;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 

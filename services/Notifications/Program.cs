@@ -3,7 +3,7 @@ using DaprPlatform.Notifications.Features;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.Notifications.Infrastructure.Telegram;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.Sidecar.Subscriptions;
 
 var builder = WebApplication.CreateBuilder(args);

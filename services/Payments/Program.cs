@@ -2,7 +2,7 @@ using DaprPlatform.Payments.Features;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 

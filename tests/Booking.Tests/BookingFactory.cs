@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -58,12 +57,11 @@ public sealed class BookingFactory(string connectionString, Uri sidecar) : WebAp
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:booking", connectionString);
-        builder.ConfigureTestServices(services =>
-        {
-            services.AddSingleton(Tokens.KeySource);
-            // The booking app reaches workflows (and publishes) through its own sidecar: here, the in-test stand-in.
-            services.AddSidecarClient(o => o.HttpEndpoint = sidecar);
-        });
+        // The booking app reaches workflows through its own sidecar (the SDK reads DAPR_HTTP_ENDPOINT): here, the in-test stand-in.
+        builder.UseSetting("DAPR_HTTP_ENDPOINT", sidecar.ToString().TrimEnd('/'));
+        // The stand-in serves invocation only; configuration comes from the test, not a secret store.
+        builder.UseSetting("Sidecar:SecretStore", "none");
+        builder.ConfigureTestServices(services => services.AddSingleton(Tokens.KeySource));
     }
 }
 
@@ -99,7 +97,7 @@ public sealed class BookingFixture : IAsyncLifetime
 
     public HttpClient Saga() => Factory.CreateSagaClient();
 
-    public static StringContent Json(object value) => new(JsonSerializer.Serialize(value, SidecarJson.Options), Encoding.UTF8, "application/json");
+    public static StringContent Json(object value) => new(JsonSerializer.Serialize(value, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
 
     /// <summary>A session on a quarter hour, <paramref name="fromNow"/> ahead (rounded down to the quarter).</summary>
     public static DateTimeOffset QuarterHour(TimeSpan fromNow)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Sidecar;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,5 +1,4 @@
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -60,13 +59,13 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        // Read by the SDK's invocation client, as under `dapr run` (configuration first, then environment).
+        builder.UseSetting("DAPR_HTTP_ENDPOINT", _sidecarEndpoint.ToString().TrimEnd('/'));
+        builder.UseSetting("DAPR_API_TOKEN", SidecarApiToken);
+        // The stand-in serves invocation only; configuration comes from the test, not a secret store.
+        builder.UseSetting("Sidecar:SecretStore", "none");
         builder.ConfigureTestServices(services =>
         {
-            services.AddSidecarClient(o =>
-            {
-                o.HttpEndpoint = _sidecarEndpoint;
-                o.ApiToken = SidecarApiToken;
-            });
             services.AddSingleton(Tokens.KeySource);
             if (_settings.TryGetValue("Limits:MaxRequestBodyBytes", out var limit) && long.TryParse(limit, out var bytes))
             {

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using DaprPlatform.ServiceDefaults.Tests.Infrastructure;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -23,6 +23,14 @@ public sealed class HealthTests : IAsyncLifetime
         Port = FreeTcpPort.Next(),
         Timeout = 3,
     }.ConnectionString;
+
+    /// <summary>A sidecar is expected (DAPR_*_ENDPOINT set, as the SDK reads them) where nothing listens; no secret store is read.</summary>
+    private static void UnreachableSidecar(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) =>
+        builder.Configuration.AddInMemoryCollection([
+            new("DAPR_HTTP_ENDPOINT", $"http://127.0.0.1:{FreeTcpPort.Next()}"),
+            new("DAPR_GRPC_ENDPOINT", $"http://127.0.0.1:{FreeTcpPort.Next()}"),
+            new("Sidecar:SecretStore", "none"),
+        ]);
 
     private static Task<InProcessApp> StartWithDatabaseAsync(string connectionString, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? beforeDefaults = null) =>
         InProcessApp.StartAsync(
@@ -82,7 +90,7 @@ public sealed class HealthTests : IAsyncLifetime
     {
         await using var app = await StartWithDatabaseAsync(
             UnreachableDatabase(),
-            b => b.Services.AddSidecarClient(o => o.HttpEndpoint = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}")));
+            UnreachableSidecar);
         var (status, body) = await GetAsync(app, "/healthz");
 
         status.Should().Be(HttpStatusCode.OK);
@@ -95,7 +103,7 @@ public sealed class HealthTests : IAsyncLifetime
     {
         await using var app = await StartWithDatabaseAsync(
             _database.ConnectionString,
-            b => b.Services.AddSidecarClient(o => o.HttpEndpoint = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}")));
+            UnreachableSidecar);
         var (status, body) = await GetAsync(app, "/readyz");
 
         status.Should().Be(HttpStatusCode.ServiceUnavailable);
@@ -109,7 +117,7 @@ public sealed class HealthTests : IAsyncLifetime
         // APP_API_TOKEN: sidecar→app calls carry dapr-api-token; probes don't, so /healthz and /readyz are exempt.
         await using var app = await StartWithDatabaseAsync(
             _database.ConnectionString,
-            b => b.Services.AddSidecarClient(o => o.AppApiToken = "app-token"));
+            b => b.Configuration.AddInMemoryCollection([new("APP_API_TOKEN", "app-token")]));
 
         using (var live = await app.Client.GetAsync("/healthz"))
         {

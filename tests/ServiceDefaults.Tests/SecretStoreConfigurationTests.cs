@@ -39,7 +39,9 @@ public sealed class SecretStoreConfigurationTests(DevHostSidecars sidecars)
         var variables = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["DAPR_HTTP_PORT"] = sidecars.ConsumerSidecarHttpPort.ToString(CultureInfo.InvariantCulture),
+            ["DAPR_GRPC_PORT"] = sidecars.ConsumerSidecarGrpcPort.ToString(CultureInfo.InvariantCulture),
             ["DAPR_HTTP_ENDPOINT"] = null,
+            ["DAPR_GRPC_ENDPOINT"] = null,
             ["APP_PORT"] = null,
             ["APP_API_TOKEN"] = null,
         };
@@ -107,6 +109,7 @@ public sealed class SecretStoreConfigurationTests(DevHostSidecars sidecars)
     {
         var variables = BesideTheSidecar();
         variables["DAPR_HTTP_PORT"] = null;
+        variables["DAPR_GRPC_PORT"] = null;
         var signingKey = await WithEnvironmentAsync(variables, async () =>
         {
             await using var app = await InProcessApp.StartAsync();

@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text.Json;
 using DaprPlatform.ServiceDefaults.Tests.Infrastructure;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +37,10 @@ public sealed class SidecarJwksKeySourceTests(DevHostSidecars sidecars) : IAsync
             beforeDefaults: b =>
             {
                 b.Services.AddSingleton<TimeProvider>(_time);
-                b.Services.AddSidecarClient(o => o.HttpEndpoint = sidecars.ConsumerSidecarEndpoint);
+                b.Configuration.AddInMemoryCollection([
+                    new("DAPR_HTTP_ENDPOINT", sidecars.ConsumerSidecarEndpoint.ToString().TrimEnd('/')),
+                    new("Sidecar:SecretStore", "none"),
+                ]);
             });
     }
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using DaprPlatform.ServiceDefaults.Telemetry;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -37,6 +36,10 @@ public sealed class TelemetryTests
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
         }));
+
+    /// <summary>The app's call to another app through the sidecar (the test's own HttpClient spans are System.Net.Http's too).</summary>
+    private static bool IsInvocation(Activity span) =>
+        span.Source.Name == "System.Net.Http" && span.GetTagItem("url.full") is string url && url.Contains("/v1.0/invoke/other/method/state", StringComparison.Ordinal);
 
     [Fact]
     public async Task Without_an_endpoint_no_provider_and_no_exporter_is_built()
@@ -112,8 +115,9 @@ public sealed class TelemetryTests
         server.ParentSpanId.ToHexString().Should().Be(IncomingSpanId, "the server span is the child of daprd's span");
         Activity[] snapshot;
         lock (spans) { snapshot = [.. spans]; }
-        var client = snapshot.Should().ContainSingle(a => a.Source.Name == SidecarTelemetry.ActivitySourceName && a.Kind == ActivityKind.Client).Subject;
-        client.DisplayName.Should().Be("sidecar state statestore");
+        // The invocation HttpClient's own span (System.Net.Http), child of the server span.
+        var client = snapshot.Should().ContainSingle(a => IsInvocation(a)).Subject;
+        client.Kind.Should().Be(ActivityKind.Client);
         client.TraceId.ToHexString().Should().Be(IncomingTraceId);
         client.ParentSpanId.Should().Be(server.SpanId);
 
@@ -145,7 +149,7 @@ public sealed class TelemetryTests
         lock (spans)
         {
             spans.Should().NotContain(a => a.GetTagItem("url.path") as string == "/state");
-            spans.Where(a => a.Source.Name == SidecarTelemetry.ActivitySourceName).Should().BeEmpty();
+            spans.Where(IsInvocation).Should().BeEmpty();
         }
 
         var sent = sidecarTraceParents.Should().ContainSingle().Subject!;
@@ -218,12 +222,17 @@ public sealed class TelemetryTests
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
             builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.AddServiceDefaults(ServiceName);
             if (sidecar is not null)
             {
-                builder.Services.AddSidecarClient(o => o.HttpEndpoint = sidecar);
+                // Where the SDK's invocation client finds the sidecar (read from configuration before the environment).
+                builder.Configuration.AddInMemoryCollection([
+                    new("DAPR_HTTP_ENDPOINT", sidecar.ToString().TrimEnd('/')),
+                    new("Sidecar:SecretStore", "none"),
+                ]);
             }
+
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.AddServiceDefaults(ServiceName);
 
             // Keep test output readable: drop only the JSON console, not the OpenTelemetry logger.
             foreach (var console in builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
@@ -250,8 +259,12 @@ public sealed class TelemetryTests
                 logger.LogInformation(HelloMessage);
                 return Results.Ok("hi");
             });
-            app.MapGet("/state", async (SidecarClient client, CancellationToken ct) =>
-                Results.Ok(await client.GetStateAsync<string>("statestore", "k", ct: ct)));
+            // A call to another app through the sidecar (service invocation over HTTP).
+            app.MapGet("/state", async (AppInvocationClients invocation, CancellationToken ct) =>
+            {
+                using var answer = await invocation.For("other").GetAsync("state", ct);
+                return Results.StatusCode((int)answer.StatusCode);
+            });
             await app.StartAsync();
             return new TelemetryApp(app);
         }

@@ -1,7 +1,7 @@
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Domain;
 using DaprPlatform.Analytics.Infrastructure;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.Sidecar.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,7 +2,7 @@ using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.Sidecar;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.Sidecar.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 

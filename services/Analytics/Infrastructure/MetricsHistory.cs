@@ -1,6 +1,6 @@
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Domain;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Analytics.Infrastructure;

@@ -1,6 +1,6 @@
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 
 namespace DaprPlatform.Booking.Features;
 

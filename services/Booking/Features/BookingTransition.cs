@@ -1,7 +1,7 @@
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 
 namespace DaprPlatform.Booking.Features;
 

@@ -3,7 +3,7 @@ using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.Monetary;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

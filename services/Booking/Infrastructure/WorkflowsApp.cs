@@ -1,6 +1,5 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
-using DaprPlatform.Sidecar;
+using System.Net.Http.Json;
+using DaprPlatform.ServiceDefaults;
 
 namespace DaprPlatform.Booking.Infrastructure;
 
@@ -14,20 +13,15 @@ public sealed record WorkflowsAnswer(int StatusCode, string Body)
 /// Calls the <c>workflows</c> app (the booking-payment and cancellation sagas) through this app's own sidecar. Answers
 /// come back as they are, so each use case decides what a 404 or a 409 means; null means the sidecar could not be reached.
 /// </summary>
-public sealed class WorkflowsApp(SidecarClient sidecar)
+public sealed class WorkflowsApp(AppInvocationClients invocation)
 {
     public const string AppId = "workflows";
 
-    public Task<WorkflowsAnswer?> PostAsync<TBody>(string method, TBody body, CancellationToken ct)
-    {
-        var request = sidecar.CreateInvokeMethodRequest(HttpMethod.Post, AppId, method);
-        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, SidecarJson.Options));
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return SendAsync(request, ct);
-    }
+    public Task<WorkflowsAnswer?> PostAsync<TBody>(string method, TBody body, CancellationToken ct) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, method.TrimStart('/')) { Content = JsonContent.Create(body) }, ct);
 
     public Task<WorkflowsAnswer?> GetAsync(string method, CancellationToken ct) =>
-        SendAsync(sidecar.CreateInvokeMethodRequest(HttpMethod.Get, AppId, method), ct);
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, method.TrimStart('/')), ct);
 
     private async Task<WorkflowsAnswer?> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
@@ -35,7 +29,7 @@ public sealed class WorkflowsApp(SidecarClient sidecar)
         {
             try
             {
-                using var response = await sidecar.InvokeMethodWithResponseAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+                using var response = await invocation.For(AppId).SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
                 return new WorkflowsAnswer((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
             }
             catch (HttpRequestException)

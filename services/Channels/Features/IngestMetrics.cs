@@ -3,7 +3,7 @@ using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Domain;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.Extensions.Options;
 
 namespace DaprPlatform.Channels.Features;

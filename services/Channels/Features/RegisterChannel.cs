@@ -4,7 +4,7 @@ using DaprPlatform.Channels.Domain;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.Channels.Infrastructure.Telegram;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Infrastructure;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 
 namespace DaprPlatform.Channels.Features;
 

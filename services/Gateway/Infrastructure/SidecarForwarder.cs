@@ -4,7 +4,6 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using DaprPlatform.Gateway.Domain;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ namespace DaprPlatform.Gateway.Infrastructure;
 /// a Dapr error body (the sidecar could not reach the app) 502 naming the app.
 /// </summary>
 public sealed partial class SidecarForwarder(
-    SidecarClient sidecar,
+    AppInvocationClients invocation,
     IOptions<GatewayOptions> options,
     IOptions<ServiceLimits> limits,
     TimeProvider time,
@@ -38,7 +37,7 @@ public sealed partial class SidecarForwarder(
         HttpResponseMessage response;
         try
         {
-            response = await sidecar.InvokeMethodWithResponseAsync(upstream, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            response = await invocation.For(route.AppId).SendAsync(upstream, HttpCompletionOption.ResponseHeadersRead, linked.Token);
         }
         catch (Exception ex) when (Find<BadHttpRequestException>(ex) is { } bad)
         {
@@ -78,7 +77,8 @@ public sealed partial class SidecarForwarder(
         var request = context.Request;
         // The app sees the original path and query: everything after /method/ is forwarded as is.
         var pathAndQuery = request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-        var upstream = sidecar.CreateInvokeMethodRequest(new HttpMethod(request.Method), route.AppId, pathAndQuery);
+        // http://{app id}/path: the SDK's invocation handler sends it to the sidecar as /v1.0/invoke/{app id}/method/path.
+        var upstream = new HttpRequestMessage(new HttpMethod(request.Method), new Uri($"http://{route.AppId}{pathAndQuery}"));
 
         if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0)
         {

@@ -1,6 +1,6 @@
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Identity.Features;

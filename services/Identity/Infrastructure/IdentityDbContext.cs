@@ -1,5 +1,5 @@
 using DaprPlatform.Identity.Domain;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Identity.Infrastructure;

@@ -1,7 +1,7 @@
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.Features;

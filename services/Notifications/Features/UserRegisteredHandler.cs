@@ -1,7 +1,7 @@
 using DaprPlatform.Notifications.Contracts;
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.Notifications.Infrastructure;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.Sidecar.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,7 +2,7 @@ using DaprPlatform.Payments.Contracts;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.Payments.Infrastructure.Stripe;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 
 namespace DaprPlatform.Payments.Features;
 

@@ -4,7 +4,7 @@ using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

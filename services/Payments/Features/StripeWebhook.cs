@@ -3,7 +3,7 @@ using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;

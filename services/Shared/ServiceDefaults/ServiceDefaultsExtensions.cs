@@ -1,6 +1,6 @@
+using Dapr;
 using DaprPlatform.ServiceDefaults.Telemetry;
-using DaprPlatform.Sidecar;
-using DaprPlatform.Sidecar.Subscriptions;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -31,7 +31,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
-        var sidecar = SidecarOptions.FromEnvironment();
+        var sidecar = SidecarPresence.From(builder.Configuration);
 
         AddSecretStoreConfiguration(builder, sidecar);
         BindAppPort(builder);
@@ -41,7 +41,10 @@ public static class ServiceDefaultsExtensions
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSidecarClient();
+        services.TryAddSingleton(sidecar);
+        // The official client; it finds the sidecar through DAPR_GRPC_PORT / DAPR_HTTP_PORT and sends DAPR_API_TOKEN.
+        services.AddDaprClient();
+        services.TryAddSingleton<AppInvocationClients>();
 
         var maxBody = builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);
@@ -97,7 +100,7 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDeclaredBodyLimit(limits.MaxRequestBodyBytes);
-        app.UseAppApiToken(requireAppApiTokenForAllRoutes);
+        app.UseAppApiTokenGuard(requireAppApiTokenForAllRoutes);
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -141,10 +144,10 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    private static void AddSecretStoreConfiguration(WebApplicationBuilder builder, SidecarOptions sidecar)
+    private static void AddSecretStoreConfiguration(WebApplicationBuilder builder, SidecarPresence sidecar)
     {
         var storeName = builder.Configuration["Sidecar:SecretStore"] ?? "secretstore";
-        if (!sidecar.SidecarExpected || string.Equals(storeName, "none", StringComparison.OrdinalIgnoreCase))
+        if (!sidecar.Expected || string.Equals(storeName, "none", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
@@ -152,7 +155,7 @@ public static class ServiceDefaultsExtensions
         // Insert before environment variables and command line, so an operator's explicit setting still wins.
         var sources = builder.Configuration.Sources;
         var index = sources.ToList().FindLastIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix: null or "" });
-        var source = new SidecarSecretStoreConfigurationSource(storeName, sidecar, TimeSpan.FromSeconds(60));
+        var source = new SidecarSecretStoreConfigurationSource(storeName, builder.Configuration, TimeSpan.FromSeconds(60));
         if (index < 0)
         {
             builder.Configuration.Sources.Add(source);
@@ -205,7 +208,9 @@ public static class ServiceDefaultsExtensions
         services.Configure<AccessTokenOptions>(builder.Configuration.GetSection(AccessTokenOptions.SectionName));
         services.TryAddSingleton<IAccessTokenKeySource, SidecarJwksKeySource>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddDapr(o => o.Token = DaprDefaults.GetDefaultAppApiToken(builder.Configuration));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IAccessTokenKeySource, IOptions<AccessTokenOptions>>((jwt, keys, tokenOptions) =>
             {

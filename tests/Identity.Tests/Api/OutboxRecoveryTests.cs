@@ -1,10 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.Identity.Infrastructure;
-using DaprPlatform.Identity.Tests.Outbox;
-using DaprPlatform.Sidecar;
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -28,6 +27,7 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
     private readonly PostgresDatabase _database = new("identity_outbox");
     private readonly TestAccessTokens _tokens = new();
     private readonly int _identitySidecarPort;
+    private readonly int _identitySidecarGrpcPort;
     private readonly int _subscriberSidecarPort;
     private readonly int _subscriberAppPort;
     private WebApplicationFactory<Program>? _identity;
@@ -37,12 +37,13 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
     public OutboxRecoveryTests()
     {
         var ports = new HashSet<int>();
-        while (ports.Count < 3)
+        while (ports.Count < 4)
         {
             ports.Add(FreeTcpPort.Next());
         }
 
-        (_identitySidecarPort, _subscriberSidecarPort, _subscriberAppPort) = (ports.ElementAt(0), ports.ElementAt(1), ports.ElementAt(2));
+        (_identitySidecarPort, _identitySidecarGrpcPort, _subscriberSidecarPort, _subscriberAppPort) =
+            (ports.ElementAt(0), ports.ElementAt(1), ports.ElementAt(2), ports.ElementAt(3));
     }
 
     public async Task InitializeAsync()
@@ -54,11 +55,12 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
             web.UseSetting("ConnectionStrings:identity", _database.ConnectionString);
             web.UseSetting("jwt:signingKey", _tokens.PrivateKeyPem);
             web.UseSetting("jwt:keyId", _tokens.KeyId);
+            // The SDK's DaprClient publishes over gRPC; nothing listens on these ports until the test starts DevHost there.
+            web.UseSetting("DAPR_GRPC_PORT", _identitySidecarGrpcPort.ToString(CultureInfo.InvariantCulture));
+            web.UseSetting("DAPR_HTTP_PORT", _identitySidecarPort.ToString(CultureInfo.InvariantCulture));
+            web.UseSetting("Sidecar:SecretStore", "none");
             web.ConfigureTestServices(services =>
             {
-                // Nothing listens on this port until the test starts DevHost there.
-                services.AddSidecarClient(o => o.HttpEndpoint = new Uri($"http://127.0.0.1:{_identitySidecarPort}"));
-
                 // Applied to identity's existing dispatcher: quick retries with a low cap, so recovery is prompt once the sidecar is back.
                 services.AddOutbox<IdentityDbContext>(o =>
                 {
@@ -118,7 +120,7 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
 
         // 3. The sidecar comes up on the port identity was told about, next to the subscriber's sidecar.
         var sidecars = _sidecars = await StandInSidecars.StartAsync(PubSub, [
-            new RunFileApp("identity", _identitySidecarPort),
+            new RunFileApp("identity", _identitySidecarPort) { DaprGrpcPort = _identitySidecarGrpcPort },
             new RunFileApp(SubscriberAppId, _subscriberSidecarPort, _subscriberAppPort),
         ]);
 

@@ -36,15 +36,18 @@ public sealed class DevHostSidecars : IAsyncLifetime
 
     public int ConsumerSidecarHttpPort { get; private set; }
 
+    public int ConsumerSidecarGrpcPort { get; private set; }
+
     public Uri ConsumerSidecarEndpoint => new($"http://127.0.0.1:{ConsumerSidecarHttpPort}");
 
     public async Task InitializeAsync()
     {
         _identity = await LoopbackApp.StartAsync(app => app.MapGet("/.well-known/jwks.json", (HttpRequest request) => Jwks.Serve(request)));
         ConsumerSidecarHttpPort = FreeTcpPort.Next();
+        ConsumerSidecarGrpcPort = FreeTcpPort.Next();
         _runFile = TemporaryRunFile.Create("sd-tests-", [
                 new RunFileApp(IdentityAppId, FreeTcpPort.Next(), _identity.Port),
-                new RunFileApp(ConsumerAppId, ConsumerSidecarHttpPort),
+                new RunFileApp(ConsumerAppId, ConsumerSidecarHttpPort) { DaprGrpcPort = ConsumerSidecarGrpcPort },
             ])
             .WithComponent("secretstore.yaml", ComponentYaml.LocalFileSecretStore("./secrets.json", nestedSeparator: ":"))
             .WithFile("secrets.json", SecretsJson);

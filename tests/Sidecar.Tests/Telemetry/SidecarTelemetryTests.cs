@@ -5,10 +5,8 @@ using System.Net;
 using System.Text;
 using DaprPlatform.Grpc.TaskHub;
 using DaprPlatform.Sidecar.Actors;
-using DaprPlatform.Sidecar.Messaging;
 using DaprPlatform.Sidecar.Subscriptions;
 using DaprPlatform.Sidecar.Tests.Actors;
-using DaprPlatform.Sidecar.Tests.Messaging;
 using DaprPlatform.Sidecar.Tests.Subscriptions;
 using DaprPlatform.Sidecar.Tests.Workflows;
 using DaprPlatform.Sidecar.Workflows;
@@ -19,7 +17,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprPlatform.Sidecar.Tests.Telemetry;
 
-/// <summary>Spans and metrics of the sidecar library: subscriptions, inbox, actors, workflow activities, outbox.</summary>
+/// <summary>Spans and metrics of the sidecar library: subscriptions, actors, workflow activities.</summary>
 public sealed class SidecarTelemetryTests
 {
     private const string CloudEventTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -88,28 +86,6 @@ public sealed class SidecarTelemetryTests
         span.ParentSpanId.ToHexString().Should().NotBe(CloudEventSpanId);
         span.Parent.Should().NotBeNull("the request's server activity is the parent");
         span.Parent!.ParentSpanId.ToHexString().Should().Be(HeaderSpanId);
-    }
-
-    [Fact]
-    public async Task The_inbox_counts_every_repeated_CloudEvent_id_it_skips()
-    {
-        // Dapr pub/sub is at-least-once: redeliveries with the same CloudEvent id are expected and counted, not processed.
-        await using var host = await MessagingHost.StartAsync(Nowhere());
-        using var metrics = new MetricRecorder(host.Services.GetRequiredService<IMeterFactory>());
-        Task<InboxResult> Process(string id) => host.InScopeAsync(sp =>
-            sp.GetRequiredService<Inbox<MessagingTestDb>>().ProcessOnceAsync(id, "notifications", _ => Task.CompletedTask, CancellationToken.None));
-        Task<IReadOnlyList<string>> ProcessBatch(params string[] ids) => host.InScopeAsync(sp =>
-            sp.GetRequiredService<Inbox<MessagingTestDb>>().ProcessBatchOnceAsync(ids, "analytics", (_, _) => Task.CompletedTask, CancellationToken.None));
-
-        (await Process("evt-1")).Should().Be(InboxResult.Processed);
-        metrics.Sum("daprplatform.inbox.duplicates").Should().Be(0);
-        (await Process("evt-1")).Should().Be(InboxResult.Duplicate);
-        (await Process("evt-1")).Should().Be(InboxResult.Duplicate);
-        (await ProcessBatch("a", "b")).Should().HaveCount(2);
-        (await ProcessBatch("a", "b", "c")).Should().Equal("c");
-
-        metrics.Sum("daprplatform.inbox.duplicates", ("daprplatform.inbox.consumer", "notifications")).Should().Be(2);
-        metrics.Sum("daprplatform.inbox.duplicates", ("daprplatform.inbox.consumer", "analytics")).Should().Be(2);
     }
 
     [Fact]
@@ -185,36 +161,6 @@ public sealed class SidecarTelemetryTests
         charge.GetTagItem("daprplatform.outcome").Should().Be("failed");
         metrics.Sum("daprplatform.workflow.activities", ("dapr.workflow.activity.name", nameof(EchoActivity)), ("daprplatform.outcome", "completed")).Should().Be(1);
         metrics.Sum("daprplatform.workflow.activities", ("dapr.workflow.activity.name", "Charge"), ("daprplatform.outcome", "failed")).Should().Be(1);
-    }
-
-    [Fact]
-    public async Task The_outbox_gauges_report_the_pending_rows_and_the_oldest_ones_age_as_the_dispatcher_last_read_them()
-    {
-        await using var host = await MessagingHost.StartAsync(Nowhere(), o => o.BacklogMetricsInterval = TimeSpan.FromHours(1));
-        using var metrics = new MetricRecorder(host.Services.GetRequiredService<IMeterFactory>());
-        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
-        async Task EnqueueAsync(int count) => await host.InScopeAsync(async sp =>
-        {
-            var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
-            for (var i = 0; i < count; i++) { outbox.Enqueue("widget.created", new { n = i }); }
-            return await sp.GetRequiredService<MessagingTestDb>().SaveChangesAsync();
-        });
-
-        metrics.Observe("daprplatform.outbox.pending").Should().BeEmpty("nothing was read yet");
-        await EnqueueAsync(2);
-        await dispatcher.RefreshBacklogMetricsAsync(CancellationToken.None);
-
-        metrics.Observe("daprplatform.outbox.pending").Should().Equal(2);
-        metrics.Observe("daprplatform.outbox.oldest_pending.age").Single().Should().BeGreaterThanOrEqualTo(0);
-
-        // Within the interval the gauges keep the last read: no query per collection.
-        await EnqueueAsync(1);
-        await dispatcher.RefreshBacklogMetricsAsync(CancellationToken.None);
-        metrics.Observe("daprplatform.outbox.pending").Should().Equal(2);
-
-        await dispatcher.RefreshBacklogMetricsAsync(CancellationToken.None, force: true);
-        metrics.Observe("daprplatform.outbox.pending").Should().Equal(3);
-        metrics.LastTags("daprplatform.outbox.pending")["daprplatform.outbox"].Should().Be(nameof(MessagingTestDb));
     }
 
     /// <summary>Stopped activities of the sidecar library (and ASP.NET Core's, so a request's server activity exists).</summary>

@@ -1,4 +1,4 @@
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 

@@ -1,5 +1,4 @@
-using DaprPlatform.Sidecar;
-using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -8,7 +7,7 @@ namespace DaprPlatform.ServiceDefaults;
 
 /// <summary>Fetches identity's JWKS by service invocation through this app's sidecar and caches it.</summary>
 public sealed partial class SidecarJwksKeySource(
-    IServiceProvider services,
+    AppInvocationClients invocation,
     IOptions<AccessTokenOptions> options,
     TimeProvider time,
     ILogger<SidecarJwksKeySource> logger) : IAccessTokenKeySource, IDisposable
@@ -34,9 +33,7 @@ public sealed partial class SidecarJwksKeySource(
                 return _keys;
             }
 
-            // SidecarClient is a typed HttpClient (transient); resolve one per fetch.
-            var client = services.GetRequiredService<SidecarClient>();
-            var json = await client.InvokeMethodAsync<System.Text.Json.JsonElement>(HttpMethod.Get, settings.JwksAppId, settings.JwksPath, ct);
+            var json = await invocation.For(settings.JwksAppId).GetFromJsonAsync<System.Text.Json.JsonElement>(settings.JwksPath.TrimStart('/'), ct);
             var keys = new JsonWebKeySet(json.GetRawText()).GetSigningKeys();
             _keys = [.. keys];
             _fetchedAt = time.GetUtcNow();

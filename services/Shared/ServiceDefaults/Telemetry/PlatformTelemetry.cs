@@ -1,4 +1,3 @@
-using DaprPlatform.Sidecar;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,11 +36,11 @@ public static class PlatformTelemetry
 
     /// <summary>Activity sources every app exports.</summary>
     public static IReadOnlyList<string> ActivitySources { get; } =
-        ["System.Net.Http", SidecarTelemetry.ActivitySourceName, "DaprPlatform.*"];
+        ["System.Net.Http", "DaprPlatform.*"];
 
     /// <summary>Meters every app exports: built-in HTTP server/client and runtime meters plus our own DaprPlatform.*.</summary>
     public static IReadOnlyList<string> Meters { get; } =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", SidecarMetrics.MeterName, "DaprPlatform.*"];
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "DaprPlatform.*"];
 
     /// <summary>
     /// Describes sources, meters and resource for any OpenTelemetry provider the app builds; builds the providers (and an

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using DaprPlatform.Sidecar.Messaging;
 
 namespace DaprPlatform.Sidecar;
 
@@ -13,44 +11,22 @@ public sealed class SidecarMetrics
 {
     public const string MeterName = "DaprPlatform.Sidecar";
 
-    private readonly Counter<long> _inboxDuplicates;
     private readonly Counter<long> _pubSubDeliveries;
     private readonly Counter<long> _actorTurns;
     private readonly Histogram<double> _actorTurnDuration;
     private readonly Counter<long> _workflowActivities;
-    private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset? Oldest)> _outboxBacklogs = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
 
     public SidecarMetrics(IMeterFactory meterFactory, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _time = timeProvider;
         var meter = meterFactory.Create(MeterName);
-        _inboxDuplicates = meter.CreateCounter<long>("daprplatform.inbox.duplicates", "{message}", "CloudEvents the inbox skipped because their id was already processed by the consumer.");
         _pubSubDeliveries = meter.CreateCounter<long>("daprplatform.pubsub.deliveries", "{message}", "Pub/sub events delivered to the app, by the reply given to the sidecar.");
         _actorTurns = meter.CreateCounter<long>("daprplatform.actor.turns", "{turn}", "Actor turns (method calls, reminders, timers) run by this app.");
         // Second-scale buckets (the SDK default ones assume milliseconds).
         _actorTurnDuration = meter.CreateHistogram("daprplatform.actor.turn.duration", "s", "Time an actor turn ran, from holding the turn lock to its state being saved.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _workflowActivities = meter.CreateCounter<long>("daprplatform.workflow.activities", "{execution}", "Workflow activity executions, by outcome.");
-        OutboxBacklogGauge = meter.CreateObservableGauge("daprplatform.outbox.pending", ObservePending, "{message}", "Outbox rows not yet published (as last read by the dispatcher).");
-        OutboxOldestAgeGauge = meter.CreateObservableGauge("daprplatform.outbox.oldest_pending.age", ObserveOldestAge, "s", "Age of the oldest unpublished outbox row (as last read by the dispatcher).");
-    }
-
-    /// <summary>Enabled only while something listens; the dispatcher skips its backlog read otherwise.</summary>
-    internal ObservableInstrument<long> OutboxBacklogGauge { get; }
-
-    internal ObservableInstrument<double> OutboxOldestAgeGauge { get; }
-
-    internal bool OutboxBacklogObserved => OutboxBacklogGauge.Enabled || OutboxOldestAgeGauge.Enabled;
-
-    internal void InboxDuplicates(string consumer, long count)
-    {
-        if (count > 0)
-        {
-            _inboxDuplicates.Add(count, new KeyValuePair<string, object?>("daprplatform.inbox.consumer", consumer));
-        }
     }
 
     internal void PubSubDelivered(string pubSubName, string topic, string outcome) =>
@@ -82,23 +58,4 @@ public sealed class SidecarMetrics
             { "dapr.workflow.activity.name", activityName },
             { "daprplatform.outcome", outcome },
         });
-
-    /// <summary>The dispatcher of <paramref name="outbox"/> read this backlog; the gauges report it on the next collection.</summary>
-    internal void OutboxBacklogRead(string outbox, OutboxBacklog backlog)
-    {
-        // Kept as the oldest row's creation time, so the reported age keeps growing between reads.
-        var now = _time.GetUtcNow();
-        _outboxBacklogs[outbox] = (backlog.Count, backlog.OldestAge is { } age ? now - age : null);
-    }
-
-    private IEnumerable<Measurement<long>> ObservePending() =>
-        _outboxBacklogs.Select(b => new Measurement<long>(b.Value.Count, new KeyValuePair<string, object?>("daprplatform.outbox", b.Key)));
-
-    private IEnumerable<Measurement<double>> ObserveOldestAge()
-    {
-        var now = _time.GetUtcNow();
-        return _outboxBacklogs.Select(b => new Measurement<double>(
-            b.Value.Oldest is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0,
-            new KeyValuePair<string, object?>("daprplatform.outbox", b.Key)));
-    }
 }

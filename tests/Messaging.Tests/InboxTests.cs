@@ -1,13 +1,13 @@
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DaprPlatform.Sidecar.Tests.Messaging;
+namespace DaprPlatform.Messaging.Tests;
 
 public sealed class InboxTests
 {
-    private static Uri Nowhere() => new($"http://127.0.0.1:{FreeTcpPort.Next()}");
+    private static int Nowhere() => FreeTcpPort.Next();
 
     private static Task<InboxResult> ProcessAsync(MessagingHost host, string messageId, string consumer, string widgetName, TimeSpan? hold = null) =>
         host.InScopeAsync(async sp =>

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore.Migrations;
-using static DaprPlatform.Sidecar.Messaging.MessagingSchema;
+using static DaprPlatform.Messaging.MessagingSchema;
 
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 /// <summary>For hand-written migrations: exactly the schema ConfigureOutbox/ConfigureInbox model.</summary>
 public static class MessagingMigrationBuilderExtensions

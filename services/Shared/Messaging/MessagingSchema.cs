@@ -1,4 +1,4 @@
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 /// <summary>Names shared by the EF model and the migration helpers, so both produce the same schema.</summary>
 public static class MessagingSchema

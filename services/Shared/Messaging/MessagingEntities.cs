@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 /// <summary>An event waiting to be published (or already published) through the sidecar.</summary>
 public sealed class OutboxMessage

@@ -1,10 +1,10 @@
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace DaprPlatform.Sidecar.Tests.Messaging;
+namespace DaprPlatform.Messaging.Tests;
 
 /// <summary>A real Postgres database with the test schema and a DI container wired like a service.</summary>
 public sealed class MessagingHost : IAsyncDisposable
@@ -21,14 +21,15 @@ public sealed class MessagingHost : IAsyncDisposable
 
     public string ConnectionString => _database.ConnectionString;
 
-    public static async Task<MessagingHost> StartAsync(Uri sidecarEndpoint, Action<OutboxOptions>? outbox = null)
+    /// <param name="sidecarGrpcPort">Where the outbox's DaprClient finds its sidecar (nothing need listen there).</param>
+    public static async Task<MessagingHost> StartAsync(int sidecarGrpcPort, Action<OutboxOptions>? outbox = null)
     {
-        var database = new PostgresDatabase("sidecar_msg");
+        var database = new PostgresDatabase("messaging");
         await database.InitializeAsync();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDbContext<MessagingTestDb>(o => o.UseNpgsql(database.ConnectionString));
-        services.AddSidecarClient(o => o.HttpEndpoint = sidecarEndpoint);
+        services.AddDaprClient(dapr => dapr.UseGrpcEndpoint($"http://127.0.0.1:{sidecarGrpcPort}"));
         services.AddOutbox<MessagingTestDb>(outbox);
         services.AddInbox<MessagingTestDb>();
         var provider = services.BuildServiceProvider();

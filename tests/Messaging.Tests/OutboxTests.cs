@@ -1,18 +1,42 @@
 using System.Diagnostics;
 using System.Text.Json;
-using DaprPlatform.Sidecar.Messaging;
-using DaprPlatform.Sidecar.Tests.Infrastructure;
 using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DaprPlatform.Sidecar.Tests.Messaging;
+namespace DaprPlatform.Messaging.Tests;
 
 public sealed class OutboxTests
 {
     private sealed record WidgetCreated(Guid WidgetId, string Name);
 
-    private static Uri Nowhere() => new($"http://127.0.0.1:{FreeTcpPort.Next()}");
+    private const string PubSub = "pubsub";
+    private const string Topic = "widget.created";
+    private const string PublisherAppId = "publisher";
+    private const string SubscriberAppId = "subscriber";
+
+    private static int Nowhere() => FreeTcpPort.Next();
+
+    /// <summary>The real DevHost: the publisher's sidecar on <paramref name="publisherGrpcPort"/>, and a subscribing app that keeps every CloudEvent.</summary>
+    private static async Task<(StandInSidecars Sidecars, CloudEventSubscriber Subscriber)> StartSidecarsAsync(int publisherGrpcPort)
+    {
+        var subscriberPort = FreeTcpPort.Next();
+        var subscriber = await CloudEventSubscriber.StartAsync(subscriberPort, PubSub, Topic, "/events/widget-created");
+        var sidecars = await StandInSidecars.StartAsync(PubSub, [
+            new RunFileApp(PublisherAppId, FreeTcpPort.Next()) { DaprGrpcPort = publisherGrpcPort },
+            new RunFileApp(SubscriberAppId, FreeTcpPort.Next(), subscriberPort),
+        ]);
+        return (sidecars, subscriber);
+    }
+
+    private static Task<IReadOnlyList<JsonElement>> ReceivedAsync(CloudEventSubscriber subscriber, int count) =>
+        Eventually.UntilAsync(
+            $"{count} CloudEvent(s) at the subscriber",
+            _ => Task.FromResult(subscriber.Received),
+            received => received.Count >= count,
+            TimeSpan.FromSeconds(30),
+            received => string.Join("\n", received.Select(e => e.GetRawText())),
+            interval: TimeSpan.FromMilliseconds(50));
 
     [Fact]
     public async Task Enqueued_event_commits_with_the_state_change_and_a_rollback_leaves_no_row()
@@ -25,7 +49,7 @@ public sealed class OutboxTests
             var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
             await using var tx = await db.Database.BeginTransactionAsync();
             db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = "rolled back" });
-            outbox.Enqueue("widget.created", new WidgetCreated(Guid.NewGuid(), "rolled back"));
+            outbox.Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), "rolled back"));
             await db.SaveChangesAsync();
             await tx.RollbackAsync();
             return 0;
@@ -39,7 +63,7 @@ public sealed class OutboxTests
             var db = sp.GetRequiredService<MessagingTestDb>();
             var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
             db.Widgets.Add(new Widget { Id = widgetId, Name = "kept" });
-            var message = outbox.Enqueue("widget.created", new WidgetCreated(widgetId, "kept"));
+            var message = outbox.Enqueue(Topic, new WidgetCreated(widgetId, "kept"));
             await db.SaveChangesAsync();
             return message;
         });
@@ -47,7 +71,7 @@ public sealed class OutboxTests
         var row = (await host.OutboxRowsAsync()).Should().ContainSingle().Subject;
         row.Id.Should().Be(enqueued.Id);
         row.PubSubName.Should().Be("pubsub");
-        row.Topic.Should().Be("widget.created");
+        row.Topic.Should().Be(Topic);
         JsonDocument.Parse(row.Payload).RootElement.GetProperty("widgetId").GetGuid().Should().Be(widgetId);
         row.SentAt.Should().BeNull();
         row.TraceParent.Should().Be(activity.Id);
@@ -60,9 +84,8 @@ public sealed class OutboxTests
     [Fact]
     public async Task Dispatcher_backs_off_while_the_sidecar_is_down_and_delivers_once_it_is_back()
     {
-        // Pub/sub publish: POST /v1.0/publish/{pubsub}/{topic}?metadata.cloudevent.id=<outbox id> keeps one CloudEvent id across retries.
-        var port = FreeTcpPort.Next();
-        await using var host = await MessagingHost.StartAsync(new Uri($"http://127.0.0.1:{port}"), o =>
+        var grpcPort = FreeTcpPort.Next();
+        await using var host = await MessagingHost.StartAsync(grpcPort, o =>
         {
             o.PollInterval = TimeSpan.FromMilliseconds(100);
             o.InitialBackoff = TimeSpan.FromMilliseconds(200);
@@ -75,7 +98,7 @@ public sealed class OutboxTests
             var message = await host.InScopeAsync(async sp =>
             {
                 var db = sp.GetRequiredService<MessagingTestDb>();
-                var enqueued = sp.GetRequiredService<Outbox<MessagingTestDb>>().Enqueue("widget.created", new WidgetCreated(Guid.NewGuid(), "w"));
+                var enqueued = sp.GetRequiredService<Outbox<MessagingTestDb>>().Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), "w"));
                 await db.SaveChangesAsync();
                 return enqueued;
             });
@@ -86,21 +109,25 @@ public sealed class OutboxTests
             failed.Single().LastError.Should().NotBeNullOrEmpty();
             failed.Single().NextAttemptAt.Should().BeAfter(failed.Single().CreatedAt);
 
-            await using var sidecar = await FakeSidecar.StartAsync(204, port: port);
-            var sent = await WaitForAsync(host, rows => rows.Single().SentAt is not null);
+            var (sidecars, subscriber) = await StartSidecarsAsync(grpcPort);
+            await using (sidecars)
+            await using (subscriber)
+            {
+                var sent = await WaitForAsync(host, rows => rows.Single().SentAt is not null);
+                sent.Single().LastError.Should().BeNull();
 
-            sent.Single().SentAt.Should().NotBeNull();
-            var publish = sidecar.Requests.Should().ContainSingle().Subject;
-            publish.Path.Should().Be("/v1.0/publish/pubsub/widget.created");
-            publish.Query.Should().Contain($"metadata.cloudevent.id={message.Id}");
-            publish.Query.Should().Contain("metadata.cloudevent.traceparent=" + Uri.EscapeDataString(message.TraceParent!));
-            publish.Header("content-type").Should().Be("application/json");
-            publish.Header("traceparent").Should().Contain(activity.TraceId.ToString());
-            // jsonb normalizes whitespace and key order, so compare the JSON, not the text.
-            var published = JsonDocument.Parse(publish.Body).RootElement;
-            published.GetProperty("widgetId").GetString().Should().Be(JsonDocument.Parse(message.Payload).RootElement.GetProperty("widgetId").GetString());
-            published.GetProperty("name").GetString().Should().Be("w");
-            (await host.InScopeAsync(sp => sp.GetRequiredService<Outbox<MessagingTestDb>>().GetBacklogAsync())).Count.Should().Be(0);
+                var cloudEvent = (await ReceivedAsync(subscriber, 1)).Should().ContainSingle().Subject;
+                // cloudevent.id metadata: the outbox row id, the same on every attempt, so consumers' inboxes dedupe.
+                cloudEvent.GetProperty("id").GetString().Should().Be(message.Id.ToString());
+                cloudEvent.GetProperty("source").GetString().Should().Be(PublisherAppId);
+                cloudEvent.GetProperty("traceparent").GetString().Should().Be(message.TraceParent).And.Contain(activity.TraceId.ToString());
+                cloudEvent.GetProperty("datacontenttype").GetString().Should().StartWith("application/json");
+                // Stored JSON published as the CloudEvent's data, not as a JSON string of it.
+                var data = cloudEvent.GetProperty("data");
+                data.GetProperty("widgetId").GetString().Should().Be(JsonDocument.Parse(message.Payload).RootElement.GetProperty("widgetId").GetString());
+                data.GetProperty("name").GetString().Should().Be("w");
+                (await host.InScopeAsync(sp => sp.GetRequiredService<Outbox<MessagingTestDb>>().GetBacklogAsync())).Count.Should().Be(0);
+            }
         }
         finally
         {
@@ -111,8 +138,11 @@ public sealed class OutboxTests
     [Fact]
     public async Task SaveChanges_wakes_the_dispatcher_without_waiting_for_the_poll()
     {
-        await using var sidecar = await FakeSidecar.StartAsync(204);
-        await using var host = await MessagingHost.StartAsync(sidecar.Endpoint, o => o.PollInterval = TimeSpan.FromMinutes(5));
+        var grpcPort = FreeTcpPort.Next();
+        var (sidecars, subscriber) = await StartSidecarsAsync(grpcPort);
+        await using var _ = sidecars;
+        await using var __ = subscriber;
+        await using var host = await MessagingHost.StartAsync(grpcPort, o => o.PollInterval = TimeSpan.FromMinutes(5));
         await host.Dispatcher.StartAsync(CancellationToken.None);
         try
         {
@@ -120,14 +150,14 @@ public sealed class OutboxTests
             await Task.Delay(500);
             await host.InScopeAsync(async sp =>
             {
-                sp.GetRequiredService<Outbox<MessagingTestDb>>().Enqueue("widget.created", new WidgetCreated(Guid.NewGuid(), "fast"));
+                sp.GetRequiredService<Outbox<MessagingTestDb>>().Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), "fast"));
                 return await sp.GetRequiredService<MessagingTestDb>().SaveChangesAsync();
             });
 
             var rows = await WaitForAsync(host, r => r.Single().SentAt is not null);
 
             rows.Single().Attempts.Should().Be(0);
-            sidecar.Requests.Should().ContainSingle();
+            (await ReceivedAsync(subscriber, 1)).Should().ContainSingle();
         }
         finally
         {
@@ -140,7 +170,7 @@ public sealed class OutboxTests
     {
         var services = new ServiceCollection().AddLogging();
         services.AddDbContext<MessagingTestDb>(o => o.UseNpgsql(new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.AdminConnectionString) { Database = "missing_" + Guid.NewGuid().ToString("N") }.ConnectionString));
-        services.AddSidecarClient(o => o.HttpEndpoint = Nowhere());
+        services.AddDaprClient(dapr => dapr.UseGrpcEndpoint($"http://127.0.0.1:{Nowhere()}"));
         services.AddOutbox<MessagingTestDb>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
         await using var provider = services.BuildServiceProvider();
         var dispatcher = provider.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
@@ -173,18 +203,17 @@ public sealed class OutboxTests
     public async Task Two_dispatchers_never_publish_the_same_row_twice_in_one_pass()
     {
         // FOR UPDATE SKIP LOCKED: concurrent batches claim disjoint rows.
-        await using var sidecar = await FakeSidecar.StartAsync(async (ctx, _) =>
-        {
-            await Task.Delay(20);
-            ctx.Response.StatusCode = 204;
-        });
-        await using var host = await MessagingHost.StartAsync(sidecar.Endpoint, o => o.BatchSize = 10);
+        var grpcPort = FreeTcpPort.Next();
+        var (sidecars, subscriber) = await StartSidecarsAsync(grpcPort);
+        await using var _ = sidecars;
+        await using var __ = subscriber;
+        await using var host = await MessagingHost.StartAsync(grpcPort, o => o.BatchSize = 10);
         await host.InScopeAsync(async sp =>
         {
             var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
             for (var i = 0; i < 20; i++)
             {
-                outbox.Enqueue("widget.created", new WidgetCreated(Guid.NewGuid(), $"w{i}"));
+                outbox.Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), $"w{i}"));
             }
 
             return await sp.GetRequiredService<MessagingTestDb>().SaveChangesAsync();
@@ -194,8 +223,16 @@ public sealed class OutboxTests
         var claimed = await Task.WhenAll(dispatcher.DispatchDueAsync(CancellationToken.None), dispatcher.DispatchDueAsync(CancellationToken.None));
 
         claimed.Sum().Should().Be(20);
-        sidecar.Requests.Select(r => r.Query).Should().OnlyHaveUniqueItems().And.HaveCount(20);
         (await host.OutboxRowsAsync()).Should().OnlyContain(r => r.SentAt != null);
+        await ReceivedAsync(subscriber, 20);
+        var tally = await Eventually.UntilAsync(
+            "the broker to settle every message",
+            ct => sidecars.TallyAsync(PubSub, Topic, SubscriberAppId, ct),
+            t => t.Settled == t.Published,
+            TimeSpan.FromSeconds(30),
+            t => t.ToString());
+        tally.Published.Should().Be(20, "each row was published once");
+        subscriber.Received.Select(e => e.GetProperty("id").GetString()).Should().OnlyHaveUniqueItems().And.HaveCount(20);
     }
 
     private static Task<List<OutboxMessage>> WaitForAsync(MessagingHost host, Func<List<OutboxMessage>, bool> condition) =>

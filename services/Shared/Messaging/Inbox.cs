@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 public enum InboxResult
 {
@@ -15,14 +15,9 @@ public sealed class Inbox<TContext>
 {
     private readonly TContext _db;
     private readonly TimeProvider _time;
-    private readonly SidecarMetrics? _metrics;
+    private readonly MessagingMetrics _metrics;
 
-    public Inbox(TContext db, TimeProvider timeProvider)
-        : this(db, timeProvider, metrics: null)
-    {
-    }
-
-    public Inbox(TContext db, TimeProvider timeProvider, SidecarMetrics? metrics)
+    public Inbox(TContext db, TimeProvider timeProvider, MessagingMetrics metrics)
     {
         _db = db;
         _time = timeProvider;
@@ -49,7 +44,7 @@ public sealed class Inbox<TContext>
             ct);
         if (outcome == InboxResult.Duplicate)
         {
-            _metrics?.InboxDuplicates(consumer, 1);
+            _metrics.InboxDuplicates(consumer, 1);
         }
 
         return outcome;
@@ -103,7 +98,7 @@ public sealed class Inbox<TContext>
             },
             ct);
         // Counted after the transaction, so an execution-strategy retry does not count the same ids twice.
-        _metrics?.InboxDuplicates(consumer, distinct - processed.Count);
+        _metrics.InboxDuplicates(consumer, distinct - processed.Count);
         return processed;
     }
 

@@ -1,10 +1,10 @@
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace DaprPlatform.Sidecar.Tests.Messaging;
+namespace DaprPlatform.Messaging.Tests;
 
 public sealed class MessagingSchemaTests
 {

@@ -1,4 +1,4 @@
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 public sealed class OutboxOptions
 {

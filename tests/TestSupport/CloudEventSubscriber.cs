@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace DaprPlatform.Identity.Tests.Outbox;
+namespace DaprPlatform.TestSupport;
 
 /// <summary>
 /// A subscribing app on a real Kestrel port, speaking the app side of the pub/sub protocol by hand:

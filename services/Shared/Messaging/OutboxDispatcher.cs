@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
+using Dapr.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,10 +9,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 /// <summary>
-/// Publishes due outbox rows through the sidecar, at least once. Rows are claimed with FOR UPDATE SKIP LOCKED,
+/// Publishes due outbox rows through the sidecar with the official <see cref="DaprClient"/>, at least once. Rows are claimed with FOR UPDATE SKIP LOCKED,
 /// so several replicas can dispatch side by side; a failed publish is retried later with capped, jittered backoff.
 /// </summary>
 public sealed class OutboxDispatcher<TContext> : BackgroundService
@@ -23,29 +25,22 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
     private readonly OutboxOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SidecarMetrics? _metrics;
+    private readonly DaprClient _dapr;
+    private readonly MessagingMetrics _metrics;
     private DateTimeOffset _backlogReadAt = DateTimeOffset.MinValue;
 
     public OutboxDispatcher(
         IServiceScopeFactory scopes,
-        OutboxSignal<TContext> signal,
-        IOptionsMonitor<OutboxOptions> options,
-        TimeProvider timeProvider,
-        ILogger<OutboxDispatcher<TContext>> logger)
-        : this(scopes, signal, options, timeProvider, logger, metrics: null)
-    {
-    }
-
-    public OutboxDispatcher(
-        IServiceScopeFactory scopes,
+        DaprClient dapr,
         OutboxSignal<TContext> signal,
         IOptionsMonitor<OutboxOptions> options,
         TimeProvider timeProvider,
         ILogger<OutboxDispatcher<TContext>> logger,
-        SidecarMetrics? metrics)
+        MessagingMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         _scopes = scopes;
+        _dapr = dapr;
         _signal = signal;
         _options = options.Get(OptionsName);
         _time = timeProvider;
@@ -96,11 +91,10 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var client = scope.ServiceProvider.GetRequiredService<SidecarClient>();
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
-            (db, client),
-            async (_, state, token) => await DispatchBatchAsync(state.db, state.client, token),
+            db,
+            async (_, context, token) => await DispatchBatchAsync(context, token),
             verifySucceeded: null,
             ct);
     }
@@ -113,7 +107,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
     /// </summary>
     internal async Task RefreshBacklogMetricsAsync(CancellationToken ct, bool force = false)
     {
-        if (_metrics is null || (!force && (!_metrics.OutboxBacklogObserved || _time.GetUtcNow() - _backlogReadAt < _options.BacklogMetricsInterval)))
+        if ((!force && (!_metrics.OutboxBacklogObserved || _time.GetUtcNow() - _backlogReadAt < _options.BacklogMetricsInterval)))
         {
             return;
         }
@@ -124,7 +118,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
         _metrics.OutboxBacklogRead(typeof(TContext).Name, backlog);
     }
 
-    private async Task<int> DispatchBatchAsync(TContext db, SidecarClient client, CancellationToken ct)
+    private async Task<int> DispatchBatchAsync(TContext db, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -138,7 +132,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
 
         foreach (var message in due)
         {
-            await PublishOneAsync(client, message, ct);
+            await PublishOneAsync(message, ct);
         }
 
         await db.SaveChangesAsync(ct);
@@ -146,7 +140,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
         return due.Count;
     }
 
-    private async Task PublishOneAsync(SidecarClient client, OutboxMessage message, CancellationToken ct)
+    private async Task PublishOneAsync(OutboxMessage message, CancellationToken ct)
     {
         // Same CloudEvent id on every attempt, so consumers' inboxes dedupe a redelivered publish.
         var metadata = new Dictionary<string, string> { ["cloudevent.id"] = message.Id.ToString() };
@@ -155,17 +149,20 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
             metadata["cloudevent.traceparent"] = message.TraceParent;
         }
 
-        using var activity = SidecarTelemetry.StartActivity($"{message.Topic} publish", ActivityKind.Producer, message.TraceParent);
-        activity.SetTag("messaging.system", "dapr");
-        activity.SetTag("messaging.operation.type", "send");
-        activity.SetTag("messaging.destination.name", message.Topic);
-        activity.SetTag("messaging.message.id", message.Id.ToString());
-        activity.SetTag("dapr.pubsub.name", message.PubSubName);
+        using var activity = StartPublishActivity(message);
+        activity?.SetTag("messaging.system", "dapr");
+        activity?.SetTag("messaging.operation.type", "send");
+        activity?.SetTag("messaging.destination.name", message.Topic);
+        activity?.SetTag("messaging.message.id", message.Id.ToString());
+        activity?.SetTag("dapr.pubsub.name", message.PubSubName);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.PublishTimeout);
         try
         {
-            await client.PublishRawJsonAsync(message.PubSubName, message.Topic, message.Payload, metadata, timeout.Token);
+            // The payload is stored JSON: published as bytes with its content type, so the sidecar embeds it as the
+            // CloudEvent's data unchanged (PublishEventAsync would serialize it a second time).
+            await _dapr.PublishByteEventAsync(message.PubSubName, message.Topic, Encoding.UTF8.GetBytes(message.Payload),
+                "application/json", metadata, timeout.Token);
             message.SentAt = _time.GetUtcNow();
             message.LastError = null;
         }
@@ -175,11 +172,20 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
             var delay = Backoff(message.Attempts);
             message.NextAttemptAt = _time.GetUtcNow() + delay;
             message.LastError = ex.Message.Length > MaxErrorLength ? ex.Message[..MaxErrorLength] : ex.Message;
-            activity.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             _logger.LogWarning(
                 "Publishing outbox message {MessageId} to {PubSub}/{Topic} failed (attempt {Attempt}); next try in {Delay}: {Error}",
                 message.Id, message.PubSubName, message.Topic, message.Attempts, delay, ex.Message);
         }
+    }
+
+    /// <summary>A producer span, child of the request that enqueued the row (its stored traceparent), so the trace runs on to the consumers.</summary>
+    private static Activity? StartPublishActivity(OutboxMessage message)
+    {
+        var name = $"{message.Topic} publish";
+        return message.TraceParent is not null && ActivityContext.TryParse(message.TraceParent, traceState: null, isRemote: true, out var parent)
+            ? MessagingMetrics.Source.StartActivity(name, ActivityKind.Producer, parent)
+            : MessagingMetrics.Source.StartActivity(name, ActivityKind.Producer);
     }
 
     /// <summary>InitialBackoff · 2^(attempt-1), capped at MaxBackoff, then jittered into [d/2, d] so replicas don't retry in lockstep.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using static DaprPlatform.Sidecar.Messaging.MessagingSchema;
+using static DaprPlatform.Messaging.MessagingSchema;
 
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 public static class MessagingModelBuilderExtensions
 {

@@ -1,9 +1,8 @@
 using System.Globalization;
 using DaprPlatform.DevHost;
-using DaprPlatform.TestSupport;
 using Npgsql;
 
-namespace DaprPlatform.Identity.Tests.Outbox;
+namespace DaprPlatform.TestSupport;
 
 /// <summary>What DevHost's broker holds for one topic and one subscribing app.</summary>
 /// <param name="Published">Messages published to the topic.</param>
@@ -104,7 +103,7 @@ public sealed class StandInSidecars : IAsyncDisposable
     }
 
     private static TemporaryRunFile WriteRunFile(string pubsubName, IReadOnlyList<RunFileApp> apps) =>
-        TemporaryRunFile.Create("identity-outbox-", apps)
+        TemporaryRunFile.Create("standin-sidecars-", apps)
             .WithComponent("pubsub.yaml", ComponentYaml.RedisPubSub(pubsubName))
 
             // A failed delivery comes back within a fraction of a second instead of the broker's default redelivery interval.

@@ -1,14 +1,14 @@
-using DaprPlatform.Sidecar.Messaging;
+using DaprPlatform.Messaging;
 using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DaprPlatform.Sidecar.Tests.Messaging;
+namespace DaprPlatform.Messaging.Tests;
 
 /// <summary>The inbox's batch form, used for bulk deliveries: one transaction for the new ids of many CloudEvents.</summary>
 public sealed class InboxBatchTests
 {
-    private static Uri Nowhere() => new($"http://127.0.0.1:{FreeTcpPort.Next()}");
+    private static int Nowhere() => FreeTcpPort.Next();
 
     private static Task<IReadOnlyList<string>> ProcessAsync(MessagingHost host, string consumer, params string[] ids) =>
         host.InScopeAsync(sp =>

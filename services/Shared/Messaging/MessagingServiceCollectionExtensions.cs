@@ -1,12 +1,13 @@
+using Dapr.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 public static class MessagingServiceCollectionExtensions
 {
-    /// <summary>Scoped <see cref="Outbox{TContext}"/> plus a hosted dispatcher that publishes through <see cref="SidecarClient"/>.</summary>
+    /// <summary>Scoped <see cref="Outbox{TContext}"/> plus a hosted dispatcher that publishes through <see cref="DaprClient"/>.</summary>
     public static IServiceCollection AddOutbox<TContext>(this IServiceCollection services, Action<OutboxOptions>? configure = null)
         where TContext : DbContext, IOutboxStore
     {
@@ -19,8 +20,10 @@ public static class MessagingServiceCollectionExtensions
 
         options.Validate(o => o.BatchSize > 0 && o.PollInterval > TimeSpan.Zero && o.InitialBackoff > TimeSpan.Zero && o.MaxBackoff >= o.InitialBackoff && o.PublishTimeout > TimeSpan.Zero, "OutboxOptions: BatchSize, PollInterval, InitialBackoff and PublishTimeout must be positive and MaxBackoff ≥ InitialBackoff.");
 
-        services.AddSidecarClient();
+        services.AddDaprClient();
+        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MessagingMetrics>();
         services.TryAddSingleton<OutboxSignal<TContext>>();
         services.TryAddScoped<Outbox<TContext>>();
         if (!services.Any(d => d.ServiceType == typeof(OutboxDispatcher<TContext>)))
@@ -36,7 +39,9 @@ public static class MessagingServiceCollectionExtensions
         where TContext : DbContext, IInboxStore
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MessagingMetrics>();
         services.TryAddScoped<Inbox<TContext>>();
         return services;
     }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
-namespace DaprPlatform.Sidecar.Messaging;
+namespace DaprPlatform.Messaging;
 
 /// <summary>
 /// Adds events to the caller's DbContext so they commit atomically with the state change;
@@ -35,7 +35,7 @@ public sealed class Outbox<TContext>
             Id = Guid.CreateVersion7(now),
             PubSubName = pubsubName,
             Topic = topic,
-            Payload = JsonSerializer.Serialize(data, SidecarJson.Options),
+            Payload = JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
             CreatedAt = now,
             NextAttemptAt = now,
             Attempts = 0,
