@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using DaprPlatform.Messaging;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Hosting;
@@ -55,12 +54,11 @@ public sealed class ChannelsFactory(string connectionString, Uri telegramBaseUrl
         builder.UseSetting("Telegram:Timeout", "00:00:05");
         builder.UseSetting("telegram:botToken", botToken ?? string.Empty);
         builder.UseSetting("telegram:webhookSecret", webhookSecret ?? string.Empty);
+        // No sidecar in these tests (closed ports, no secret store).
+        builder.UseNoSidecar();
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(Tokens.KeySource);
-            // No sidecar in these tests: point the outbox at a closed port so rows stay as written and nothing
-            // is published into a DevHost someone else may be running on 3500.
-            services.AddSidecarClient(o => o.HttpEndpoint = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}"));
         });
     }
 }

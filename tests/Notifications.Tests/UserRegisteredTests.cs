@@ -14,7 +14,8 @@ public sealed class UserRegisteredTests(NotificationsFixture fx) : IClassFixture
     [Fact]
     public async Task Subscribe_endpoint_lists_user_registered_with_its_dead_letter_topic()
     {
-        // Programmatic subscription (v1): GET /dapr/subscribe → 200 JSON array of {pubsubname, topic, route, deadLetterTopic}.
+        // Programmatic subscription (v1) as Dapr.AspNetCore's MapSubscribeHandler writes it: {pubsubName, topic, route, deadLetterTopic}
+        // (daprd reads the names case-insensitively).
         using var client = _app.CreateClient();
 
         using var response = await client.GetAsync("/dapr/subscribe");
@@ -22,8 +23,8 @@ public sealed class UserRegisteredTests(NotificationsFixture fx) : IClassFixture
         response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var subscription = doc.RootElement.EnumerateArray().Should().ContainSingle(s => s.GetProperty("topic").GetString() == "user.registered").Subject;
-        subscription.GetProperty("pubsubname").GetString().Should().Be("pubsub");
-        subscription.GetProperty("route").GetString().Should().Be("/events/user-registered");
+        subscription.GetProperty("pubsubName").GetString().Should().Be("pubsub");
+        subscription.GetProperty("route").GetString().Should().Be("events/user-registered", "the SDK writes the route pattern as mapped, without the leading slash");
         subscription.GetProperty("deadLetterTopic").GetString().Should().Be("user.registered.deadletter");
     }
 

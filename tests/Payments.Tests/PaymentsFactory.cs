@@ -8,7 +8,6 @@ using DaprPlatform.Payments.Features;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -82,12 +81,11 @@ public sealed class PaymentsFactory(string connectionString, Uri stripeBaseUrl, 
         builder.UseSetting("Stripe:Timeout", "00:00:10");
         builder.UseSetting("stripe:secretKey", secretKey ?? string.Empty);
         builder.UseSetting("stripe:webhookSecret", webhookSecret ?? string.Empty);
+        // No sidecar in these tests (closed ports, no secret store).
+        builder.UseNoSidecar();
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(Tokens.KeySource);
-            // No sidecar in these tests: point the outbox at a closed port so rows stay as written and nothing
-            // is published into a DevHost someone else may be running on 3500.
-            services.AddSidecarClient(o => o.HttpEndpoint = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}"));
         });
     }
 }

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 
 namespace DaprPlatform.Booking.Features;
 
@@ -45,7 +44,7 @@ public static class GetBookingSaga
     {
         try
         {
-            return JsonSerializer.Deserialize<BookingSagaState>(body, SidecarJson.Options);
+            return JsonSerializer.Deserialize<BookingSagaState>(body, JsonSerializerOptions.Web);
         }
         catch (JsonException)
         {

@@ -11,7 +11,8 @@ public static class OnboardingApi
 {
     public static IEndpointRouteBuilder MapOnboardingApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/internal").RequireSidecarCaller();
+        // Only the onboarding saga calls these.
+        var group = app.MapGroup("/internal").RequireSidecarCaller("workflows");
         group.MapPost("/onboarding/credentials", IssueOnboardingCredential.HandleAsync);
         group.MapPost("/users", CreateOnboardedUser.HandleAsync);
         group.MapDelete("/users/{id:guid}", DeleteUser.HandleAsync);

@@ -2,7 +2,7 @@ using DaprPlatform.Notifications.Contracts;
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.Messaging;
-using DaprPlatform.Sidecar.Subscriptions;
+using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.Features;
@@ -17,7 +17,7 @@ public abstract partial class PartyNotificationHandler<TEvent>(
     Inbox<NotificationsDbContext> inbox,
     TelegramDelivery telegram,
     TimeProvider time,
-    ILogger logger) : ITopicHandler<TEvent>
+    ILogger logger)
     where TEvent : class
 {
     /// <summary>The inbox consumer name: one per event type, so each handler sees each event once.</summary>
@@ -26,19 +26,19 @@ public abstract partial class PartyNotificationHandler<TEvent>(
     /// <summary>The messages for this event; empty when the event cannot be valid (it is dropped, not retried).</summary>
     protected abstract IReadOnlyList<PartyMessage> Compose(TEvent data);
 
-    public async Task<TopicResponse> HandleAsync(TEvent data, CloudEventEnvelope envelope, CancellationToken ct)
+    public async Task<SubscriberStatus> HandleAsync(TopicEvent<TEvent> delivery, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(delivery);
+        var (data, eventId) = delivery;
         var messages = Compose(data);
         if (messages.Count == 0 || messages.Any(m => m.UserId == Guid.Empty))
         {
-            LogInvalidEvent(logger, Consumer, envelope.Id);
-            return TopicResponse.Drop;
+            LogInvalidEvent(logger, Consumer, eventId);
+            return SubscriberStatus.Drop;
         }
 
         var telegramSends = new List<(DeliveryAttempt Attempt, string ChatId, string Text)>();
-        var result = await inbox.ProcessOnceAsync(envelope.Id, Consumer, async token =>
+        var result = await inbox.ProcessOnceAsync(eventId, Consumer, async token =>
         {
             var now = time.GetUtcNow();
             var recipients = messages.Select(m => m.UserId).Distinct().ToList();
@@ -59,8 +59,8 @@ public abstract partial class PartyNotificationHandler<TEvent>(
 
         if (result == InboxResult.Duplicate)
         {
-            LogDuplicate(logger, Consumer, envelope.Id);
-            return TopicResponse.Success;
+            LogDuplicate(logger, Consumer, eventId);
+            return SubscriberStatus.Success;
         }
 
         foreach (var (attempt, chatId, text) in telegramSends)
@@ -68,7 +68,7 @@ public abstract partial class PartyNotificationHandler<TEvent>(
             await telegram.DeliverAsync(attempt, chatId, text, ct);
         }
 
-        return TopicResponse.Success;
+        return SubscriberStatus.Success;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Consumer}: dropping event {EventId}, it names nobody to notify")]

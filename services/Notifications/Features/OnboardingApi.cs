@@ -23,7 +23,8 @@ public static class OnboardingApi
 
     public static IEndpointRouteBuilder MapOnboardingApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/internal").RequireSidecarCaller();
+        // Only the onboarding saga calls these.
+        var group = app.MapGroup("/internal").RequireSidecarCaller("workflows");
         group.MapPut("/preferences/{userId:guid}/defaults", SetDefaultPreferencesAsync);
         group.MapPost("/notifications/welcome", SendWelcomeAsync);
         return app;

@@ -2,7 +2,7 @@ using DaprPlatform.Notifications.Contracts;
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.Messaging;
-using DaprPlatform.Sidecar.Subscriptions;
+using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.Features;
@@ -16,27 +16,27 @@ public sealed partial class UserRegisteredHandler(
     Inbox<NotificationsDbContext> inbox,
     TelegramDelivery telegram,
     TimeProvider time,
-    ILogger<UserRegisteredHandler> logger) : ITopicHandler<UserRegistered>
+    ILogger<UserRegisteredHandler> logger)
 {
     public const string Consumer = "notifications.user-registered";
 
-    public async Task<TopicResponse> HandleAsync(UserRegistered data, CloudEventEnvelope envelope, CancellationToken ct)
+    public async Task<SubscriberStatus> HandleAsync(TopicEvent<UserRegistered> delivery, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(delivery);
+        var (data, eventId) = delivery;
 
         // Retrying an event that can never be valid only delays the dead-letter topic.
         if (data.UserId == Guid.Empty || string.IsNullOrWhiteSpace(data.DisplayName))
         {
-            LogInvalidEvent(logger, envelope.Id);
-            return TopicResponse.Drop;
+            LogInvalidEvent(logger, eventId);
+            return SubscriberStatus.Drop;
         }
 
         DeliveryAttempt? pendingTelegram = null;
         Notification? notification = null;
         string? chatId = null;
 
-        var result = await inbox.ProcessOnceAsync(envelope.Id, Consumer, async token =>
+        var result = await inbox.ProcessOnceAsync(eventId, Consumer, async token =>
         {
             var now = time.GetUtcNow();
             // Accounts made by the onboarding saga are greeted by its SendWelcome step; greeting here too would say it twice.
@@ -69,8 +69,8 @@ public sealed partial class UserRegisteredHandler(
 
         if (result == InboxResult.Duplicate)
         {
-            LogDuplicate(logger, envelope.Id);
-            return TopicResponse.Success;
+            LogDuplicate(logger, eventId);
+            return SubscriberStatus.Success;
         }
 
         if (pendingTelegram is not null && chatId is not null && notification is not null)
@@ -78,7 +78,7 @@ public sealed partial class UserRegisteredHandler(
             await telegram.DeliverAsync(pendingTelegram, chatId, $"{notification.Title}\n{notification.Body}", ct);
         }
 
-        return TopicResponse.Success;
+        return SubscriberStatus.Success;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping user.registered event {EventId}: no user id or display name")]

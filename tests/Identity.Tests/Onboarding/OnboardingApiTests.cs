@@ -124,7 +124,10 @@ public sealed class OnboardingApiTests(IdentityApiFixture api) : IClassFixture<I
     public async Task Bad_input_is_a_problem_with_field_errors_and_changes_nothing(string name)
     {
         var (request, status, fields) = BadInput[name]();
-        using var client = name.StartsWith("no caller", StringComparison.Ordinal) ? api.CreateClient() : SidecarCaller();
+        // "no caller": not through a sidecar at all; "another app": through one, but from an app the route does not admit.
+        using var client = name.StartsWith("no caller", StringComparison.Ordinal) ? api.CreateClient()
+            : name.StartsWith("another app", StringComparison.Ordinal) ? SidecarCaller("gateway")
+            : SidecarCaller();
         var before = await api.CountRowsAsync();
         var credentialsBefore = await api.ScalarAsync<long>("SELECT count(*) FROM onboarding_credentials");
 
@@ -151,6 +154,9 @@ public sealed class OnboardingApiTests(IdentityApiFixture api) : IClassFixture<I
         ["users: delete with a non-GUID id"] = () => (new HttpRequestMessage(HttpMethod.Delete, "/internal/users/not-a-guid"), HttpStatusCode.NotFound, []),
         ["no caller app id: credentials"] = () => (Json("/internal/onboarding/credentials", new { email = Fresh(), password = Strong, displayName = "Ann" }), HttpStatusCode.Forbidden, []),
         ["no caller app id: delete"] = () => (new HttpRequestMessage(HttpMethod.Delete, $"/internal/users/{Guid.NewGuid()}"), HttpStatusCode.Forbidden, []),
+        ["another app: credentials"] = () => (Json("/internal/onboarding/credentials", new { email = Fresh(), password = Strong, displayName = "Ann" }), HttpStatusCode.Forbidden, []),
+        ["another app: users"] = () => (Json("/internal/users", new { credentialRef = Guid.NewGuid(), idempotencyKey = "k-other-app" }), HttpStatusCode.Forbidden, []),
+        ["another app: delete"] = () => (new HttpRequestMessage(HttpMethod.Delete, $"/internal/users/{Guid.NewGuid()}"), HttpStatusCode.Forbidden, []),
     };
 
     private async Task<Guid> IssueCredentialAsync(string email, string? role = null)
@@ -162,10 +168,10 @@ public sealed class OnboardingApiTests(IdentityApiFixture api) : IClassFixture<I
     }
 
     /// <summary>What a call through the sidecar looks like to the app: daprd stamps the caller's app id.</summary>
-    private HttpClient SidecarCaller()
+    private HttpClient SidecarCaller(string callerAppId = "workflows")
     {
         var client = api.CreateClient();
-        client.DefaultRequestHeaders.Add("dapr-caller-app-id", "workflows");
+        client.DefaultRequestHeaders.Add("dapr-caller-app-id", callerAppId);
         return client;
     }
 

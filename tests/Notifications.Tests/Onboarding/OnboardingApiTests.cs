@@ -95,7 +95,10 @@ public sealed class OnboardingApiTests(NotificationsFixture fx) : IClassFixture<
     public async Task Bad_input_is_a_problem_and_writes_nothing(string name)
     {
         var (request, status, fields) = BadInput[name]();
-        using var client = name.StartsWith("no caller", StringComparison.Ordinal) ? _app.CreateClient() : SidecarCaller();
+        // "no caller": not through a sidecar at all; "another app": through one, but from an app the route does not admit.
+        using var client = name.StartsWith("no caller", StringComparison.Ordinal) ? _app.CreateClient()
+            : name.StartsWith("another app", StringComparison.Ordinal) ? SidecarCaller("gateway")
+            : SidecarCaller();
         var before = await CountRowsAsync();
 
         using var response = await client.SendAsync(request);
@@ -121,16 +124,18 @@ public sealed class OnboardingApiTests(NotificationsFixture fx) : IClassFixture<
         ["defaults: not a GUID"] = () => (new HttpRequestMessage(HttpMethod.Put, "/internal/preferences/abc/defaults"), HttpStatusCode.NotFound, []),
         ["no caller app id: welcome"] = () => (Json("/internal/notifications/welcome", new { userId = Guid.NewGuid(), displayName = "A", idempotencyKey = "k-direct" }), HttpStatusCode.Forbidden, []),
         ["no caller app id: defaults"] = () => (new HttpRequestMessage(HttpMethod.Put, $"/internal/preferences/{Guid.NewGuid()}/defaults"), HttpStatusCode.Forbidden, []),
+        ["another app: welcome"] = () => (Json("/internal/notifications/welcome", new { userId = Guid.NewGuid(), displayName = "A", idempotencyKey = "k-other-app" }), HttpStatusCode.Forbidden, []),
+        ["another app: defaults"] = () => (new HttpRequestMessage(HttpMethod.Put, $"/internal/preferences/{Guid.NewGuid()}/defaults"), HttpStatusCode.Forbidden, []),
     };
 
     private async Task<(long Notifications, long Preferences, long Inbox)> CountRowsAsync() =>
         (await fx.Database.CountAsync("notifications"), await fx.Database.CountAsync("notification_preferences"), await fx.Database.CountAsync("inbox_messages"));
 
     /// <summary>daprd stamps the caller's app id on every invocation it forwards.</summary>
-    private HttpClient SidecarCaller()
+    private HttpClient SidecarCaller(string callerAppId = "workflows")
     {
         var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Add("dapr-caller-app-id", "workflows");
+        client.DefaultRequestHeaders.Add("dapr-caller-app-id", callerAppId);
         return client;
     }
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -46,12 +45,12 @@ public sealed class TutoringFixture : IAsyncLifetime
         {
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:tutoring", Database.ConnectionString);
+            // No sidecar in these tests (closed ports, no secret store).
+            web.UseNoSidecar();
             web.ConfigureTestServices(services =>
             {
                 services.AddSingleton(Tokens.KeySource);
                 services.AddSingleton<TimeProvider>(Clock);
-                // No sidecar in these tests: a closed port, so nothing reaches a DevHost someone may be running on 3500.
-                services.AddSidecarClient(o => o.HttpEndpoint = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}"));
             });
         });
         _ = _factory.Server; // starts the host, which applies the migration
