@@ -62,9 +62,10 @@ public sealed class SagaSteps(WorkflowContext context, StepPatience patience, Ac
             {
                 return new StepRun<T>(await context.CallActivityAsync<T>(step.Activity, input), null);
             }
-            catch (WorkflowTaskFailedException failure) when (failure.FailureDetails?.IsCausedBy<ServiceStepRefusedException>() == true)
+            // By name: IsCausedBy<T> loads ErrorType with Type.GetType, which finds only types of the SDK's own assembly and the core library.
+            catch (WorkflowTaskFailedException failure) when (failure.FailureDetails?.ErrorType == typeof(ServiceStepRefusedException).FullName)
             {
-                return new StepRun<T>(default, new StepStopped(step.Name, StepStopKind.Refused, failure.FailureDetails.ErrorMessage));
+                return new StepRun<T>(default, new StepStopped(step.Name, StepStopKind.Refused, failure.FailureDetails!.ErrorMessage));
             }
             catch (WorkflowTaskFailedException failure)
             {
