@@ -42,9 +42,12 @@ public static class PaymentResultRelay
             return Delivery("DROP");
         }
 
+        // A sidecar that does not answer must not hold the delivery: RETRY lets the broker try again later.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(WorkflowInstanceView.SidecarCallTimeout);
         try
         {
-            var state = await WorkflowInstanceView.GetAsync(workflows, data.WorkflowInstanceId, ct);
+            var state = await WorkflowInstanceView.GetAsync(workflows, data.WorkflowInstanceId, bounded.Token);
             if (state is null || !state.IsWorkflowRunning)
             {
                 // Ended already (timed out, withdrawn): its compensation voided the payment, refunding it if this was a success.
@@ -54,10 +57,10 @@ public static class PaymentResultRelay
             }
 
             await workflows.RaiseEventAsync(data.WorkflowInstanceId, BookingEvents.PaymentResult,
-                new PaymentResult(data.PaymentId, succeeded, data.FailureCode, data.FailureMessage), ct);
+                new PaymentResult(data.PaymentId, succeeded, data.FailureCode, data.FailureMessage), bounded.Token);
             return Delivery("SUCCESS");
         }
-        catch (Exception e) when (WorkflowInstanceView.IsUnavailable(e))
+        catch (Exception e) when (WorkflowInstanceView.IsUnavailable(e) || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             logger.LogWarning(e, "Could not raise the payment result of {PaymentId} on {InstanceId}; asking for redelivery.", data.PaymentId, data.WorkflowInstanceId);
             return Delivery("RETRY");

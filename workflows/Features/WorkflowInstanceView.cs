@@ -10,6 +10,9 @@ internal static class WorkflowInstanceView
     /// <summary>Dapr's limit on instance ids (daprd rejects longer ones).</summary>
     public const int MaxInstanceIdLength = 64;
 
+    /// <summary>How long a handler waits for its sidecar's workflow API before it answers "try again".</summary>
+    public static readonly TimeSpan SidecarCallTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The runtime status as Dapr's HTTP API spells it (RUNNING, COMPLETED, FAILED, …).</summary>
     public static string StatusName(WorkflowRuntimeStatus status) => status switch
     {
