@@ -1,6 +1,5 @@
+using Dapr.Workflow;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Subscriptions;
-using DaprPlatform.Sidecar.Workflows;
 using DaprPlatform.Workflows.BookingPayment;
 using DaprPlatform.Workflows.Features;
 using DaprPlatform.Workflows.Onboarding;
@@ -10,7 +9,12 @@ using DaprPlatform.Workflows.Telemetry;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("workflows");
-builder.Services.AddWorkflowWorker(options =>
+
+// The official Dapr .NET SDK: DaprClient (TryAdd, whoever registers it first), the workflow worker and DaprWorkflowClient on
+// the sidecar's gRPC port, and invocation through the sidecar's HTTP port. Endpoints and tokens come from configuration, then
+// the environment (DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_API_TOKEN).
+builder.Services.AddDaprClient();
+builder.Services.AddDaprWorkflow(options =>
 {
     options.RegisterWorkflow<UserOnboardingWorkflow>();
     options.RegisterActivity<CreateAccountActivity>();
@@ -33,17 +37,20 @@ builder.Services.AddWorkflowWorker(options =>
     options.RegisterActivity<ReleaseSlotActivity>();
     options.RegisterActivity<QuoteRefundActivity>();
     options.RegisterActivity<RefundPaymentActivity>();
+    options.RegisterActivity<RecordSagaOutcomeActivity>();
 });
+builder.Services.AddServiceInvocation();
 builder.Services.AddOptions<BookingPaymentOptions>()
     .Bind(builder.Configuration.GetSection(BookingPaymentOptions.SectionName))
     // Tutoring holds a slot for at most 180 minutes, and the hold must outlive the payment window by the saga's margin.
     .Validate(o => o.PaymentTimeout > TimeSpan.Zero && o.PaymentTimeout + BookingPaymentWorkflow.HoldMargin <= TimeSpan.FromMinutes(180),
         "BookingPayment:PaymentTimeout must be positive and at most 2 h 55 min (slot holds last at most 3 h).")
     .ValidateOnStart();
-builder.Services.AddTopicHandler<PaymentOutcomeEvent, PaymentSucceededRelay>("pubsub", "payment.succeeded", "/events/payment-succeeded", deadLetterTopic: "payment.succeeded.deadletter");
-builder.Services.AddTopicHandler<PaymentOutcomeEvent, PaymentFailedRelay>("pubsub", "payment.failed", "/events/payment-failed", deadLetterTopic: "payment.failed.deadletter");
-builder.Services.AddWorkflowClient();
-builder.Services.AddTransient<ServiceStepCall>();
+builder.Services.AddOptions<OnboardingOptions>()
+    .Bind(builder.Configuration.GetSection(OnboardingOptions.SectionName))
+    .Validate(o => o.StepDeadline > TimeSpan.Zero && o.StepDeadline <= TimeSpan.FromHours(1),
+        "Onboarding:StepDeadline must be positive and at most an hour (the credential reference lives for one).")
+    .ValidateOnStart();
 builder.Services.AddSingleton<SagaMetrics>();
 
 var app = builder.Build();
@@ -51,7 +58,9 @@ var app = builder.Build();
 // POST/GET /api/onboarding are public sign-up calls arriving through the gateway's invocation, so every route keeps the app token check;
 // /internal/booking-* are for the booking service only (dapr-caller-app-id), and /events/* are pub/sub deliveries.
 app.UseServiceDefaults();
-app.MapSidecarEndpoints();
+app.UseCloudEvents();
+app.MapSubscribeHandler();
+app.MapPaymentResultRelay();
 app.MapOnboardingApi();
 app.MapBookingSagasApi();
 

@@ -159,6 +159,52 @@ public sealed class BookingSagaTests(PlatformFixture platform) : IAsyncLifetime
         await market.WaitForNotificationAsync(student.Token, "payment-refunded");
     }
 
+    // Issue 14, as measured: a booking requested, the whole platform SIGKILLed 0.4 s later and restarted, with booking itself back
+    // only a minute later. The saga must ride that out (its steps retry until the slot hold runs out) and end in a business
+    // outcome — never FAILED, never with the sidecar's "circuit breaker is open" in front of the student.
+    [Fact]
+    public async Task A_booking_saga_rides_out_a_whole_platform_restart_with_booking_down_for_a_minute()
+    {
+        var market = new Marketplace(platform);
+        var tutor = await market.NewTutorAsync(hourlyRate: 4000);
+        var student = await market.NewStudentAsync();
+        var start = Marketplace.SlotStart(TimeSpan.FromDays(4));
+        var apps = platform.Host.Apps.Select(a => a.AppId).ToList();
+
+        var booking = await market.BookAsync(student, tutor, start, 60);
+        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        foreach (var app in apps)
+        {
+            await platform.Host.StopAppAsync(app, DevHost.AppStopMode.Kill);
+        }
+
+        try
+        {
+            foreach (var app in apps.Where(a => a != "booking"))
+            {
+                await platform.Host.StartAppAsync(app);
+            }
+
+            // The workflows app resumes the saga now, while booking is not listening: its steps keep failing transiently.
+            await Task.Delay(TimeSpan.FromMinutes(1));
+        }
+        finally
+        {
+            await platform.Host.StartAppAsync("booking");
+        }
+
+        var saga = await market.WaitForSagaEndOrPaymentAsync(student, booking);
+        saga.ToString().Should().NotContainAny(["circuit breaker", "failed to invoke"]);
+        saga.GetProperty("status").GetString().Should().NotBe("FAILED", saga.ToString());
+        saga.GetProperty("step").GetString().Should().Be("AwaitingPayment", "the saga waited for booking and carried on: " + saga);
+
+        var paymentId = await market.WaitForPaymentAsync(student, booking);
+        await market.PayAsync(student, paymentId, "pm_card_visa");
+        var end = await market.WaitForSagaEndAsync(student, booking);
+        end.GetProperty("outcome").GetString().Should().Be("confirmed", end.ToString());
+        (await market.GetBookingAsync(student, booking)).GetProperty("status").GetString().Should().Be("confirmed");
+    }
+
     [Fact]
     public async Task Twenty_students_racing_for_one_slot_leave_exactly_one_confirmed_booking()
     {

@@ -40,7 +40,9 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
     {
         // Failure injection through configuration only: analytics answers 503 to provisioning while this is set.
         // DevHost gives the variable to the analytics process alone; the test process's environment stays untouched.
+        // A 503 is transient, so the saga retries it until the sign-up's deadline: shortened here to keep the test quick.
         await platform.Host.RestartAppAsync("analytics", new Dictionary<string, string> { ["Workspaces__RefuseProvisioning"] = "true" });
+        await platform.Host.RestartAppAsync("workflows", new Dictionary<string, string> { ["Onboarding__StepDeadline"] = "00:00:15" });
         try
         {
             var email = Email();
@@ -50,7 +52,8 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
 
             status.GetProperty("status").GetString().Should().Be("FAILED", status.ToString());
             status.GetProperty("step").GetString().Should().Be("Compensated");
-            status.GetProperty("error").GetString().Should().StartWith("ProvisionAnalyticsWorkspace failed").And.Contain("rolled back (DeleteAccount)");
+            status.GetProperty("error").GetString().Should().StartWith("ProvisionAnalyticsWorkspace failed").And.Contain("analytics was unavailable until the sign-up's deadline")
+                .And.Contain("rolled back (DeprovisionAnalyticsWorkspace, DeleteAccount)").And.NotContain("503");
             var userId = status.GetProperty("userId").GetGuid();
 
             var login = await platform.Gateway.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
@@ -67,6 +70,7 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
         finally
         {
             await platform.Host.RestartAppAsync("analytics", new Dictionary<string, string>());
+            await platform.Host.RestartAppAsync("workflows", new Dictionary<string, string>());
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using DaprPlatform.Sidecar.Workflows;
+using Dapr.Workflow;
 using DaprPlatform.Workflows.ServiceSteps;
 
 namespace DaprPlatform.Workflows.BookingPayment;

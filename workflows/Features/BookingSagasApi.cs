@@ -1,6 +1,5 @@
+using Dapr.Workflow;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
-using DaprPlatform.Sidecar.Workflows;
 using DaprPlatform.Workflows.BookingPayment;
 using Microsoft.Extensions.Options;
 
@@ -109,12 +108,12 @@ public static class BookingSagasApi
         var instanceId = PaymentInstanceId(bookingId);
         try
         {
-            var state = await workflows.GetWorkflowStateAsync(instanceId, ct);
+            var state = await WorkflowInstanceView.GetAsync(workflows, instanceId, ct);
             if (state is null) { return Problems.NotFound($"No booking saga for booking '{bookingId}'."); }
             if (!state.IsWorkflowRunning) { return Problems.Conflict($"The booking saga for '{bookingId}' has already ended ({WorkflowInstanceView.StatusName(state.RuntimeStatus)})."); }
             await workflows.RaiseEventAsync(instanceId, BookingEvents.Withdrawn, new BookingWithdrawal(requestedBy, request?.Reason?.Trim()), ct);
         }
-        catch (Exception e) when (e is SidecarException or HttpRequestException)
+        catch (Exception e) when (WorkflowInstanceView.IsUnavailable(e))
         {
             return WorkflowInstanceView.Unavailable("The booking saga could not be reached; try again shortly.");
         }
@@ -133,16 +132,16 @@ public static class BookingSagasApi
         try
         {
             // Instance ids are per booking: a second start is the same request again (a retried call) or a duplicate.
-            if (await workflows.GetWorkflowStateAsync(instanceId, ct) is not null)
+            if (await WorkflowInstanceView.GetAsync(workflows, instanceId, ct) is not null)
             {
                 return existingIsConflict
                     ? Problems.Conflict($"The saga '{instanceId}' already exists.")
                     : TypedResults.Accepted($"/internal/booking-cancellations/{instanceId}", new SagaStartedResponse(instanceId));
             }
 
-            await workflows.ScheduleNewWorkflowAsync(name, instanceId, input, ct);
+            await workflows.ScheduleNewWorkflowAsync(name, instanceId, input, startTime: null, ct);
         }
-        catch (Exception e) when (e is SidecarException or HttpRequestException)
+        catch (Exception e) when (WorkflowInstanceView.IsUnavailable(e))
         {
             return WorkflowInstanceView.Unavailable("The saga could not be started; try again shortly.");
         }
@@ -155,9 +154,9 @@ public static class BookingSagasApi
         WorkflowState? state;
         try
         {
-            state = await workflows.GetWorkflowStateAsync(instanceId, ct);
+            state = await WorkflowInstanceView.GetAsync(workflows, instanceId, ct);
         }
-        catch (Exception e) when (e is SidecarException or HttpRequestException)
+        catch (Exception e) when (WorkflowInstanceView.IsUnavailable(e))
         {
             return WorkflowInstanceView.Unavailable("The saga's status could not be read; try again shortly.");
         }
@@ -167,13 +166,13 @@ public static class BookingSagasApi
             return Problems.NotFound($"No saga '{instanceId}'.");
         }
 
-        var progress = WorkflowInstanceView.ReadOrDefault<BookingProgress>(state.SerializedCustomStatus);
-        var payment = WorkflowInstanceView.ReadOrDefault<BookingPaymentInput>(state.SerializedInput);
+        var progress = WorkflowInstanceView.ReadOrDefault(state.ReadCustomStatusAs<BookingProgress>);
+        var payment = WorkflowInstanceView.ReadOrDefault(state.ReadInputAs<BookingPaymentInput>);
         var outcome = state.RuntimeStatus == WorkflowRuntimeStatus.Completed
-            ? WorkflowInstanceView.ReadOrDefault<BookingSagaOutcome>(state.SerializedOutput)
+            ? WorkflowInstanceView.ReadOrDefault(state.ReadOutputAs<BookingSagaOutcome>)
             : null;
         return TypedResults.Ok(new BookingSagaStatusResponse(
-            state.InstanceId,
+            instanceId,
             bookingId,
             payment?.StudentId,
             WorkflowInstanceView.StatusName(state.RuntimeStatus),

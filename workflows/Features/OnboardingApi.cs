@@ -1,10 +1,11 @@
-using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Dapr.Workflow;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
-using DaprPlatform.Sidecar.Workflows;
 using DaprPlatform.Workflows.Onboarding;
+using DaprPlatform.Workflows.ServiceSteps;
+using Microsoft.Extensions.Options;
 
 namespace DaprPlatform.Workflows.Features;
 
@@ -46,23 +47,24 @@ public static partial class OnboardingApi
         return app;
     }
 
-    public static async Task<IResult> StartAsync(StartOnboardingRequest request, SidecarClient sidecar, DaprWorkflowClient workflows, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> StartAsync(
+        StartOnboardingRequest request, [FromKeyedServices(ServiceInvocation.ClientKey)] HttpClient invocation, DaprWorkflowClient workflows, IOptions<OnboardingOptions> options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(invocation);
+        ArgumentNullException.ThrowIfNull(options);
         var errors = ValidateShape(request);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        using var exchange = sidecar.CreateInvokeMethodRequest(HttpMethod.Post, "identity", "internal/onboarding/credentials");
-        exchange.Content = new StringContent(JsonSerializer.Serialize(
-            new { email = request.Email, password = request.Password, displayName = request.DisplayName, role = request.Role }, SidecarJson.Options));
-        exchange.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         Guid credentialRef;
         try
         {
-            using var answer = await sidecar.InvokeMethodWithResponseAsync(exchange, HttpCompletionOption.ResponseContentRead, ct);
+            // Service invocation through this app's sidecar (the SDK's InvocationHandler turns http://identity/… into it).
+            using var answer = await invocation.PostAsJsonAsync("http://identity/internal/onboarding/credentials",
+                new { email = request.Email, password = request.Password, displayName = request.DisplayName, role = request.Role }, JsonSerializerOptions.Web, ct);
             var body = await answer.Content.ReadAsStringAsync(ct);
             if ((int)answer.StatusCode is StatusCodes.Status400BadRequest or StatusCodes.Status409Conflict)
             {
@@ -75,18 +77,19 @@ public static partial class OnboardingApi
                 return WorkflowInstanceView.Unavailable($"Identity could not take the sign-up (status {(int)answer.StatusCode}); try again shortly.");
             }
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
             return WorkflowInstanceView.Unavailable("Identity could not be reached; try again shortly.");
         }
 
         var instanceId = Guid.NewGuid().ToString("N");
-        var input = new UserOnboardingInput(request.Email!.Trim(), request.DisplayName!.Trim(), request.Role, Normalize(request.TelegramChatId), credentialRef);
+        var input = new UserOnboardingInput(request.Email!.Trim(), request.DisplayName!.Trim(), request.Role, Normalize(request.TelegramChatId), credentialRef,
+            (int)Math.Ceiling(options.Value.StepDeadline.TotalSeconds));
         try
         {
-            await workflows.ScheduleNewWorkflowAsync(WorkflowName, instanceId, input, ct);
+            await workflows.ScheduleNewWorkflowAsync(WorkflowName, instanceId, input, startTime: null, ct);
         }
-        catch (Exception e) when (e is SidecarException or HttpRequestException)
+        catch (Exception e) when (WorkflowInstanceView.IsUnavailable(e))
         {
             return WorkflowInstanceView.Unavailable("The onboarding workflow could not be started; try again shortly.");
         }
@@ -105,9 +108,9 @@ public static partial class OnboardingApi
         WorkflowState? state;
         try
         {
-            state = await workflows.GetWorkflowStateAsync(instanceId, ct);
+            state = await WorkflowInstanceView.GetAsync(workflows, instanceId, ct);
         }
-        catch (Exception e) when (e is SidecarException or HttpRequestException)
+        catch (Exception e) when (WorkflowInstanceView.IsUnavailable(e))
         {
             return WorkflowInstanceView.Unavailable("The onboarding status could not be read; try again shortly.");
         }
@@ -117,18 +120,18 @@ public static partial class OnboardingApi
             return NotFound(instanceId);
         }
 
-        return TypedResults.Ok(Describe(state));
+        return TypedResults.Ok(Describe(instanceId, state));
     }
 
     /// <summary>The public view of an instance: runtime status, current step and, when it ended, the account or the reason.</summary>
-    public static OnboardingStatusResponse Describe(WorkflowState state)
+    public static OnboardingStatusResponse Describe(string instanceId, WorkflowState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var progress = WorkflowInstanceView.ReadOrDefault<OnboardingProgress>(state.SerializedCustomStatus);
-        var output = state.RuntimeStatus == WorkflowRuntimeStatus.Completed ? WorkflowInstanceView.ReadOrDefault<UserOnboardingOutput>(state.SerializedOutput) : null;
+        var progress = WorkflowInstanceView.ReadOrDefault(state.ReadCustomStatusAs<OnboardingProgress>);
+        var output = state.RuntimeStatus == WorkflowRuntimeStatus.Completed ? WorkflowInstanceView.ReadOrDefault(state.ReadOutputAs<UserOnboardingOutput>) : null;
         var error = state.RuntimeStatus == WorkflowRuntimeStatus.Failed ? state.FailureDetails?.ErrorMessage ?? "The onboarding failed." : null;
         return new OnboardingStatusResponse(
-            state.InstanceId,
+            instanceId,
             WorkflowInstanceView.StatusName(state.RuntimeStatus),
             progress?.Step,
             error,

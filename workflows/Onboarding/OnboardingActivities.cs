@@ -1,4 +1,4 @@
-using DaprPlatform.Sidecar.Workflows;
+using Dapr.Workflow;
 using DaprPlatform.Workflows.ServiceSteps;
 
 namespace DaprPlatform.Workflows.Onboarding;
