@@ -169,6 +169,8 @@ public sealed class SidecarAppHost<TProgram> : IAsyncDisposable
             ["DAPR_HTTP_ENDPOINT"] = SidecarHttpEndpoint.ToString().TrimEnd('/'),
             ["DAPR_GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture),
             ["DAPR_GRPC_ENDPOINT"] = SidecarGrpcEndpoint.ToString().TrimEnd('/'),
+            // ServiceDefaults loads a secret store into configuration when a sidecar is set; a test that adds one names it in Settings.
+            ["Sidecar:SecretStore"] = "none",
         };
         foreach (var (name, value) in tokens) { settings[name] = value; }
         foreach (var (name, value) in options.Settings) { settings[name] = value; }

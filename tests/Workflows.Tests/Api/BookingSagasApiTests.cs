@@ -232,7 +232,8 @@ public sealed class BookingSagasApiTests(WorkflowsApp platform)
         // The same app in a test server, its sidecar endpoints pointed at a port nobody listens on.
         var nobody = $"http://127.0.0.1:{FreeTcpPort.Next()}";
         using var cut = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseEnvironment("Testing").UseSetting("DAPR_GRPC_ENDPOINT", nobody).UseSetting("DAPR_HTTP_ENDPOINT", nobody));
+            .UseEnvironment("Testing").UseSetting("DAPR_GRPC_ENDPOINT", nobody).UseSetting("DAPR_HTTP_ENDPOINT", nobody)
+            .UseSetting("Sidecar:SecretStore", "none"));
         using var client = cut.CreateClient();
 
         (await DeliverAsync(client, "/events/payment-failed", new { paymentId = Guid.NewGuid(), bookingId = Guid.NewGuid(), workflowInstanceId = "booking-x" })).Should().Be("RETRY");
