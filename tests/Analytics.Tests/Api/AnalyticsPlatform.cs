@@ -1,10 +1,10 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.DevHost;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -42,7 +42,7 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
             .WithComponent("statestore.yaml", ComponentYaml.PostgresStateStore(stateDatabase.ConnectionString, actorStateStore: true));
 
         SidecarEndpoint = new Uri($"http://127.0.0.1:{httpPort}");
-        Factory = new AnalyticsFactory(Database.ConnectionString, SidecarEndpoint);
+        Factory = new AnalyticsFactory(Database.ConnectionString, new SidecarPorts(httpPort, grpcPort));
         Factory.UseKestrel(appPort);
         Factory.StartServer();
 
@@ -118,9 +118,14 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
     }
 }
 
-public sealed class AnalyticsFactory(string connectionString, Uri sidecar) : WebApplicationFactory<Program>
+/// <summary>The ports of the app's sidecar, passed as the SDK reads them (DAPR_HTTP_PORT / DAPR_GRPC_PORT settings).</summary>
+public sealed record SidecarPorts(int Http, int Grpc);
+
+/// <param name="sidecar">Null: no sidecar (routes that never reach one).</param>
+/// <param name="settings">More configuration, e.g. ChannelMetrics:FlushPeriod.</param>
+public sealed class AnalyticsFactory(string connectionString, SidecarPorts? sidecar, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
-    public TestAccessTokens Tokens { get; } = new();
+    public TestAccessTokens Tokens { get; init; } = new();
 
     public HttpClient CreateClientFor(Guid userId, string role = PlatformRoles.ChannelOwner)
     {
@@ -139,10 +144,19 @@ public sealed class AnalyticsFactory(string connectionString, Uri sidecar) : Web
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:analytics", connectionString);
-        builder.ConfigureTestServices(services =>
+        if (sidecar is not null)
         {
-            services.AddSingleton(Tokens.KeySource);
-            services.Configure<SidecarOptions>(o => o.HttpEndpoint = sidecar);
-        });
+            builder.UseSetting("DAPR_HTTP_PORT", sidecar.Http.ToString(CultureInfo.InvariantCulture));
+            builder.UseSetting("DAPR_GRPC_PORT", sidecar.Grpc.ToString(CultureInfo.InvariantCulture));
+            // The test sidecar has no secret store; the connection string is given above.
+            builder.UseSetting("Sidecar:SecretStore", "none");
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.AddSingleton(Tokens.KeySource));
     }
 }

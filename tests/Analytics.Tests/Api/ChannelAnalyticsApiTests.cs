@@ -86,6 +86,22 @@ public sealed class ChannelAnalyticsApiTests(AnalyticsPlatform platform) : IClas
         body.RootElement.GetProperty("totals").GetProperty("reactions").GetInt64().Should().Be(4);
     }
 
+    [Fact]
+    public async Task Actor_methods_are_reachable_by_name_with_a_json_body_as_daprd_calls_them()
+    {
+        // Actor API without remoting: PUT /v1.0/actors/{type}/{id}/method/{method}, the single argument as the JSON body.
+        var channelId = Guid.NewGuid();
+        using var http = new HttpClient { BaseAddress = platform.SidecarEndpoint };
+        var at = TimeProvider.System.GetUtcNow().AddSeconds(-5);
+        using var ingest = await http.PutAsync(
+            $"v1.0/actors/ChannelMetrics/{channelId}/method/IngestAsync",
+            new StringContent($$"""{"channelId":"{{channelId}}","samples":[{"id":"a","kind":"views","value":3,"at":"{{at:O}}"}]}""", System.Text.Encoding.UTF8, "application/json"));
+        (await ingest.Content.ReadAsStringAsync()).Should().Contain("\"accepted\":1");
+
+        using var realtime = await http.PutAsync($"v1.0/actors/ChannelMetrics/{channelId}/method/GetRealtimeAsync", new StringContent("5", System.Text.Encoding.UTF8, "application/json"));
+        (await realtime.Content.ReadAsStringAsync()).Should().Contain("\"views\":3");
+    }
+
     [Theory]
     [InlineData("realtime")]
     [InlineData("summary")]
