@@ -1,4 +1,3 @@
-using Dapr;
 using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Features;
 using DaprPlatform.Analytics.Infrastructure;
@@ -29,7 +28,7 @@ var app = builder.Build();
 
 app.UseServiceDefaults();
 // Deliveries arrive as CloudEvents: handlers read the data as the body and the event id from the Cloudevent.id header.
-app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true, IncludedCloudEventPropertiesAsHeaders = ["id"] });
+app.UseCloudEventDeliveries();
 app.MapSubscribeHandler();
 app.MapActorsHandlers();
 app.MapChannelMetricsSubscription();

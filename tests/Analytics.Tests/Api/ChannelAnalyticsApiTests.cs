@@ -173,6 +173,24 @@ public sealed class ChannelAnalyticsApiTests(AnalyticsPlatform platform) : IClas
         (await platform.DeliverAsync(route, Guid.NewGuid().ToString(), json.RootElement, topic)).Should().Be("DROP");
     }
 
+    [Theory]
+    [InlineData("/events/channel-metrics")]
+    [InlineData("/events/channel-registered")]
+    [InlineData("/events/channel-removed")]
+    public async Task A_delivery_whose_CloudEvent_is_not_json_is_a_400_problem_and_writes_nothing(string route)
+    {
+        var inboxBefore = await platform.Database.CountAsync("inbox_messages");
+        using var client = platform.Factory.CreateClient();
+        using var content = new StringContent("{\"specversion\":\"1.0\",\"id\":", System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/cloudevents+json");
+
+        using var response = await client.PostAsync(route, content);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        await response.ReadProblemAsync();
+        (await platform.Database.CountAsync("inbox_messages")).Should().Be(inboxBefore);
+    }
+
     [Fact]
     public async Task Live_streams_the_realtime_view_and_pushes_again_when_it_changes()
     {
