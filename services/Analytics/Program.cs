@@ -1,11 +1,8 @@
 using DaprPlatform.Analytics.Actors;
-using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Features;
 using DaprPlatform.Analytics.Infrastructure;
-using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar.Actors;
 using DaprPlatform.Messaging;
-using DaprPlatform.Sidecar.Subscriptions;
+using DaprPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,24 +12,27 @@ builder.Services.AddOutbox<AnalyticsDbContext>();
 builder.Services.AddInbox<AnalyticsDbContext>();
 builder.Services.AddScoped<MetricsHistory>();
 builder.Services.AddSingleton<AnalyticsMetrics>();
-builder.Services.AddActors(o => o.RegisterActor<ChannelMetricsActor>(ChannelMetricsActor.TypeName));
+builder.Services.Configure<ChannelMetricsOptions>(builder.Configuration.GetSection(ChannelMetricsOptions.SectionName));
+// The runtime and its proxies find the sidecar through DAPR_HTTP_PORT / DAPR_API_TOKEN (configuration, then environment).
+builder.Services.AddActors(o =>
+{
+    o.Actors.RegisterActor<ChannelMetricsActor>(ChannelMetricsActor.TypeName);
+    // Typed proxies carry records (views, batches) as JSON; the default DataContract remoting needs attributed types.
+    o.UseJsonSerialization = true;
+});
 builder.Services.AddSingleton<ChannelMetricsActors>();
+builder.Services.AddSingleton<ChannelMetricsReceived>();
 builder.Services.Configure<WorkspaceOptions>(builder.Configuration.GetSection(WorkspaceOptions.SectionName));
-
-// Bulk delivery: one request carries many batches, and the handler makes one actor call per channel for all of them.
-builder.Services.AddBulkTopicHandler<ChannelMetricsBatch, ChannelMetricsReceived>(
-    "pubsub", "channel.metrics", "/events/channel-metrics", deadLetterTopic: "channel.metrics.deadletter",
-    bulk: new BulkSubscribeOptions(MaxMessagesCount: 100, MaxAwaitDurationMs: 200));
-builder.Services.AddTopicHandler<ChannelRegistered, ChannelRegisteredReceived>(
-    "pubsub", "channel.registered", "/events/channel-registered", deadLetterTopic: "channel.registered.deadletter");
-builder.Services.AddTopicHandler<ChannelRemoved, ChannelRemovedReceived>(
-    "pubsub", "channel.removed", "/events/channel-removed", deadLetterTopic: "channel.removed.deadletter");
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+// Deliveries arrive as CloudEvents: handlers read the data as the body and the event id from the Cloudevent.id header.
+app.UseCloudEventDeliveries();
+app.MapSubscribeHandler();
 app.MapActorsHandlers();
-app.MapSidecarEndpoints();
+app.MapChannelMetricsSubscription();
+app.MapChannelLifecycleSubscriptions();
 app.MapChannelAnalyticsApi();
 app.MapWorkspacesApi();
 

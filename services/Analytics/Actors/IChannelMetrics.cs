@@ -1,6 +1,6 @@
+using Dapr.Actors;
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Domain;
-using DaprPlatform.Sidecar.Actors;
 
 namespace DaprPlatform.Analytics.Actors;
 

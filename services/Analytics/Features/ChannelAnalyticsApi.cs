@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
+using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Domain;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Analytics.Features;
@@ -36,7 +36,7 @@ public static class ChannelReadAccess
     public static IResult MetricsUnavailable() =>
         TypedResults.Problem("The channel's metrics could not be reached; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "The service is temporarily unavailable.");
 
-    public static bool IsActorUnavailable(Exception ex) => ex is SidecarException or SidecarUnavailableException or HttpRequestException;
+    public static bool IsActorUnavailable(Exception ex) => ChannelMetricsActors.IsUnavailable(ex);
 
     /// <summary>Parses ?minutes= (default 60, 1–1440) into a field error when invalid.</summary>
     public static int ParseMinutes(string? raw, ValidationErrors errors)

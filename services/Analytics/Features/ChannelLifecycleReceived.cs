@@ -1,27 +1,41 @@
+using Dapr;
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Domain;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.Messaging;
-using DaprPlatform.Sidecar.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Analytics.Features;
 
+public static class ChannelLifecycleSubscriptions
+{
+    public static IEndpointRouteBuilder MapChannelLifecycleSubscriptions(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/events/channel-registered", ChannelRegisteredReceived.HandleAsync)
+            .WithTopic(new TopicOptions { PubsubName = Deliveries.PubSub, Name = "channel.registered", DeadLetterTopic = "channel.registered.deadletter" })
+            .ExcludeFromDescription();
+        app.MapPost("/events/channel-removed", ChannelRemovedReceived.HandleAsync)
+            .WithTopic(new TopicOptions { PubsubName = Deliveries.PubSub, Name = "channel.removed", DeadLetterTopic = "channel.removed.deadletter" })
+            .ExcludeFromDescription();
+        return app;
+    }
+}
+
 /// <summary><c>channel.registered</c> → remember the channel and its owner (who may read its analytics). Idempotent through the inbox.</summary>
-public sealed class ChannelRegisteredReceived(AnalyticsDbContext db, Inbox<AnalyticsDbContext> inbox) : ITopicHandler<ChannelRegistered>
+public static class ChannelRegisteredReceived
 {
     public const string Consumer = "analytics.channel-registered";
 
-    public async Task<TopicResponse> HandleAsync(ChannelRegistered data, CloudEventEnvelope envelope, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpRequest request, AnalyticsDbContext db, Inbox<AnalyticsDbContext> inbox, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(envelope);
-        if (data.ChannelId == Guid.Empty || data.OwnerId == Guid.Empty || string.IsNullOrWhiteSpace(data.Title))
+        var eventId = Deliveries.EventId(request);
+        var data = Deliveries.TryRead<ChannelRegistered>(await Deliveries.ReadBodyAsync(request, ct));
+        if (eventId is null || data is null || data.ChannelId == Guid.Empty || data.OwnerId == Guid.Empty || string.IsNullOrWhiteSpace(data.Title))
         {
-            return TopicResponse.Drop;
+            return Results.Json(DeliveryReply.Drop);
         }
 
-        await inbox.ProcessOnceAsync(envelope.Id, Consumer, async token =>
+        await inbox.ProcessOnceAsync(eventId, Consumer, async token =>
         {
             var channel = await db.Channels.SingleOrDefaultAsync(c => c.Id == data.ChannelId, token);
             if (channel is null)
@@ -37,27 +51,27 @@ public sealed class ChannelRegisteredReceived(AnalyticsDbContext db, Inbox<Analy
             channel.Title = Truncate(data.Title, TrackedChannel.MaxTitleLength)!;
             channel.RegisteredAt = data.RegisteredAt;
         }, ct);
-        return TopicResponse.Success;
+        return Results.Json(DeliveryReply.Success);
     }
 
     private static string? Truncate(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;
 }
 
 /// <summary><c>channel.removed</c> → the channel's analytics become unreadable; its history stays. Idempotent through the inbox.</summary>
-public sealed class ChannelRemovedReceived(AnalyticsDbContext db, Inbox<AnalyticsDbContext> inbox) : ITopicHandler<ChannelRemoved>
+public static class ChannelRemovedReceived
 {
     public const string Consumer = "analytics.channel-removed";
 
-    public async Task<TopicResponse> HandleAsync(ChannelRemoved data, CloudEventEnvelope envelope, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpRequest request, AnalyticsDbContext db, Inbox<AnalyticsDbContext> inbox, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(envelope);
-        if (data.ChannelId == Guid.Empty)
+        var eventId = Deliveries.EventId(request);
+        var data = Deliveries.TryRead<ChannelRemoved>(await Deliveries.ReadBodyAsync(request, ct));
+        if (eventId is null || data is null || data.ChannelId == Guid.Empty)
         {
-            return TopicResponse.Drop;
+            return Results.Json(DeliveryReply.Drop);
         }
 
-        await inbox.ProcessOnceAsync(envelope.Id, Consumer, async token =>
+        await inbox.ProcessOnceAsync(eventId, Consumer, async token =>
         {
             var channel = await db.Channels.SingleOrDefaultAsync(c => c.Id == data.ChannelId, token);
             if (channel is null)
@@ -70,6 +84,6 @@ public sealed class ChannelRemovedReceived(AnalyticsDbContext db, Inbox<Analytic
                 channel.RemovedAt ??= data.RemovedAt;
             }
         }, ct);
-        return TopicResponse.Success;
+        return Results.Json(DeliveryReply.Success);
     }
 }

@@ -1,62 +1,117 @@
+using System.Text.Json;
+using Dapr;
+using Dapr.AspNetCore;
 using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Infrastructure;
-using DaprPlatform.Sidecar;
 using DaprPlatform.Messaging;
-using DaprPlatform.Sidecar.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Analytics.Features;
 
+/// <summary>One event of a <c>channel.metrics</c> delivery; <see cref="Batch"/> and <see cref="EventId"/> are null when unreadable.</summary>
+public sealed record MetricsDelivery(string EntryId, string? EventId, ChannelMetricsBatch? Batch);
+
+public static class ChannelMetricsSubscription
+{
+    public const string Topic = "channel.metrics";
+
+    public static IEndpointRouteBuilder MapChannelMetricsSubscription(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/events/channel-metrics", HandleAsync)
+            .WithTopic(new TopicOptions { PubsubName = Deliveries.PubSub, Name = Topic, DeadLetterTopic = "channel.metrics.deadletter" })
+            .WithBulkSubscribe(new BulkSubscribeTopicOptions { TopicName = Topic, MaxMessagesCount = 100, MaxAwaitDurationMs = 200 })
+            .WithMetadata(Deliveries.BodyLimit)
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>
+    /// A bulk delivery (<c>{entries:[{entryId, event, …}]}</c>) is answered with a status per entry; a single CloudEvent
+    /// (a sidecar delivering one by one, unwrapped by the CloudEvents middleware) with one status.
+    /// </summary>
+    public static async Task<IResult> HandleAsync(HttpRequest request, ChannelMetricsReceived received, CancellationToken ct)
+    {
+        var body = await Deliveries.ReadBodyAsync(request, ct);
+        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("entries", out var entries) && entries.ValueKind == JsonValueKind.Array)
+        {
+            // An entry without an id cannot be answered; daprd treats it as RETRY.
+            var deliveries = entries.EnumerateArray()
+                .Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("entryId", out var id) && id.ValueKind == JsonValueKind.String)
+                .Select(ReadEntry)
+                .ToList();
+            var statuses = await received.HandleAsync(deliveries, ct);
+            return Results.Json(new BulkSubscribeAppResponse([.. statuses]));
+        }
+
+        var single = await received.HandleAsync([new MetricsDelivery("single", Deliveries.EventId(request), Deliveries.TryRead<ChannelMetricsBatch>(body))], ct);
+        return Results.Json(new DeliveryReply(single[0].Status));
+    }
+
+    private static MetricsDelivery ReadEntry(JsonElement entry)
+    {
+        var entryId = entry.GetProperty("entryId").GetString()!;
+        if (!entry.TryGetProperty("event", out var cloudEvent) || cloudEvent.ValueKind != JsonValueKind.Object)
+        {
+            return new MetricsDelivery(entryId, null, null);
+        }
+
+        var eventId = cloudEvent.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        var batch = cloudEvent.TryGetProperty("data", out var data) ? Deliveries.TryRead<ChannelMetricsBatch>(data) : null;
+        return new MetricsDelivery(entryId, string.IsNullOrEmpty(eventId) ? null : eventId, batch);
+    }
+}
+
 /// <summary>
 /// <c>channel.metrics</c> with bulk delivery: the entries of one delivery are grouped by channel and each channel's actor gets
 /// ONE call with the merged samples, so a burst costs one actor turn per channel instead of one per event.
-/// Idempotent twice over: the inbox skips CloudEvent ids already processed, and the actor skips sample ids it has seen
-/// (covering a crash between the actor call and the inbox commit). Statuses are per channel: a failed actor call retries
-/// only that channel's entries.
+/// An entry is answered SUCCESS only once its samples are durable: the actor saves them (its journal) before it answers,
+/// and the inbox records the CloudEvent ids after that, in one transaction. Idempotent twice over: the inbox skips CloudEvent
+/// ids already processed, and the actor skips sample ids it has seen (covering a crash between the actor's save and the inbox
+/// commit). Statuses are per channel: a failed actor call retries only that channel's entries.
 /// </summary>
 public sealed partial class ChannelMetricsReceived(
     IServiceScopeFactory scopes,
     ChannelMetricsActors actors,
-    ILogger<ChannelMetricsReceived> logger) : IBulkTopicHandler<ChannelMetricsBatch>
+    ILogger<ChannelMetricsReceived> logger)
 {
     public const string Consumer = "analytics.channel-metrics";
 
     /// <summary>Channels ingested at once; each uses its own DbContext for the inbox.</summary>
     private const int ChannelParallelism = 8;
 
-    public async Task<BulkTopicResponse> HandleAsync(BulkTopicMessage<ChannelMetricsBatch> message, CancellationToken ct)
+    public async Task<IReadOnlyList<BulkSubscribeAppResponseEntry>> HandleAsync(IReadOnlyList<MetricsDelivery> entries, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var statuses = new List<BulkTopicEntryStatus>(message.Entries.Count);
-        var valid = new List<BulkTopicEntry<ChannelMetricsBatch>>(message.Entries.Count);
-        foreach (var entry in message.Entries)
+        ArgumentNullException.ThrowIfNull(entries);
+        var statuses = new List<BulkSubscribeAppResponseEntry>(entries.Count);
+        var valid = new List<ValidDelivery>(entries.Count);
+        foreach (var entry in entries)
         {
-            if (entry.Event.ChannelId == Guid.Empty || entry.Event.Samples is null)
+            if (entry is not { EventId: { } eventId, Batch: { Samples: not null } batch } || batch.ChannelId == Guid.Empty)
             {
-                LogInvalid(logger, entry.Envelope.Id);
-                statuses.Add(new BulkTopicEntryStatus(entry.EntryId, TopicResponse.Drop));
+                LogInvalid(logger, entry.EventId ?? "(none)");
+                statuses.Add(new BulkSubscribeAppResponseEntry(entry.EntryId, BulkSubscribeAppResponseStatus.DROP));
                 continue;
             }
 
-            valid.Add(entry);
+            valid.Add(new ValidDelivery(entry.EntryId, eventId, batch));
         }
 
-        var channels = valid.GroupBy(e => e.Event.ChannelId).ToList();
-        var outcomes = new TopicResponse[channels.Count];
+        var channels = valid.GroupBy(e => e.Batch.ChannelId).ToList();
+        var outcomes = new BulkSubscribeAppResponseStatus[channels.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, channels.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ChannelParallelism, CancellationToken = ct },
             async (i, token) => outcomes[i] = await IngestChannelAsync(channels[i].Key, channels[i].ToList(), token));
         for (var i = 0; i < channels.Count; i++)
         {
-            statuses.AddRange(channels[i].Select(e => new BulkTopicEntryStatus(e.EntryId, outcomes[i])));
+            statuses.AddRange(channels[i].Select(e => new BulkSubscribeAppResponseEntry(e.EntryId, outcomes[i])));
         }
 
-        return new BulkTopicResponse(statuses);
+        return statuses;
     }
 
-    private async Task<TopicResponse> IngestChannelAsync(Guid channelId, List<BulkTopicEntry<ChannelMetricsBatch>> entries, CancellationToken ct)
+    private async Task<BulkSubscribeAppResponseStatus> IngestChannelAsync(Guid channelId, List<ValidDelivery> entries, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var inbox = scope.ServiceProvider.GetRequiredService<Inbox<AnalyticsDbContext>>();
@@ -64,15 +119,15 @@ public sealed partial class ChannelMetricsReceived(
         {
             IngestResult? result = null;
             var fresh = await inbox.ProcessBatchOnceAsync(
-                entries.Select(e => e.Envelope.Id).ToList(),
+                entries.Select(e => e.EventId).ToList(),
                 Consumer,
                 async (ids, _) =>
                 {
                     // A CloudEvent id twice in one delivery is one event: its samples go in once.
                     var samples = entries
-                        .Where(e => ids.Contains(e.Envelope.Id, StringComparer.Ordinal))
-                        .DistinctBy(e => e.Envelope.Id, StringComparer.Ordinal)
-                        .SelectMany(e => e.Event.Samples)
+                        .Where(e => ids.Contains(e.EventId, StringComparer.Ordinal))
+                        .DistinctBy(e => e.EventId, StringComparer.Ordinal)
+                        .SelectMany(e => e.Batch.Samples)
                         .ToList();
                     result = await actors.For(channelId).IngestAsync(new ChannelMetricsBatch(channelId, samples));
                 },
@@ -83,19 +138,19 @@ public sealed partial class ChannelMetricsReceived(
             }
 
             // Entries already in the inbox were processed before: acknowledged without ingesting again.
-            return TopicResponse.Success;
+            return BulkSubscribeAppResponseStatus.SUCCESS;
         }
-        catch (Exception ex) when (ex is SidecarException or SidecarUnavailableException or HttpRequestException)
+        catch (Exception ex) when (ChannelMetricsActors.IsUnavailable(ex))
         {
-            // The actor could not be reached; the sidecar redelivers and sample-id dedupe keeps the retry harmless.
+            // The actor could not be reached or could not save; the sidecar redelivers and sample-id dedupe keeps the retry harmless.
             LogActorUnavailable(logger, ex, entries.Count, channelId);
-            return TopicResponse.Retry;
+            return BulkSubscribeAppResponseStatus.RETRY;
         }
         catch (DbUpdateException ex)
         {
             // A concurrent delivery recorded one of these ids first; on redelivery the inbox skips what it already has.
             LogInboxConflict(logger, ex, channelId);
-            return TopicResponse.Retry;
+            return BulkSubscribeAppResponseStatus.RETRY;
         }
     }
 
@@ -110,4 +165,6 @@ public sealed partial class ChannelMetricsReceived(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "channel.metrics: a concurrent delivery for {ChannelId} won the inbox, asking for redelivery")]
     private static partial void LogInboxConflict(ILogger logger, Exception ex, Guid channelId);
+
+    private sealed record ValidDelivery(string EntryId, string EventId, ChannelMetricsBatch Batch);
 }

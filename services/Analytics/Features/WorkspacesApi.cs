@@ -22,13 +22,17 @@ public sealed class WorkspaceOptions
 
 /// <summary>
 /// Invocation-only workspace provisioning for the onboarding saga. Outside <c>/api</c>, so the gateway never routes it, and
-/// only requests carrying the sidecar-stamped <c>dapr-caller-app-id</c> are served. Both calls are idempotent per user id.
+/// only the saga's app (<see cref="Caller"/>, by the sidecar-stamped <c>dapr-caller-app-id</c>) is served; any other caller gets
+/// a 403 problem. Both calls are idempotent per user id.
 /// </summary>
 public static class WorkspacesApi
 {
+    /// <summary>The onboarding saga's activities (workflows/Onboarding/OnboardingActivities.cs) are the only callers.</summary>
+    public const string Caller = "workflows";
+
     public static IEndpointRouteBuilder MapWorkspacesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/internal/workspaces").RequireSidecarCaller();
+        var group = app.MapGroup("/internal/workspaces").RequireSidecarCaller(Caller);
         group.MapPut("/{userId:guid}", ProvisionAsync);
         group.MapDelete("/{userId:guid}", DeprovisionAsync);
         return app;

@@ -3,14 +3,11 @@ using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Domain;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.Analytics.Tests.Infrastructure;
-using DaprPlatform.Sidecar.Actors;
-using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprPlatform.Analytics.Tests.Actors;
 
-/// <summary>The actor through ActorTestHost (no sidecar), writing its history to a real database.</summary>
+/// <summary>The actor on the SDK's test host (no sidecar, see <see cref="ChannelMetricsActorHarness"/>), writing its history to a real database.</summary>
 public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClassFixture<AnalyticsDatabase>
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
@@ -45,7 +42,7 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
     }
 
     [Fact]
-    public async Task Samples_are_saved_by_the_flush_reminder_not_per_batch()
+    public async Task Every_batch_with_new_samples_is_saved_before_the_call_returns_and_the_flush_reminder_compacts_the_journal()
     {
         await using var host = CreateHost(out var channelId);
         for (var i = 0; i < 5; i++)
@@ -53,22 +50,72 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
             await host.CallAsync(a => a.IngestAsync(Batch(channelId, ($"s{i}", "views", 1))));
         }
 
-        // Reminders are registered through the sidecar; actor state is written only at flush (one transaction).
-        host.SaveCount.Should().Be(0);
-        host.Reminders.Should().ContainKey(ChannelMetricsActor.FlushReminder)
-            .WhoseValue.Period.Should().Be(ChannelMetricsActor.FlushPeriod);
+        // One state transaction per batch (its journal segment), saved inside the call: an answer means durable.
+        host.State.SaveCount.Should().Be(5);
+        host.State.Read<IngestJournal>(IngestJournal.Key).Should().Be(new IngestJournal(0, 5));
+        host.State.StoredKeys.Should().NotContain(ChannelMetricsActor.StateKey, "the snapshot is written by the flush");
+        host.Reminders.Registered.Should().ContainKey(ChannelMetricsActor.FlushReminder)
+            .WhoseValue.Period.Should().Be(new ChannelMetricsOptions().FlushPeriod);
+
+        // A batch of nothing new writes nothing.
+        (await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("s1", "views", 1))))).Duplicates.Should().Be(1);
+        host.State.SaveCount.Should().Be(5);
 
         await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
-        host.SaveCount.Should().Be(1);
-        host.ReadState<ChannelMetricsSnapshot>(ChannelMetricsActor.StateKey)!.Accepted.Should().Be(5);
+        host.State.SaveCount.Should().Be(6);
+        host.State.Read<ChannelMetricsSnapshot>(ChannelMetricsActor.StateKey)!.Accepted.Should().Be(5);
+        host.State.StoredKeys.Should().BeEquivalentTo([ChannelMetricsActor.StateKey], "the snapshot replaces the journal in the same transaction");
 
-        // Nothing new: the flush cancels its reminder (X-DaprReminderCancel) so an idle channel is left alone.
-        (await host.FireReminderAsync(ChannelMetricsActor.FlushReminder)).Should().BeTrue();
-        host.SaveCount.Should().Be(1);
-        host.Reminders.Should().BeEmpty();
+        // Nothing new: the flush unregisters its reminder so an idle channel is left alone.
+        await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
+        host.State.SaveCount.Should().Be(6);
+        host.Reminders.Registered.Should().BeEmpty();
 
         await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("s9", "views", 1))));
-        host.Reminders.Should().ContainKey(ChannelMetricsActor.FlushReminder);
+        host.Reminders.Registered.Should().ContainKey(ChannelMetricsActor.FlushReminder);
+    }
+
+    [Fact]
+    public async Task Samples_acknowledged_before_a_crash_are_all_there_after_it_and_count_once()
+    {
+        await using var host = CreateHost(out var channelId);
+        foreach (var batch in new[] { Batch(channelId, ("a", "views", 10)), Batch(channelId, ("b", "subscribers", 70)) })
+        {
+            await host.CallAsync(a => a.IngestAsync(batch));
+        }
+
+        // Flushed once; the last two batches live only in the journal when the process dies.
+        await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
+        await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("c", "views", 5), ("d", "forwards", 2))));
+        await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("e", "views", 1))));
+        await host.CrashAsync();
+
+        var view = await host.CallAsync(a => a.GetRealtimeAsync(60));
+        view.Totals.Should().Be(new MetricCounts(16, 0, 2, 0, 0, 0));
+        view.Subscribers.Should().Be(70);
+        var redelivered = await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("c", "views", 5), ("e", "views", 1), ("f", "views", 3))));
+        redelivered.Should().Be(new IngestResult(1, 2, 0, 0, 0), "the journal restores the seen sample ids too");
+
+        // The replayed hours are written to the history at the next flush.
+        await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
+        await using var db = database.CreateContext();
+        (await db.HourlyRollups.SingleAsync(r => r.ChannelId == channelId && r.Kind == "views")).Total.Should().Be(19);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_save_fails_is_not_answered_and_not_counted_so_its_retry_is_taken_in()
+    {
+        await using var host = CreateHost(out var channelId);
+        await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("a", "views", 10))));
+
+        host.State.FailSaves = true;
+        var failing = () => host.CallAsync(a => a.IngestAsync(Batch(channelId, ("b", "views", 5))));
+        await failing.Should().ThrowAsync<HttpRequestException>();
+        host.State.FailSaves = false;
+
+        (await host.CallAsync(a => a.GetRealtimeAsync(60))).Totals.Views.Should().Be(10, "what was not saved is not shown");
+        (await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("b", "views", 5))))).Should().Be(new IngestResult(1, 0, 0, 0, 0));
+        (await host.CallAsync(a => a.GetRealtimeAsync(60))).Totals.Views.Should().Be(15);
     }
 
     [Fact]
@@ -89,15 +136,16 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
     }
 
     [Fact]
-    public async Task Deactivation_flushes_samples_taken_in_since_the_last_flush()
+    public async Task Deactivation_compacts_the_journal_into_the_snapshot()
     {
         await using var host = CreateHost(out var channelId);
         await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("a", "views", 10), ("b", "forwards", 3))));
-        host.SaveCount.Should().Be(0, "ingest alone only marks the actor dirty");
+        host.State.StoredKeys.Should().NotContain(ChannelMetricsActor.StateKey);
 
         await host.DeactivateAsync();
 
-        host.ReadState<ChannelMetricsSnapshot>(ChannelMetricsActor.StateKey)!.Accepted.Should().Be(2);
+        host.State.Read<ChannelMetricsSnapshot>(ChannelMetricsActor.StateKey)!.Accepted.Should().Be(2);
+        host.State.StoredKeys.Should().BeEquivalentTo([ChannelMetricsActor.StateKey]);
         var view = await host.CallAsync(a => a.GetRealtimeAsync(60));
         view.Totals.Views.Should().Be(10);
         view.Totals.Forwards.Should().Be(3);
@@ -111,17 +159,6 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
         await using var host = CreateHost(out _);
         var call = () => host.CallAsync(a => a.GetRealtimeAsync(minutes));
         await call.Should().ThrowAsync<ArgumentOutOfRangeException>();
-    }
-
-    [Fact]
-    public async Task Methods_are_reachable_by_name_as_daprd_calls_them()
-    {
-        // Actor protocol: PUT /actors/{type}/{id}/method/{method} carries the single argument as the JSON body; the result is JSON.
-        await using var host = CreateHost(out var channelId);
-        var json = $$"""{"channelId":"{{channelId}}","samples":[{"id":"a","kind":"views","value":3,"at":"{{Now:O}}"}]}""";
-        var result = await host.InvokeMethodAsync(nameof(IChannelMetrics.IngestAsync), json);
-        result.Should().Contain("\"accepted\":1");
-        (await host.InvokeMethodAsync(nameof(IChannelMetrics.GetRealtimeAsync), "5")).Should().Contain("\"views\":3");
     }
 
     [Fact]
@@ -174,20 +211,10 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
         (await host.CallAsync(a => a.GetInsightsAsync())).Anomalies.Should().ContainSingle();
     }
 
-    private ActorTestHost<ChannelMetricsActor> CreateHost(out Guid channelId, TimeProvider? time = null)
+    private ChannelMetricsActorHarness CreateHost(out Guid channelId, TimeProvider? time = null)
     {
         channelId = Guid.NewGuid();
-        return ActorTestHost<ChannelMetricsActor>.Create(new ActorId(channelId.ToString()), o =>
-        {
-            o.ActorType = ChannelMetricsActor.TypeName;
-            o.TimeProvider = time ?? new FixedTime(Now);
-            o.ConfigureServices = services =>
-            {
-                services.AddDbContext<AnalyticsDbContext>(db => db.UseNpgsql(database.ConnectionString));
-                services.AddOutbox<AnalyticsDbContext>();
-                services.AddScoped<MetricsHistory>();
-            };
-        });
+        return new ChannelMetricsActorHarness(channelId, time ?? new FixedTime(Now), database.ConnectionString);
     }
 
     private static ChannelMetricsBatch Batch(Guid channelId, params (string Id, string Kind, double Value)[] samples) =>

@@ -1,10 +1,9 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using DaprPlatform.Analytics.Infrastructure;
-using DaprPlatform.DevHost;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Sidecar;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -22,9 +21,7 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
 {
     public const string AppId = "analytics";
 
-    private readonly string _prefix = "an" + Guid.NewGuid().ToString("N")[..8] + "_";
-    private TemporaryRunFile? _runFile;
-    private PlatformHost? _host;
+    private AnalyticsDevHost? _devHost;
 
     public PostgresDatabase Database { get; } = new("analytics_api");
 
@@ -35,41 +32,27 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        var stateDatabase = new PostgresDatabase(_prefix + "state");
-        await stateDatabase.InitializeAsync();
         var (appPort, httpPort, grpcPort) = (FreeTcpPort.Next(), FreeTcpPort.Next(), FreeTcpPort.Next());
-        _runFile = TemporaryRunFile.Create("analytics-tests-", [new RunFileApp(AppId, httpPort, appPort) { DaprGrpcPort = grpcPort }])
-            .WithComponent("statestore.yaml", ComponentYaml.PostgresStateStore(stateDatabase.ConnectionString, actorStateStore: true));
+        _devHost = await AnalyticsDevHost.CreateAsync([new RunFileApp(AppId, httpPort, appPort) { DaprGrpcPort = grpcPort }]);
 
         SidecarEndpoint = new Uri($"http://127.0.0.1:{httpPort}");
-        Factory = new AnalyticsFactory(Database.ConnectionString, SidecarEndpoint);
+        Factory = new AnalyticsFactory(Database.ConnectionString, new SidecarPorts(httpPort, grpcPort));
         Factory.UseKestrel(appPort);
         Factory.StartServer();
 
-        _host = await PlatformHost.StartAsync(new DevHostOptions
-        {
-            RunFilePath = _runFile.RunFilePath,
-            PostgresConnectionString = PostgresDatabase.AdminConnectionString,
-            StartApps = false,
-            DatabasePrefix = _prefix,
-            Output = TextWriter.Null,
-        });
-
-        // The app is already up: have DevHost read GET /dapr/config now (placement of "ChannelMetrics").
-        await _host.RefreshSubscriptionsAsync(AppId);
+        // The app is already up: DevHost reads GET /dapr/config (placement of "ChannelMetrics") and the subscriptions now.
+        await _devHost.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        if (_host is not null)
+        if (_devHost is not null)
         {
-            await _host.DisposeAsync();
+            await _devHost.DisposeAsync();
         }
 
         await Factory.DisposeAsync();
         await Database.DisposeAsync();
-        await PostgresDatabase.DropAllWithPrefixAsync(_prefix);
-        _runFile?.Dispose();
     }
 
     /// <summary>Delivers a CloudEvent as daprd does and returns the app's reply status (SUCCESS / RETRY / DROP).</summary>
@@ -96,16 +79,19 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
     }
 
     public Task<string> RegisterChannelAsync(Guid channelId, Guid ownerId, string? eventId = null) =>
-        DeliverAsync("/events/channel-registered", eventId ?? Guid.NewGuid().ToString(), new
-        {
-            channelId,
-            telegramChatId = -1001234567890L,
-            username = "analytics_test",
-            title = "Analytics test channel",
-            ownerId,
-            subscribers = 10,
-            registeredAt = TimeProvider.System.GetUtcNow(),
-        }, "channel.registered");
+        DeliverAsync("/events/channel-registered", eventId ?? Guid.NewGuid().ToString(), ChannelRegistered(channelId, ownerId), "channel.registered");
+
+    /// <summary>The data of a <c>channel.registered</c> event as the channels service publishes it.</summary>
+    public static object ChannelRegistered(Guid channelId, Guid ownerId) => new
+    {
+        channelId,
+        telegramChatId = -1001234567890L,
+        username = "analytics_test",
+        title = "Analytics test channel",
+        ownerId,
+        subscribers = 10,
+        registeredAt = TimeProvider.System.GetUtcNow(),
+    };
 
     public Task<string> DeliverMetricsAsync(Guid channelId, string eventId, params (string Id, string Kind, long Value)[] samples)
     {
@@ -118,9 +104,14 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
     }
 }
 
-public sealed class AnalyticsFactory(string connectionString, Uri sidecar) : WebApplicationFactory<Program>
+/// <summary>The ports of the app's sidecar, passed as the SDK reads them (DAPR_HTTP_PORT / DAPR_GRPC_PORT settings).</summary>
+public sealed record SidecarPorts(int Http, int Grpc);
+
+/// <param name="sidecar">Null: no sidecar (routes that never reach one).</param>
+/// <param name="settings">More configuration, e.g. ChannelMetrics:FlushPeriod.</param>
+public sealed class AnalyticsFactory(string connectionString, SidecarPorts? sidecar, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
-    public TestAccessTokens Tokens { get; } = new();
+    public TestAccessTokens Tokens { get; init; } = new();
 
     public HttpClient CreateClientFor(Guid userId, string role = PlatformRoles.ChannelOwner)
     {
@@ -139,10 +130,19 @@ public sealed class AnalyticsFactory(string connectionString, Uri sidecar) : Web
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:analytics", connectionString);
-        builder.ConfigureTestServices(services =>
+        if (sidecar is not null)
         {
-            services.AddSingleton(Tokens.KeySource);
-            services.Configure<SidecarOptions>(o => o.HttpEndpoint = sidecar);
-        });
+            builder.UseSetting("DAPR_HTTP_PORT", sidecar.Http.ToString(CultureInfo.InvariantCulture));
+            builder.UseSetting("DAPR_GRPC_PORT", sidecar.Grpc.ToString(CultureInfo.InvariantCulture));
+            // The test sidecar has no secret store; the connection string is given above.
+            builder.UseSetting("Sidecar:SecretStore", "none");
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.AddSingleton(Tokens.KeySource));
     }
 }

@@ -2,44 +2,36 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Dapr.Actors.Client;
+using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprPlatform.Analytics.Tests.Api;
 
 /// <summary>
-/// <c>channel.metrics</c> bulk deliveries against the analytics app, with a recording stand-in for the sidecar's actor API
-/// so the test sees exactly which actor calls a delivery causes. The inbox runs on real Postgres.
+/// <c>channel.metrics</c> bulk deliveries against the analytics app, with a recording stand-in for the actor proxies so the
+/// test sees exactly which actor calls a delivery causes. The inbox runs on real Postgres.
 /// </summary>
 public sealed class BulkMetricsIngestTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new("analytics_bulk");
-    private readonly ConcurrentQueue<(string ChannelId, JsonElement Batch)> _actorCalls = new();
-    private readonly ConcurrentDictionary<string, bool> _failingChannels = new();
-    private LoopbackApp _sidecar = null!;
-    private AnalyticsFactory _factory = null!;
+    private readonly RecordingActorProxies _proxies = new();
+    private AnalyticsFactory _analytics = null!;
+    private WebApplicationFactory<Program> _factory = null!;
 
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        _sidecar = await LoopbackApp.StartAsync(app =>
-        {
-            app.MapPut("/v1.0/actors/ChannelMetrics/{id}/method/{method}", async (string id, HttpContext context) =>
-            {
-                using var body = await JsonDocument.ParseAsync(context.Request.Body);
-                _actorCalls.Enqueue((id, body.RootElement.Clone()));
-                if (_failingChannels.ContainsKey(id)) { return Results.StatusCode(500); }
-                return Results.Json(new { accepted = body.RootElement.GetProperty("samples").GetArrayLength(), duplicates = 0, tooOld = 0, inFuture = 0, invalid = 0 });
-            });
-        });
-        _factory = new AnalyticsFactory(_database.ConnectionString, _sidecar.BaseAddress);
+        _analytics = new AnalyticsFactory(_database.ConnectionString, sidecar: null);
+        _factory = _analytics.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddSingleton<IActorProxyFactory>(_proxies)));
     }
 
     public async Task DisposeAsync()
     {
-        await _factory.DisposeAsync();
-        await _sidecar.DisposeAsync();
+        await _analytics.DisposeAsync(); // disposes the derived factory too
         await _database.DisposeAsync();
     }
 
@@ -90,8 +82,10 @@ public sealed class BulkMetricsIngestTests : IAsyncLifetime
 
     private List<string> SampleIdsSentTo(Guid channelId) => _actorCalls
         .Where(c => c.ChannelId == channelId.ToString())
-        .SelectMany(c => c.Batch.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("id").GetString()!))
+        .SelectMany(c => c.Batch.Samples.Select(s => s.Id))
         .ToList();
+
+    private ConcurrentQueue<(string ChannelId, ChannelMetricsBatch Batch)> _actorCalls => _proxies.Calls;
 
     [Fact]
     public async Task A_bulk_delivery_makes_one_actor_call_per_channel_with_the_merged_samples()
@@ -133,16 +127,16 @@ public sealed class BulkMetricsIngestTests : IAsyncLifetime
     public async Task An_actor_failure_retries_only_that_channels_entries_and_records_nothing_for_them()
     {
         var (healthy, failing) = (Guid.NewGuid(), Guid.NewGuid());
-        _failingChannels[failing.ToString()] = true;
+        _proxies.Failing[failing.ToString()] = true;
 
         var statuses = await DeliverAsync(Entry("h1", "h-1", healthy, "h1"), Entry("f1", "f-1", failing, "f1"), Entry("f2", "f-2", failing, "f2"));
 
         statuses.Should().BeEquivalentTo(new Dictionary<string, string> { ["h1"] = "SUCCESS", ["f1"] = "RETRY", ["f2"] = "RETRY" });
 
         // The retried entries were not recorded in the inbox, so their redelivery reaches the actor again.
-        _failingChannels.TryRemove(failing.ToString(), out _);
+        _proxies.Failing.TryRemove(failing.ToString(), out _);
         (await DeliverAsync(Entry("f1", "f-1", failing, "f1"), Entry("f2", "f-2", failing, "f2"))).Values.Should().OnlyContain(s => s == "SUCCESS");
         _actorCalls.Where(c => c.ChannelId == failing.ToString()).Should().HaveCount(2);
-        _actorCalls.Last().Batch.GetProperty("samples").GetArrayLength().Should().Be(2);
+        _actorCalls.Last().Batch.Samples.Should().HaveCount(2);
     }
 }

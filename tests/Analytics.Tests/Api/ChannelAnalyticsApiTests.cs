@@ -86,6 +86,22 @@ public sealed class ChannelAnalyticsApiTests(AnalyticsPlatform platform) : IClas
         body.RootElement.GetProperty("totals").GetProperty("reactions").GetInt64().Should().Be(4);
     }
 
+    [Fact]
+    public async Task Actor_methods_are_reachable_by_name_with_a_json_body_as_daprd_calls_them()
+    {
+        // Actor API without remoting: PUT /v1.0/actors/{type}/{id}/method/{method}, the single argument as the JSON body.
+        var channelId = Guid.NewGuid();
+        using var http = new HttpClient { BaseAddress = platform.SidecarEndpoint };
+        var at = TimeProvider.System.GetUtcNow().AddSeconds(-5);
+        using var ingest = await http.PutAsync(
+            $"v1.0/actors/ChannelMetrics/{channelId}/method/IngestAsync",
+            new StringContent($$"""{"channelId":"{{channelId}}","samples":[{"id":"a","kind":"views","value":3,"at":"{{at:O}}"}]}""", System.Text.Encoding.UTF8, "application/json"));
+        (await ingest.Content.ReadAsStringAsync()).Should().Contain("\"accepted\":1");
+
+        using var realtime = await http.PutAsync($"v1.0/actors/ChannelMetrics/{channelId}/method/GetRealtimeAsync", new StringContent("5", System.Text.Encoding.UTF8, "application/json"));
+        (await realtime.Content.ReadAsStringAsync()).Should().Contain("\"views\":3");
+    }
+
     [Theory]
     [InlineData("realtime")]
     [InlineData("summary")]
@@ -155,6 +171,24 @@ public sealed class ChannelAnalyticsApiTests(AnalyticsPlatform platform) : IClas
         // Pub/sub reply contract: DROP sends the message to the dead-letter topic instead of retrying forever.
         using var json = JsonDocument.Parse(data);
         (await platform.DeliverAsync(route, Guid.NewGuid().ToString(), json.RootElement, topic)).Should().Be("DROP");
+    }
+
+    [Theory]
+    [InlineData("/events/channel-metrics")]
+    [InlineData("/events/channel-registered")]
+    [InlineData("/events/channel-removed")]
+    public async Task A_delivery_whose_CloudEvent_is_not_json_is_a_400_problem_and_writes_nothing(string route)
+    {
+        var inboxBefore = await platform.Database.CountAsync("inbox_messages");
+        using var client = platform.Factory.CreateClient();
+        using var content = new StringContent("{\"specversion\":\"1.0\",\"id\":", System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/cloudevents+json");
+
+        using var response = await client.PostAsync(route, content);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        await response.ReadProblemAsync();
+        (await platform.Database.CountAsync("inbox_messages")).Should().Be(inboxBefore);
     }
 
     [Fact]

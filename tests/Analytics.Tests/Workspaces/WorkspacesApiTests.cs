@@ -18,8 +18,8 @@ public sealed class WorkspacesApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        // No sidecar is needed for these routes; the endpoint only has to be a valid URI.
-        _factory = new AnalyticsFactory(_database.ConnectionString, new Uri("http://127.0.0.1:9"));
+        // No sidecar is needed for these routes.
+        _factory = new AnalyticsFactory(_database.ConnectionString, sidecar: null);
     }
 
     public async Task DisposeAsync()
@@ -91,13 +91,37 @@ public sealed class WorkspacesApiTests : IAsyncLifetime
         (await _database.CountAsync("workspaces")).Should().Be(before);
     }
 
+    [Theory]
+    [InlineData("booking")]
+    [InlineData("gateway")]
+    [InlineData("Workflows")]
+    public async Task A_call_from_an_app_other_than_the_onboarding_saga_is_403_and_changes_nothing(string callerAppId)
+    {
+        var (existing, absent) = (Guid.NewGuid(), Guid.NewGuid());
+        using (var saga = SidecarCaller(_factory))
+        {
+            (await saga.PutAsync($"/internal/workspaces/{existing}", null)).StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+
+        using var other = SidecarCaller(_factory, callerAppId);
+        using var provision = await other.PutAsync($"/internal/workspaces/{absent}", null);
+        using var deprovision = await other.DeleteAsync($"/internal/workspaces/{existing}");
+
+        provision.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        deprovision.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await provision.ReadProblemAsync()).GetProperty("detail").GetString().Should().Contain("workflows");
+        await deprovision.ReadProblemAsync();
+        (await CountAsync(absent)).Should().Be(0);
+        (await CountAsync(existing)).Should().Be(1);
+    }
+
     private Task<int> CountAsync(Guid userId) => _factory.WithDbAsync(db => db.Workspaces.CountAsync(w => w.UserId == userId));
 
-    /// <summary>daprd stamps the caller's app id on every invocation it forwards.</summary>
-    private static HttpClient SidecarCaller(WebApplicationFactory<Program> factory)
+    /// <summary>daprd stamps the caller's app id on every invocation it forwards; the onboarding saga runs in "workflows".</summary>
+    private static HttpClient SidecarCaller(WebApplicationFactory<Program> factory, string callerAppId = "workflows")
     {
         var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("dapr-caller-app-id", "workflows");
+        client.DefaultRequestHeaders.Add("dapr-caller-app-id", callerAppId);
         return client;
     }
 }

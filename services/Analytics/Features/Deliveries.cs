@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Dapr;
+using Dapr.AspNetCore;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace DaprPlatform.Analytics.Features;
+
+/// <summary>The reply to one pub/sub delivery (daprd's contract: 200 with SUCCESS, RETRY or DROP).</summary>
+public sealed record DeliveryReply(string Status)
+{
+    public static readonly DeliveryReply Success = new(nameof(BulkSubscribeAppResponseStatus.SUCCESS));
+    public static readonly DeliveryReply Retry = new(nameof(BulkSubscribeAppResponseStatus.RETRY));
+    public static readonly DeliveryReply Drop = new(nameof(BulkSubscribeAppResponseStatus.DROP));
+}
+
+/// <summary>What the subscription routes share: reading a delivery that <c>app.UseCloudEvents()</c> has unwrapped.</summary>
+public static class Deliveries
+{
+    public const string PubSub = "pubsub";
+
+    /// <summary>Bulk deliveries carry many events in one body, far above the 1 MiB API limit; this replaces it on delivery routes.</summary>
+    public const long MaxDeliveryBytes = 64L * 1024 * 1024;
+
+    /// <summary>The CloudEvent id, forwarded by the CloudEvents middleware (ForwardCloudEventPropertiesAsHeaders).</summary>
+    public const string EventIdHeader = "Cloudevent.id";
+
+    public static IRequestSizeLimitMetadata BodyLimit { get; } = new DeliveryBodyLimit(MaxDeliveryBytes);
+
+    /// <summary>
+    /// <c>app.UseCloudEvents()</c>, forwarding the CloudEvent id as a header. The middleware parses every CloudEvent body
+    /// before routing reaches a handler and throws on malformed JSON; that becomes a 400 problem here instead of a 500.
+    /// </summary>
+    public static WebApplication UseCloudEventDeliveries(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (JsonException ex) when (!context.Response.HasStarted)
+            {
+                throw new BadHttpRequestException("The CloudEvent is not valid JSON.", StatusCodes.Status400BadRequest, ex);
+            }
+        });
+        app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true, IncludedCloudEventPropertiesAsHeaders = ["id"] });
+        return app;
+    }
+
+    public static string? EventId(HttpRequest request) =>
+        request.Headers[EventIdHeader].ToString() is { Length: > 0 } id ? id : null;
+
+    /// <summary>The event's data, or null when it is not JSON of that shape (such an event can never succeed: it is dropped).</summary>
+    public static T? TryRead<T>(JsonElement data)
+        where T : class
+    {
+        try
+        {
+            return data.ValueKind == JsonValueKind.Object ? data.Deserialize<T>(JsonSerializerOptions.Web) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The unwrapped body as JSON; default when it is empty or not JSON.</summary>
+    public static async Task<JsonElement> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    private sealed record DeliveryBodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+}
