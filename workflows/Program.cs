@@ -14,32 +14,15 @@ builder.AddServiceDefaults("workflows");
 // the sidecar's gRPC port, and invocation through the sidecar's HTTP port. Endpoints and tokens come from configuration, then
 // the environment (DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_API_TOKEN).
 builder.Services.AddDaprClient();
+// Activities are registered by Dapr.Workflow's source generator (registering them again only logs "already registered").
 builder.Services.AddDaprWorkflow(options =>
 {
     options.RegisterWorkflow<UserOnboardingWorkflow>();
-    options.RegisterActivity<CreateAccountActivity>();
-    options.RegisterActivity<ProvisionAnalyticsWorkspaceActivity>();
-    options.RegisterActivity<SetDefaultNotificationPreferencesActivity>();
-    options.RegisterActivity<SendWelcomeActivity>();
-    options.RegisterActivity<DeprovisionAnalyticsWorkspaceActivity>();
-    options.RegisterActivity<DeleteAccountActivity>();
-
     options.RegisterWorkflow<BookingPaymentWorkflow>();
     options.RegisterWorkflow<BookingCancellationWorkflow>();
-    options.RegisterActivity<HoldSlotActivity>();
-    options.RegisterActivity<CreateBookingActivity>();
-    options.RegisterActivity<CreatePaymentIntentActivity>();
-    options.RegisterActivity<MarkAwaitingPaymentActivity>();
-    options.RegisterActivity<ConfirmBookingActivity>();
-    options.RegisterActivity<BookSlotActivity>();
-    options.RegisterActivity<VoidPaymentActivity>();
-    options.RegisterActivity<CancelBookingActivity>();
-    options.RegisterActivity<ReleaseSlotActivity>();
-    options.RegisterActivity<QuoteRefundActivity>();
-    options.RegisterActivity<RefundPaymentActivity>();
-    options.RegisterActivity<RecordSagaOutcomeActivity>();
 });
 builder.Services.AddServiceInvocation();
+builder.Services.AddTransient<PaymentResultRelay>();
 builder.Services.AddOptions<BookingPaymentOptions>()
     .Bind(builder.Configuration.GetSection(BookingPaymentOptions.SectionName))
     // Tutoring holds a slot for at most 180 minutes, and the hold must outlive the payment window by the saga's margin.
@@ -58,7 +41,7 @@ var app = builder.Build();
 // POST/GET /api/onboarding are public sign-up calls arriving through the gateway's invocation, so every route keeps the app token check;
 // /internal/booking-* are for the booking service only (dapr-caller-app-id), and /events/* are pub/sub deliveries.
 app.UseServiceDefaults();
-app.UseCloudEvents();
+app.UseCloudEventDeliveries();
 app.MapSubscribeHandler();
 app.MapPaymentResultRelay();
 app.MapOnboardingApi();

@@ -22,6 +22,8 @@ builder.Services.AddActors(o =>
 });
 builder.Services.AddSingleton<ChannelMetricsActors>();
 builder.Services.AddSingleton<ChannelMetricsReceived>();
+builder.Services.AddScoped<ChannelRegisteredReceived>();
+builder.Services.AddScoped<ChannelRemovedReceived>();
 builder.Services.Configure<WorkspaceOptions>(builder.Configuration.GetSection(WorkspaceOptions.SectionName));
 
 var app = builder.Build();

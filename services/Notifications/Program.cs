@@ -22,7 +22,7 @@ builder.Services.AddScoped<TelegramDelivery>();
 var app = builder.Build();
 
 app.UseServiceDefaults();
-app.UseCloudEvents(TopicDelivery.MiddlewareOptions);
+app.UseCloudEventDeliveries();
 app.MapSubscribeHandler();
 app.MapTopic<UserRegistered, UserRegisteredHandler>("/events/user-registered", Topic("user.registered"), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<BookingChanged, BookingConfirmedHandler>("/events/booking-confirmed", Topic("booking.confirmed"), (h, e, ct) => h.HandleAsync(e, ct));

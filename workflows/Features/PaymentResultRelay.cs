@@ -1,5 +1,6 @@
 using Dapr;
 using Dapr.Workflow;
+using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Workflows.BookingPayment;
 
 namespace DaprPlatform.Workflows.Features;
@@ -13,33 +14,16 @@ public sealed record PaymentOutcomeEvent(Guid PaymentId, Guid BookingId, string?
 /// webhook and the workflow; a workflow lives in the app that hosts it, so this app raises the event through its own sidecar.
 /// Subscriptions are Dapr.AspNetCore's: <c>UseCloudEvents</c> unwraps the envelope, <c>MapSubscribeHandler</c> lists the topics.
 /// </summary>
-public static class PaymentResultRelay
+public sealed class PaymentResultRelay(DaprWorkflowClient workflows, ILogger<PaymentResultRelay> logger)
 {
-    public const string PubsubName = "pubsub";
-
-    public static IEndpointRouteBuilder MapPaymentResultRelay(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/events/payment-succeeded", (PaymentOutcomeEvent data, DaprWorkflowClient workflows, ILogger<PaymentOutcomeEvent> logger, CancellationToken ct) =>
-                RelayAsync(data, succeeded: true, workflows, logger, ct))
-            .WithTopic(new TopicOptions { PubsubName = PubsubName, Name = "payment.succeeded", DeadLetterTopic = "payment.succeeded.deadletter" })
-            .ExcludeFromDescription();
-        app.MapPost("/events/payment-failed", (PaymentOutcomeEvent data, DaprWorkflowClient workflows, ILogger<PaymentOutcomeEvent> logger, CancellationToken ct) =>
-                RelayAsync(data, succeeded: false, workflows, logger, ct))
-            .WithTopic(new TopicOptions { PubsubName = PubsubName, Name = "payment.failed", DeadLetterTopic = "payment.failed.deadletter" })
-            .ExcludeFromDescription();
-        return app;
-    }
-
-    /// <summary>Answers Dapr's delivery statuses: SUCCESS, RETRY (redeliver later) or DROP (never deliverable).</summary>
-    public static async Task<IResult> RelayAsync(PaymentOutcomeEvent data, bool succeeded, DaprWorkflowClient workflows, ILogger logger, CancellationToken ct)
+    /// <summary>SUCCESS once raised (or when the saga already ended), RETRY while the sidecar cannot be reached, DROP when no instance is named.</summary>
+    public async Task<SubscriberStatus> RelayAsync(PaymentOutcomeEvent data, bool succeeded, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(workflows);
-        ArgumentNullException.ThrowIfNull(logger);
         if (string.IsNullOrWhiteSpace(data.WorkflowInstanceId) || !WorkflowInstanceView.IsInstanceId(data.WorkflowInstanceId))
         {
             logger.LogWarning("Payment {PaymentId} names no workflow instance; nothing to tell.", data.PaymentId);
-            return Delivery("DROP");
+            return SubscriberStatus.Drop;
         }
 
         // A sidecar that does not answer must not hold the delivery: RETRY lets the broker try again later.
@@ -53,19 +37,34 @@ public static class PaymentResultRelay
                 // Ended already (timed out, withdrawn): its compensation voided the payment, refunding it if this was a success.
                 logger.LogInformation("Payment {PaymentId} result for {InstanceId} arrived after the saga ended ({Status}); not raised.",
                     data.PaymentId, data.WorkflowInstanceId, state is null ? "unknown" : WorkflowInstanceView.StatusName(state.RuntimeStatus));
-                return Delivery("SUCCESS");
+                return SubscriberStatus.Success;
             }
 
             await workflows.RaiseEventAsync(data.WorkflowInstanceId, BookingEvents.PaymentResult,
                 new PaymentResult(data.PaymentId, succeeded, data.FailureCode, data.FailureMessage), bounded.Token);
-            return Delivery("SUCCESS");
+            return SubscriberStatus.Success;
         }
         catch (Exception e) when (WorkflowInstanceView.IsUnavailable(e) || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             logger.LogWarning(e, "Could not raise the payment result of {PaymentId} on {InstanceId}; asking for redelivery.", data.PaymentId, data.WorkflowInstanceId);
-            return Delivery("RETRY");
+            return SubscriberStatus.Retry;
         }
     }
+}
 
-    private static IResult Delivery(string status) => TypedResults.Ok(new { status });
+public static class PaymentResultSubscriptions
+{
+    public const string PubsubName = "pubsub";
+
+    /// <summary>The two subscriptions (each with its dead-letter topic); an unreadable event is dropped by <see cref="TopicDelivery"/>.</summary>
+    public static IEndpointRouteBuilder MapPaymentResultRelay(this IEndpointRouteBuilder app)
+    {
+        app.MapTopic<PaymentOutcomeEvent, PaymentResultRelay>("/events/payment-succeeded",
+            new TopicOptions { PubsubName = PubsubName, Name = "payment.succeeded", DeadLetterTopic = "payment.succeeded.deadletter" },
+            (relay, e, ct) => relay.RelayAsync(e.Data, succeeded: true, ct));
+        app.MapTopic<PaymentOutcomeEvent, PaymentResultRelay>("/events/payment-failed",
+            new TopicOptions { PubsubName = PubsubName, Name = "payment.failed", DeadLetterTopic = "payment.failed.deadletter" },
+            (relay, e, ct) => relay.RelayAsync(e.Data, succeeded: false, ct));
+        return app;
+    }
 }

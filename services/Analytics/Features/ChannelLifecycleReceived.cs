@@ -3,6 +3,7 @@ using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Domain;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.Messaging;
+using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Analytics.Features;
@@ -11,28 +12,28 @@ public static class ChannelLifecycleSubscriptions
 {
     public static IEndpointRouteBuilder MapChannelLifecycleSubscriptions(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/events/channel-registered", ChannelRegisteredReceived.HandleAsync)
-            .WithTopic(new TopicOptions { PubsubName = Deliveries.PubSub, Name = "channel.registered", DeadLetterTopic = "channel.registered.deadletter" })
-            .ExcludeFromDescription();
-        app.MapPost("/events/channel-removed", ChannelRemovedReceived.HandleAsync)
-            .WithTopic(new TopicOptions { PubsubName = Deliveries.PubSub, Name = "channel.removed", DeadLetterTopic = "channel.removed.deadletter" })
-            .ExcludeFromDescription();
+        app.MapTopic<ChannelRegistered, ChannelRegisteredReceived>("/events/channel-registered",
+            new TopicOptions { PubsubName = Deliveries.PubSub, Name = "channel.registered", DeadLetterTopic = "channel.registered.deadletter" },
+            (handler, e, ct) => handler.HandleAsync(e, ct));
+        app.MapTopic<ChannelRemoved, ChannelRemovedReceived>("/events/channel-removed",
+            new TopicOptions { PubsubName = Deliveries.PubSub, Name = "channel.removed", DeadLetterTopic = "channel.removed.deadletter" },
+            (handler, e, ct) => handler.HandleAsync(e, ct));
         return app;
     }
 }
 
 /// <summary><c>channel.registered</c> → remember the channel and its owner (who may read its analytics). Idempotent through the inbox.</summary>
-public static class ChannelRegisteredReceived
+public sealed class ChannelRegisteredReceived(AnalyticsDbContext db, Inbox<AnalyticsDbContext> inbox)
 {
     public const string Consumer = "analytics.channel-registered";
 
-    public static async Task<IResult> HandleAsync(HttpRequest request, AnalyticsDbContext db, Inbox<AnalyticsDbContext> inbox, CancellationToken ct)
+    public async Task<SubscriberStatus> HandleAsync(TopicEvent<ChannelRegistered> delivery, CancellationToken ct)
     {
-        var eventId = Deliveries.EventId(request);
-        var data = Deliveries.TryRead<ChannelRegistered>(await Deliveries.ReadBodyAsync(request, ct));
-        if (eventId is null || data is null || data.ChannelId == Guid.Empty || data.OwnerId == Guid.Empty || string.IsNullOrWhiteSpace(data.Title))
+        ArgumentNullException.ThrowIfNull(delivery);
+        var (data, eventId) = delivery;
+        if (data.ChannelId == Guid.Empty || data.OwnerId == Guid.Empty || string.IsNullOrWhiteSpace(data.Title))
         {
-            return Results.Json(DeliveryReply.Drop);
+            return SubscriberStatus.Drop;
         }
 
         await inbox.ProcessOnceAsync(eventId, Consumer, async token =>
@@ -51,24 +52,24 @@ public static class ChannelRegisteredReceived
             channel.Title = Truncate(data.Title, TrackedChannel.MaxTitleLength)!;
             channel.RegisteredAt = data.RegisteredAt;
         }, ct);
-        return Results.Json(DeliveryReply.Success);
+        return SubscriberStatus.Success;
     }
 
     private static string? Truncate(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;
 }
 
 /// <summary><c>channel.removed</c> → the channel's analytics become unreadable; its history stays. Idempotent through the inbox.</summary>
-public static class ChannelRemovedReceived
+public sealed class ChannelRemovedReceived(AnalyticsDbContext db, Inbox<AnalyticsDbContext> inbox)
 {
     public const string Consumer = "analytics.channel-removed";
 
-    public static async Task<IResult> HandleAsync(HttpRequest request, AnalyticsDbContext db, Inbox<AnalyticsDbContext> inbox, CancellationToken ct)
+    public async Task<SubscriberStatus> HandleAsync(TopicEvent<ChannelRemoved> delivery, CancellationToken ct)
     {
-        var eventId = Deliveries.EventId(request);
-        var data = Deliveries.TryRead<ChannelRemoved>(await Deliveries.ReadBodyAsync(request, ct));
-        if (eventId is null || data is null || data.ChannelId == Guid.Empty)
+        ArgumentNullException.ThrowIfNull(delivery);
+        var (data, eventId) = delivery;
+        if (data.ChannelId == Guid.Empty)
         {
-            return Results.Json(DeliveryReply.Drop);
+            return SubscriberStatus.Drop;
         }
 
         await inbox.ProcessOnceAsync(eventId, Consumer, async token =>
@@ -84,6 +85,6 @@ public static class ChannelRemovedReceived
                 channel.RemovedAt ??= data.RemovedAt;
             }
         }, ct);
-        return Results.Json(DeliveryReply.Success);
+        return SubscriberStatus.Success;
     }
 }

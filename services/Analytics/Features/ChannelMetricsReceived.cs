@@ -5,6 +5,7 @@ using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.Messaging;
+using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Analytics.Features;
@@ -30,7 +31,7 @@ public static class ChannelMetricsSubscription
     /// A bulk delivery (<c>{entries:[{entryId, event, …}]}</c>) is answered with a status per entry; a single CloudEvent
     /// (a sidecar delivering one by one, unwrapped by the CloudEvents middleware) with one status.
     /// </summary>
-    public static async Task<IResult> HandleAsync(HttpRequest request, ChannelMetricsReceived received, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpRequest request, ChannelMetricsReceived received, PubSubDeliveryMetrics metrics, CancellationToken ct)
     {
         var body = await Deliveries.ReadBodyAsync(request, ct);
         if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("entries", out var entries) && entries.ValueKind == JsonValueKind.Array)
@@ -41,12 +42,26 @@ public static class ChannelMetricsSubscription
                 .Select(ReadEntry)
                 .ToList();
             var statuses = await received.HandleAsync(deliveries, ct);
+            foreach (var verdict in statuses.GroupBy(e => e.Status))
+            {
+                metrics.Delivered(Deliveries.PubSub, Topic, Verdict(verdict.Key), verdict.Count());
+            }
+
             return Results.Json(new BulkSubscribeAppResponse([.. statuses]));
         }
 
         var single = await received.HandleAsync([new MetricsDelivery("single", Deliveries.EventId(request), Deliveries.TryRead<ChannelMetricsBatch>(body))], ct);
+        metrics.Delivered(Deliveries.PubSub, Topic, Verdict(single[0].Status));
         return Results.Json(new DeliveryReply(single[0].Status));
     }
+
+    /// <summary>The SDK's bulk entry carries its status as text ("SUCCESS", "RETRY", "DROP").</summary>
+    private static SubscriberStatus Verdict(string status) => status switch
+    {
+        nameof(BulkSubscribeAppResponseStatus.SUCCESS) => SubscriberStatus.Success,
+        nameof(BulkSubscribeAppResponseStatus.RETRY) => SubscriberStatus.Retry,
+        _ => SubscriberStatus.Drop,
+    };
 
     private static MetricsDelivery ReadEntry(JsonElement entry)
     {

@@ -26,27 +26,6 @@ public static class Deliveries
 
     public static IRequestSizeLimitMetadata BodyLimit { get; } = new DeliveryBodyLimit(MaxDeliveryBytes);
 
-    /// <summary>
-    /// <c>app.UseCloudEvents()</c>, forwarding the CloudEvent id as a header. The middleware parses every CloudEvent body
-    /// before routing reaches a handler and throws on malformed JSON; that becomes a 400 problem here instead of a 500.
-    /// </summary>
-    public static WebApplication UseCloudEventDeliveries(this WebApplication app)
-    {
-        app.Use(async (context, next) =>
-        {
-            try
-            {
-                await next(context);
-            }
-            catch (JsonException ex) when (!context.Response.HasStarted)
-            {
-                throw new BadHttpRequestException("The CloudEvent is not valid JSON.", StatusCodes.Status400BadRequest, ex);
-            }
-        });
-        app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true, IncludedCloudEventPropertiesAsHeaders = ["id"] });
-        return app;
-    }
-
     public static string? EventId(HttpRequest request) =>
         request.Headers[EventIdHeader].ToString() is { Length: > 0 } id ? id : null;
 

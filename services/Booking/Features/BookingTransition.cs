@@ -69,6 +69,13 @@ public static class BookingTransition
                     db.ChangeTracker.Clear();
                     continue;
                 }
+                catch (DbUpdateException e) when (attempt < Attempts && IsDeadlock(e))
+                {
+                    // Two overlapping confirmations can deadlock on the exclusion constraints (each waits for the other's
+                    // uncommitted row) and PostgreSQL aborts one. Re-run it: on fresh state the guard sees the winner (409).
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
                 catch (DbUpdateException e) when (IsOverlap(e))
                 {
                     return BookingProblems.Conflict(bookingId,
@@ -79,6 +86,10 @@ public static class BookingTransition
             return TypedResults.Ok(BookingResponse.From(booking));
         }
     }
+
+    /// <summary>SQLSTATE 40P01: PostgreSQL broke a deadlock by aborting this transaction.</summary>
+    private static bool IsDeadlock(DbUpdateException e) =>
+        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected };
 
     /// <summary>SQLSTATE 23P01: one of the overlap exclusion constraints refused the row.</summary>
     public static bool IsOverlap(DbUpdateException e) =>

@@ -45,6 +45,7 @@ public static class ServiceDefaultsExtensions
         // The official client; it finds the sidecar through DAPR_GRPC_PORT / DAPR_HTTP_PORT and sends DAPR_API_TOKEN.
         services.AddDaprClient();
         services.TryAddSingleton<AppInvocationClients>();
+        services.TryAddSingleton<PubSubDeliveryMetrics>();
 
         var maxBody = builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapr;
 using Microsoft.AspNetCore.Builder;
@@ -36,12 +37,39 @@ public static partial class TopicDelivery
     /// <summary>The header Dapr.AspNetCore's CloudEvents middleware puts the CloudEvent id in.</summary>
     public const string CloudEventIdHeader = "Cloudevent.id";
 
-    /// <summary>The options for <c>app.UseCloudEvents(...)</c> every subscriber uses: only the id is forwarded as a header.</summary>
-    public static CloudEventsMiddlewareOptions MiddlewareOptions => new()
+    /// <summary>
+    /// Dapr.AspNetCore's <c>UseCloudEvents</c>, forwarding only the CloudEvent id as a header. That middleware parses every
+    /// CloudEvent body before the endpoint runs and throws on malformed JSON (a 500, which the sidecar would retry forever):
+    /// on a subscription route such a delivery is answered DROP, elsewhere it is a 400 problem.
+    /// </summary>
+    public static IApplicationBuilder UseCloudEventDeliveries(this IApplicationBuilder app)
     {
-        ForwardCloudEventPropertiesAsHeaders = true,
-        IncludedCloudEventPropertiesAsHeaders = ["id"],
-    };
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (JsonException ex) when (!context.Response.HasStarted)
+            {
+                if (context.GetEndpoint()?.Metadata.GetMetadata<ITopicMetadata>() is not { } topic)
+                {
+                    throw new BadHttpRequestException("The CloudEvent is not valid JSON.", StatusCodes.Status400BadRequest, ex);
+                }
+
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TopicDelivery));
+                LogUnreadable(logger, "(unread)", topic.PubsubName, topic.Name, "the CloudEvent is not valid JSON");
+                context.RequestServices.GetRequiredService<PubSubDeliveryMetrics>().Delivered(topic.PubsubName, topic.Name, SubscriberStatus.Drop);
+                await Answer(SubscriberStatus.Drop).ExecuteAsync(context);
+            }
+        });
+        return app.UseCloudEvents(new CloudEventsMiddlewareOptions
+        {
+            ForwardCloudEventPropertiesAsHeaders = true,
+            IncludedCloudEventPropertiesAsHeaders = ["id"],
+        });
+    }
 
     public static RouteHandlerBuilder MapTopic<TData, THandler>(
         this IEndpointRouteBuilder app, string route, TopicOptions topic, Func<THandler, TopicEvent<TData>, CancellationToken, Task<SubscriberStatus>> handle)
@@ -69,20 +97,37 @@ public static partial class TopicDelivery
                     }
                 }
 
+                var metrics = context.RequestServices.GetRequiredService<PubSubDeliveryMetrics>();
                 if (unreadable is not null)
                 {
                     LogUnreadable(logger, id, topic.PubsubName, topic.Name, unreadable);
+                    metrics.Delivered(topic.PubsubName, topic.Name, SubscriberStatus.Drop);
                     return Answer(SubscriberStatus.Drop);
                 }
 
+                using var activity = PubSubDeliveryMetrics.Source.StartActivity($"{topic.Name} process", ActivityKind.Consumer);
+                activity?.SetTag("messaging.system", "dapr");
+                activity?.SetTag("messaging.operation.type", "process");
+                activity?.SetTag("messaging.destination.name", topic.Name);
+                activity?.SetTag("dapr.pubsub.name", topic.PubsubName);
+                activity?.SetTag("messaging.message.id", id);
                 var handler = context.RequestServices.GetRequiredService<THandler>();
-                return Answer(await handle(handler, new TopicEvent<TData>(data!, id), context.RequestAborted));
+                var status = await handle(handler, new TopicEvent<TData>(data!, id), context.RequestAborted);
+                activity?.SetTag("daprplatform.outcome", PubSubDeliveryMetrics.Outcome(status));
+                if (status == SubscriberStatus.Retry)
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error);
+                }
+
+                metrics.Delivered(topic.PubsubName, topic.Name, status);
+                return Answer(status);
             })
             .WithTopic(topic)
             .ExcludeFromDescription();
     }
 
-    private static IResult Answer(SubscriberStatus status) => Results.Json(new
+    /// <summary>The subscription API's reply: 200 with <c>{"status": "SUCCESS" | "RETRY" | "DROP"}</c>.</summary>
+    public static IResult Answer(SubscriberStatus status) => Results.Json(new
     {
         status = status switch
         {
