@@ -141,7 +141,7 @@ public sealed class BadInputTests(ChannelsFixture fx) : IClassFixture<ChannelsFi
         HttpClient client, HttpMethod method, string path, string? contentType, string? body, int status, string? field, string name,
         Action<HttpRequestMessage>? configure = null)
     {
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
@@ -159,6 +159,6 @@ public sealed class BadInputTests(ChannelsFixture fx) : IClassFixture<ChannelsFi
             problem.FieldErrors().Should().Contain(field, name);
         }
 
-        (await fx.Factory.CountsAsync()).Should().Be(before, name);
+        (await fx.CountsAsync()).Should().Be(before, name);
     }
 }

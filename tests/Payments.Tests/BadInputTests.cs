@@ -199,7 +199,7 @@ public sealed class BadInputTests(PaymentsFixture fx) : IClassFixture<PaymentsFi
         HttpClient client, HttpMethod method, string path, string? contentType, string? body, int status, string? field, string name,
         Action<HttpRequestMessage>? configure = null)
     {
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
@@ -217,7 +217,7 @@ public sealed class BadInputTests(PaymentsFixture fx) : IClassFixture<PaymentsFi
             problem.FieldErrors().Should().Contain(field, name);
         }
 
-        (await fx.Factory.CountsAsync()).Should().Be(before, name);
+        (await fx.CountsAsync()).Should().Be(before, name);
     }
 
     [Fact]

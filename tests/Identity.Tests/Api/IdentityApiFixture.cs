@@ -14,8 +14,6 @@ public sealed record TokenPair(string AccessToken, string RefreshToken, int Expi
 /// <summary>Two registered users and a session of the first, shared by the read-only bad-input cases.</summary>
 public sealed record KnownUsers(RegisteredUser User, RegisteredUser Other, TokenPair Session);
 
-public sealed record TableCounts(long Users, long Outbox, long RefreshTokens, long Families);
-
 /// <summary>The identity app in-process on its own real Postgres database, signing with a test-controlled key.</summary>
 public sealed class IdentityApiFixture : IAsyncLifetime
 {
@@ -94,12 +92,7 @@ public sealed class IdentityApiFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<TokenPair>())!;
     }
 
-    public async Task<TableCounts> CountRowsAsync() =>
-        new(
-            await Database.CountAsync("users"),
-            await Database.CountAsync("outbox_messages"),
-            await Database.CountAsync("refresh_tokens"),
-            await Database.CountAsync("refresh_token_families"));
+    public Task<RowCounts> CountRowsAsync() => Database.CountRowsAsync("users", "outbox_messages", "refresh_tokens", "refresh_token_families");
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
