@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace DaprPlatform.TestSupport;
 
@@ -19,6 +20,9 @@ public class ServiceFactory<TProgram>(IReadOnlyDictionary<string, string?> setti
     where TProgram : class
 {
     public TestAccessTokens Tokens { get; init; } = new();
+
+    /// <summary>The app accepts tokens from <see cref="Tokens"/>; false: it checks them with its own keys (identity, which signs them).</summary>
+    public bool AcceptTestTokens { get; init; } = true;
 
     /// <summary>The HTTP API of the app's own sidecar (e.g. a <see cref="FakeSidecar"/> or a DevHost's); null: no sidecar.</summary>
     public Uri? Sidecar { get; init; }
@@ -42,6 +46,18 @@ public class ServiceFactory<TProgram>(IReadOnlyDictionary<string, string?> setti
         return client;
     }
 
+    /// <summary>Validates scopes and the container on build, as the Development environment would (the app runs in Testing).</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateScopes = true;
+            options.ValidateOnBuild = true;
+        });
+        return base.CreateHost(builder);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -61,7 +77,11 @@ public class ServiceFactory<TProgram>(IReadOnlyDictionary<string, string?> setti
 
         builder.ConfigureTestServices(testServices =>
         {
-            testServices.AddSingleton(Tokens.KeySource);
+            if (AcceptTestTokens)
+            {
+                testServices.AddSingleton(Tokens.KeySource);
+            }
+
             services?.Invoke(testServices);
         });
     }

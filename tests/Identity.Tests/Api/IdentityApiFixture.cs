@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 
 namespace DaprPlatform.Identity.Tests.Api;
@@ -19,7 +18,7 @@ public sealed class IdentityApiFixture : IAsyncLifetime
 {
     public const string StrongPassword = "Correct horse 42";
 
-    private WebApplicationFactory<Program>? _factory;
+    private ServiceFactory<Program>? _factory;
     private readonly Lazy<Task<KnownUsers>> _knownUsers;
 
     public IdentityApiFixture()
@@ -39,17 +38,21 @@ public sealed class IdentityApiFixture : IAsyncLifetime
     /// <summary>Identity signs with this key, so tokens from it (e.g. an admin's) are accepted like identity's own.</summary>
     public TestAccessTokens Tokens { get; } = new();
 
-    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
+    public ServiceFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        _factory = new ServiceFactory<Program>(new Dictionary<string, string?>
         {
-            web.UseSetting("ConnectionStrings:identity", Database.ConnectionString);
-            web.UseSetting("jwt:signingKey", Tokens.PrivateKeyPem);
-            web.UseSetting("jwt:keyId", Tokens.KeyId);
-        });
+            ["ConnectionStrings:identity"] = Database.ConnectionString,
+            ["jwt:signingKey"] = Tokens.PrivateKeyPem,
+            ["jwt:keyId"] = Tokens.KeyId,
+        })
+        {
+            Tokens = Tokens,
+            AcceptTestTokens = false,
+        };
         _ = _factory.Server; // starts the host, which applies the migrations
     }
 
