@@ -180,21 +180,7 @@ public sealed class BadInputTests(BookingFixture fx) : IClassFixture<BookingFixt
         var (method, path) = (route[..route.IndexOf(' ', StringComparison.Ordinal)], route[(route.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
         var before = await fx.CountsAsync();
         var invocationsBefore = fx.Sidecar.Received.Count(c => c.Path.StartsWith("/v1.0/invoke/", StringComparison.Ordinal));
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
-        }
-
-        using var response = await client.SendAsync(request);
-
-        ((int)response.StatusCode).Should().Be(status, name);
-        var problem = await response.ReadProblemAsync();
-        if (field is not null)
-        {
-            problem.FieldErrors().Should().Contain(field, name);
-        }
+        await client.ShouldRejectAsync(new HttpMethod(method), path, contentType, body, status, field, name);
 
         (await fx.CountsAsync()).Should().Be(before, "{0} must write nothing", name);
         fx.Sidecar.Received.Count(c => c.Path.StartsWith("/v1.0/invoke/", StringComparison.Ordinal)).Should().Be(invocationsBefore, "{0} must invoke nothing", name);

@@ -142,22 +142,7 @@ public sealed class BadInputTests(ChannelsFixture fx) : IClassFixture<ChannelsFi
         Action<HttpRequestMessage>? configure = null)
     {
         var before = await fx.CountsAsync();
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new(contentType!);
-        }
-
-        configure?.Invoke(request);
-        using var response = await client.SendAsync(request);
-
-        ((int)response.StatusCode).Should().Be(status, name);
-        var problem = await response.ReadProblemAsync();
-        if (field is not null)
-        {
-            problem.FieldErrors().Should().Contain(field, name);
-        }
+        await client.ShouldRejectAsync(method, path, contentType, body, status, field, name, configure);
 
         (await fx.CountsAsync()).Should().Be(before, name);
     }
