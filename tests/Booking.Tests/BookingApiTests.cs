@@ -91,7 +91,7 @@ public sealed class BookingApiTests(BookingFixture fx) : IClassFixture<BookingFi
         status.GetProperty("step").GetString().Should().Be("AwaitingPayment");
         status.TryGetProperty("studentId", out _).Should().BeFalse();
         hidden.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        fx.Sidecar.Calls.Should().Contain(c => c.Method == "GET" && c.Path == sagaPath);
+        fx.Sidecar.Received.Should().Contain(c => c.Method == "GET" && c.Path == sagaPath);
     }
 
     [Theory]
@@ -130,12 +130,12 @@ public sealed class BookingApiTests(BookingFixture fx) : IClassFixture<BookingFi
         accepted.GetProperty("bookingId").GetGuid().Should().Be(bookingId);
         accepted.GetProperty("instanceId").GetString().Should().Be($"booking-cancel-{bookingId:N}");
         accepted.GetProperty("statusUrl").GetString().Should().Be($"/api/bookings/{bookingId}");
-        var call = fx.Sidecar.InvocationsOf("POST", "internal/booking-cancellations").Single(c => c.Body.Contains(bookingId.ToString(), StringComparison.Ordinal));
+        var call = fx.WorkflowsInvocations("POST", "internal/booking-cancellations").Single(c => c.Body.Contains(bookingId.ToString(), StringComparison.Ordinal));
         var input = JsonDocument.Parse(call.Body).RootElement;
         input.GetProperty("requestedBy").GetString().Should().Be(who);
         input.GetProperty("reason").GetString().Should().Be("cannot make it");
         input.GetProperty("requestedAt").GetDateTimeOffset().Should().BeOnOrAfter(before).And.BeOnOrBefore(DateTimeOffset.UtcNow);
-        (await fx.Factory.EventsAsync(bookingId)).Should().HaveCount(2, "the saga cancels; this request changes nothing itself");
+        (await fx.EventsAsync(bookingId)).Should().HaveCount(2, "the saga cancels; this request changes nothing itself");
     }
 
     [Theory]
@@ -153,7 +153,7 @@ public sealed class BookingApiTests(BookingFixture fx) : IClassFixture<BookingFi
         var accepted = await BookingFixture.ExpectAsync(response, 202);
         accepted.GetProperty("instanceId").GetString().Should().Be($"booking-{bookingId:N}");
         accepted.GetProperty("statusUrl").GetString().Should().Be($"/api/bookings/{bookingId}/saga");
-        var call = fx.Sidecar.InvocationsOf("POST", $"internal/booking-payments/{bookingId}/withdraw").Should().ContainSingle().Subject;
+        var call = fx.WorkflowsInvocations("POST", $"internal/booking-payments/{bookingId}/withdraw").Should().ContainSingle().Subject;
         JsonDocument.Parse(call.Body).RootElement.GetProperty("requestedBy").GetString().Should().Be("student");
     }
 
@@ -172,7 +172,7 @@ public sealed class BookingApiTests(BookingFixture fx) : IClassFixture<BookingFi
         response.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await response.ReadProblemAsync()).GetProperty("type").GetString().Should().EndWith("illegal-transition");
         // The outbox publishes this booking's events through the sidecar too; only invocations of workflows matter here.
-        fx.Sidecar.Calls.Where(c => c.Path.StartsWith("/v1.0/invoke/", StringComparison.Ordinal))
+        fx.Sidecar.Received.Where(c => c.Path.StartsWith("/v1.0/invoke/", StringComparison.Ordinal))
             .Should().NotContain(c => c.Path.Contains(bookingId.ToString(), StringComparison.Ordinal) || c.Body.Contains(bookingId.ToString(), StringComparison.Ordinal));
     }
 
@@ -223,7 +223,7 @@ public sealed class BookingApiTests(BookingFixture fx) : IClassFixture<BookingFi
 
         first.GetProperty("status").GetString().Should().Be("completed");
         again.GetRawText().Should().Be(first.GetRawText());
-        var events = await fx.Factory.EventsAsync(bookingId);
+        var events = await fx.EventsAsync(bookingId);
         events.Select(e => e.Topic).Should().Equal("booking.requested", "booking.confirmed", "booking.completed");
         events[^1].Data.GetProperty("status").GetString().Should().Be("completed");
     }
@@ -248,7 +248,7 @@ public sealed class BookingApiTests(BookingFixture fx) : IClassFixture<BookingFi
         byStudent.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         byStranger.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await BookingFixture.ExpectAsync(await studentClient.GetAsync($"/api/bookings/{bookingId}"), 200)).GetRawText().Should().Be(booking.GetRawText());
-        (await fx.Factory.EventsAsync(bookingId)).Should().HaveCount(2);
+        (await fx.EventsAsync(bookingId)).Should().HaveCount(2);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class RequestBookingTests(BookingFixture fx) : IClassFixture<Booki
     private static object Body(Guid tutorId, DateTimeOffset start, int minutes = 60, string subject = "Algebra") =>
         new { tutorId, start, durationMinutes = minutes, subject };
 
-    private List<JsonElement> StartsFor(Guid studentId) => fx.Sidecar.InvocationsOf("POST", StartPath)
+    private List<JsonElement> StartsFor(Guid studentId) => fx.WorkflowsInvocations("POST", StartPath)
         .Select(c => JsonDocument.Parse(c.Body).RootElement.Clone())
         .Where(b => b.GetProperty("studentId").GetGuid() == studentId)
         .ToList();
@@ -23,7 +23,7 @@ public sealed class RequestBookingTests(BookingFixture fx) : IClassFixture<Booki
         var studentId = Guid.NewGuid();
         var tutorId = Guid.NewGuid();
         var start = BookingFixture.QuarterHour(TimeSpan.FromDays(3));
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var client = fx.Student(studentId, "Ada Lovelace");
 
         using var response = await client.PostAsync("/api/bookings", BookingFixture.Json(Body(tutorId, start, 90, "  Linear algebra ")));
@@ -35,7 +35,7 @@ public sealed class RequestBookingTests(BookingFixture fx) : IClassFixture<Booki
         response.Headers.Location!.OriginalString.Should().Be($"/api/bookings/{bookingId}/saga");
 
         // Dapr service invocation: POST {sidecar}/v1.0/invoke/{appId}/method/{method}.
-        var call = fx.Sidecar.InvocationsOf("POST", StartPath).Single(c => c.Body.Contains(bookingId.ToString(), StringComparison.Ordinal));
+        var call = fx.WorkflowsInvocations("POST", StartPath).Single(c => c.Body.Contains(bookingId.ToString(), StringComparison.Ordinal));
         call.Headers["Content-Type"].Should().StartWith("application/json");
         var input = JsonDocument.Parse(call.Body).RootElement;
         input.GetProperty("bookingId").GetGuid().Should().Be(bookingId);
@@ -46,7 +46,7 @@ public sealed class RequestBookingTests(BookingFixture fx) : IClassFixture<Booki
         input.GetProperty("start").GetDateTimeOffset().Should().Be(start);
         input.GetProperty("durationMinutes").GetInt32().Should().Be(90);
         input.GetProperty("subject").GetString().Should().Be("Linear algebra");
-        (await fx.Factory.CountsAsync()).Should().Be(before, "the saga's CreateBooking step writes the booking, not this request");
+        (await fx.CountsAsync()).Should().Be(before, "the saga's CreateBooking step writes the booking, not this request");
     }
 
     [Fact]
@@ -101,14 +101,14 @@ public sealed class RequestBookingTests(BookingFixture fx) : IClassFixture<Booki
         fx.Sidecar.Respond(call => call.Body.Contains(studentId.ToString(), StringComparison.Ordinal)
             ? status < 0 ? SidecarReply.Drop : new SidecarReply(status, """{"errorCode":"ERR_DIRECT_INVOKE","message":"x"}""")
             : null);
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var client = fx.Student(studentId);
 
         using var response = await client.PostAsync("/api/bookings", BookingFixture.Json(Body(Guid.NewGuid(), BookingFixture.QuarterHour(TimeSpan.FromDays(3)))));
 
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, why);
         await response.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Theory]
@@ -124,7 +124,7 @@ public sealed class RequestBookingTests(BookingFixture fx) : IClassFixture<Booki
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         await response.ReadProblemAsync();
-        fx.Sidecar.Calls.Should().NotContain(c => c.Body.Contains(userId.ToString(), StringComparison.Ordinal));
+        fx.Sidecar.Received.Should().NotContain(c => c.Body.Contains(userId.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
         first.GetProperty("price").GetProperty("amount").GetInt64().Should().Be(3375);
         first.GetProperty("price").GetProperty("currency").GetString().Should().Be("USD");
         first.GetProperty("workflowInstanceId").GetString().Should().Be($"booking-{bookingId:N}");
-        var events = await fx.Factory.EventsAsync(bookingId);
+        var events = await fx.EventsAsync(bookingId);
         events.Select(e => e.Topic).Should().Equal("booking.requested");
         var data = events[0].Data;
         data.GetProperty("status").GetString().Should().Be("pending");
@@ -49,13 +49,13 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
         var tutorId = Guid.NewGuid();
         using var saga = fx.Saga();
         await BookingFixture.ExpectAsync(await saga.PostAsync("/internal/bookings", BookingFixture.Json(BookingFixture.CreateBody(bookingId, studentId, tutorId, Tomorrow))), 201);
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         using var response = await saga.PostAsync("/internal/bookings", BookingFixture.Json(BookingFixture.CreateBody(bookingId, studentId, tutorId, Tomorrow, amount: 9999)));
 
         response.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await response.ReadProblemAsync()).GetProperty("type").GetString().Should().EndWith("booking-mismatch");
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
         }));
 
         answers.Should().OnlyContain(s => s == 200 || s == 201).And.ContainSingle(s => s == 201);
-        (await fx.Factory.EventsAsync(bookingId)).Should().ContainSingle();
+        (await fx.EventsAsync(bookingId)).Should().ContainSingle();
     }
 
     public static TheoryData<string, string, string?> RepeatableSteps() => new()
@@ -91,7 +91,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
     {
         var booking = await fx.SeedAsync(Guid.NewGuid(), Guid.NewGuid(), BookingFixture.QuarterHour(TimeSpan.FromDays(3)), seeded);
         var bookingId = booking.GetProperty("bookingId").GetGuid();
-        var eventsBefore = (await fx.Factory.EventsAsync(bookingId)).Count;
+        var eventsBefore = (await fx.EventsAsync(bookingId)).Count;
         using var saga = fx.Saga();
 
         var first = await BookingFixture.ExpectAsync(await saga.PostAsync($"/internal/bookings/{bookingId}/{step}", Content(body)), 200);
@@ -99,7 +99,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
 
         second.GetRawText().Should().Be(first.GetRawText());
         first.GetProperty("status").GetString().Should().NotBe(seeded);
-        var events = await fx.Factory.EventsAsync(bookingId);
+        var events = await fx.EventsAsync(bookingId);
         // awaiting-payment publishes nothing; every other step publishes exactly one event however often it runs.
         events.Should().HaveCount(eventsBefore + (step == "awaiting-payment" ? 0 : 1));
     }
@@ -117,7 +117,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
         refunded.GetProperty("status").GetString().Should().Be("refunded");
         refunded.GetProperty("refund").GetProperty("amount").GetInt64().Should().Be(2250);
         refunded.GetProperty("cancellationReason").GetString().Should().Be("student cancelled");
-        var events = await fx.Factory.EventsAsync(bookingId);
+        var events = await fx.EventsAsync(bookingId);
         events.Select(e => e.Topic).Should().Equal("booking.requested", "booking.confirmed", "booking.cancelled");
         events[^1].Data.GetProperty("status").GetString().Should().Be("refunded");
         events[^1].Data.GetProperty("refund").GetProperty("amount").GetInt64().Should().Be(2250);
@@ -148,7 +148,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
     {
         var booking = await fx.SeedAsync(Guid.NewGuid(), Guid.NewGuid(), BookingFixture.QuarterHour(TimeSpan.FromDays(3)), seeded);
         var bookingId = booking.GetProperty("bookingId").GetGuid();
-        var eventsBefore = await fx.Factory.EventsAsync(bookingId);
+        var eventsBefore = await fx.EventsAsync(bookingId);
         using var saga = fx.Saga();
 
         using var response = await saga.PostAsync($"/internal/bookings/{bookingId}/{step}", Content(body));
@@ -159,7 +159,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
         problem.GetProperty("bookingStatus").GetString().Should().Be(seeded);
         using var reread = await fx.Student(booking.GetProperty("studentId").GetGuid()).GetAsync($"/api/bookings/{bookingId}");
         (await BookingFixture.ExpectAsync(reread, 200)).GetRawText().Should().Be(booking.GetRawText(), "nothing about the booking changed");
-        (await fx.Factory.EventsAsync(bookingId)).Should().HaveCount(eventsBefore.Count);
+        (await fx.EventsAsync(bookingId)).Should().HaveCount(eventsBefore.Count);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
     [Fact]
     public async Task Saga_steps_refuse_callers_that_did_not_come_through_a_sidecar()
     {
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         // Invocation-only routes need the dapr-caller-app-id header the sidecar stamps; a bearer token is not enough.
         using var client = fx.Admin();
 
@@ -230,7 +230,7 @@ public sealed class SagaStepTests(BookingFixture fx) : IClassFixture<BookingFixt
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         await response.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     private static StringContent? Content(string? json) =>
@@ -256,7 +256,7 @@ public sealed class ConflictTests(BookingFixture fx) : IClassFixture<BookingFixt
         var problem = await response.ReadProblemAsync();
         problem.GetProperty("type").GetString().Should().EndWith("booking-conflict");
         problem.GetProperty("detail").GetString().Should().Contain("tutor");
-        (await fx.Factory.EventsAsync(secondId)).Select(e => e.Topic).Should().Equal("booking.requested");
+        (await fx.EventsAsync(secondId)).Select(e => e.Topic).Should().Equal("booking.requested");
     }
 
     [Fact]
@@ -306,7 +306,7 @@ public sealed class ConflictTests(BookingFixture fx) : IClassFixture<BookingFixt
 
             answers.Select(x => x.Item1).Should().BeEquivalentTo([200, 409]);
             answers.Single(x => x.Item1 == 409).type.Should().EndWith("booking-conflict");
-            var confirmedEvents = (await fx.Factory.EventsAsync(a)).Concat(await fx.Factory.EventsAsync(b)).Count(e => e.Topic == "booking.confirmed");
+            var confirmedEvents = (await fx.EventsAsync(a)).Concat(await fx.EventsAsync(b)).Count(e => e.Topic == "booking.confirmed");
             confirmedEvents.Should().Be(1);
         }
     }
@@ -351,7 +351,7 @@ public sealed class ConflictTests(BookingFixture fx) : IClassFixture<BookingFixt
 
         response.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await response.ReadProblemAsync()).GetProperty("type").GetString().Should().EndWith("booking-conflict");
-        (await fx.Factory.EventsAsync(mine)).Select(e => e.Topic).Should().Equal("booking.requested");
+        (await fx.EventsAsync(mine)).Select(e => e.Topic).Should().Equal("booking.requested");
         var stored = await fx.Factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Bookings, b => b.Id == mine));
         stored.Status.Should().Be(Domain.BookingStatus.AwaitingPayment);
     }

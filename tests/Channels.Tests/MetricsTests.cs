@@ -21,7 +21,7 @@ public sealed class MetricsTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
 
         response.StatusCode.Should().Be(HttpStatusCode.Accepted);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32().Should().Be(7);
-        var batches = await fx.Factory.OutboxEventsAsync("channel.metrics", id);
+        var batches = await fx.OutboxEventsAsync("channel.metrics", id);
         batches.Should().ContainSingle("one CloudEvent per batch, not per sample");
         var sent = batches[0].GetProperty("samples").EnumerateArray().ToList();
         sent.Select(s => s.GetProperty("id").GetString()).Should().Equal(samples.Select(s => s.id));
@@ -42,7 +42,7 @@ public sealed class MetricsTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
 
         one.StatusCode.Should().Be(HttpStatusCode.Accepted);
         two.StatusCode.Should().Be(HttpStatusCode.Accepted, "up to 5 minutes in the future is tolerated clock skew");
-        (await fx.Factory.OutboxEventsAsync("channel.metrics", id)).Should().HaveCount(2);
+        (await fx.OutboxEventsAsync("channel.metrics", id)).Should().HaveCount(2);
     }
 
     [Fact]
@@ -61,6 +61,6 @@ public sealed class MetricsTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
 
         ok.StatusCode.Should().Be(HttpStatusCode.Accepted);
         over.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await fx.Factory.OutboxEventsAsync("channel.metrics", id)).Should().HaveCount(1);
+        (await fx.OutboxEventsAsync("channel.metrics", id)).Should().HaveCount(1);
     }
 }

@@ -60,7 +60,7 @@ public sealed class OwnershipTests(ChannelsFixture fx) : IClassFixture<ChannelsF
     public async Task Another_owners_channel_is_404_like_a_missing_one_for_read_delete_and_metrics()
     {
         var channel = await fx.RegisterAsync(Guid.NewGuid());
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var stranger = fx.Owner(Guid.NewGuid());
         using var student = fx.Factory.CreateClientFor(Guid.NewGuid(), PlatformRoles.Student);
 
@@ -77,7 +77,7 @@ public sealed class OwnershipTests(ChannelsFixture fx) : IClassFixture<ChannelsF
             (await response.ReadProblemAsync()).GetProperty("title").GetString().Should().Be("The resource was not found.");
         }
 
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class OwnershipTests(ChannelsFixture fx) : IClassFixture<ChannelsF
     public async Task Without_a_valid_token_every_channel_route_is_401(string method, string path)
     {
         var user = Guid.NewGuid();
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         var tokens = fx.Factory.Tokens;
         foreach (var token in new string?[] { null, tokens.IssueExpired(user, PlatformRoles.ChannelOwner), tokens.IssueWithForeignKey(user, PlatformRoles.ChannelOwner), tokens.IssueUnsigned(user, PlatformRoles.ChannelOwner) })
         {
@@ -122,7 +122,7 @@ public sealed class OwnershipTests(ChannelsFixture fx) : IClassFixture<ChannelsF
             await response.ReadProblemAsync();
         }
 
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     private static Guid Id(JsonElement channel) => channel.GetProperty("id").GetGuid();

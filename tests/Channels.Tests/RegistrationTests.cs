@@ -33,7 +33,7 @@ public sealed class RegistrationTests(ChannelsFixture fx) : IClassFixture<Channe
         stored.TelegramChatId.Should().Be(chat.Id);
         stored.SubscribersAtRegistration.Should().Be(4321);
 
-        var events = await fx.Factory.OutboxEventsAsync("channel.registered", id);
+        var events = await fx.OutboxEventsAsync("channel.registered", id);
         events.Should().ContainSingle();
         var evt = events[0];
         evt.GetProperty("telegramChatId").GetInt64().Should().Be(chat.Id);
@@ -76,7 +76,7 @@ public sealed class RegistrationTests(ChannelsFixture fx) : IClassFixture<Channe
     {
         var chat = fx.Bot.AddChat("dup_channel");
         await fx.RegisterAsync(Guid.NewGuid(), chat);
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var other = fx.Owner(Guid.NewGuid());
 
         using var byName = await other.PostAsync("/api/channels", ChannelsFixture.Json(new { telegram = "@DUP_channel" }));
@@ -86,7 +86,7 @@ public sealed class RegistrationTests(ChannelsFixture fx) : IClassFixture<Channe
         await byName.ReadProblemAsync();
         byId.StatusCode.Should().Be(HttpStatusCode.Conflict);
         await byId.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
@@ -113,20 +113,20 @@ public sealed class RegistrationTests(ChannelsFixture fx) : IClassFixture<Channe
     public async Task Only_channel_owners_and_admins_register_others_get_403(string role)
     {
         fx.Bot.AddChat($"role_{role}_x");
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var client = fx.Factory.CreateClientFor(Guid.NewGuid(), role);
 
         using var response = await client.PostAsync("/api/channels", ChannelsFixture.Json(new { telegram = $"@role_{role}_x" }));
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         await response.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
     public async Task Unknown_chat_is_422_with_a_field_error_on_telegram()
     {
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var client = fx.Owner(Guid.NewGuid());
 
         using var response = await client.PostAsync("/api/channels", ChannelsFixture.Json(new { telegram = "@nobody_has_this" }));
@@ -134,14 +134,14 @@ public sealed class RegistrationTests(ChannelsFixture fx) : IClassFixture<Channe
         response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
         var problem = await response.ReadProblemAsync();
         problem.FieldErrors().Should().Equal("telegram");
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
     public async Task A_group_is_not_a_channel_422()
     {
         fx.Bot.AddChat("some_group", type: "supergroup");
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var client = fx.Owner(Guid.NewGuid());
 
         using var response = await client.PostAsync("/api/channels", ChannelsFixture.Json(new { telegram = "@some_group" }));
@@ -150,13 +150,13 @@ public sealed class RegistrationTests(ChannelsFixture fx) : IClassFixture<Channe
         var problem = await response.ReadProblemAsync();
         problem.FieldErrors().Should().Equal("telegram");
         problem.GetProperty("errors").GetProperty("telegram")[0].GetString().Should().Contain("supergroup");
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
     public async Task Telegram_unreachable_is_502_and_writes_nothing()
     {
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         await using var offline = fx.Factory.WithWebHostBuilder(b => b.UseSetting("Telegram:BaseUrl", $"http://127.0.0.1:{FreeTcpPort.Next()}"));
         using var client = offline.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", fx.Factory.Tokens.Issue(Guid.NewGuid(), PlatformRoles.ChannelOwner));
@@ -165,21 +165,21 @@ public sealed class RegistrationTests(ChannelsFixture fx) : IClassFixture<Channe
 
         response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
         await response.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
     public async Task Telegram_answering_with_something_that_is_not_the_bot_api_is_502()
     {
         fx.Bot.BreakChat("@behind_proxy");
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var client = fx.Owner(Guid.NewGuid());
 
         using var response = await client.PostAsync("/api/channels", ChannelsFixture.Json(new { telegram = "@behind_proxy" }));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
         await response.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]

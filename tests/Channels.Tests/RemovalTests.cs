@@ -24,7 +24,7 @@ public sealed class RemovalTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
         again.StatusCode.Should().Be(HttpStatusCode.NotFound);
         await again.ReadProblemAsync();
         (await fx.Factory.WithDbAsync(db => db.Channels.CountAsync(c => c.Id == id))).Should().Be(0);
-        var removed = await fx.Factory.OutboxEventsAsync("channel.removed", id);
+        var removed = await fx.OutboxEventsAsync("channel.removed", id);
         removed.Should().ContainSingle("a second delete finds nothing and publishes nothing");
         removed[0].GetProperty("removedAt").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
     }

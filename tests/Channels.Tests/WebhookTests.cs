@@ -24,7 +24,7 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
 
     private async Task<JsonElement> SingleBatchAsync(Guid channelId)
     {
-        var batches = await fx.Factory.OutboxEventsAsync("channel.metrics", channelId);
+        var batches = await fx.OutboxEventsAsync("channel.metrics", channelId);
         batches.Should().ContainSingle();
         return batches[0];
     }
@@ -76,7 +76,7 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
             """);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await fx.Factory.OutboxEventsAsync("channel.metrics", id)).Should().BeEmpty();
+        (await fx.OutboxEventsAsync("channel.metrics", id)).Should().BeEmpty();
         (await fx.Factory.WithDbAsync(db => db.TelegramUpdates.SingleAsync(u => u.UpdateId == update))).Type.Should().Be("edited_channel_post");
     }
 
@@ -124,7 +124,7 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
         using var response = await fx.PostUpdateAsync(MemberUpdate("chat_member", UpdateIds.Next(), chat, oldStatus, newStatus));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await fx.Factory.OutboxEventsAsync("channel.metrics", id)).Should().BeEmpty();
+        (await fx.OutboxEventsAsync("channel.metrics", id)).Should().BeEmpty();
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
     [Fact]
     public async Task Update_for_an_unregistered_chat_is_200_and_ignored()
     {
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         using var response = await fx.PostUpdateAsync($$$$"""
             {"update_id":{{{{S(UpdateIds.Next())}}}},"channel_post":{"message_id":1,"chat":{"id":{{{{S(FakeTelegramBotApi.NewChannelId())}}}},"type":"channel"},"date":{{{{S(Date)}}}}}}
@@ -173,7 +173,7 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().Should().Be("ignored");
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
         var id = (await fx.RegisterAsync(owner, chat)).GetProperty("id").GetGuid();
         using var client = fx.Owner(owner);
         (await client.DeleteAsync($"/api/channels/{id}")).EnsureSuccessStatusCode();
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         using var response = await fx.PostUpdateAsync($$$$"""
             {"update_id":{{{{S(UpdateIds.Next())}}}},"channel_post":{"message_id":1,"chat":{"id":{{{{S(chat.Id)}}}},"type":"channel"},"date":{{{{S(Date)}}}}}}
@@ -192,20 +192,20 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().Should().Be("ignored");
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
     public async Task Update_types_channels_does_not_track_are_200_and_ignored()
     {
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         using var response = await fx.PostUpdateAsync($$$$"""
             {"update_id":{{{{S(UpdateIds.Next())}}}},"message":{"message_id":1,"chat":{"id":5,"type":"private"},"date":{{{{S(Date)}}}},"text":"/start"}}
             """);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Theory]
@@ -217,7 +217,7 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
     public async Task Missing_or_forged_secret_token_is_401_and_nothing_is_stored(string? secret)
     {
         var (id, chat) = await ChannelAsync();
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         using var response = await fx.PostUpdateAsync($$$$"""
             {"update_id":{{{{S(UpdateIds.Next())}}}},"channel_post":{"message_id":1,"chat":{"id":{{{{S(chat)}}}},"type":"channel"},"date":{{{{S(Date)}}}}}}
@@ -225,8 +225,8 @@ public sealed class WebhookTests(ChannelsFixture fx) : IClassFixture<ChannelsFix
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         await response.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
-        (await fx.Factory.OutboxEventsAsync("channel.metrics", id)).Should().BeEmpty();
+        (await fx.CountsAsync()).Should().Be(before);
+        (await fx.OutboxEventsAsync("channel.metrics", id)).Should().BeEmpty();
     }
 
     [Fact]

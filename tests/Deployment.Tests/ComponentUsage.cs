@@ -18,7 +18,7 @@ public static partial class ComponentUsage
     [GeneratedRegex(@"\bAdd(Bulk)?TopicHandler\b|\.Enqueue\(|""pubsub""|\bPublish(Raw)?(Event|Json)\w*Async\b")]
     private static partial Regex PubSubUse();
 
-    [GeneratedRegex(@"\bAddActors\b|\bAddWorkflowWorker\b|\b(Save|Get|Delete)StateAsync\b|""statestore""")]
+    [GeneratedRegex(@"\bAddActors\b|\bAddDaprWorkflow\b|\b(Save|Get|Delete)StateAsync\b|""statestore""")]
     private static partial Regex StateStoreUse();
 
     /// <summary>Scanned once per test run: every theory case asks, and the answer depends only on the checked-out code.</summary>

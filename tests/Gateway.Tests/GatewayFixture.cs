@@ -1,3 +1,5 @@
+using DaprPlatform.TestSupport;
+
 namespace DaprPlatform.Gateway.Tests;
 
 /// <summary>One fake sidecar + one gateway per test class; each test sets the sidecar's handler it needs.</summary>
@@ -28,6 +30,6 @@ public class GatewayFixture : IAsyncLifetime
     public void Reset()
     {
         Sidecar.Received.Clear();
-        Sidecar.Handler = context => Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(context.Response, "ok");
+        Sidecar.Handler = FakeSidecar.AnswerOk;
     }
 }

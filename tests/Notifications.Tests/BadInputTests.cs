@@ -39,21 +39,8 @@ public sealed class BadInputTests(NotificationsFixture fx) : IClassFixture<Notif
     {
         var me = Guid.NewGuid();
         using var client = fx.Factory.CreateClientFor(me);
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new(contentType!);
-        }
 
-        using var response = await client.SendAsync(request);
-
-        ((int)response.StatusCode).Should().Be(status, name);
-        var problem = await response.ReadProblemAsync();
-        if (field is not null)
-        {
-            problem.FieldErrors().Should().Contain(field, name);
-        }
+        await client.ShouldRejectAsync(new HttpMethod(method), path, contentType, body, status, field, name);
 
         (await fx.Factory.WithDbAsync(db => db.Preferences.CountAsync(p => p.UserId == me))).Should().Be(0, name);
     }

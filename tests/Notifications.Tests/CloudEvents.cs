@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
+using DaprPlatform.TestSupport;
 
 namespace DaprPlatform.Notifications.Tests;
 
@@ -16,31 +14,16 @@ public static class CloudEvents
         registeredAt = DateTimeOffset.Parse("2026-11-21T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    public static HttpContent Envelope(string id, object? data, string topic = "user.registered")
-    {
-        var envelope = new Dictionary<string, object?>
+    public static HttpContent Envelope(string id, object? data, string topic = "user.registered") =>
+        CloudEventDelivery.Envelope(id, data, topic, source: "identity", new Dictionary<string, object?>
         {
-            ["specversion"] = "1.0",
-            ["id"] = id,
-            ["source"] = "identity",
-            ["type"] = "com.dapr.event.sent",
-            ["topic"] = topic,
-            ["pubsubname"] = "pubsub",
-            ["datacontenttype"] = "application/json",
             ["time"] = "2026-11-21T10:00:01Z",
             ["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-            ["data"] = data,
-        };
-        var content = new StringContent(JsonSerializer.Serialize(envelope), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
-        return content;
-    }
+        });
 
     public static async Task<string> DeliverAsync(HttpClient client, string id, object? data)
     {
-        using var response = await client.PostAsync("/events/user-registered", Envelope(id, data));
-        response.IsSuccessStatusCode.Should().BeTrue("the app answers deliveries with 200 + a status (pub/sub reply contract)");
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("status").GetString()!;
+        using var envelope = Envelope(id, data);
+        return await client.DeliverAsync("/events/user-registered", envelope);
     }
 }

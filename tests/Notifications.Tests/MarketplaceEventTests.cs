@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.Notifications.Contracts;
 using DaprPlatform.Notifications.Domain;
+using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.Tests;
@@ -118,10 +119,7 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
 
     private static async Task<string> DeliverAsync(HttpClient client, string route, string id, object data)
     {
-        var envelope = CloudEvents.Envelope(id, JsonSerializer.SerializeToElement(data, JsonSerializerOptions.Web), topic: route);
-        using var response = await client.PostAsync(route, envelope);
-        response.IsSuccessStatusCode.Should().BeTrue(await response.Content.ReadAsStringAsync());
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("status").GetString()!;
+        using var envelope = CloudEvents.Envelope(id, JsonSerializer.SerializeToElement(data, JsonSerializerOptions.Web), topic: route);
+        return await client.DeliverAsync(route, envelope);
     }
 }

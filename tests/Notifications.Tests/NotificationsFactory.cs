@@ -2,45 +2,23 @@ using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.Notifications.Infrastructure.Telegram;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprPlatform.Notifications.Tests;
 
-public sealed class NotificationsFactory(string connectionString, Uri telegramBaseUrl, string? botToken) : WebApplicationFactory<Program>
-{
-    public TestAccessTokens Tokens { get; } = new();
-
-    public HttpClient CreateClientFor(Guid userId)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.Issue(userId, PlatformRoles.Student));
-        return client;
-    }
-
-    public async Task<T> WithDbAsync<T>(Func<NotificationsDbContext, Task<T>> work)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<NotificationsDbContext>());
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:notifications", connectionString);
-        builder.ConfigureTestServices(services =>
+/// <summary>The notifications app (no sidecar) on its own database, sending Telegram messages to a fake Bot API.</summary>
+public sealed class NotificationsFactory(string connectionString, Uri telegramBaseUrl, string? botToken)
+    : ServiceFactory<Program, NotificationsDbContext>(
+        new Dictionary<string, string?> { ["ConnectionStrings:notifications"] = connectionString },
+        services => services.Configure<TelegramOptions>(o =>
         {
-            services.AddSingleton(Tokens.KeySource);
-            services.Configure<TelegramOptions>(o =>
-            {
-                o.BaseUrl = telegramBaseUrl;
-                o.BotToken = botToken;
-                o.Timeout = TimeSpan.FromSeconds(5);
-            });
-        });
-    }
+            o.BaseUrl = telegramBaseUrl;
+            o.BotToken = botToken;
+            o.Timeout = TimeSpan.FromSeconds(5);
+        }))
+{
+    /// <summary>A client of a student.</summary>
+    public HttpClient CreateClientFor(Guid userId) => CreateClientFor(userId, PlatformRoles.Student);
 }
 
 /// <summary>A fresh database, a fake Bot API and the service, per test class.</summary>

@@ -113,14 +113,14 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
     {
         var student = Guid.NewGuid();
         fx.Stripe.FailNext("/v1/customers", 503, "api_error", times: 3);
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
         using var app = fx.App();
 
         using var response = await app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(Guid.NewGuid(), student));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
         await response.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
     {
         var payment = await fx.CreatePaymentAsync();
         var routes = new[] { "/api/payments/intents", $"/api/payments/{Id(payment)}/refund", $"/api/payments/{Id(payment)}/void" };
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         foreach (var route in routes)
         {
@@ -143,7 +143,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
             relayed.StatusCode.Should().Be(HttpStatusCode.Forbidden, route);
         }
 
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         again.StatusCode.Should().Be(HttpStatusCode.Conflict);
         var confirm = fx.Stripe.CallsTo("POST", $"/v1/payment_intents/{IntentId(payment)}/confirm").Should().ContainSingle().Subject;
         confirm.IdempotencyKey.Should().Be($"payment-{Id(payment)}-confirm-0");
-        var events = await fx.Factory.PaymentEventsAsync(Id(payment));
+        var events = await fx.PaymentEventsAsync(Id(payment));
         events.Select(e => e.Topic).Should().Equal("payment.succeeded");
         events[0].Data.GetProperty("workflowInstanceId").GetString().Should().Be(payment.GetProperty("bookingId").GetGuid().ToString("N").Insert(0, "booking-"));
         events[0].Data.GetProperty("status").GetString().Should().Be("succeeded");
@@ -239,7 +239,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         // Each attempt is its own Stripe request: a new idempotency key per confirm attempt.
         fx.Stripe.CallsTo("POST", $"/v1/payment_intents/{IntentId(payment)}/confirm").Select(c => c.IdempotencyKey)
             .Should().Equal($"payment-{Id(payment)}-confirm-0", $"payment-{Id(payment)}-confirm-1");
-        var events = await fx.Factory.PaymentEventsAsync(Id(payment));
+        var events = await fx.PaymentEventsAsync(Id(payment));
         events.Select(e => e.Topic).Should().Equal("payment.failed", "payment.succeeded");
         events[0].Data.GetProperty("failureCode").GetString().Should().Be("generic_decline");
     }
@@ -340,7 +340,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         var refund = fx.Stripe.CallsTo("POST", "/v1/refunds").Where(c => c.Form.GetValueOrDefault("payment_intent") == IntentId(payment)).Should().ContainSingle().Subject;
         refund.Form["amount"].Should().Be("5000");
         refund.IdempotencyKey.Should().Be($"payment-{Id(payment)}-void-refund");
-        (await fx.Factory.PaymentEventsAsync(Id(payment))).Select(e => e.Topic).Should().Equal("payment.succeeded", "payment.refunded");
+        (await fx.PaymentEventsAsync(Id(payment))).Select(e => e.Topic).Should().Equal("payment.succeeded", "payment.refunded");
     }
 
     [Fact]
@@ -455,7 +455,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         var stripeRefunds = fx.Stripe.CallsTo("POST", "/v1/refunds").Where(c => c.Form.GetValueOrDefault("payment_intent") == IntentId(payment)).ToList();
         stripeRefunds.Select(c => c.IdempotencyKey).Should().Equal($"payment-{id}-refund-booking-cancel-1:refund", $"payment-{id}-refund-booking-cancel-2:refund");
         stripeRefunds[0].Form.Should().Contain("metadata[reason]", "cancelled 3 h ahead");
-        var events = await fx.Factory.PaymentEventsAsync(id);
+        var events = await fx.PaymentEventsAsync(id);
         events.Select(e => e.Topic).Should().Equal("payment.succeeded", "payment.refunded", "payment.refunded");
         events.Skip(1).Select(e => e.Data.GetProperty("refunded").GetProperty("amount").GetInt64()).Should().Equal(2500, 6000);
     }
@@ -469,13 +469,13 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
             part.EnsureSuccessStatusCode();
         }
 
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         using var response = await RefundAsync(Id(payment), "k2", new { amount = new { amount = 1001, currency = "USD" } });
 
         response.StatusCode.Should().Be(HttpStatusCode.Conflict);
         await response.ReadProblemAsync();
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 
     [Fact]
@@ -520,10 +520,10 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
     [Fact]
     public async Task Without_a_stripe_key_the_stripe_routes_answer_503_saying_so()
     {
-        await using var unconfigured = new PaymentsFactory(fx.Database.ConnectionString, fx.Stripe.BaseUrl, secretKey: null, webhookSecret: null);
+        await using var unconfigured = fx.CreateFactory(secretKey: null, webhookSecret: null);
         var payment = await fx.CreatePaymentAsync();
         using var app = unconfigured.CreateAppClient();
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         using var create = await app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(Guid.NewGuid(), Guid.NewGuid()));
         using var voided = await app.PostAsync($"/api/payments/{Id(payment)}/void", null);
@@ -534,6 +534,6 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         voided.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         webhook.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await webhook.ReadProblemAsync()).GetProperty("detail").GetString().Should().Contain("stripe:webhookSecret");
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DaprPlatform.Payments.Infrastructure.Stripe;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DaprPlatform.Payments.Tests;
 
@@ -48,7 +49,7 @@ public sealed class SignatureTests
     [MemberData(nameof(Cases))]
     public void Verifies_like_stripe(string name, string? header, string body, SignatureVerdict expected)
     {
-        var verifier = new StripeSignatureVerifier(Options.Create(new StripeOptions()), new StoppedClock(Now));
+        var verifier = new StripeSignatureVerifier(Options.Create(new StripeOptions()), new FakeTimeProvider(Now));
 
         verifier.Verify(header, Encoding.UTF8.GetBytes(body), Secret).Should().Be(expected, name);
     }
@@ -56,7 +57,7 @@ public sealed class SignatureTests
     [Fact]
     public void Tolerance_comes_from_configuration()
     {
-        var verifier = new StripeSignatureVerifier(Options.Create(new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(10) }), new StoppedClock(Now));
+        var verifier = new StripeSignatureVerifier(Options.Create(new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(10) }), new FakeTimeProvider(Now));
 
         verifier.Verify($"t={T - 11},v1={Hmac(T - 11, Body, Secret)}", Encoding.UTF8.GetBytes(Body), Secret).Should().Be(SignatureVerdict.TimestampOutsideTolerance);
         verifier.Verify($"t={T - 10},v1={Hmac(T - 10, Body, Secret)}", Encoding.UTF8.GetBytes(Body), Secret).Should().Be(SignatureVerdict.Valid);
@@ -66,10 +67,5 @@ public sealed class SignatureTests
     public void Sign_produces_what_stripe_would_send()
     {
         StripeSignatureVerifier.Sign(T, Encoding.UTF8.GetBytes(Body), Secret).Should().Be(Hmac(T, Body, Secret));
-    }
-
-    private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

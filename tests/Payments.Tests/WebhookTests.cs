@@ -47,7 +47,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
 
         (await ReceiptAsync(response)).Should().Be("applied");
         (await StatusAsync(Id(payment))).Should().Be("Succeeded");
-        var published = (await fx.Factory.OutboxEventsAsync("payment.succeeded", Id(payment))).Should().ContainSingle().Subject;
+        var published = (await fx.OutboxEventsAsync("payment.succeeded", Id(payment))).Should().ContainSingle().Subject;
         published.GetProperty("bookingId").GetGuid().Should().Be(payment.GetProperty("bookingId").GetGuid());
         published.GetProperty("studentId").GetGuid().Should().Be(payment.GetProperty("studentId").GetGuid());
         published.GetProperty("workflowInstanceId").GetString().Should().Be($"booking-{payment.GetProperty("bookingId").GetGuid():N}");
@@ -71,7 +71,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
 
         (await ReceiptAsync(first)).Should().Be("applied");
         (await ReceiptAsync(second)).Should().Be("duplicate");
-        (await fx.Factory.PaymentEventsAsync(Id(payment))).Should().ContainSingle();
+        (await fx.PaymentEventsAsync(Id(payment))).Should().ContainSingle();
         (await fx.Factory.WithDbAsync(db => db.StripeEvents.CountAsync(e => e.Id == eventId))).Should().Be(1);
     }
 
@@ -85,7 +85,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
 
         var receipts = await Task.WhenAll(responses.Select(ReceiptAsync));
         receipts.Count(r => r == "applied").Should().Be(1);
-        (await fx.Factory.PaymentEventsAsync(Id(payment))).Should().ContainSingle();
+        (await fx.PaymentEventsAsync(Id(payment))).Should().ContainSingle();
         foreach (var r in responses)
         {
             r.Dispose();
@@ -97,7 +97,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
     {
         var payment = await fx.CreatePaymentAsync();
         var evt = PaymentsFixture.IntentEvent(PaymentsFixture.NewEventId(), "payment_intent.succeeded", IntentObject(payment, "succeeded").ToJsonString());
-        var before = await fx.Factory.CountsAsync();
+        var before = await fx.CountsAsync();
 
         using var wrongSecret = await fx.PostWebhookAsync(evt, PaymentsFixture.SignatureHeader(evt, "whsec_forged"));
         using var stale = await fx.PostWebhookAsync(evt, PaymentsFixture.SignatureHeader(evt, PaymentsFixture.WebhookSecret, DateTimeOffset.UtcNow.AddMinutes(-6)));
@@ -110,7 +110,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
             await response.ReadProblemAsync();
         }
 
-        (await fx.Factory.CountsAsync()).Should().Be(before);
+        (await fx.CountsAsync()).Should().Be(before);
         (await StatusAsync(Id(payment))).Should().Be("RequiresPayment");
     }
 
@@ -125,7 +125,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
 
         (await ReceiptAsync(response)).Should().Be("applied");
         (await StatusAsync(Id(payment))).Should().Be("Failed");
-        var published = (await fx.Factory.OutboxEventsAsync("payment.failed", Id(payment))).Should().ContainSingle().Subject;
+        var published = (await fx.OutboxEventsAsync("payment.failed", Id(payment))).Should().ContainSingle().Subject;
         published.GetProperty("failureCode").GetString().Should().Be("insufficient_funds");
         published.GetProperty("failureMessage").GetString().Should().Be("Your card has insufficient funds.");
         published.GetProperty("status").GetString().Should().Be("failed");
@@ -145,7 +145,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
 
         (await ReceiptAsync(late)).Should().Be("unchanged");
         (await StatusAsync(Id(payment))).Should().Be("Succeeded");
-        (await fx.Factory.PaymentEventsAsync(Id(payment))).Select(e => e.Topic).Should().Equal("payment.succeeded");
+        (await fx.PaymentEventsAsync(Id(payment))).Select(e => e.Topic).Should().Equal("payment.succeeded");
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
 
         (await ReceiptAsync(response)).Should().Be("applied");
         (await StatusAsync(Id(payment))).Should().Be("Canceled");
-        (await fx.Factory.PaymentEventsAsync(Id(payment))).Should().BeEmpty();
+        (await fx.PaymentEventsAsync(Id(payment))).Should().BeEmpty();
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
         (await ReceiptAsync(redelivered)).Should().Be("duplicate");
         (await ReceiptAsync(full)).Should().Be("applied");
         (await StatusAsync(Id(payment))).Should().Be("Refunded");
-        var refunds = await fx.Factory.OutboxEventsAsync("payment.refunded", Id(payment));
+        var refunds = await fx.OutboxEventsAsync("payment.refunded", Id(payment));
         refunds.Select(r => r.GetProperty("refunded").GetProperty("amount").GetInt64()).Should().Equal(3000, 8000);
         refunds.Select(r => r.GetProperty("status").GetString()).Should().Equal("partiallyRefunded", "refunded");
     }
@@ -197,7 +197,7 @@ public sealed class WebhookTests(PaymentsFixture fx) : IClassFixture<PaymentsFix
         (await ReceiptAsync(refunded)).Should().Be("applied");
         (await ReceiptAsync(late)).Should().Be("unchanged");
         (await StatusAsync(Id(payment))).Should().Be("PartiallyRefunded");
-        (await fx.Factory.PaymentEventsAsync(Id(payment))).Select(e => e.Topic).Should().Equal("payment.succeeded", "payment.refunded");
+        (await fx.PaymentEventsAsync(Id(payment))).Select(e => e.Topic).Should().Equal("payment.succeeded", "payment.refunded");
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DaprPlatform.ServiceDefaults.Tests;
 
@@ -23,7 +24,8 @@ public sealed class SidecarJwksKeySourceTests(DevHostSidecars sidecars) : IAsync
 
     private readonly TestAccessTokens _current = new();
     private readonly TestAccessTokens _next = new();
-    private readonly AdjustableTimeProvider _time = new();
+    // Starts at the real time: the tokens are issued and checked on the real clock; only the key cache reads this one.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private InProcessApp _consumer = null!;
 
     private JwksPublisher Jwks => sidecars.Jwks;

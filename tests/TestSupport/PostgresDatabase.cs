@@ -66,6 +66,18 @@ public sealed class PostgresDatabase(string namePrefix = "t") : IAsyncLifetime
         }
     }
 
+    /// <summary>The row counts of <paramref name="tables"/> now: the bad-input tests compare them before and after.</summary>
+    public async Task<RowCounts> CountRowsAsync(params string[] tables)
+    {
+        var counts = new List<KeyValuePair<string, long>>(tables.Length);
+        foreach (var table in tables)
+        {
+            counts.Add(KeyValuePair.Create(table, await CountAsync(table)));
+        }
+
+        return new RowCounts(counts);
+    }
+
     /// <summary>Runs a scalar query, e.g. a row count the bad-input tests compare before and after.</summary>
     public async Task<long> CountAsync(string table)
     {
@@ -74,4 +86,23 @@ public sealed class PostgresDatabase(string namePrefix = "t") : IAsyncLifetime
         await using var count = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
         return Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
+}
+
+/// <summary>Row counts of some tables at one moment; equal when every table has the same count (a rejected request writes nothing).</summary>
+public sealed class RowCounts : IEquatable<RowCounts>
+{
+    private readonly KeyValuePair<string, long>[] _counts;
+
+    public RowCounts(IEnumerable<KeyValuePair<string, long>> counts) => _counts = [.. counts];
+
+    /// <summary>The row count of one of the tables.</summary>
+    public long this[string table] => _counts.Single(c => c.Key == table).Value;
+
+    public bool Equals(RowCounts? other) => other is not null && _counts.SequenceEqual(other._counts);
+
+    public override bool Equals(object? obj) => Equals(obj as RowCounts);
+
+    public override int GetHashCode() => _counts.Aggregate(0, (hash, c) => HashCode.Combine(hash, c.Key, c.Value));
+
+    public override string ToString() => string.Join(", ", _counts.Select(c => $"{c.Key}: {c.Value}"));
 }

@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using FluentAssertions;
 
@@ -22,4 +24,34 @@ public static class ProblemDetailsAssertions
         problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
             ? errors.EnumerateObject().Select(p => p.Name).ToArray()
             : [];
+
+    /// <summary>
+    /// Sends a request as given (a raw <paramref name="body"/> with its <paramref name="contentType"/>, none when null) and asserts it
+    /// is refused with <paramref name="status"/> as problem details naming <paramref name="field"/> (when given); <paramref name="name"/>
+    /// labels the bad-input case in failure messages.
+    /// </summary>
+    public static async Task<JsonElement> ShouldRejectAsync(
+        this HttpClient client, HttpMethod method, string path, string? contentType, string? body, int status, string? field, string name,
+        Action<HttpRequestMessage>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = contentType is null ? null : new MediaTypeHeaderValue(contentType);
+        }
+
+        configure?.Invoke(request);
+        using var response = await client.SendAsync(request);
+
+        ((int)response.StatusCode).Should().Be(status, "{0}: {1}", name, await response.Content.ReadAsStringAsync());
+        var problem = await response.ReadProblemAsync();
+        if (field is not null)
+        {
+            problem.FieldErrors().Should().Contain(field, name);
+        }
+
+        return problem;
+    }
 }

@@ -18,4 +18,25 @@ public static class SidecarSettings
             .UseSetting("DAPR_GRPC_ENDPOINT", "http://127.0.0.1:" + FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture))
             .UseSetting("Sidecar:SecretStore", "none");
     }
+
+    /// <summary>
+    /// The app's own sidecar at <paramref name="http"/> (and <paramref name="grpc"/> for the runtime gRPC API), in both the
+    /// _ENDPOINT and _PORT forms the SDK and ServiceDefaults read; no secret store is read at start-up (the test gives the settings).
+    /// </summary>
+    public static IWebHostBuilder UseSidecar(this IWebHostBuilder builder, Uri http, Uri? grpc = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(http);
+        builder
+            .UseSetting("DAPR_HTTP_ENDPOINT", http.ToString().TrimEnd('/'))
+            .UseSetting("DAPR_HTTP_PORT", http.Port.ToString(CultureInfo.InvariantCulture));
+        if (grpc is not null)
+        {
+            builder
+                .UseSetting("DAPR_GRPC_ENDPOINT", grpc.ToString().TrimEnd('/'))
+                .UseSetting("DAPR_GRPC_PORT", grpc.Port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return builder.UseSetting("Sidecar:SecretStore", "none");
+    }
 }

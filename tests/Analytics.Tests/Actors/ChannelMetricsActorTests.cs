@@ -4,6 +4,7 @@ using DaprPlatform.Analytics.Domain;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.Analytics.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DaprPlatform.Analytics.Tests.Actors;
 
@@ -183,20 +184,20 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
     [Fact]
     public async Task An_anomaly_is_recorded_and_published_through_the_outbox_once()
     {
-        var clock = new SettableTime(Now.AddHours(-49));
+        var clock = new FakeTimeProvider(Now.AddHours(-49));
         await using var host = CreateHost(out var channelId, clock);
         var random = new Random(5);
         for (var h = 0; h < 48; h++)
         {
-            clock.Now = Now.AddHours(-48 + h);
-            var at = clock.Now;
+            clock.SetUtcNow(Now.AddHours(-48 + h));
+            var at = clock.GetUtcNow();
             await host.CallAsync(a => a.IngestAsync(new ChannelMetricsBatch(channelId, [new IncomingSample($"v{at:O}", "views", 100 + random.Next(-5, 6), at)])));
         }
 
-        clock.Now = Now;
+        clock.SetUtcNow(Now);
         await host.CallAsync(a => a.IngestAsync(new ChannelMetricsBatch(channelId, [new IncomingSample("spike", "views", 2000, Now)])));
         await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
-        clock.Now = Now.AddHours(1).AddMinutes(1);
+        clock.SetUtcNow(Now.AddHours(1).AddMinutes(1));
         await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("after", "views", 100))));
         await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
         await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("after2", "views", 100))));
@@ -214,21 +215,9 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
     private ChannelMetricsActorHarness CreateHost(out Guid channelId, TimeProvider? time = null)
     {
         channelId = Guid.NewGuid();
-        return new ChannelMetricsActorHarness(channelId, time ?? new FixedTime(Now), database.ConnectionString);
+        return new ChannelMetricsActorHarness(channelId, time ?? new FakeTimeProvider(Now), database.ConnectionString);
     }
 
     private static ChannelMetricsBatch Batch(Guid channelId, params (string Id, string Kind, double Value)[] samples) =>
         new(channelId, [.. samples.Select(s => new IncomingSample(s.Id, s.Kind, s.Value, Now.AddSeconds(-1)))]);
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class SettableTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

@@ -1,14 +1,7 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprPlatform.Analytics.Tests.Api;
 
@@ -58,24 +51,9 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
     /// <summary>Delivers a CloudEvent as daprd does and returns the app's reply status (SUCCESS / RETRY / DROP).</summary>
     public async Task<string> DeliverAsync(string route, string eventId, object data, string topic)
     {
-        var envelope = new Dictionary<string, object?>
-        {
-            ["specversion"] = "1.0",
-            ["id"] = eventId,
-            ["source"] = "channels",
-            ["type"] = "com.dapr.event.sent",
-            ["topic"] = topic,
-            ["pubsubname"] = "pubsub",
-            ["datacontenttype"] = "application/json",
-            ["data"] = data,
-        };
-        using var content = new StringContent(JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
+        using var envelope = CloudEventDelivery.Envelope(eventId, data, topic, source: "channels", options: JsonSerializerOptions.Web);
         using var client = Factory.CreateClient();
-        using var response = await client.PostAsync(route, content);
-        response.IsSuccessStatusCode.Should().BeTrue("a delivery is answered 200 with a status (pub/sub reply contract)");
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("status").GetString()!;
+        return await client.DeliverAsync(route, envelope);
     }
 
     public Task<string> RegisterChannelAsync(Guid channelId, Guid ownerId, string? eventId = null) =>
@@ -104,45 +82,27 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
     }
 }
 
-/// <summary>The ports of the app's sidecar, passed as the SDK reads them (DAPR_HTTP_PORT / DAPR_GRPC_PORT settings).</summary>
+/// <summary>The ports of the app's sidecar on loopback: its HTTP API and its gRPC API.</summary>
 public sealed record SidecarPorts(int Http, int Grpc);
 
-/// <param name="sidecar">Null: no sidecar (routes that never reach one).</param>
-/// <param name="settings">More configuration, e.g. ChannelMetrics:FlushPeriod.</param>
-public sealed class AnalyticsFactory(string connectionString, SidecarPorts? sidecar, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// <summary>The analytics app in-process on its own database.</summary>
+public sealed class AnalyticsFactory : ServiceFactory<Program, AnalyticsDbContext>
 {
-    public TestAccessTokens Tokens { get; init; } = new();
-
-    public HttpClient CreateClientFor(Guid userId, string role = PlatformRoles.ChannelOwner)
+    /// <param name="sidecar">Null: no sidecar (routes that never reach one).</param>
+    /// <param name="settings">More configuration, e.g. ChannelMetrics:FlushPeriod.</param>
+    public AnalyticsFactory(string connectionString, SidecarPorts? sidecar, IReadOnlyDictionary<string, string>? settings = null)
+        : base(new Dictionary<string, string?>(settings?.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)) ?? [])
+        {
+            ["ConnectionStrings:analytics"] = connectionString,
+        })
     {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.Issue(userId, role));
-        return client;
-    }
-
-    public async Task<T> WithDbAsync<T>(Func<AnalyticsDbContext, Task<T>> work)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<AnalyticsDbContext>());
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:analytics", connectionString);
         if (sidecar is not null)
         {
-            builder.UseSetting("DAPR_HTTP_PORT", sidecar.Http.ToString(CultureInfo.InvariantCulture));
-            builder.UseSetting("DAPR_GRPC_PORT", sidecar.Grpc.ToString(CultureInfo.InvariantCulture));
-            // The test sidecar has no secret store; the connection string is given above.
-            builder.UseSetting("Sidecar:SecretStore", "none");
+            Sidecar = new Uri($"http://127.0.0.1:{sidecar.Http}");
+            SidecarGrpc = new Uri($"http://127.0.0.1:{sidecar.Grpc}");
         }
-
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            builder.UseSetting(key, value);
-        }
-
-        builder.ConfigureTestServices(services => services.AddSingleton(Tokens.KeySource));
     }
+
+    /// <summary>A client of a channel owner.</summary>
+    public HttpClient CreateClientFor(Guid userId) => CreateClientFor(userId, PlatformRoles.ChannelOwner);
 }

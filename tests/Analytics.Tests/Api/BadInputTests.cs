@@ -30,14 +30,7 @@ public sealed class BadInputTests(AnalyticsPlatform platform) : IClassFixture<An
         await platform.RegisterChannelAsync(channelId, owner);
         using var client = platform.Factory.CreateClientFor(owner);
 
-        using var response = await client.GetAsync($"/api/analytics/channels/{channelId}/{suffix}");
-
-        ((int)response.StatusCode).Should().Be(status, name);
-        var problem = await response.ReadProblemAsync();
-        if (field is not null)
-        {
-            problem.FieldErrors().Should().Contain(field, name);
-        }
+        await client.ShouldRejectAsync(HttpMethod.Get, $"/api/analytics/channels/{channelId}/{suffix}", null, null, status, field, name);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 
 namespace DaprPlatform.Identity.Tests.Api;
@@ -14,14 +13,12 @@ public sealed record TokenPair(string AccessToken, string RefreshToken, int Expi
 /// <summary>Two registered users and a session of the first, shared by the read-only bad-input cases.</summary>
 public sealed record KnownUsers(RegisteredUser User, RegisteredUser Other, TokenPair Session);
 
-public sealed record TableCounts(long Users, long Outbox, long RefreshTokens, long Families);
-
 /// <summary>The identity app in-process on its own real Postgres database, signing with a test-controlled key.</summary>
 public sealed class IdentityApiFixture : IAsyncLifetime
 {
     public const string StrongPassword = "Correct horse 42";
 
-    private WebApplicationFactory<Program>? _factory;
+    private ServiceFactory<Program>? _factory;
     private readonly Lazy<Task<KnownUsers>> _knownUsers;
 
     public IdentityApiFixture()
@@ -41,17 +38,21 @@ public sealed class IdentityApiFixture : IAsyncLifetime
     /// <summary>Identity signs with this key, so tokens from it (e.g. an admin's) are accepted like identity's own.</summary>
     public TestAccessTokens Tokens { get; } = new();
 
-    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
+    public ServiceFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        _factory = new ServiceFactory<Program>(new Dictionary<string, string?>
         {
-            web.UseSetting("ConnectionStrings:identity", Database.ConnectionString);
-            web.UseSetting("jwt:signingKey", Tokens.PrivateKeyPem);
-            web.UseSetting("jwt:keyId", Tokens.KeyId);
-        });
+            ["ConnectionStrings:identity"] = Database.ConnectionString,
+            ["jwt:signingKey"] = Tokens.PrivateKeyPem,
+            ["jwt:keyId"] = Tokens.KeyId,
+        })
+        {
+            Tokens = Tokens,
+            AcceptTestTokens = false,
+        };
         _ = _factory.Server; // starts the host, which applies the migrations
     }
 
@@ -94,12 +95,7 @@ public sealed class IdentityApiFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<TokenPair>())!;
     }
 
-    public async Task<TableCounts> CountRowsAsync() =>
-        new(
-            await Database.CountAsync("users"),
-            await Database.CountAsync("outbox_messages"),
-            await Database.CountAsync("refresh_tokens"),
-            await Database.CountAsync("refresh_token_families"));
+    public Task<RowCounts> CountRowsAsync() => Database.CountRowsAsync("users", "outbox_messages", "refresh_tokens", "refresh_token_families");
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {

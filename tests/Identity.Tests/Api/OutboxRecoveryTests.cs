@@ -1,12 +1,9 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.Messaging;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Npgsql;
 
 namespace DaprPlatform.Identity.Tests.Api;
@@ -30,7 +27,7 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
     private readonly int _identitySidecarGrpcPort;
     private readonly int _subscriberSidecarPort;
     private readonly int _subscriberAppPort;
-    private WebApplicationFactory<Program>? _identity;
+    private ServiceFactory<Program>? _identity;
     private CloudEventSubscriber? _subscriber;
     private StandInSidecars? _sidecars;
 
@@ -50,16 +47,15 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         _subscriber = await CloudEventSubscriber.StartAsync(_subscriberAppPort, PubSub, Topic, "/events/user-registered");
-        _identity = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:identity", _database.ConnectionString);
-            web.UseSetting("jwt:signingKey", _tokens.PrivateKeyPem);
-            web.UseSetting("jwt:keyId", _tokens.KeyId);
-            // The SDK's DaprClient publishes over gRPC; nothing listens on these ports until the test starts DevHost there.
-            web.UseSetting("DAPR_GRPC_PORT", _identitySidecarGrpcPort.ToString(CultureInfo.InvariantCulture));
-            web.UseSetting("DAPR_HTTP_PORT", _identitySidecarPort.ToString(CultureInfo.InvariantCulture));
-            web.UseSetting("Sidecar:SecretStore", "none");
-            web.ConfigureTestServices(services =>
+        // The SDK's DaprClient publishes over gRPC; nothing listens on these ports until the test starts DevHost there.
+        _identity = new ServiceFactory<Program>(
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:identity"] = _database.ConnectionString,
+                ["jwt:signingKey"] = _tokens.PrivateKeyPem,
+                ["jwt:keyId"] = _tokens.KeyId,
+            },
+            services =>
             {
                 // Applied to identity's existing dispatcher: quick retries with a low cap, so recovery is prompt once the sidecar is back.
                 services.AddOutbox<IdentityDbContext>(o =>
@@ -68,8 +64,13 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
                     o.InitialBackoff = TimeSpan.FromMilliseconds(100);
                     o.MaxBackoff = TimeSpan.FromMilliseconds(500);
                 });
-            });
-        });
+            })
+        {
+            Tokens = _tokens,
+            AcceptTestTokens = false,
+            Sidecar = new Uri($"http://127.0.0.1:{_identitySidecarPort}"),
+            SidecarGrpc = new Uri($"http://127.0.0.1:{_identitySidecarGrpcPort}"),
+        };
         _ = _identity.Server; // starts the host: migrations applied, outbox dispatcher running
     }
 

@@ -1,11 +1,12 @@
 using DaprPlatform.Identity.Domain;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DaprPlatform.Identity.Tests.Domain;
 
 public sealed class RefreshTokenFamilyTests
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
     private static byte[] NewHash() => RefreshTokenSecret.Generate().Hash;
 

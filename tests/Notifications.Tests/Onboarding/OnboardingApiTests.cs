@@ -17,7 +17,7 @@ public sealed class OnboardingApiTests(NotificationsFixture fx) : IClassFixture<
     public async Task Default_preferences_are_created_once_and_existing_choices_are_kept()
     {
         var userId = Guid.NewGuid();
-        using var client = SidecarCaller();
+        using var client = _app.CreateAppClient();
 
         using var first = await client.PutAsync($"/internal/preferences/{userId}/defaults", null);
         first.StatusCode.Should().Be(HttpStatusCode.Created);
@@ -39,7 +39,7 @@ public sealed class OnboardingApiTests(NotificationsFixture fx) : IClassFixture<
         // Dapr rule: activities run at least once, so the welcome is deduplicated on the saga's key.
         var userId = Guid.NewGuid();
         var request = new { userId, displayName = "Grace", idempotencyKey = $"wf-{userId:N}:SendWelcome" };
-        using var client = SidecarCaller();
+        using var client = _app.CreateAppClient();
 
         using var first = await client.PostAsJsonAsync("/internal/notifications/welcome", request);
         using var again = await client.PostAsJsonAsync("/internal/notifications/welcome", request);
@@ -61,7 +61,7 @@ public sealed class OnboardingApiTests(NotificationsFixture fx) : IClassFixture<
         var userId = Guid.NewGuid();
         var chatId = "-100" + Random.Shared.NextInt64(1_000_000, 9_999_999);
         var request = new { userId, displayName = "Linus", telegramChatId = chatId, idempotencyKey = $"wf-{userId:N}:SendWelcome" };
-        using var client = SidecarCaller();
+        using var client = _app.CreateAppClient();
 
         using var first = await client.PostAsJsonAsync("/internal/notifications/welcome", request);
         using var again = await client.PostAsJsonAsync("/internal/notifications/welcome", request);
@@ -97,8 +97,8 @@ public sealed class OnboardingApiTests(NotificationsFixture fx) : IClassFixture<
         var (request, status, fields) = BadInput[name]();
         // "no caller": not through a sidecar at all; "another app": through one, but from an app the route does not admit.
         using var client = name.StartsWith("no caller", StringComparison.Ordinal) ? _app.CreateClient()
-            : name.StartsWith("another app", StringComparison.Ordinal) ? SidecarCaller("gateway")
-            : SidecarCaller();
+            : name.StartsWith("another app", StringComparison.Ordinal) ? _app.CreateAppClient("gateway")
+            : _app.CreateAppClient();
         var before = await CountRowsAsync();
 
         using var response = await client.SendAsync(request);
@@ -128,16 +128,7 @@ public sealed class OnboardingApiTests(NotificationsFixture fx) : IClassFixture<
         ["another app: defaults"] = () => (new HttpRequestMessage(HttpMethod.Put, $"/internal/preferences/{Guid.NewGuid()}/defaults"), HttpStatusCode.Forbidden, []),
     };
 
-    private async Task<(long Notifications, long Preferences, long Inbox)> CountRowsAsync() =>
-        (await fx.Database.CountAsync("notifications"), await fx.Database.CountAsync("notification_preferences"), await fx.Database.CountAsync("inbox_messages"));
-
-    /// <summary>daprd stamps the caller's app id on every invocation it forwards.</summary>
-    private HttpClient SidecarCaller(string callerAppId = "workflows")
-    {
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Add("dapr-caller-app-id", callerAppId);
-        return client;
-    }
+    private Task<RowCounts> CountRowsAsync() => fx.Database.CountRowsAsync("notifications", "notification_preferences", "inbox_messages");
 
     private static HttpRequestMessage Json(string path, object body) => new(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
 
@@ -173,23 +171,7 @@ public sealed class BadInputTests(TutoringFixture fx) : IClassFixture<TutoringFi
     private Task<string> TutorsSnapshotAsync() =>
         fx.TextAsync("SELECT coalesce(string_agg(t::text, '|' ORDER BY tutor_id), '') FROM tutors t");
 
-    private static async Task AssertRejectedAsync(
-        HttpClient client, HttpMethod method, string path, string? contentType, string? body, int status, string? field, string name)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!);
-        }
-
-        using var response = await client.SendAsync(request);
-
-        ((int)response.StatusCode).Should().Be(status, "{0}: {1}", name, await response.Content.ReadAsStringAsync());
-        var problem = await response.ReadProblemAsync();
-        if (field is not null)
-        {
-            problem.FieldErrors().Should().Contain(field, name);
-        }
-    }
+    private static Task AssertRejectedAsync(
+        HttpClient client, HttpMethod method, string path, string? contentType, string? body, int status, string? field, string name) =>
+        client.ShouldRejectAsync(method, path, contentType, body, status, field, name);
 }

@@ -1,58 +1,32 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace DaprPlatform.Tutoring.Tests.Api;
 
-/// <summary>A clock the tests move by hand; the app reads it through TimeProvider.</summary>
-public sealed class SettableClock(DateTimeOffset start) : TimeProvider
-{
-    private long _ticks = start.UtcTicks;
-
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-}
-
-public sealed record TableCounts(long Tutors, long Holds);
-
 /// <summary>The tutoring app in-process on its own real Postgres database, with a hand-moved clock.</summary>
 public sealed class TutoringFixture : IAsyncLifetime
 {
-    private WebApplicationFactory<Program>? _factory;
+    private ServiceFactory<Program>? _factory;
 
     public PostgresDatabase Database { get; } = new("tutoring");
 
-    public TestAccessTokens Tokens { get; } = new();
-
     // Near the real time (access tokens are checked against it too), on a whole minute so slot maths stays exact.
-    public SettableClock Clock { get; } = new(new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero));
 
-    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
+    public ServiceFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Testing");
-            web.UseSetting("ConnectionStrings:tutoring", Database.ConnectionString);
-            // No sidecar in these tests (closed ports, no secret store).
-            web.UseNoSidecar();
-            web.ConfigureTestServices(services =>
-            {
-                services.AddSingleton(Tokens.KeySource);
-                services.AddSingleton<TimeProvider>(Clock);
-            });
-        });
+        _factory = new ServiceFactory<Program>(
+            new Dictionary<string, string?> { ["ConnectionStrings:tutoring"] = Database.ConnectionString },
+            services => services.AddSingleton<TimeProvider>(Clock));
         _ = _factory.Server; // starts the host, which applies the migration
     }
 
@@ -68,20 +42,10 @@ public sealed class TutoringFixture : IAsyncLifetime
 
     public HttpClient Anonymous() => Factory.CreateClient();
 
-    public HttpClient As(Guid userId, string role, string name = "Test User")
-    {
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Issue(userId, role, name: name, lifetime: TimeSpan.FromHours(12)));
-        return client;
-    }
+    public HttpClient As(Guid userId, string role, string name = "Test User") => Factory.CreateClientFor(userId, role, name, lifetime: TimeSpan.FromHours(12));
 
     /// <summary>What a call through the sidecar looks like to the app: daprd stamps the caller's app id.</summary>
-    public HttpClient Sidecar()
-    {
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Add(SidecarCallerEndpointExtensions.CallerAppIdHeader, "workflows");
-        return client;
-    }
+    public HttpClient Sidecar() => Factory.CreateAppClient("workflows");
 
     /// <summary>A count query (the tests build it only from Guids they made).</summary>
     public async Task<long> ScalarAsync(string countSql)
@@ -100,7 +64,7 @@ public sealed class TutoringFixture : IAsyncLifetime
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    public async Task<TableCounts> CountsAsync() => new(await Database.CountAsync("tutors"), await Database.CountAsync("slot_holds"));
+    public Task<RowCounts> CountsAsync() => Database.CountRowsAsync("tutors", "slot_holds");
 
     public static object AllWeek(string start = "00:00", string end = "24:00") =>
         new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" }.Select(day => new { day, start, end }).ToArray();

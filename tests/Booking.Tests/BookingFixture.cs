@@ -1,84 +1,31 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprPlatform.Booking.Tests;
 
-public sealed record TableCounts(long Bookings, long Outbox);
-
-/// <summary>The booking app in-process on its own real Postgres database, with a stand-in for its sidecar.</summary>
-public sealed class BookingFactory(string connectionString, Uri sidecar) : WebApplicationFactory<Program>
-{
-    public TestAccessTokens Tokens { get; } = new();
-
-    public HttpClient CreateClientFor(Guid userId, string role, string name = "Test User")
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Issue(userId, role, name: name));
-        return client;
-    }
-
-    /// <summary>A client that looks like an invocation arriving from the workflows app's sidecar.</summary>
-    public HttpClient CreateSagaClient()
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add(SidecarCallerEndpointExtensions.CallerAppIdHeader, "workflows");
-        return client;
-    }
-
-    public async Task<T> WithDbAsync<T>(Func<BookingDbContext, Task<T>> work)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<BookingDbContext>());
-    }
-
-    public Task<TableCounts> CountsAsync() => WithDbAsync(async db =>
-        new TableCounts(await db.Bookings.LongCountAsync(), await db.OutboxMessages.LongCountAsync()));
-
-    /// <summary>Outbox payloads for one booking, oldest first, with their topics.</summary>
-    public Task<List<(string Topic, JsonElement Data)>> EventsAsync(Guid bookingId) => WithDbAsync(async db =>
-    {
-        var rows = await db.OutboxMessages.AsNoTracking().OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync();
-        return rows
-            .Select(r => (r.Topic, Data: JsonDocument.Parse(r.Payload).RootElement.Clone()))
-            .Where(e => e.Data.GetProperty("bookingId").GetGuid() == bookingId)
-            .ToList();
-    });
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:booking", connectionString);
-        // The booking app reaches workflows through its own sidecar (the SDK reads DAPR_HTTP_ENDPOINT): here, the in-test stand-in.
-        builder.UseSetting("DAPR_HTTP_ENDPOINT", sidecar.ToString().TrimEnd('/'));
-        // The stand-in serves invocation only; configuration comes from the test, not a secret store.
-        builder.UseSetting("Sidecar:SecretStore", "none");
-        builder.ConfigureTestServices(services => services.AddSingleton(Tokens.KeySource));
-    }
-}
-
-/// <summary>A fresh database, the sidecar stand-in and the app, per test class.</summary>
+/// <summary>A fresh database, a fake sidecar and the booking app, per test class.</summary>
 public sealed class BookingFixture : IAsyncLifetime
 {
     public PostgresDatabase Database { get; } = new("booking");
 
-    public FakeBookingSidecar Sidecar { get; private set; } = null!;
+    public FakeSidecar Sidecar { get; private set; } = null!;
 
-    public BookingFactory Factory { get; private set; } = null!;
+    public ServiceFactory<Program, BookingDbContext> Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        Sidecar = await FakeBookingSidecar.StartAsync();
-        Factory = new BookingFactory(Database.ConnectionString, Sidecar.BaseAddress);
+        Sidecar = await FakeSidecar.StartAsync(recordBodies: true);
+        Sidecar.Handler = context => DefaultReply(context.Request.Method, context.Request.Path.Value ?? "/").WriteToAsync(context);
+
+        // The booking app reaches workflows through its own sidecar (the SDK reads DAPR_HTTP_ENDPOINT): here, the fake.
+        Factory = new ServiceFactory<Program, BookingDbContext>(new Dictionary<string, string?> { ["ConnectionStrings:booking"] = Database.ConnectionString })
+        {
+            Sidecar = Sidecar.Endpoint,
+        };
         _ = Factory.Server; // starts the host, which applies the migration
     }
 
@@ -89,13 +36,23 @@ public sealed class BookingFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
+    /// <summary>Invocations of the workflows app's <paramref name="path"/> the booking app sent its sidecar.</summary>
+    public IReadOnlyList<SidecarRequest> WorkflowsInvocations(string method, string path) => Sidecar.InvocationsOf("workflows", method, path);
+
+    public Task<RowCounts> CountsAsync() => Database.CountRowsAsync("bookings", "outbox_messages");
+
+    /// <summary>Outbox payloads for one booking, oldest first, with their topics.</summary>
+    public Task<List<(string Topic, JsonElement Data)>> EventsAsync(Guid bookingId) =>
+        Factory.WithDbAsync(db => db.EventsAboutAsync("bookingId", bookingId));
+
     public HttpClient Student(Guid id, string name = "Stu Dent") => Factory.CreateClientFor(id, PlatformRoles.Student, name);
 
     public HttpClient Tutor(Guid id) => Factory.CreateClientFor(id, PlatformRoles.Tutor, "Tu Tor");
 
     public HttpClient Admin() => Factory.CreateClientFor(Guid.NewGuid(), PlatformRoles.Admin);
 
-    public HttpClient Saga() => Factory.CreateSagaClient();
+    /// <summary>A client that looks like an invocation arriving from the workflows app's sidecar.</summary>
+    public HttpClient Saga() => Factory.CreateAppClient("workflows");
 
     public static StringContent Json(object value) => new(JsonSerializer.Serialize(value, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
 
@@ -159,4 +116,13 @@ public sealed class BookingFixture : IAsyncLifetime
         ((int)response.StatusCode).Should().Be(status, "the answer was {0}", body);
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
+
+    /// <summary>Without a responder: invocations of workflows answer 202 {}, publishes and health 204, anything else 500.</summary>
+    private static SidecarReply DefaultReply(string method, string path) => path switch
+    {
+        _ when path.StartsWith("/v1.0/invoke/workflows/method/", StringComparison.Ordinal) && method == "POST" => new SidecarReply(202, "{}"),
+        _ when path.StartsWith("/v1.0/publish/", StringComparison.Ordinal) => new SidecarReply(204),
+        _ when path.StartsWith("/v1.0/healthz", StringComparison.Ordinal) => new SidecarReply(204),
+        _ => new SidecarReply(500, """{"errorCode":"ERR_UNEXPECTED","message":"the test did not expect this call"}"""),
+    };
 }

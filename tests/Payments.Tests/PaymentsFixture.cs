@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -9,88 +8,10 @@ using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprPlatform.Payments.Tests;
 
-public sealed record TableCounts(long Payments, long Refunds, long Events, long Customers, long Outbox);
-
-/// <summary>The payments app in-process on its own real Postgres database, talking to a fake Stripe.</summary>
-public sealed class PaymentsFactory(string connectionString, Uri stripeBaseUrl, string? secretKey, string? webhookSecret) : WebApplicationFactory<Program>
-{
-    public TestAccessTokens Tokens { get; } = new();
-
-    public HttpClient CreateClientFor(Guid userId, string role)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Issue(userId, role));
-        return client;
-    }
-
-    /// <summary>A client that calls like another app through its sidecar (the saga, from app <c>workflows</c>).</summary>
-    public HttpClient CreateAppClient(string callerAppId = "workflows")
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add(SidecarCallerEndpointExtensions.CallerAppIdHeader, callerAppId);
-        return client;
-    }
-
-    public async Task<T> WithDbAsync<T>(Func<PaymentsDbContext, Task<T>> work)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<PaymentsDbContext>());
-    }
-
-    public Task<TableCounts> CountsAsync() => WithDbAsync(async db => new TableCounts(
-        await db.Payments.LongCountAsync(),
-        await db.Refunds.LongCountAsync(),
-        await db.StripeEvents.LongCountAsync(),
-        await db.StripeCustomers.LongCountAsync(),
-        await db.OutboxMessages.LongCountAsync()));
-
-    /// <summary>Outbox rows of one topic about one payment, oldest first, as parsed JSON.</summary>
-    public Task<List<JsonElement>> OutboxEventsAsync(string topic, Guid paymentId) => WithDbAsync(async db =>
-    {
-        var rows = await db.OutboxMessages.AsNoTracking().Where(m => m.Topic == topic).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync();
-        return rows
-            .Select(r => JsonDocument.Parse(r.Payload).RootElement.Clone())
-            .Where(p => p.GetProperty("paymentId").GetGuid() == paymentId)
-            .ToList();
-    });
-
-    /// <summary>Every payment.* outbox row about one payment, oldest first: (topic, data).</summary>
-    public Task<List<(string Topic, JsonElement Data)>> PaymentEventsAsync(Guid paymentId) => WithDbAsync(async db =>
-    {
-        var rows = await db.OutboxMessages.AsNoTracking().Where(m => m.Topic.StartsWith("payment.")).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync();
-        return rows
-            .Select(r => (r.Topic, Data: JsonDocument.Parse(r.Payload).RootElement.Clone()))
-            .Where(p => p.Data.GetProperty("paymentId").GetGuid() == paymentId)
-            .ToList();
-    });
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:payments", connectionString);
-        builder.UseSetting("Stripe:BaseUrl", stripeBaseUrl.ToString());
-        builder.UseSetting("Stripe:RetryDelay", "00:00:00");
-        builder.UseSetting("Stripe:Timeout", "00:00:10");
-        builder.UseSetting("stripe:secretKey", secretKey ?? string.Empty);
-        builder.UseSetting("stripe:webhookSecret", webhookSecret ?? string.Empty);
-        // No sidecar in these tests (closed ports, no secret store).
-        builder.UseNoSidecar();
-        builder.ConfigureTestServices(services =>
-        {
-            services.AddSingleton(Tokens.KeySource);
-        });
-    }
-}
-
-/// <summary>A fresh database, a fake Stripe and the service, per test class.</summary>
+/// <summary>A fresh database, a fake Stripe and the payments app (no sidecar), per test class.</summary>
 public sealed class PaymentsFixture : IAsyncLifetime
 {
     public const string WebhookSecret = "whsec_payments_test_secret";
@@ -99,13 +20,13 @@ public sealed class PaymentsFixture : IAsyncLifetime
 
     public FakeStripe Stripe { get; private set; } = null!;
 
-    public PaymentsFactory Factory { get; private set; } = null!;
+    public ServiceFactory<Program, PaymentsDbContext> Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         Stripe = await FakeStripe.StartAsync();
-        Factory = new PaymentsFactory(Database.ConnectionString, Stripe.BaseUrl, FakeStripe.SecretKey, WebhookSecret);
+        Factory = CreateFactory(FakeStripe.SecretKey, WebhookSecret);
         _ = Factory.Server; // starts the host, which applies the migration
     }
 
@@ -115,6 +36,29 @@ public sealed class PaymentsFixture : IAsyncLifetime
         await Stripe.DisposeAsync();
         await Database.DisposeAsync();
     }
+
+    /// <summary>Another payments app on this fixture's database and fake Stripe, with these Stripe secrets (null: not configured).</summary>
+    public ServiceFactory<Program, PaymentsDbContext> CreateFactory(string? secretKey, string? webhookSecret) =>
+        new(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:payments"] = Database.ConnectionString,
+            ["Stripe:BaseUrl"] = Stripe.BaseUrl.ToString(),
+            ["Stripe:RetryDelay"] = "00:00:00",
+            ["Stripe:Timeout"] = "00:00:10",
+            ["stripe:secretKey"] = secretKey ?? string.Empty,
+            ["stripe:webhookSecret"] = webhookSecret ?? string.Empty,
+        });
+
+    public Task<RowCounts> CountsAsync() =>
+        Database.CountRowsAsync("payments", "payment_refunds", "stripe_events", "stripe_customers", "outbox_messages");
+
+    /// <summary>Outbox rows of one topic about one payment, oldest first, as parsed JSON.</summary>
+    public async Task<List<JsonElement>> OutboxEventsAsync(string topic, Guid paymentId) =>
+        [.. (await Factory.WithDbAsync(db => db.EventsAboutAsync("paymentId", paymentId, t => t == topic))).Select(e => e.Data)];
+
+    /// <summary>Every payment.* outbox row about one payment, oldest first: (topic, data).</summary>
+    public Task<List<(string Topic, JsonElement Data)>> PaymentEventsAsync(Guid paymentId) =>
+        Factory.WithDbAsync(db => db.EventsAboutAsync("paymentId", paymentId, t => t.StartsWith("payment.", StringComparison.Ordinal)));
 
     public HttpClient Student(Guid studentId) => Factory.CreateClientFor(studentId, PlatformRoles.Student);
 
