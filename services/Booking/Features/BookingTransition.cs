@@ -69,7 +69,7 @@ public static class BookingTransition
                     db.ChangeTracker.Clear();
                     continue;
                 }
-                catch (DbUpdateException e) when (attempt < Attempts && IsDeadlock(e))
+                catch (InvalidOperationException e) when (attempt < Attempts && IsDeadlock(e))
                 {
                     // Two overlapping confirmations can deadlock on the exclusion constraints (each waits for the other's
                     // uncommitted row) and PostgreSQL aborts one. Re-run it: on fresh state the guard sees the winner (409).
@@ -87,9 +87,12 @@ public static class BookingTransition
         }
     }
 
-    /// <summary>SQLSTATE 40P01: PostgreSQL broke a deadlock by aborting this transaction.</summary>
-    private static bool IsDeadlock(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected };
+    /// <summary>
+    /// SQLSTATE 40P01: PostgreSQL broke a deadlock by aborting this transaction. Npgsql's EF provider reports it as transient,
+    /// so it arrives as InvalidOperationException("…likely due to a transient failure") → DbUpdateException → PostgresException.
+    /// </summary>
+    private static bool IsDeadlock(InvalidOperationException e) =>
+        e.InnerException is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected } };
 
     /// <summary>SQLSTATE 23P01: one of the overlap exclusion constraints refused the row.</summary>
     public static bool IsOverlap(DbUpdateException e) =>
