@@ -1,17 +1,11 @@
 using System.Text.Json;
-using Dapr;
-using Dapr.AspNetCore;
+using DaprPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace DaprPlatform.Analytics.Features;
 
 /// <summary>The reply to one pub/sub delivery (daprd's contract: 200 with SUCCESS, RETRY or DROP).</summary>
-public sealed record DeliveryReply(string Status)
-{
-    public static readonly DeliveryReply Success = new(nameof(BulkSubscribeAppResponseStatus.SUCCESS));
-    public static readonly DeliveryReply Retry = new(nameof(BulkSubscribeAppResponseStatus.RETRY));
-    public static readonly DeliveryReply Drop = new(nameof(BulkSubscribeAppResponseStatus.DROP));
-}
+public sealed record DeliveryReply(string Status);
 
 /// <summary>What the subscription routes share: reading a delivery that <c>app.UseCloudEvents()</c> has unwrapped.</summary>
 public static class Deliveries
@@ -21,13 +15,10 @@ public static class Deliveries
     /// <summary>Bulk deliveries carry many events in one body, far above the 1 MiB API limit; this replaces it on delivery routes.</summary>
     public const long MaxDeliveryBytes = 64L * 1024 * 1024;
 
-    /// <summary>The CloudEvent id, forwarded by the CloudEvents middleware (ForwardCloudEventPropertiesAsHeaders).</summary>
-    public const string EventIdHeader = "Cloudevent.id";
-
     public static IRequestSizeLimitMetadata BodyLimit { get; } = new DeliveryBodyLimit(MaxDeliveryBytes);
 
     public static string? EventId(HttpRequest request) =>
-        request.Headers[EventIdHeader].ToString() is { Length: > 0 } id ? id : null;
+        request.Headers[TopicDelivery.CloudEventIdHeader].ToString() is { Length: > 0 } id ? id : null;
 
     /// <summary>The event's data, or null when it is not JSON of that shape (such an event can never succeed: it is dropped).</summary>
     public static T? TryRead<T>(JsonElement data)
