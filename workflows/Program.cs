@@ -21,7 +21,7 @@ builder.Services.AddDaprWorkflow(options =>
     options.RegisterWorkflow<BookingPaymentWorkflow>();
     options.RegisterWorkflow<BookingCancellationWorkflow>();
 });
-builder.Services.AddServiceInvocation();
+builder.Services.AddTransient<ServiceStepCall>();
 builder.Services.AddTransient<PaymentResultRelay>();
 builder.Services.AddOptions<BookingPaymentOptions>()
     .Bind(builder.Configuration.GetSection(BookingPaymentOptions.SectionName))

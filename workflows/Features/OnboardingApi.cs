@@ -48,7 +48,7 @@ public static partial class OnboardingApi
     }
 
     public static async Task<IResult> StartAsync(
-        StartOnboardingRequest request, [FromKeyedServices(ServiceInvocation.ClientKey)] HttpClient invocation, DaprWorkflowClient workflows, IOptions<OnboardingOptions> options, CancellationToken ct)
+        StartOnboardingRequest request, AppInvocationClients invocation, DaprWorkflowClient workflows, IOptions<OnboardingOptions> options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(invocation);
@@ -62,10 +62,12 @@ public static partial class OnboardingApi
         Guid credentialRef;
         try
         {
-            // Service invocation through this app's sidecar (the SDK's InvocationHandler turns http://identity/… into it).
-            using var answer = await invocation.PostAsJsonAsync("http://identity/internal/onboarding/credentials",
-                new { email = request.Email, password = request.Password, displayName = request.DisplayName, role = request.Role }, JsonSerializerOptions.Web, ct);
-            var body = await answer.Content.ReadAsStringAsync(ct);
+            // Service invocation through this app's sidecar, bounded like a saga step's call.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ServiceStepCall.CallTimeout);
+            using var answer = await invocation.For("identity").PostAsJsonAsync("internal/onboarding/credentials",
+                new { email = request.Email, password = request.Password, displayName = request.DisplayName, role = request.Role }, JsonSerializerOptions.Web, timeout.Token);
+            var body = await answer.Content.ReadAsStringAsync(timeout.Token);
             if ((int)answer.StatusCode is StatusCodes.Status400BadRequest or StatusCodes.Status409Conflict)
             {
                 // Identity's own problem (field errors included) is the answer the client needs.

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Dapr.Workflow;
+using DaprPlatform.ServiceDefaults;
 
 namespace DaprPlatform.Workflows.ServiceSteps;
 
@@ -41,13 +42,16 @@ public sealed record ServiceStepResponse(int StatusCode, JsonElement? Body)
 }
 
 /// <summary>
-/// One saga step's call to another app through this app's sidecar (service invocation with the SDK's
-/// <see cref="Dapr.Client.InvocationHandler"/>: <c>http://{app-id}/{path}</c>). Every call carries the step's idempotency key
+/// One saga step's call to another app through this app's sidecar (ServiceDefaults' <see cref="AppInvocationClients"/>: the
+/// SDK's invocation client, <c>http://{app-id}/{path}</c>). Every call carries the step's idempotency key
 /// (<c>{instanceId}:{step}</c>): Dapr runs an activity at least once, and the key lets the service recognise a redelivery.
 /// </summary>
-public sealed class ServiceStepCall(HttpClient invocation)
+public sealed class ServiceStepCall(AppInvocationClients invocation)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>A call the sidecar has not answered by then is a transient failure: the step is retried, not left hanging.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
     public static string IdempotencyKey(WorkflowActivityContext context, string step)
     {
@@ -65,7 +69,7 @@ public sealed class ServiceStepCall(HttpClient invocation)
         WorkflowActivityContext context, string step, HttpMethod method, string appId, string path, object? body = null, IReadOnlyCollection<int>? refusals = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var request = new HttpRequestMessage(method, new Uri($"http://{appId}/{path.TrimStart('/')}"));
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, IdempotencyKey(context, step));
         if (body is not null)
         {
@@ -73,10 +77,12 @@ public sealed class ServiceStepCall(HttpClient invocation)
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(CallTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await invocation.SendAsync(request, HttpCompletionOption.ResponseContentRead, context.CancellationToken);
+            response = await invocation.For(appId).SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
         }
         catch (HttpRequestException e)
         {

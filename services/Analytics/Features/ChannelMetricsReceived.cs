@@ -51,8 +51,9 @@ public static class ChannelMetricsSubscription
         }
 
         var single = await received.HandleAsync([new MetricsDelivery("single", Deliveries.EventId(request), Deliveries.TryRead<ChannelMetricsBatch>(body))], ct);
-        metrics.Delivered(Deliveries.PubSub, Topic, Verdict(single[0].Status));
-        return Results.Json(new DeliveryReply(single[0].Status));
+        var status = Verdict(single[0].Status);
+        metrics.Delivered(Deliveries.PubSub, Topic, status);
+        return TopicDelivery.Answer(status);
     }
 
     /// <summary>The SDK's bulk entry carries its status as text ("SUCCESS", "RETRY", "DROP").</summary>

@@ -4,9 +4,6 @@ using Microsoft.AspNetCore.Http.Metadata;
 
 namespace DaprPlatform.Analytics.Features;
 
-/// <summary>The reply to one pub/sub delivery (daprd's contract: 200 with SUCCESS, RETRY or DROP).</summary>
-public sealed record DeliveryReply(string Status);
-
 /// <summary>What the subscription routes share: reading a delivery that <c>app.UseCloudEvents()</c> has unwrapped.</summary>
 public static class Deliveries
 {

@@ -58,10 +58,7 @@ public static partial class TopicDelivery
                     throw new BadHttpRequestException("The CloudEvent is not valid JSON.", StatusCodes.Status400BadRequest, ex);
                 }
 
-                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TopicDelivery));
-                LogUnreadable(logger, "(unread)", topic.PubsubName, topic.Name, "the CloudEvent is not valid JSON");
-                context.RequestServices.GetRequiredService<PubSubDeliveryMetrics>().Delivered(topic.PubsubName, topic.Name, SubscriberStatus.Drop);
-                await Answer(SubscriberStatus.Drop).ExecuteAsync(context);
+                await Drop(context, topic.PubsubName, topic.Name, "(unread)", "the CloudEvent is not valid JSON").ExecuteAsync(context);
             }
         });
         return app.UseCloudEvents(new CloudEventsMiddlewareOptions
@@ -80,7 +77,6 @@ public static partial class TopicDelivery
         ArgumentNullException.ThrowIfNull(handle);
         return app.MapPost(route, async (HttpContext context) =>
             {
-                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TopicDelivery));
                 var id = context.Request.Headers[CloudEventIdHeader].ToString();
                 TData? data = default;
                 string? unreadable = id.Length == 0 ? "no CloudEvent id" : null;
@@ -97,12 +93,9 @@ public static partial class TopicDelivery
                     }
                 }
 
-                var metrics = context.RequestServices.GetRequiredService<PubSubDeliveryMetrics>();
                 if (unreadable is not null)
                 {
-                    LogUnreadable(logger, id, topic.PubsubName, topic.Name, unreadable);
-                    metrics.Delivered(topic.PubsubName, topic.Name, SubscriberStatus.Drop);
-                    return Answer(SubscriberStatus.Drop);
+                    return Drop(context, topic.PubsubName, topic.Name, id, unreadable);
                 }
 
                 using var activity = PubSubDeliveryMetrics.Source.StartActivity($"{topic.Name} process", ActivityKind.Consumer);
@@ -119,7 +112,7 @@ public static partial class TopicDelivery
                     activity?.SetStatus(ActivityStatusCode.Error);
                 }
 
-                metrics.Delivered(topic.PubsubName, topic.Name, status);
+                context.RequestServices.GetRequiredService<PubSubDeliveryMetrics>().Delivered(topic.PubsubName, topic.Name, status);
                 return Answer(status);
             })
             .WithTopic(topic)
@@ -136,6 +129,15 @@ public static partial class TopicDelivery
             _ => "DROP",
         },
     });
+
+    /// <summary>An event that can never be read: logged, counted, answered DROP.</summary>
+    private static IResult Drop(HttpContext context, string pubSubName, string topic, string eventId, string reason)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TopicDelivery));
+        LogUnreadable(logger, eventId, pubSubName, topic, reason);
+        context.RequestServices.GetRequiredService<PubSubDeliveryMetrics>().Delivered(pubSubName, topic, SubscriberStatus.Drop);
+        return Answer(SubscriberStatus.Drop);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping event {EventId} on {PubSub}/{Topic}: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string eventId, string pubSub, string topic, string reason);
