@@ -103,7 +103,7 @@ public sealed class ComponentStartupTests(ITestOutputHelper output) : IAsyncDisp
     }
 
     [Fact]
-    public async Task The_repository_components_each_get_one_start_up_line_saying_how_they_are_served()
+    public async Task The_repository_components_each_get_one_start_up_line_saying_how_they_are_served_naming_the_apps_that_share_it()
     {
         // Two apps that see different secretstore components (scopes), each reading the repository's components/ and config.yaml.
         var repo = RepositoryRoot.Path;
@@ -123,26 +123,35 @@ public sealed class ComponentStartupTests(ITestOutputHelper output) : IAsyncDisp
 
         var info = _logs.Lines(LogLevel.Information);
         foreach (var line in info) { output.WriteLine(line); }
+        // "[all apps] …" or "[identity, workflows] …": the apps a line is about.
+        static IReadOnlyList<string> AppsOf(string line) =>
+            line.StartsWith("[all apps] ", StringComparison.Ordinal) ? ["identity", "workflows"] : line[1..line.IndexOf(']', StringComparison.Ordinal)].Split(", ");
+        static string TextOf(string line) => line[(line.IndexOf("] ", StringComparison.Ordinal) + 2)..];
         foreach (var (appId, _) in apps)
         {
+            var mine = info.Where(l => l.StartsWith('[') && AppsOf(l).Contains(appId)).Select(TextOf).ToList();
             var loaded = ResourceLoader.Load(appId, [components], Path.Combine(components, "config.yaml")).Components;
             loaded.Select(c => c.Name).Should().BeEquivalentTo(["statestore", "pubsub", "secretstore"]);
             foreach (var c in loaded)
             {
-                var title = $"[{appId}] {ComponentSupport.Title(c, runFile.Directory)}: ";
-                info.Where(l => l.StartsWith(title, StringComparison.Ordinal)).Should().ContainSingle($"one line for {c.Name} of {appId}");
+                var title = $"{ComponentSupport.Title(c, runFile.Directory)}: ";
+                mine.Where(l => l.StartsWith(title, StringComparison.Ordinal)).Should().ContainSingle($"one line for {c.Name} of {appId}");
             }
 
-            info.Should().ContainSingle(l => l.StartsWith($"[{appId}] pubsub 'pubsub' (pubsub.redis v1, ", StringComparison.Ordinal)
+            mine.Should().ContainSingle(l => l.StartsWith("pubsub 'pubsub' (pubsub.redis v1, ", StringComparison.Ordinal)
                 && l.Contains("durable broker in Postgres; the Redis settings are not used", StringComparison.Ordinal));
-            info.Should().ContainSingle(l => l.StartsWith($"[{appId}] state store 'statestore' (state.postgresql v1, ", StringComparison.Ordinal)
+            mine.Should().ContainSingle(l => l.StartsWith("state store 'statestore' (state.postgresql v1, ", StringComparison.Ordinal)
                 && l.Contains("table state", StringComparison.Ordinal));
-            info.Should().ContainSingle(l => l.StartsWith($"[{appId}] secret store 'secretstore' (secretstores.local.file v1, ", StringComparison.Ordinal)
+            mine.Should().ContainSingle(l => l.StartsWith("secret store 'secretstore' (secretstores.local.file v1, ", StringComparison.Ordinal)
                 && l.Contains($"JSON file read once at start-up (secretsFile, nestedSeparator, multiValued); file {Path.Combine(components, "secrets.dev.json")}", StringComparison.Ordinal));
-            info.Should().ContainSingle(l => l.StartsWith($"[{appId}] Configuration 'daprplatform'", StringComparison.Ordinal));
-            info.Should().ContainSingle(l => l.StartsWith($"[{appId}] Resiliency 'daprplatform-resiliency'", StringComparison.Ordinal));
+            mine.Should().ContainSingle(l => l.StartsWith("Configuration 'daprplatform'", StringComparison.Ordinal));
+            mine.Should().ContainSingle(l => l.StartsWith("Resiliency 'daprplatform-resiliency'", StringComparison.Ordinal));
         }
 
+        // What both apps share is said once, not once per app.
+        info.Should().ContainSingle(l => l.StartsWith("[all apps] pubsub 'pubsub' ", StringComparison.Ordinal));
+        info.Should().ContainSingle(l => l.StartsWith("[all apps] Configuration 'daprplatform'", StringComparison.Ordinal));
+        info.Should().NotContain(l => l.StartsWith("[identity] pubsub", StringComparison.Ordinal) || l.StartsWith("[workflows] pubsub", StringComparison.Ordinal));
         _logs.Lines(LogLevel.Warning).Should().NotContain(l => l.Contains("not served", StringComparison.Ordinal));
     }
 

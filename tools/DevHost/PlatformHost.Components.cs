@@ -25,7 +25,7 @@ public sealed partial class PlatformHost
     /// unless it sets <c>spec.ignoreErrors: true</c> (docs: component-schema): then it is left out with a warning, so calls
     /// to it get Dapr's not-found error and GET /v1.0/metadata does not list it.
     /// </summary>
-    private Dictionary<string, IReadOnlyList<ServedComponent>> RefuseUnservedComponents(Dictionary<string, ResourceSet> resources)
+    private Dictionary<string, IReadOnlyList<ServedComponent>> RefuseUnservedComponents(Dictionary<string, ResourceSet> resources, StartupReport report)
     {
         var decisions = resources.ToDictionary(kv => kv.Key, kv => ComponentSupport.DecideAll(kv.Value.Components, out _), StringComparer.Ordinal);
         var fatal = decisions
@@ -38,7 +38,7 @@ public sealed partial class PlatformHost
         {
             foreach (var ignored in appDecisions.OfType<RefusedComponent>())
             {
-                _logger.LogWarning("[{AppId}] {Component}", appId, ComponentSupport.IgnoredLine(ignored, _platform.RunFile.Directory));
+                report.Add(appId, true, ComponentSupport.IgnoredLine(ignored, _platform.RunFile.Directory));
             }
 
             served[appId] = appDecisions.OfType<ServedComponent>().ToList();
@@ -48,11 +48,12 @@ public sealed partial class PlatformHost
         return served;
     }
 
-    private void ReportServed(SidecarRuntime sidecar, ServedComponent served, string detail)
-        => _logger.LogInformation("[{AppId}] {Component}", sidecar.AppId, ComponentSupport.ServedLine(served, _platform.RunFile.Directory, detail));
-
-    private async Task ConfigureComponentsAsync(SidecarRuntime sidecar, IReadOnlyList<ServedComponent> served, string devhostDb, NpgsqlDataSource devhostSource, CancellationToken ct)
+    private async Task ConfigureComponentsAsync(
+        SidecarRuntime sidecar, IReadOnlyList<ServedComponent> served, string devhostDb, NpgsqlDataSource devhostSource, StartupReport report, CancellationToken ct)
     {
+        void ReportServed(ServedComponent component, string detail)
+            => report.Add(sidecar.AppId, false, ComponentSupport.ServedLine(component, _platform.RunFile.Directory, detail));
+
         // Secret stores first: a state store may resolve its connectionString through one.
         foreach (var s in served.Where(s => s.Server is ComponentServer.LocalFileSecretStore or ComponentServer.LocalEnvSecretStore))
         {
@@ -61,7 +62,7 @@ public sealed partial class PlatformHost
                 ? new LocalFileSecretStore(c, _platform.RunFile.Directory, sidecar.App.AppDirectory)
                 : new LocalEnvSecretStore(c, sidecar.Environment);
             sidecar.SecretStores[c.Name] = store;
-            ReportServed(sidecar, s, (s.Server == ComponentServer.LocalFileSecretStore ? "file " : "") + store.Description);
+            ReportServed(s, (s.Server == ComponentServer.LocalFileSecretStore ? "file " : "") + store.Description);
         }
 
         foreach (var s in served.Where(s => s.Server == ComponentServer.PostgresStateStore))
@@ -72,13 +73,13 @@ public sealed partial class PlatformHost
             var store = new PostgresStateStore(source, table);
             await store.InitializeAsync(ct);
             sidecar.StateStores[c.Name] = store;
-            ReportServed(sidecar, s, where);
+            ReportServed(s, where);
         }
 
         // The broker was created before the sidecars; a pubsub component only needs its name to be known (SidecarRuntime.PubSubs).
         foreach (var s in served.Where(s => s.Server == ComponentServer.DurableBroker))
         {
-            ReportServed(sidecar, s, $"Postgres database {devhostDb}");
+            ReportServed(s, $"Postgres database {devhostDb}");
         }
     }
 

@@ -179,7 +179,8 @@ public sealed partial class PlatformHost : IAsyncDisposable
         }
 
         var resources = selected.ToDictionary(a => a.AppId, a => ResourceLoader.Load(a.AppId, a.ResourcesPaths, a.ConfigFilePath));
-        var served = RefuseUnservedComponents(resources);
+        var report = new StartupReport();
+        var served = RefuseUnservedComponents(resources, report);
 
         // Postgres: an explicit server, or a private cluster under <repo>/.devhost/pg.
         var configured = _options.PostgresConnectionString ?? Environment.GetEnvironmentVariable("DEVHOST_POSTGRES");
@@ -227,14 +228,15 @@ public sealed partial class PlatformHost : IAsyncDisposable
                 .ToDictionary(e => (string)e.Key, e => e.Value?.ToString() ?? "", StringComparer.Ordinal);
             foreach (var (k, v) in env) { processEnv[k] = v; }
             var sidecar = new SidecarRuntime(app, resources[app.AppId], processEnv) { Command = app.Command };
-            await ConfigureComponentsAsync(sidecar, served[app.AppId], devhostDb, devhostSource, ct);
-            foreach (var entry in ResourceReport.Describe(sidecar.Resources, runFile.Directory))
-            {
-                if (entry.IsWarning) { _logger.LogWarning("[{AppId}] {Resource}", app.AppId, entry.Text); }
-                else { _logger.LogInformation("[{AppId}] {Resource}", app.AppId, entry.Text); }
-            }
-
+            await ConfigureComponentsAsync(sidecar, served[app.AppId], devhostDb, devhostSource, report, ct);
+            foreach (var entry in ResourceReport.Describe(sidecar.Resources, runFile.Directory)) { report.Add(app.AppId, entry.IsWarning, entry.Text); }
             _platform.Sidecars[app.AppId] = sidecar;
+        }
+
+        foreach (var entry in report.Lines(selected.Select(a => a.AppId).ToList()))
+        {
+            if (entry.IsWarning) { _logger.LogWarning("{Resource}", entry.Text); }
+            else { _logger.LogInformation("{Resource}", entry.Text); }
         }
 
         foreach (var sidecar in _platform.Sidecars.Values)

@@ -187,12 +187,27 @@ public static class ServiceDefaultsExtensions
     private static void ConfigureLogging(WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o =>
+        if (builder.Environment.IsDevelopment())
         {
-            o.IncludeScopes = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+            // A person reads these (DevHost prefixes each line with the app id): one short line per event.
+            // Scopes stay out; the trace id is in the exported spans and in the JSON lines outside Development.
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = false;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+        else
+        {
+            // Machines read these (log collectors): one JSON object per event, with scopes and UTC timestamps.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
         // Quiet by default: per-command SQL (the outbox polls every second) and per-request HttpClient lines
         // drown what matters. These defaults are fixed here so every service logs alike.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
