@@ -21,7 +21,6 @@ var app = builder.Build();
 
 app.UseServiceDefaults();
 app.MapBookingApi();
-app.MapBookingSagaSteps();
 
 await app.MigrateDatabaseAsync<BookingDbContext>();
 await app.RunAsync();

@@ -6,6 +6,7 @@ using DaprPlatform.ServiceDefaults.Tests.Infrastructure;
 using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DaprPlatform.ServiceDefaults.Tests;
 
@@ -29,6 +30,13 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
     private static void MapEndpoints(WebApplication app)
     {
         app.MapPost("/echo", (EchoRequest request) => Results.Ok(request));
+        app.MapGet("/typed/{code:int}", Results<Ok<EchoRequest>, NotFoundProblem, ConflictProblem> (int code) => code switch
+        {
+            404 => Problems.NotFound("No such echo."),
+            409 => new ConflictProblem("Echo taken.", "The echo exists.", "https://example.test/echo-taken",
+                new Dictionary<string, object?> { ["echo"] = code }),
+            _ => TypedResults.Ok(new EchoRequest("hi", code)),
+        });
         app.MapPost("/echo-large", (EchoRequest request) => Results.Ok(request))
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EndpointBodyBytes));
         app.MapGroup("/internal").RequireSidecarCaller().MapGet("/ping", () => Results.Ok("pong"));
@@ -272,6 +280,33 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
         scheme.GetProperty("scheme").GetString().Should().Be("bearer");
         scheme.GetProperty("bearerFormat").GetString().Should().Be("JWT");
+    }
+
+    [Fact]
+    public async Task A_typed_problem_answers_problem_json_with_its_status_title_type_and_extensions()
+    {
+        using var notFound = await _app.Client.GetAsync("/typed/404");
+        var missing = await ReadProblemAsync(notFound, HttpStatusCode.NotFound);
+        missing.GetProperty("title").GetString().Should().Be("The resource was not found.");
+        missing.GetProperty("detail").GetString().Should().Be("No such echo.");
+
+        using var conflict = await _app.Client.GetAsync("/typed/409");
+        var taken = await ReadProblemAsync(conflict, HttpStatusCode.Conflict);
+        taken.GetProperty("title").GetString().Should().Be("The echo exists.");
+        taken.GetProperty("type").GetString().Should().Be("https://example.test/echo-taken");
+        taken.GetProperty("echo").GetInt32().Should().Be(409);
+    }
+
+    [Fact]
+    public async Task A_typed_signature_documents_each_answer_in_the_swagger_document()
+    {
+        // Results<Ok<T>, NotFoundProblem, ConflictProblem>: no .Produces chain, yet 200, 404 and 409 (problem+json) are listed.
+        using var response = await _app.Client.GetAsync("/swagger/v1/swagger.json");
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var responses = document.RootElement.GetProperty("paths").GetProperty("/typed/{code}").GetProperty("get").GetProperty("responses");
+        responses.EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo(["200", "404", "409"]);
+        responses.GetProperty("404").GetProperty("content").TryGetProperty("application/problem+json", out _).Should().BeTrue();
+        responses.GetProperty("409").GetProperty("content").TryGetProperty("application/problem+json", out _).Should().BeTrue();
     }
 
     /// <summary>Forces HttpClient to stream without a Content-Length.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
@@ -9,7 +10,9 @@ public sealed record AwaitPaymentRequest(Guid? PaymentId, string? PaymentIntentI
 /// <summary>POST /internal/bookings/{id}/awaiting-payment — the payment intent exists; the booking waits for its result.</summary>
 public static class AwaitPayment
 {
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapPost("/{id:guid}/awaiting-payment", HandleAsync);
+
+    public static async Task<Results<Ok<BookingResponse>, ValidationProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem>> HandleAsync(
         Guid id,
         AwaitPaymentRequest? request,
         BookingDbContext db,
@@ -19,12 +22,12 @@ public static class AwaitPayment
     {
         if (request is null)
         {
-            return RequestFields.MissingBody("{paymentId, paymentIntentId}");
+            return ValidationErrors.MissingBody("{paymentId, paymentIntentId}");
         }
 
         var errors = new ValidationErrors();
-        var paymentId = RequestFields.RequireId(errors, "paymentId", request.PaymentId);
-        var intentId = RequestFields.RequireText(errors, "paymentIntentId", request.PaymentIntentId, Domain.Booking.MaxPaymentIntentIdLength);
+        var paymentId = errors.RequireId("paymentId", request.PaymentId);
+        var intentId = errors.RequireText("paymentIntentId", request.PaymentIntentId, Domain.Booking.MaxPaymentIntentIdLength);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();

@@ -1,4 +1,5 @@
 using DaprPlatform.Booking.Domain;
+using DaprPlatform.ServiceDefaults;
 
 namespace DaprPlatform.Booking.Features;
 
@@ -9,34 +10,22 @@ public static class BookingProblems
     public const string BookingConflictType = "https://daprplatform.dev/problems/booking-conflict";
     public const string BookingMismatchType = "https://daprplatform.dev/problems/booking-mismatch";
 
-    public static IResult IllegalTransition(IllegalBookingTransitionException e)
+    public static ConflictProblem IllegalTransition(IllegalBookingTransitionException e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return TypedResults.Problem(
-            e.Message,
-            statusCode: StatusCodes.Status409Conflict,
-            title: "The booking cannot make this transition.",
-            type: IllegalTransitionType,
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["bookingStatus"] = e.Current.ToWireName() });
+        return new ConflictProblem(e.Message, "The booking cannot make this transition.", IllegalTransitionType,
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["bookingStatus"] = e.Current.ToWireName() });
     }
 
-    public static IResult Conflict(Guid bookingId, string detail) =>
-        TypedResults.Problem(
-            detail,
-            statusCode: StatusCodes.Status409Conflict,
-            title: "The booking overlaps another confirmed booking.",
-            type: BookingConflictType,
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["bookingId"] = bookingId });
+    public static ConflictProblem Conflict(Guid bookingId, string detail) =>
+        new(detail, "The booking overlaps another confirmed booking.", BookingConflictType,
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["bookingId"] = bookingId });
 
-    public static IResult Mismatch(Guid bookingId) =>
-        TypedResults.Problem(
-            $"Booking {bookingId} already exists with different details.",
-            statusCode: StatusCodes.Status409Conflict,
-            title: "The booking already exists.",
-            type: BookingMismatchType);
+    public static ConflictProblem Mismatch(Guid bookingId) =>
+        new($"Booking {bookingId} already exists with different details.", "The booking already exists.", BookingMismatchType);
 
-    public static IResult NotFound(Guid bookingId) => ServiceDefaults.Problems.NotFound($"Booking {bookingId} does not exist.");
+    public static NotFoundProblem NotFound(Guid bookingId) => Problems.NotFound($"Booking {bookingId} does not exist.");
 
-    public static IResult Unavailable(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The service is temporarily unavailable.");
+    public static ConflictProblem StillChanging(Guid bookingId) =>
+        Problems.Conflict($"Booking {bookingId} kept changing while this request ran; read it again and retry.");
 }

@@ -3,7 +3,8 @@ using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using DaprPlatform.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DaprPlatform.Booking.Features;
 
@@ -14,87 +15,71 @@ namespace DaprPlatform.Booking.Features;
 /// </summary>
 public static class BookingTransition
 {
-    private const int Attempts = 3;
-
     /// <param name="topic">The event published when the transition changed something; null for steps nobody else acts on.</param>
-    /// <param name="guard">Runs on the loaded booking before the transition; a non-null result is answered instead.</param>
-    public static async Task<IResult> RunAsync(
+    /// <param name="guard">Runs on the loaded booking before the transition; a problem it returns is the answer instead.</param>
+    public static Task<Results<Ok<BookingResponse>, ValidationProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem>> RunAsync(
         Guid bookingId,
         BookingDbContext db,
         Outbox<BookingDbContext> outbox,
         TimeProvider time,
         Func<Domain.Booking, DateTimeOffset, bool> transition,
         string? topic,
-        Func<Domain.Booking, CancellationToken, Task<IResult?>>? guard,
-        CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == bookingId, ct);
-            if (booking is null)
+        Func<Domain.Booking, CancellationToken, Task<StatusProblem?>>? guard,
+        CancellationToken ct) =>
+        // Two overlapping confirmations can also deadlock on the exclusion constraints (each waits for the other's
+        // uncommitted row) and PostgreSQL aborts one: the re-run sees the winner on fresh state and answers 409.
+        db.RetryConcurrentChangeAsync<Results<Ok<BookingResponse>, ValidationProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem>>(
+            async token =>
             {
-                return BookingProblems.NotFound(bookingId);
-            }
-
-            if (guard is not null && await guard(booking, ct) is { } early)
-            {
-                return early;
-            }
-
-            var now = time.GetDatabaseNow();
-            var before = booking.Status;
-            bool changed;
-            try
-            {
-                changed = transition(booking, now);
-            }
-            catch (IllegalBookingTransitionException e)
-            {
-                return BookingProblems.IllegalTransition(e);
-            }
-
-            if (changed)
-            {
-                if (topic is not null)
+                var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == bookingId, token);
+                if (booking is null)
                 {
-                    outbox.Enqueue(topic, BookingEvent.From(booking, now, before));
+                    return BookingProblems.NotFound(bookingId);
                 }
 
+                if (guard is not null && await guard(booking, token) is { } refusal)
+                {
+                    return refusal switch
+                    {
+                        NotFoundProblem notFound => notFound,
+                        ForbiddenProblem forbidden => forbidden,
+                        ConflictProblem conflict => conflict,
+                        _ => throw new InvalidOperationException($"A booking guard answered {refusal.StatusCode}; guards refuse with 404, 403 or 409."),
+                    };
+                }
+
+                var now = time.GetDatabaseNow();
+                var before = booking.Status;
+                bool changed;
                 try
                 {
-                    await db.SaveChangesAsync(ct);
+                    changed = transition(booking, now);
                 }
-                catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+                catch (IllegalBookingTransitionException e)
                 {
-                    db.ChangeTracker.Clear();
-                    continue;
+                    return BookingProblems.IllegalTransition(e);
                 }
-                catch (InvalidOperationException e) when (attempt < Attempts && IsDeadlock(e))
+
+                if (changed)
                 {
-                    // Two overlapping confirmations can deadlock on the exclusion constraints (each waits for the other's
-                    // uncommitted row) and PostgreSQL aborts one. Re-run it: on fresh state the guard sees the winner (409).
-                    db.ChangeTracker.Clear();
-                    continue;
+                    if (topic is not null)
+                    {
+                        outbox.Enqueue(topic, BookingEvent.From(booking, now, before));
+                    }
+
+                    try
+                    {
+                        await db.SaveChangesAsync(token);
+                    }
+                    catch (DbUpdateException e) when (e.IsExclusionViolation())
+                    {
+                        return BookingProblems.Conflict(bookingId,
+                            "The student or the tutor already has a confirmed booking at an overlapping time.");
+                    }
                 }
-                catch (DbUpdateException e) when (IsOverlap(e))
-                {
-                    return BookingProblems.Conflict(bookingId,
-                        "The student or the tutor already has a confirmed booking at an overlapping time.");
-                }
-            }
 
-            return TypedResults.Ok(BookingResponse.From(booking));
-        }
-    }
-
-    /// <summary>
-    /// SQLSTATE 40P01: PostgreSQL broke a deadlock by aborting this transaction. Npgsql's EF provider reports it as transient,
-    /// so it arrives as InvalidOperationException("…likely due to a transient failure") → DbUpdateException → PostgresException.
-    /// </summary>
-    private static bool IsDeadlock(InvalidOperationException e) =>
-        e.InnerException is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected } };
-
-    /// <summary>SQLSTATE 23P01: one of the overlap exclusion constraints refused the row.</summary>
-    public static bool IsOverlap(DbUpdateException e) =>
-        e?.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation };
+                return TypedResults.Ok(BookingResponse.From(booking));
+            },
+            () => BookingProblems.StillChanging(bookingId),
+            ct);
 }

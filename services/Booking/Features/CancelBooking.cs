@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
@@ -23,7 +24,9 @@ public static class CancelBooking
 {
     public const string CancellationsMethod = "internal/booking-cancellations";
 
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapPost("/{id:guid}/cancel", HandleAsync).WithName("CancelBooking");
+
+    public static async Task<Results<Accepted<BookingAcceptedResponse>, ValidationProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem, UnavailableProblem>> HandleAsync(
         Guid id,
         CancelBookingRequest? request,
         ClaimsPrincipal user,
@@ -33,7 +36,7 @@ public static class CancelBooking
         CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var reason = RequestFields.OptionalText(errors, "reason", request?.Reason, Domain.Booking.MaxCancellationReasonLength);
+        var reason = errors.OptionalText("reason", request?.Reason, Domain.Booking.MaxCancellationReasonLength);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -78,14 +81,14 @@ public static class CancelBooking
         }
     }
 
-    private static IResult Accepted(WorkflowsAnswer? answer, Guid bookingId, string instanceId, string statusUrl, bool acceptConflict)
+    private static Results<Accepted<BookingAcceptedResponse>, ValidationProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem, UnavailableProblem> Accepted(WorkflowsAnswer? answer, Guid bookingId, string instanceId, string statusUrl, bool acceptConflict)
     {
         if (answer is { IsSuccess: true } || (acceptConflict && answer is { StatusCode: StatusCodes.Status409Conflict }))
         {
             return TypedResults.Accepted(statusUrl, new BookingAcceptedResponse(bookingId, instanceId, statusUrl));
         }
 
-        return BookingProblems.Unavailable(answer is null
+        return Problems.Unavailable(answer is null
             ? "The cancellation could not be started: the sidecar is unreachable. Try again shortly."
             : $"The cancellation could not be started (workflows answered {answer.StatusCode}). Try again shortly.");
     }

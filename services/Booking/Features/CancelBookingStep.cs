@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.Monetary;
@@ -14,7 +15,9 @@ public sealed record CancelBookingStepRequest(string? Reason, MoneyPayload? Refu
 /// </summary>
 public static class CancelBookingStep
 {
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapPost("/{id:guid}/cancel", HandleAsync);
+
+    public static async Task<Results<Ok<BookingResponse>, ValidationProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem>> HandleAsync(
         Guid id,
         CancelBookingStepRequest? request,
         BookingDbContext db,
@@ -24,11 +27,11 @@ public static class CancelBookingStep
     {
         if (request is null)
         {
-            return RequestFields.MissingBody("{reason, refund?}");
+            return ValidationErrors.MissingBody("{reason, refund?}");
         }
 
         var errors = new ValidationErrors();
-        var reason = RequestFields.RequireText(errors, "reason", request.Reason, Domain.Booking.MaxCancellationReasonLength);
+        var reason = errors.RequireText("reason", request.Reason, Domain.Booking.MaxCancellationReasonLength);
         var refund = errors.ReadMoney(request.Refund, "refund", required: false);
         if (!errors.IsEmpty)
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Infrastructure;
@@ -9,7 +10,10 @@ namespace DaprPlatform.Booking.Features;
 /// <summary>POST /api/bookings/{id}/complete — the tutor marks a confirmed session done once it has ended; publishes <c>booking.completed</c>.</summary>
 public static class CompleteBooking
 {
-    public static Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapPost("/{id:guid}/complete", HandleAsync).WithName("CompleteBooking");
+
+    public static Task<Results<Ok<BookingResponse>, ValidationProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem>> HandleAsync(
         Guid id,
         ClaimsPrincipal user,
         BookingDbContext db,
@@ -19,7 +23,7 @@ public static class CompleteBooking
         BookingTransition.RunAsync(id, db, outbox, time, (booking, now) => booking.Complete(now), BookingEvent.Completed,
             (booking, _) => Task.FromResult(Authorize(user, booking)), ct);
 
-    private static IResult? Authorize(ClaimsPrincipal user, Domain.Booking booking)
+    private static StatusProblem? Authorize(ClaimsPrincipal user, Domain.Booking booking)
     {
         if (!user.CanSee(booking))
         {

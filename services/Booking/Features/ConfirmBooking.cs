@@ -1,3 +1,5 @@
+using DaprPlatform.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
@@ -12,11 +14,13 @@ namespace DaprPlatform.Booking.Features;
 /// </summary>
 public static class ConfirmBooking
 {
-    public static Task<IResult> HandleAsync(Guid id, BookingDbContext db, Outbox<BookingDbContext> outbox, TimeProvider time, CancellationToken ct) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapPost("/{id:guid}/confirm", HandleAsync);
+
+    public static Task<Results<Ok<BookingResponse>, ValidationProblem, NotFoundProblem, ForbiddenProblem, ConflictProblem>> HandleAsync(Guid id, BookingDbContext db, Outbox<BookingDbContext> outbox, TimeProvider time, CancellationToken ct) =>
         BookingTransition.RunAsync(id, db, outbox, time, (booking, now) => booking.Confirm(now), BookingEvent.Confirmed,
             (booking, token) => FindConflictAsync(db, booking, token), ct);
 
-    private static async Task<IResult?> FindConflictAsync(BookingDbContext db, Domain.Booking booking, CancellationToken ct)
+    private static async Task<StatusProblem?> FindConflictAsync(BookingDbContext db, Domain.Booking booking, CancellationToken ct)
     {
         if (booking.Status != BookingStatus.AwaitingPayment)
         {

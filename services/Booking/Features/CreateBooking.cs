@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
@@ -5,7 +6,6 @@ using DaprPlatform.Monetary;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace DaprPlatform.Booking.Features;
 
@@ -27,7 +27,9 @@ public sealed record CreateBookingRequest(
 /// </summary>
 public static class CreateBooking
 {
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapPost("/", HandleAsync);
+
+    public static async Task<Results<Created<BookingResponse>, Ok<BookingResponse>, ValidationProblem, ConflictProblem>> HandleAsync(
         CreateBookingRequest? request,
         BookingDbContext db,
         Outbox<BookingDbContext> outbox,
@@ -36,7 +38,7 @@ public static class CreateBooking
     {
         if (request is null)
         {
-            return RequestFields.MissingBody("{bookingId, workflowInstanceId, studentId, studentName, tutorId, tutorName, subject, start, end, price}");
+            return ValidationErrors.MissingBody("{bookingId, workflowInstanceId, studentId, studentName, tutorId, tutorName, subject, start, end, price}");
         }
 
         var errors = new ValidationErrors();
@@ -59,7 +61,7 @@ public static class CreateBooking
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // A concurrent replay of this step inserted first.
             db.ChangeTracker.Clear();
@@ -74,7 +76,7 @@ public static class CreateBooking
         return TypedResults.Created($"/api/bookings/{booking.Id}", BookingResponse.From(booking));
     }
 
-    private static async Task<IResult?> ReplayAsync(BookingDbContext db, BookingSnapshot snapshot, CancellationToken ct)
+    private static async Task<Results<Created<BookingResponse>, Ok<BookingResponse>, ValidationProblem, ConflictProblem>?> ReplayAsync(BookingDbContext db, BookingSnapshot snapshot, CancellationToken ct)
     {
         var existing = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == snapshot.BookingId, ct);
         if (existing is null)
@@ -87,13 +89,13 @@ public static class CreateBooking
 
     private static BookingSnapshot? Validate(CreateBookingRequest request, ValidationErrors errors)
     {
-        var bookingId = RequestFields.RequireId(errors, "bookingId", request.BookingId);
-        var instanceId = RequestFields.RequireText(errors, "workflowInstanceId", request.WorkflowInstanceId, Domain.Booking.MaxWorkflowInstanceIdLength);
-        var studentId = RequestFields.RequireId(errors, "studentId", request.StudentId);
-        var studentName = RequestFields.RequireText(errors, "studentName", request.StudentName, Domain.Booking.MaxNameLength);
-        var tutorId = RequestFields.RequireId(errors, "tutorId", request.TutorId);
-        var tutorName = RequestFields.RequireText(errors, "tutorName", request.TutorName, Domain.Booking.MaxNameLength);
-        var subject = RequestFields.RequireText(errors, "subject", request.Subject, Domain.Booking.MaxSubjectLength);
+        var bookingId = errors.RequireId("bookingId", request.BookingId);
+        var instanceId = errors.RequireText("workflowInstanceId", request.WorkflowInstanceId, Domain.Booking.MaxWorkflowInstanceIdLength);
+        var studentId = errors.RequireId("studentId", request.StudentId);
+        var studentName = errors.RequireText("studentName", request.StudentName, Domain.Booking.MaxNameLength);
+        var tutorId = errors.RequireId("tutorId", request.TutorId);
+        var tutorName = errors.RequireText("tutorName", request.TutorName, Domain.Booking.MaxNameLength);
+        var subject = errors.RequireText("subject", request.Subject, Domain.Booking.MaxSubjectLength);
         var price = errors.ReadMoney(request.Price, "price");
         if (studentId is not null && studentId == tutorId)
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using System.Text.Json;
 using DaprPlatform.Booking.Infrastructure;
@@ -17,7 +18,9 @@ public sealed record BookingSagaResponse(string InstanceId, string Status, strin
 /// </summary>
 public static class GetBookingSaga
 {
-    public static async Task<IResult> HandleAsync(Guid id, ClaimsPrincipal user, WorkflowsApp workflows, CancellationToken ct)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/{id:guid}/saga", HandleAsync).WithName("GetBookingSaga");
+
+    public static async Task<Results<Ok<BookingSagaResponse>, NotFoundProblem, UnavailableProblem>> HandleAsync(Guid id, ClaimsPrincipal user, WorkflowsApp workflows, CancellationToken ct)
     {
         var answer = await workflows.GetAsync($"internal/booking-payments/{id}", ct);
         if (answer is { StatusCode: StatusCodes.Status404NotFound })
@@ -27,7 +30,7 @@ public static class GetBookingSaga
 
         if (answer is not { IsSuccess: true } || Read(answer.Body) is not { InstanceId: not null, Status: not null } state)
         {
-            return BookingProblems.Unavailable(answer is null
+            return Problems.Unavailable(answer is null
                 ? "The booking's progress could not be read: the sidecar is unreachable."
                 : $"The booking's progress could not be read (workflows answered {answer.StatusCode}).");
         }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
@@ -13,7 +14,9 @@ namespace DaprPlatform.Booking.Features;
 /// </summary>
 public static class ListBookings
 {
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/", HandleAsync).WithName("ListBookings");
+
+    public static async Task<Results<Ok<PagedResponse<BookingResponse>>, ValidationProblem>> HandleAsync(
         [FromQuery(Name = "as")] string? role,
         string? status,
         string? page,

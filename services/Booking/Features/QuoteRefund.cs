@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Domain;
@@ -18,7 +19,9 @@ public sealed record RefundQuoteResponse(Guid BookingId, MoneyPayload Refund, in
 /// </summary>
 public static class QuoteRefund
 {
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapGet("/{id:guid}/refund-quote", HandleAsync);
+
+    public static async Task<Results<Ok<RefundQuoteResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> HandleAsync(
         Guid id,
         string? at,
         string? requestedBy,

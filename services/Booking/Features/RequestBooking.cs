@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
@@ -30,7 +31,9 @@ public static class RequestBooking
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string StartMethod = "internal/booking-payments";
 
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapPost("/", HandleAsync).WithName("RequestBooking");
+
+    public static async Task<Results<Accepted<BookingAcceptedResponse>, ValidationProblem, ForbiddenProblem, UnavailableProblem>> HandleAsync(
         RequestBookingRequest? request,
         HttpContext http,
         ClaimsPrincipal user,
@@ -46,13 +49,13 @@ public static class RequestBooking
 
         if (request is null)
         {
-            return RequestFields.MissingBody("{tutorId, start, durationMinutes, subject}");
+            return ValidationErrors.MissingBody("{tutorId, start, durationMinutes, subject}");
         }
 
         var studentId = user.GetUserId();
         var errors = new ValidationErrors();
         var idempotencyKey = ReadIdempotencyKey(http.Request.Headers, errors);
-        var tutorId = RequestFields.RequireId(errors, "tutorId", request.TutorId);
+        var tutorId = errors.RequireId("tutorId", request.TutorId);
         if (tutorId == studentId)
         {
             errors.Add("tutorId", "You cannot book a session with yourself.");
@@ -77,7 +80,7 @@ public static class RequestBooking
                 $"durationMinutes must be {BookingRules.MinDurationMinutes} to {BookingRules.MaxDurationMinutes}, a multiple of {BookingRules.SlotMinutes}.");
         }
 
-        var subject = RequestFields.RequireText(errors, "subject", request.Subject, Domain.Booking.MaxSubjectLength);
+        var subject = errors.RequireText("subject", request.Subject, Domain.Booking.MaxSubjectLength);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -92,7 +95,7 @@ public static class RequestBooking
         // 409: the instance exists — this is a retry of a request that already started it.
         if (answer is not { IsSuccess: true } and not { StatusCode: StatusCodes.Status409Conflict })
         {
-            return BookingProblems.Unavailable(answer is null
+            return Problems.Unavailable(answer is null
                 ? "The booking could not be started: the sidecar is unreachable. Try again shortly (with the same Idempotency-Key)."
                 : $"The booking could not be started (workflows answered {answer.StatusCode}). Try again shortly (with the same Idempotency-Key).");
         }

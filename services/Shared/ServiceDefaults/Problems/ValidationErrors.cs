@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DaprPlatform.ServiceDefaults;
 
@@ -23,7 +24,51 @@ public sealed class ValidationErrors
     public IReadOnlyDictionary<string, string[]> ToDictionary() =>
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
-    public IResult ToProblem() =>
+    /// <summary>
+    /// Reads a required text field: trimmed, or null after adding "{field} is required." / "… at most N characters.".
+    /// </summary>
+    public string? RequireText(string field, string? value, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            Add(field, $"{field} is required.");
+            return null;
+        }
+
+        return WithinLength(field, trimmed, maxLength);
+    }
+
+    /// <summary>Reads an optional text field: absent or blank is null; too long adds an error and is null.</summary>
+    public string? OptionalText(string field, string? value, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : WithinLength(field, trimmed, maxLength);
+    }
+
+    public Guid? RequireId(string field, Guid? value)
+    {
+        if (value is not null && value != Guid.Empty) { return value; }
+        Add(field, $"{field} is required (a non-empty id).");
+        return null;
+    }
+
+    /// <summary>The 400 for a request without the JSON body it needs; <paramref name="shape"/> shows what to send.</summary>
+    public static ValidationProblem MissingBody(string shape)
+    {
+        var errors = new ValidationErrors();
+        errors.Add("body", $"A JSON object is required: {shape}.");
+        return errors.ToProblem();
+    }
+
+    private string? WithinLength(string field, string trimmed, int maxLength)
+    {
+        if (trimmed.Length <= maxLength) { return trimmed; }
+        Add(field, $"{field} must be at most {maxLength} characters.");
+        return null;
+    }
+
+    public ValidationProblem ToProblem() =>
         TypedResults.ValidationProblem(
             _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
             detail: "One or more fields are invalid.",
