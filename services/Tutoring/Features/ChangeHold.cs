@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
 using DaprPlatform.Tutoring.Infrastructure;
@@ -13,29 +14,22 @@ namespace DaprPlatform.Tutoring.Features;
 /// </summary>
 public static class ChangeHold
 {
-    private const int Attempts = 3;
-
     public static void Map(RouteGroupBuilder internalApi)
     {
         internalApi.MapPost("/holds/{bookingId:guid}/book", BookAsync)
-            .WithName("BookSlotHold")
-            .Produces<HoldResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("BookSlotHold");
         internalApi.MapPost("/holds/{bookingId:guid}/release", ReleaseAsync)
-            .WithName("ReleaseSlotHold")
-            .Produces<HoldResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("ReleaseSlotHold");
     }
 
-    public static Task<IResult> BookAsync(Guid bookingId, TutoringDbContext db, TimeProvider time, CancellationToken ct) =>
-        WithRetryAsync(db, bookingId, () => BookOnceAsync(bookingId, db, time.GetUtcNow(), ct));
+    // Someone changed the hold between our read and our write: read it again and decide afresh.
+    public static Task<Results<Ok<HoldResponse>, NotFoundProblem, ConflictProblem>> BookAsync(Guid bookingId, TutoringDbContext db, TimeProvider time, CancellationToken ct) =>
+        db.RetryConcurrentChangeAsync(token => BookOnceAsync(bookingId, db, time.GetUtcNow(), token), () => StillChanging(bookingId), ct);
 
-    public static Task<IResult> ReleaseAsync(Guid bookingId, TutoringDbContext db, TimeProvider time, CancellationToken ct) =>
-        WithRetryAsync(db, bookingId, () => ReleaseOnceAsync(bookingId, db, time.GetUtcNow(), ct));
+    public static Task<Results<Ok<HoldResponse>, NotFoundProblem, ConflictProblem>> ReleaseAsync(Guid bookingId, TutoringDbContext db, TimeProvider time, CancellationToken ct) =>
+        db.RetryConcurrentChangeAsync(token => ReleaseOnceAsync(bookingId, db, time.GetUtcNow(), token), () => StillChanging(bookingId), ct);
 
-    private static async Task<IResult> BookOnceAsync(Guid bookingId, TutoringDbContext db, DateTimeOffset now, CancellationToken ct)
+    private static async Task<Results<Ok<HoldResponse>, NotFoundProblem, ConflictProblem>> BookOnceAsync(Guid bookingId, TutoringDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var hold = await db.SlotHolds.SingleOrDefaultAsync(h => h.BookingId == bookingId, ct);
         if (hold is null)
@@ -79,7 +73,7 @@ public static class ChangeHold
         return TypedResults.Ok(HoldResponse.From(hold, now));
     }
 
-    private static async Task<IResult> ReleaseOnceAsync(Guid bookingId, TutoringDbContext db, DateTimeOffset now, CancellationToken ct)
+    private static async Task<Results<Ok<HoldResponse>, NotFoundProblem, ConflictProblem>> ReleaseOnceAsync(Guid bookingId, TutoringDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var hold = await db.SlotHolds.SingleOrDefaultAsync(h => h.BookingId == bookingId, ct);
         if (hold is null)
@@ -95,25 +89,8 @@ public static class ChangeHold
         return TypedResults.Ok(HoldResponse.From(hold, now));
     }
 
-    private static async Task<IResult> WithRetryAsync(TutoringDbContext db, Guid bookingId, Func<Task<IResult>> change)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await change();
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                // Someone changed the hold between our read and our write: read it again and decide afresh.
-                db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return Problems.Conflict($"The hold for booking {bookingId} keeps changing concurrently; retry.");
-            }
-        }
-    }
+    private static ConflictProblem StillChanging(Guid bookingId) =>
+        Problems.Conflict($"The hold for booking {bookingId} keeps changing concurrently; retry.");
 
-    private static IResult UnknownHold(Guid bookingId) => Problems.NotFound($"There is no hold for booking {bookingId}.");
+    private static NotFoundProblem UnknownHold(Guid bookingId) => Problems.NotFound($"There is no hold for booking {bookingId}.");
 }

@@ -1,10 +1,10 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Monetary;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
 using DaprPlatform.Tutoring.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace DaprPlatform.Tutoring.Features;
 
@@ -16,16 +16,12 @@ public sealed record CreateProfileRequest(
 /// <summary>POST /api/tutors/profile — a tutor publishes their profile (one per tutor).</summary>
 public static class CreateProfile
 {
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPost("/profile", HandleAsync)
             .RequireAuthorization()
-            .WithName("CreateTutorProfile")
-            .Produces<TutorProfileResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("CreateTutorProfile");
 
-    public static async Task<IResult> HandleAsync(CreateProfileRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Created<TutorProfileResponse>, ValidationProblem, ForbiddenProblem, ConflictProblem>> HandleAsync(CreateProfileRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
     {
         if (!user.IsInRole(PlatformRoles.Tutor))
         {
@@ -89,7 +85,7 @@ public static class CreateProfile
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: TutoringDbContext.TutorsPrimaryKey })
+        catch (DbUpdateException e) when (e.IsUniqueViolation(TutoringDbContext.TutorsPrimaryKey))
         {
             return AlreadyExists(tutorId);
         }
@@ -97,7 +93,7 @@ public static class CreateProfile
         return TypedResults.Created($"/api/tutors/{tutorId}", TutorProfileResponse.From(profile));
     }
 
-    private static IResult AlreadyExists(Guid tutorId) =>
+    private static ConflictProblem AlreadyExists(Guid tutorId) =>
         Problems.Conflict($"Tutor {tutorId} already has a profile; change it with PATCH /api/tutors/profile.");
 }
 
@@ -117,17 +113,11 @@ public static class ProfileFields
         return rate;
     }
 
-    /// <summary>The caller's profile for a change, or the answer to give instead (403 not a tutor, 404 no profile).</summary>
-    public static async Task<(TutorProfile? Profile, IResult? Refusal)> FindOwnAsync(ClaimsPrincipal user, TutoringDbContext db, CancellationToken ct)
+    /// <summary>The calling tutor's own profile, tracked for a change; null when they have none yet.</summary>
+    public static Task<TutorProfile?> FindOwnAsync(ClaimsPrincipal user, TutoringDbContext db, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (!user.IsInRole(PlatformRoles.Tutor))
-        {
-            return (null, TutoringProblems.TutorsOnly());
-        }
-
         var tutorId = user.GetUserId();
-        var profile = await db.Tutors.SingleOrDefaultAsync(t => t.TutorId == tutorId, ct);
-        return profile is null ? (null, TutoringProblems.NoProfile(tutorId)) : (profile, null);
+        return db.Tutors.SingleOrDefaultAsync(t => t.TutorId == tutorId, ct);
     }
 }

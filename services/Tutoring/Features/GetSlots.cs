@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
 using DaprPlatform.Tutoring.Infrastructure;
@@ -18,15 +19,12 @@ public static class GetSlots
     public const int DefaultDurationMinutes = 60;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(7);
 
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapGet("/{id:guid}/slots", HandleAsync)
             .AllowAnonymous()
-            .WithName("GetTutorSlots")
-            .Produces<SlotsResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("GetTutorSlots");
 
-    public static async Task<IResult> HandleAsync(Guid id, string? from, string? to, string? durationMinutes, TutoringDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Ok<SlotsResponse>, ValidationProblem, NotFoundProblem>> HandleAsync(Guid id, string? from, string? to, string? durationMinutes, TutoringDbContext db, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var errors = new ValidationErrors();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
 using DaprPlatform.Tutoring.Infrastructure;
@@ -24,16 +25,11 @@ public sealed class TutoringOptions
 /// </summary>
 public static class PlaceHold
 {
-    public static void Map(RouteGroupBuilder internalApi) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder internalApi) =>
         internalApi.MapPost("/holds", HandleAsync)
-            .WithName("PlaceSlotHold")
-            .Produces<HoldResponse>(StatusCodes.Status201Created)
-            .Produces<HoldResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("PlaceSlotHold");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Created<HoldResponse>, Ok<HoldResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> HandleAsync(
         PlaceHoldRequest? request, TutoringDbContext db, IOptions<TutoringOptions> options, TimeProvider time, CancellationToken ct)
     {
         var errors = Validate(request, options.Value.HoldMinutes);
@@ -99,7 +95,7 @@ public static class PlaceHold
         return TypedResults.Created($"/internal/holds/{bookingId}", HoldResponse.From(hold, now));
     }
 
-    private static IResult Replay(SlotHold earlier, Guid tutorId, Guid studentId, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now) =>
+    private static Results<Created<HoldResponse>, Ok<HoldResponse>, ValidationProblem, NotFoundProblem, ConflictProblem> Replay(SlotHold earlier, Guid tutorId, Guid studentId, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now) =>
         earlier.IsSameSlot(tutorId, studentId, start, end)
             ? TypedResults.Ok(HoldResponse.From(earlier, now))
             : Problems.Conflict($"Booking {earlier.BookingId} already holds a different slot ({earlier.Start:O} to {earlier.End:O} with tutor {earlier.TutorId}).");
@@ -113,9 +109,9 @@ public static class PlaceHold
             return errors;
         }
 
-        RequireId(request.BookingId, "bookingId", errors);
-        RequireId(request.TutorId, "tutorId", errors);
-        RequireId(request.StudentId, "studentId", errors);
+        errors.RequireId("bookingId", request.BookingId);
+        errors.RequireId("tutorId", request.TutorId);
+        errors.RequireId("studentId", request.StudentId);
         if (request.StudentId is { } student && student != Guid.Empty && student == request.TutorId)
         {
             errors.Add("studentId", "A tutor cannot book a session with themselves.");
@@ -143,13 +139,5 @@ public static class PlaceHold
         }
 
         return errors;
-    }
-
-    private static void RequireId(Guid? id, string field, ValidationErrors errors)
-    {
-        if (id is null || id == Guid.Empty)
-        {
-            errors.Add(field, $"{field} is required.");
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
 using DaprPlatform.Tutoring.Infrastructure;
@@ -14,14 +15,12 @@ public static class SearchTutors
 {
     public const int AvailabilityProbeMinutes = 60;
 
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapGet("/", HandleAsync)
             .AllowAnonymous()
-            .WithName("SearchTutors")
-            .Produces<PagedResponse<TutorProfileResponse>>()
-            .ProducesValidationProblem();
+            .WithName("SearchTutors");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Ok<PagedResponse<TutorProfileResponse>>, ValidationProblem>> HandleAsync(
         string? subject,
         string? maxRate,
         string? currency,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
@@ -8,21 +9,21 @@ namespace DaprPlatform.Tutoring.Features;
 /// <summary>PUT /api/tutors/availability — replaces the weekly rules (local to the tutor's timezone); [] = not bookable.</summary>
 public static class SetAvailability
 {
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPut("/availability", HandleAsync)
             .RequireAuthorization()
-            .WithName("SetTutorAvailability")
-            .Produces<TutorProfileResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("SetTutorAvailability");
 
-    public static async Task<IResult> HandleAsync(AvailabilityRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Ok<TutorProfileResponse>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> HandleAsync(AvailabilityRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var (profile, refusal) = await ProfileFields.FindOwnAsync(user, db, ct);
-        if (refusal is not null)
+        if (!user.IsInRole(PlatformRoles.Tutor))
         {
-            return refusal;
+            return TutoringProblems.TutorsOnly();
+        }
+
+        if (await ProfileFields.FindOwnAsync(user, db, ct) is not { } profile)
+        {
+            return TutoringProblems.NoProfile(user.GetUserId());
         }
 
         var errors = new ValidationErrors();
@@ -38,8 +39,8 @@ public static class SetAvailability
         }
 
         // Existing holds and bookings stay: they were agreed under the old rules.
-        profile!.SetAvailability(availability!, time.GetUtcNow());
+        profile.SetAvailability(availability!, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(TutorProfileResponse.From(profile!));
+        return TypedResults.Ok(TutorProfileResponse.From(profile));
     }
 }

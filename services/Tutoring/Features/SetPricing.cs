@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Monetary;
 using DaprPlatform.ServiceDefaults;
@@ -10,21 +11,21 @@ public sealed record SetPricingRequest(MoneyPayload? HourlyRate);
 /// <summary>PUT /api/tutors/pricing — a new hourly rate for future holds; existing holds keep their price.</summary>
 public static class SetPricing
 {
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPut("/pricing", HandleAsync)
             .RequireAuthorization()
-            .WithName("SetTutorPricing")
-            .Produces<TutorProfileResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("SetTutorPricing");
 
-    public static async Task<IResult> HandleAsync(SetPricingRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Ok<TutorProfileResponse>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> HandleAsync(SetPricingRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var (profile, refusal) = await ProfileFields.FindOwnAsync(user, db, ct);
-        if (refusal is not null)
+        if (!user.IsInRole(PlatformRoles.Tutor))
         {
-            return refusal;
+            return TutoringProblems.TutorsOnly();
+        }
+
+        if (await ProfileFields.FindOwnAsync(user, db, ct) is not { } profile)
+        {
+            return TutoringProblems.NoProfile(user.GetUserId());
         }
 
         var errors = new ValidationErrors();
@@ -34,8 +35,8 @@ public static class SetPricing
             return errors.ToProblem();
         }
 
-        profile!.Price(rate!.Value, time.GetUtcNow());
+        profile.Price(rate!.Value, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(TutorProfileResponse.From(profile!));
+        return TypedResults.Ok(TutorProfileResponse.From(profile));
     }
 }

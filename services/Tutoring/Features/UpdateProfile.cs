@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
@@ -11,21 +12,21 @@ public sealed record UpdateProfileRequest(string? DisplayName, string? Bio, IRea
 /// <summary>PATCH /api/tutors/profile — the tutor edits their profile text, subjects or timezone.</summary>
 public static class UpdateProfile
 {
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPatch("/profile", HandleAsync)
             .RequireAuthorization()
-            .WithName("UpdateTutorProfile")
-            .Produces<TutorProfileResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("UpdateTutorProfile");
 
-    public static async Task<IResult> HandleAsync(UpdateProfileRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Ok<TutorProfileResponse>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> HandleAsync(UpdateProfileRequest? request, ClaimsPrincipal user, TutoringDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var (profile, refusal) = await ProfileFields.FindOwnAsync(user, db, ct);
-        if (refusal is not null)
+        if (!user.IsInRole(PlatformRoles.Tutor))
         {
-            return refusal;
+            return TutoringProblems.TutorsOnly();
+        }
+
+        if (await ProfileFields.FindOwnAsync(user, db, ct) is not { } profile)
+        {
+            return TutoringProblems.NoProfile(user.GetUserId());
         }
 
         var errors = new ValidationErrors();
@@ -71,25 +72,25 @@ public static class UpdateProfile
         var now = time.GetUtcNow();
         if (displayName is not null)
         {
-            profile!.Rename(displayName, now);
+            profile.Rename(displayName, now);
         }
 
         if (bio is not null)
         {
-            profile!.Describe(bio, now);
+            profile.Describe(bio, now);
         }
 
         if (subjects is not null)
         {
-            profile!.Teach(subjects, now);
+            profile.Teach(subjects, now);
         }
 
         if (zone is not null)
         {
-            profile!.MoveTo(zone, now);
+            profile.MoveTo(zone, now);
         }
 
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(TutorProfileResponse.From(profile!));
+        return TypedResults.Ok(TutorProfileResponse.From(profile));
     }
 }

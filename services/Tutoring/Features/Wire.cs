@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Monetary;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
@@ -61,10 +62,9 @@ public static class TutoringProblems
 {
     public const string SlotUnavailableType = "https://daprplatform.dev/problems/slot-unavailable";
 
-    public static IResult SlotUnavailable(string detail) => TypedResults.Problem(
-        detail, statusCode: StatusCodes.Status409Conflict, title: "The slot is not available.", type: SlotUnavailableType);
+    public static ConflictProblem SlotUnavailable(string detail) => new(detail, "The slot is not available.", SlotUnavailableType);
 
-    public static IResult NoProfile(Guid tutorId) => Problems.NotFound($"Tutor {tutorId} has no profile.");
+    public static NotFoundProblem NoProfile(Guid tutorId) => Problems.NotFound($"Tutor {tutorId} has no profile.");
 
-    public static IResult TutorsOnly() => Problems.Forbidden("Only tutors have a tutor profile.");
+    public static ForbiddenProblem TutorsOnly() => Problems.Forbidden("Only tutors have a tutor profile.");
 }

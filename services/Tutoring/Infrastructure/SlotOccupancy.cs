@@ -1,6 +1,6 @@
 using DaprPlatform.Tutoring.Domain;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using DaprPlatform.ServiceDefaults;
 
 namespace DaprPlatform.Tutoring.Infrastructure;
 
@@ -32,9 +32,7 @@ public static class SlotOccupancy
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.Status, HoldStatus.Expired).SetProperty(h => h.UpdatedAt, Instants.ToStoragePrecision(now)), ct);
 
     /// <summary>SQLSTATE 23P01 from <see cref="SlotHoldExclusion"/>: another live hold of the tutor overlaps.</summary>
-    public static bool IsOverlap(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation, ConstraintName: SlotHoldExclusion.ConstraintName };
+    public static bool IsOverlap(DbUpdateException e) => e.IsExclusionViolation(SlotHoldExclusion.ConstraintName);
 
-    public static bool IsDuplicateBooking(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: TutoringDbContext.SlotHoldsPrimaryKey };
+    public static bool IsDuplicateBooking(DbUpdateException e) => e.IsUniqueViolation(TutoringDbContext.SlotHoldsPrimaryKey);
 }

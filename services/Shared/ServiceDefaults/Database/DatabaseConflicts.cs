@@ -16,11 +16,12 @@ public static class DatabaseConflicts
             && (constraints.Length == 0 || constraints.Contains(pg.ConstraintName, StringComparer.Ordinal));
     }
 
-    /// <summary>SQLSTATE 23P01: an exclusion constraint (e.g. no two overlapping ranges) refused the row.</summary>
-    public static bool IsExclusionViolation(this DbUpdateException e)
+    /// <summary>SQLSTATE 23P01 (an exclusion constraint, e.g. no two overlapping ranges) on one of <paramref name="constraints"/>, or any.</summary>
+    public static bool IsExclusionViolation(this DbUpdateException e, params string[] constraints)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation };
+        return e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation } pg
+            && (constraints.Length == 0 || constraints.Contains(pg.ConstraintName, StringComparer.Ordinal));
     }
 
     /// <summary>
