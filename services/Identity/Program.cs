@@ -12,7 +12,7 @@ builder.AddIdentityServices();
 var app = builder.Build();
 app.EnsureSigningKeyConfigured();
 app.UseServiceDefaults();
-app.MapIdentityEndpoints();
+app.MapIdentityApi();
 await app.MigrateDatabaseAsync<IdentityDbContext>();
 await app.RunAsync();
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
@@ -10,17 +11,12 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 
 public static class ChangePassword
 {
-    public static RouteHandlerBuilder MapChangePassword(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/users/{id:guid}/change-password", HandleAsync)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapPost("/{id:guid}/change-password", HandleAsync)
             .RequireAuthorization()
-            .WithName("ChangePassword")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("ChangePassword");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<NoContent, ValidationProblem, ForbiddenProblem, NotFoundProblem>> HandleAsync(
         Guid id,
         ChangePasswordRequest request,
         ClaimsPrincipal caller,

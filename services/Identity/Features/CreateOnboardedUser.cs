@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -15,7 +16,10 @@ public sealed record CreateOnboardedUserRequest(Guid? CredentialRef, string? Ide
 /// </summary>
 public static class CreateOnboardedUser
 {
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapPost("/users", HandleAsync);
+
+
+    public static async Task<Results<Created<RegisteredUserResponse>, Ok<RegisteredUserResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, GoneProblem>> HandleAsync(
         CreateOnboardedUserRequest request,
         IdentityDbContext db,
         Outbox<IdentityDbContext> outbox,
@@ -62,7 +66,7 @@ public static class CreateOnboardedUser
 
         if (credential.IsExpiredAt(now))
         {
-            return Gone("This onboarding credential has expired; sign up again.");
+            return Problems.Gone("This onboarding credential has expired; sign up again.");
         }
 
         var user = credential.Redeem(key!, now);
@@ -92,7 +96,7 @@ public static class CreateOnboardedUser
         return TypedResults.Created($"/api/users/{user.Id}", new RegisteredUserResponse(user.Id, user.Email, user.DisplayName, user.Role));
     }
 
-    private static async Task<IResult?> ReplayAsync(IdentityDbContext db, string key, CancellationToken ct)
+    private static async Task<Results<Created<RegisteredUserResponse>, Ok<RegisteredUserResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, GoneProblem>?> ReplayAsync(IdentityDbContext db, string key, CancellationToken ct)
     {
         var earlier = await db.OnboardingCredentials.AsNoTracking().SingleOrDefaultAsync(c => c.RedeemedWithKey == key, ct);
         if (earlier?.UserId is not { } userId)
@@ -102,10 +106,7 @@ public static class CreateOnboardedUser
 
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
         return user is null
-            ? Gone($"The account created with this idempotency key ({userId}) has since been deleted.")
+            ? Problems.Gone($"The account created with this idempotency key ({userId}) has since been deleted.")
             : TypedResults.Ok(new RegisteredUserResponse(user.Id, user.Email, user.DisplayName, user.Role));
     }
-
-    private static IResult Gone(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status410Gone, title: "The resource is no longer available.");
 }

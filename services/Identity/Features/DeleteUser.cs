@@ -1,3 +1,5 @@
+using DaprPlatform.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.Messaging;
@@ -12,7 +14,10 @@ namespace DaprPlatform.Identity.Features;
 /// </summary>
 public static class DeleteUser
 {
-    public static async Task<IResult> HandleAsync(Guid id, IdentityDbContext db, Outbox<IdentityDbContext> outbox, TimeProvider timeProvider, CancellationToken ct)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapDelete("/users/{id:guid}", HandleAsync);
+
+
+    public static async Task<NoContent> HandleAsync(Guid id, IdentityDbContext db, Outbox<IdentityDbContext> outbox, TimeProvider timeProvider, CancellationToken ct)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -8,16 +9,12 @@ namespace DaprPlatform.Identity.Features;
 /// <summary>The resource register's Location header points at: a profile, readable by its owner or an admin.</summary>
 public static class GetUser
 {
-    public static RouteHandlerBuilder MapGetUser(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/users/{id:guid}", HandleAsync)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapGet("/{id:guid}", HandleAsync)
             .RequireAuthorization()
-            .WithName("GetUser")
-            .Produces<UserResponse>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("GetUser");
 
-    public static async Task<IResult> HandleAsync(Guid id, ClaimsPrincipal caller, IdentityDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<UserResponse>, ForbiddenProblem, NotFoundProblem>> HandleAsync(Guid id, ClaimsPrincipal caller, IdentityDbContext db, CancellationToken ct)
     {
         // Same rule as PATCH: authorisation before existence, so ids cannot be probed.
         if (caller.GetUserId() != id && !caller.IsAdmin())

@@ -1,3 +1,5 @@
+using DaprPlatform.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -14,17 +16,25 @@ public sealed record OnboardingCredentialResponse(Guid CredentialRef, DateTimeOf
 /// </summary>
 public static class IssueOnboardingCredential
 {
-    public static async Task<IResult> HandleAsync(
+    public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapPost("/onboarding/credentials", HandleAsync);
+
+
+    public static async Task<Results<Created<OnboardingCredentialResponse>, ValidationProblem, ConflictProblem>> HandleAsync(
         IssueOnboardingCredentialRequest request,
         IdentityDbContext db,
         Pbkdf2PasswordHasher hasher,
         TimeProvider timeProvider,
         CancellationToken ct)
     {
-        var (form, problem) = await Register.CheckNewAccountAsync(request.Email, request.Password, request.DisplayName, request.Role, db, ct);
-        if (form is null)
+        var errors = new ValidationErrors();
+        if (RegistrationForm.Validate(request.Email, request.Password, request.DisplayName, request.Role, errors) is not { } form)
         {
-            return problem!;
+            return errors.ToProblem();
+        }
+
+        if (await Register.IsEmailTakenAsync(form, db, ct))
+        {
+            return Register.DuplicateEmail();
         }
 
         var now = timeProvider.GetUtcNow();

@@ -1,3 +1,5 @@
+using DaprPlatform.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,13 +11,12 @@ public sealed record JsonWebKeySetResponse(IReadOnlyList<JsonWebKeyResponse> Key
 
 public static class Jwks
 {
-    public static RouteHandlerBuilder MapJwks(this IEndpointRouteBuilder app) =>
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/.well-known/jwks.json", Handle)
             .AllowAnonymous()
-            .WithName("GetJsonWebKeySet")
-            .Produces<JsonWebKeySetResponse>();
+            .WithName("GetJsonWebKeySet");
 
-    public static IResult Handle(AccessTokenSigningKey signingKey, HttpContext context)
+    public static Ok<JsonWebKeySetResponse> Handle(AccessTokenSigningKey signingKey, HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(signingKey);
         ArgumentNullException.ThrowIfNull(context);

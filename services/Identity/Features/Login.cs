@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -14,15 +15,12 @@ public static class Login
 {
     public const string FailureDetail = "The email or password is incorrect.";
 
-    public static RouteHandlerBuilder MapLogin(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/auth/login", HandleAsync)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapPost("/login", HandleAsync)
             .AllowAnonymous()
-            .WithName("Login")
-            .Produces<TokenPairResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithName("Login");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Ok<TokenPairResponse>, ValidationProblem, UnauthorizedProblem>> HandleAsync(
         LoginRequest request,
         IdentityDbContext db,
         Pbkdf2PasswordHasher hasher,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
@@ -9,16 +10,12 @@ public sealed record LogoutRequest(string? RefreshToken);
 
 public static class Logout
 {
-    public static RouteHandlerBuilder MapLogout(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/auth/logout", HandleAsync)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapPost("/logout", HandleAsync)
             .RequireAuthorization()
-            .WithName("Logout")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithName("Logout");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<NoContent, ValidationProblem, ForbiddenProblem>> HandleAsync(
         LogoutRequest request,
         ClaimsPrincipal caller,
         IdentityDbContext db,

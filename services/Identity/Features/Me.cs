@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -7,15 +8,12 @@ namespace DaprPlatform.Identity.Features;
 
 public static class Me
 {
-    public static RouteHandlerBuilder MapMe(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/auth/me", HandleAsync)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapGet("/me", HandleAsync)
             .RequireAuthorization()
-            .WithName("GetCurrentUser")
-            .Produces<UserResponse>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("GetCurrentUser");
 
-    public static async Task<IResult> HandleAsync(ClaimsPrincipal caller, IdentityDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<UserResponse>, NotFoundProblem>> HandleAsync(ClaimsPrincipal caller, IdentityDbContext db, CancellationToken ct)
     {
         var userId = caller.GetUserId();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);

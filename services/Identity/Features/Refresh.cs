@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -12,15 +13,12 @@ public static class Refresh
 {
     public const string FailureDetail = "The refresh token is invalid, expired or revoked. Log in again.";
 
-    public static RouteHandlerBuilder MapRefresh(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/auth/refresh", HandleAsync)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapPost("/refresh", HandleAsync)
             .AllowAnonymous()
-            .WithName("RefreshTokens")
-            .Produces<TokenPairResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithName("RefreshTokens");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Ok<TokenPairResponse>, ValidationProblem, UnauthorizedProblem>> HandleAsync(
         RefreshRequest request,
         IdentityDbContext db,
         AccessTokenIssuer accessTokens,

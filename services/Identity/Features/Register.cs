@@ -1,9 +1,9 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace DaprPlatform.Identity.Features;
 
@@ -13,15 +13,12 @@ public sealed record RegisteredUserResponse(Guid Id, string Email, string Displa
 
 public static class Register
 {
-    public static RouteHandlerBuilder MapRegister(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/auth/register", HandleAsync)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapPost("/register", HandleAsync)
             .AllowAnonymous()
-            .WithName("Register")
-            .Produces<RegisteredUserResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("Register");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Created<RegisteredUserResponse>, ValidationProblem, ConflictProblem>> HandleAsync(
         RegisterRequest request,
         IdentityDbContext db,
         Outbox<IdentityDbContext> outbox,
@@ -29,10 +26,15 @@ public static class Register
         TimeProvider timeProvider,
         CancellationToken ct)
     {
-        var (form, problem) = await CheckNewAccountAsync(request.Email, request.Password, request.DisplayName, request.Role, db, ct);
-        if (form is null)
+        var errors = new ValidationErrors();
+        if (RegistrationForm.Validate(request.Email, request.Password, request.DisplayName, request.Role, errors) is not { } form)
         {
-            return problem!;
+            return errors.ToProblem();
+        }
+
+        if (await IsEmailTakenAsync(form, db, ct))
+        {
+            return DuplicateEmail();
         }
 
         var now = timeProvider.GetUtcNow();
@@ -53,35 +55,20 @@ public static class Register
     }
 
     /// <summary>
-    /// The registration rules plus "no account has this email yet": the validated form, or the problem to answer.
-    /// Shared by self-registration and the onboarding saga's credential exchange, so both accept exactly the same accounts.
+    /// "No account has this email yet", checked after the registration rules by self-registration and by the onboarding
+    /// saga's credential exchange alike, so both accept exactly the same accounts. A cheap early answer for the common
+    /// case (and no expensive hash); the unique index settles races.
     /// </summary>
-    internal static async Task<(RegistrationForm? Form, IResult? Problem)> CheckNewAccountAsync(
-        string? email, string? password, string? displayName, string? role, IdentityDbContext db, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        if (RegistrationForm.Validate(email, password, displayName, role, errors) is not { } form)
-        {
-            return (null, errors.ToProblem());
-        }
-
-        // Cheap early answer for the common case (and no expensive hash); the unique index settles races.
-        return await db.Users.AnyAsync(u => u.NormalizedEmail == form.Email.Normalized, ct) ? (null, DuplicateEmail()) : (form, null);
-    }
+    internal static Task<bool> IsEmailTakenAsync(RegistrationForm form, IdentityDbContext db, CancellationToken ct) =>
+        db.Users.AnyAsync(u => u.NormalizedEmail == form.Email.Normalized, ct);
 
     /// <summary>409 naming the email field, so a form can show the message next to it.</summary>
-    internal static IResult DuplicateEmail() =>
-        TypedResults.Problem(
-            "An account with this email already exists.",
-            statusCode: StatusCodes.Status409Conflict,
-            title: "The request conflicts with the current state.",
-            extensions: new Dictionary<string, object?>
-            {
-                ["errors"] = new Dictionary<string, string[]> { ["email"] = ["An account with this email already exists."] },
-            });
+    internal static ConflictProblem DuplicateEmail() =>
+        new("An account with this email already exists.", extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = new Dictionary<string, string[]> { ["email"] = ["An account with this email already exists."] },
+        });
 
     // The database decides uniqueness (also under concurrent registrations); a pre-check would only narrow the race.
-    internal static bool IsDuplicateEmail(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
-        && pg.ConstraintName == IdentityDbContext.UniqueEmailIndex;
+    internal static bool IsDuplicateEmail(DbUpdateException e) => e.IsUniqueViolation(IdentityDbContext.UniqueEmailIndex);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
@@ -10,17 +11,12 @@ public sealed record UpdateUserRequest(string? DisplayName);
 
 public static class UpdateUser
 {
-    public static RouteHandlerBuilder MapUpdateUser(this IEndpointRouteBuilder app) =>
-        app.MapPatch("/api/users/{id:guid}", HandleAsync)
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapPatch("/{id:guid}", HandleAsync)
             .RequireAuthorization()
-            .WithName("UpdateUser")
-            .Produces<UserResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("UpdateUser");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Ok<UserResponse>, ValidationProblem, ForbiddenProblem, NotFoundProblem>> HandleAsync(
         Guid id,
         UpdateUserRequest request,
         ClaimsPrincipal caller,
