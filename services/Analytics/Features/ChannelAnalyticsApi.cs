@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Security.Claims;
 using DaprPlatform.Analytics.Actors;
@@ -31,10 +32,9 @@ public static class ChannelReadAccess
         return channel is not null && channel.IsReadableBy(user.GetUserId(), user.IsAdmin()) ? channel : null;
     }
 
-    public static IResult NotFound(Guid id) => Problems.NotFound($"Channel {id} was not found.");
+    public static NotFoundProblem NotFound(Guid id) => Problems.NotFound($"Channel {id} was not found.");
 
-    public static IResult MetricsUnavailable() =>
-        TypedResults.Problem("The channel's metrics could not be reached; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "The service is temporarily unavailable.");
+    public static UnavailableProblem MetricsUnavailable() => Problems.Unavailable("The channel's metrics could not be reached; try again shortly.");
 
     public static bool IsActorUnavailable(Exception ex) => ChannelMetricsActors.IsUnavailable(ex);
 

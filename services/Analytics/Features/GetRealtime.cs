@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Infrastructure;
@@ -8,9 +9,9 @@ namespace DaprPlatform.Analytics.Features;
 /// <summary>GET /api/analytics/channels/{id}/realtime?minutes=60 — per-minute metrics of the last 1–1440 minutes.</summary>
 public static class GetRealtime
 {
-    public static void Map(RouteGroupBuilder api) => api.MapGet("/realtime", HandleAsync).WithName("GetChannelRealtime");
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/realtime", HandleAsync).WithName("GetChannelRealtime");
 
-    public static async Task<IResult> HandleAsync(Guid id, string? minutes, ClaimsPrincipal user, AnalyticsDbContext db, ChannelMetricsActors actors, CancellationToken ct)
+    public static async Task<Results<Ok<RealtimeResponse>, ValidationProblem, NotFoundProblem, UnavailableProblem>> HandleAsync(Guid id, string? minutes, ClaimsPrincipal user, AnalyticsDbContext db, ChannelMetricsActors actors, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var window = ChannelReadAccess.ParseMinutes(minutes, errors);

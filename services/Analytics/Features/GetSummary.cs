@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Infrastructure;
@@ -15,9 +16,9 @@ public static class GetSummary
         ["30d"] = 30 * 24,
     };
 
-    public static void Map(RouteGroupBuilder api) => api.MapGet("/summary", HandleAsync).WithName("GetChannelSummary");
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/summary", HandleAsync).WithName("GetChannelSummary");
 
-    public static async Task<IResult> HandleAsync(Guid id, string? period, ClaimsPrincipal user, AnalyticsDbContext db, ChannelMetricsActors actors, CancellationToken ct)
+    public static async Task<Results<Ok<SummaryResponse>, ValidationProblem, NotFoundProblem, UnavailableProblem>> HandleAsync(Guid id, string? period, ClaimsPrincipal user, AnalyticsDbContext db, ChannelMetricsActors actors, CancellationToken ct)
     {
         var chosen = string.IsNullOrEmpty(period) ? "24h" : period;
         if (!HoursByPeriod.TryGetValue(chosen, out var hours))

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using System.Text.Json;
 using DaprPlatform.Analytics.Actors;
@@ -16,9 +17,9 @@ public static class WatchLive
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    public static void Map(RouteGroupBuilder api) => api.MapGet("/live", HandleAsync).WithName("WatchChannelLive");
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/live", HandleAsync).WithName("WatchChannelLive");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<EmptyHttpResult, ValidationProblem, NotFoundProblem, UnavailableProblem>> HandleAsync(
         Guid id,
         string? minutes,
         ClaimsPrincipal user,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Analytics.Domain;
 using DaprPlatform.Analytics.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -32,14 +33,14 @@ public static class WorkspacesApi
 
     public static IEndpointRouteBuilder MapWorkspacesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/internal/workspaces").RequireSidecarCaller(Caller);
-        group.MapPut("/{userId:guid}", ProvisionAsync);
-        group.MapDelete("/{userId:guid}", DeprovisionAsync);
+        var steps = app.MapGroup("/internal/workspaces").RequireSidecarCaller(Caller);
+        steps.MapPut("/{userId:guid}", ProvisionAsync);
+        steps.MapDelete("/{userId:guid}", DeprovisionAsync);
         return app;
     }
 
     /// <summary>PUT: 201 when created, 200 when the workspace already existed (a redelivered activity).</summary>
-    public static async Task<IResult> ProvisionAsync(Guid userId, AnalyticsDbContext db, IOptionsSnapshot<WorkspaceOptions> options, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Created<WorkspaceResponse>, Ok<WorkspaceResponse>, ValidationProblem, UnavailableProblem>> ProvisionAsync(Guid userId, AnalyticsDbContext db, IOptionsSnapshot<WorkspaceOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (userId == Guid.Empty)
         {
@@ -50,8 +51,7 @@ public static class WorkspacesApi
 
         if (options.Value.RefuseProvisioning)
         {
-            return TypedResults.Problem("Workspace provisioning is switched off (Workspaces:RefuseProvisioning).",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "The service is temporarily unavailable.");
+            return Problems.Unavailable("Workspace provisioning is switched off (Workspaces:RefuseProvisioning).");
         }
 
         if (await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.UserId == userId, ct) is { } existing)
@@ -65,7 +65,7 @@ public static class WorkspacesApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // A concurrent delivery of the same step inserted it first.
             db.ChangeTracker.Clear();
@@ -77,7 +77,7 @@ public static class WorkspacesApi
     }
 
     /// <summary>DELETE: 204 whether or not the workspace existed (compensations are redelivered too).</summary>
-    public static async Task<IResult> DeprovisionAsync(Guid userId, AnalyticsDbContext db, CancellationToken ct)
+    public static async Task<NoContent> DeprovisionAsync(Guid userId, AnalyticsDbContext db, CancellationToken ct)
     {
         await db.Workspaces.Where(w => w.UserId == userId).ExecuteDeleteAsync(ct);
         return TypedResults.NoContent();
