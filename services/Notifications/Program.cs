@@ -24,18 +24,15 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.UseCloudEventDeliveries();
 app.MapSubscribeHandler();
-app.MapTopic<UserRegistered, UserRegisteredHandler>("/events/user-registered", Topic("user.registered"), (h, e, ct) => h.HandleAsync(e, ct));
-app.MapTopic<BookingChanged, BookingConfirmedHandler>("/events/booking-confirmed", Topic("booking.confirmed"), (h, e, ct) => h.HandleAsync(e, ct));
-app.MapTopic<BookingChanged, BookingCancelledHandler>("/events/booking-cancelled", Topic("booking.cancelled"), (h, e, ct) => h.HandleAsync(e, ct));
-app.MapTopic<PaymentChanged, PaymentFailedHandler>("/events/payment-failed", Topic("payment.failed"), (h, e, ct) => h.HandleAsync(e, ct));
-app.MapTopic<PaymentChanged, PaymentRefundedHandler>("/events/payment-refunded", Topic("payment.refunded"), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<UserRegistered, UserRegisteredHandler>("/events/user-registered", PlatformTopics.Subscription(PlatformTopics.UserRegistered), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<BookingChanged, BookingConfirmedHandler>("/events/booking-confirmed", PlatformTopics.Subscription(PlatformTopics.BookingConfirmed), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<BookingChanged, BookingCancelledHandler>("/events/booking-cancelled", PlatformTopics.Subscription(PlatformTopics.BookingCancelled), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PaymentChanged, PaymentFailedHandler>("/events/payment-failed", PlatformTopics.Subscription(PlatformTopics.PaymentFailed), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PaymentChanged, PaymentRefundedHandler>("/events/payment-refunded", PlatformTopics.Subscription(PlatformTopics.PaymentRefunded), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapNotificationsApi();
 app.MapOnboardingApi();
 
 await app.MigrateDatabaseAsync<NotificationsDbContext>();
 await app.RunAsync();
-
-// Each topic has its own dead-letter topic, named after it.
-static TopicOptions Topic(string name) => new() { PubsubName = "pubsub", Name = name, DeadLetterTopic = name + ".deadletter" };
 
 public partial class Program;

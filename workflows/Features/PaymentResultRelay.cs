@@ -54,16 +54,14 @@ public sealed class PaymentResultRelay(DaprWorkflowClient workflows, ILogger<Pay
 
 public static class PaymentResultSubscriptions
 {
-    public const string PubsubName = "pubsub";
-
     /// <summary>The two subscriptions (each with its dead-letter topic); an unreadable event is dropped by <see cref="TopicDelivery"/>.</summary>
     public static IEndpointRouteBuilder MapPaymentResultRelay(this IEndpointRouteBuilder app)
     {
         app.MapTopic<PaymentOutcomeEvent, PaymentResultRelay>("/events/payment-succeeded",
-            new TopicOptions { PubsubName = PubsubName, Name = "payment.succeeded", DeadLetterTopic = "payment.succeeded.deadletter" },
+            PlatformTopics.Subscription(PlatformTopics.PaymentSucceeded),
             (relay, e, ct) => relay.RelayAsync(e.Data, succeeded: true, ct));
         app.MapTopic<PaymentOutcomeEvent, PaymentResultRelay>("/events/payment-failed",
-            new TopicOptions { PubsubName = PubsubName, Name = "payment.failed", DeadLetterTopic = "payment.failed.deadletter" },
+            PlatformTopics.Subscription(PlatformTopics.PaymentFailed),
             (relay, e, ct) => relay.RelayAsync(e.Data, succeeded: false, ct));
         return app;
     }

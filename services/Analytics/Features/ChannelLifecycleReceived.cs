@@ -13,10 +13,10 @@ public static class ChannelLifecycleSubscriptions
     public static IEndpointRouteBuilder MapChannelLifecycleSubscriptions(this IEndpointRouteBuilder app)
     {
         app.MapTopic<ChannelRegistered, ChannelRegisteredReceived>("/events/channel-registered",
-            new TopicOptions { PubsubName = Deliveries.PubSub, Name = "channel.registered", DeadLetterTopic = "channel.registered.deadletter" },
+            PlatformTopics.Subscription(PlatformTopics.ChannelRegistered),
             (handler, e, ct) => handler.HandleAsync(e, ct));
         app.MapTopic<ChannelRemoved, ChannelRemovedReceived>("/events/channel-removed",
-            new TopicOptions { PubsubName = Deliveries.PubSub, Name = "channel.removed", DeadLetterTopic = "channel.removed.deadletter" },
+            PlatformTopics.Subscription(PlatformTopics.ChannelRemoved),
             (handler, e, ct) => handler.HandleAsync(e, ct));
         return app;
     }

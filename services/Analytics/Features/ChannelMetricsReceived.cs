@@ -15,12 +15,12 @@ public sealed record MetricsDelivery(string EntryId, string? EventId, ChannelMet
 
 public static class ChannelMetricsSubscription
 {
-    public const string Topic = "channel.metrics";
+    public const string Topic = PlatformTopics.ChannelMetrics;
 
     public static IEndpointRouteBuilder MapChannelMetricsSubscription(this IEndpointRouteBuilder app)
     {
         app.MapPost("/events/channel-metrics", HandleAsync)
-            .WithTopic(new TopicOptions { PubsubName = Deliveries.PubSub, Name = Topic, DeadLetterTopic = "channel.metrics.deadletter" })
+            .WithTopic(PlatformTopics.Subscription(Topic))
             .WithBulkSubscribe(new BulkSubscribeTopicOptions { TopicName = Topic, MaxMessagesCount = 100, MaxAwaitDurationMs = 200 })
             .WithMetadata(Deliveries.BodyLimit)
             .ExcludeFromDescription();
@@ -44,7 +44,7 @@ public static class ChannelMetricsSubscription
             var statuses = await received.HandleAsync(deliveries, ct);
             foreach (var verdict in statuses.GroupBy(e => e.Status))
             {
-                metrics.Delivered(Deliveries.PubSub, Topic, Verdict(verdict.Key), verdict.Count());
+                metrics.Delivered(PlatformTopics.PubSub, Topic, Verdict(verdict.Key), verdict.Count());
             }
 
             return Results.Json(new BulkSubscribeAppResponse([.. statuses]));
@@ -52,7 +52,7 @@ public static class ChannelMetricsSubscription
 
         var single = await received.HandleAsync([new MetricsDelivery("single", Deliveries.EventId(request), Deliveries.TryRead<ChannelMetricsBatch>(body))], ct);
         var status = Verdict(single[0].Status);
-        metrics.Delivered(Deliveries.PubSub, Topic, status);
+        metrics.Delivered(PlatformTopics.PubSub, Topic, status);
         return TopicDelivery.Answer(status);
     }
 

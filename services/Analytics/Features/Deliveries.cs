@@ -7,8 +7,6 @@ namespace DaprPlatform.Analytics.Features;
 /// <summary>What the subscription routes share: reading a delivery that <c>app.UseCloudEvents()</c> has unwrapped.</summary>
 public static class Deliveries
 {
-    public const string PubSub = "pubsub";
-
     /// <summary>Bulk deliveries carry many events in one body, far above the 1 MiB API limit; this replaces it on delivery routes.</summary>
     public const long MaxDeliveryBytes = 64L * 1024 * 1024;
 

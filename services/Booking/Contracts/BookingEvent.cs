@@ -1,4 +1,5 @@
 using DaprPlatform.Monetary;
+using DaprPlatform.ServiceDefaults;
 
 namespace DaprPlatform.Booking.Contracts;
 
@@ -23,10 +24,10 @@ public sealed record BookingEvent(
     DateTimeOffset OccurredAt,
     string? PreviousStatus)
 {
-    public const string Requested = "booking.requested";
-    public const string Confirmed = "booking.confirmed";
-    public const string Cancelled = "booking.cancelled";
-    public const string Completed = "booking.completed";
+    public const string Requested = PlatformTopics.BookingRequested;
+    public const string Confirmed = PlatformTopics.BookingConfirmed;
+    public const string Cancelled = PlatformTopics.BookingCancelled;
+    public const string Completed = PlatformTopics.BookingCompleted;
 
     public static BookingEvent From(Domain.Booking booking, DateTimeOffset occurredAt, Domain.BookingStatus? previous = null)
     {

@@ -1,3 +1,4 @@
+using DaprPlatform.ServiceDefaults;
 namespace DaprPlatform.Channels.Contracts;
 
 // Event payloads (CloudEvent data, camelCase JSON). They describe what happened in channels, not what any consumer needs.
@@ -12,19 +13,19 @@ public sealed record ChannelRegistered(
     int Subscribers,
     DateTimeOffset RegisteredAt)
 {
-    public const string Topic = "channel.registered";
+    public const string Topic = PlatformTopics.ChannelRegistered;
 }
 
 /// <summary>Topic <c>channel.removed</c>: the channel was disconnected and its row deleted.</summary>
 public sealed record ChannelRemoved(Guid ChannelId, DateTimeOffset RemovedAt)
 {
-    public const string Topic = "channel.removed";
+    public const string Topic = PlatformTopics.ChannelRemoved;
 }
 
 /// <summary>Topic <c>channel.metrics</c>: one batch of samples for one channel (one CloudEvent per batch).</summary>
 public sealed record ChannelMetricsBatch(Guid ChannelId, IReadOnlyList<ChannelMetricSample> Samples)
 {
-    public const string Topic = "channel.metrics";
+    public const string Topic = PlatformTopics.ChannelMetrics;
 }
 
 /// <param name="Id">Producer-chosen and stable across redeliveries, so consumers count a sample once.</param>

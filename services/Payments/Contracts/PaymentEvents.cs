@@ -1,5 +1,6 @@
 using DaprPlatform.Monetary;
 using DaprPlatform.Payments.Domain;
+using DaprPlatform.ServiceDefaults;
 
 namespace DaprPlatform.Payments.Contracts;
 
@@ -19,9 +20,9 @@ public sealed record PaymentEvent(
     string? FailureMessage,
     DateTimeOffset OccurredAt)
 {
-    public const string SucceededTopic = "payment.succeeded";
-    public const string FailedTopic = "payment.failed";
-    public const string RefundedTopic = "payment.refunded";
+    public const string SucceededTopic = PlatformTopics.PaymentSucceeded;
+    public const string FailedTopic = PlatformTopics.PaymentFailed;
+    public const string RefundedTopic = PlatformTopics.PaymentRefunded;
 
     public static PaymentEvent Of(Payment payment, DateTimeOffset now)
     {

@@ -1,0 +1,34 @@
+using Dapr;
+
+namespace DaprPlatform.ServiceDefaults;
+
+/// <summary>
+/// The platform's event bus and its topics (shared/design/ARCHITECTURE.md, "Events"). Publishers and subscribers both name
+/// a topic through these, so a rename is one edit and a typo fails the build instead of leaving a subscription that never
+/// fires. Other languages read the same names from that table.
+/// </summary>
+public static class PlatformTopics
+{
+    /// <summary>The pub/sub component every app publishes to and subscribes on (components/pubsub.yaml).</summary>
+    public const string PubSub = "pubsub";
+
+    public const string UserRegistered = "user.registered";
+    public const string UserDeleted = "user.deleted";
+    public const string ChannelRegistered = "channel.registered";
+    public const string ChannelRemoved = "channel.removed";
+    public const string ChannelMetrics = "channel.metrics";
+    public const string PaymentSucceeded = "payment.succeeded";
+    public const string PaymentFailed = "payment.failed";
+    public const string PaymentRefunded = "payment.refunded";
+    public const string BookingRequested = "booking.requested";
+    public const string BookingConfirmed = "booking.confirmed";
+    public const string BookingCancelled = "booking.cancelled";
+    public const string BookingCompleted = "booking.completed";
+
+    /// <summary>Where the sidecar sends an event a subscriber dropped or could not take after its retries.</summary>
+    public static string DeadLetterOf(string topic) => topic + ".deadletter";
+
+    /// <summary>A subscription to <paramref name="topic"/> on the platform bus, with its dead-letter topic.</summary>
+    public static TopicOptions Subscription(string topic) =>
+        new() { PubsubName = PubSub, Name = topic, DeadLetterTopic = DeadLetterOf(topic) };
+}
