@@ -9,11 +9,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway");
 
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
-builder.Services.AddSingleton(sp => new RouteTable(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Routes));
 builder.Services.AddSingleton(sp => new PublicRoutes(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.PublicRoutes));
-builder.Services.AddScoped<SidecarForwarder>();
+// Routes and clusters come from the "ReverseProxy" section; the sidecar's address and the invocation transform from code.
+builder.Services.AddReverseProxy()
+    .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .AddConfigFilter<SidecarDestination>()
+    .AddTransforms<DaprInvocationTransforms>();
 builder.Services.AddGatewayRateLimiting();
 builder.Services.AddGatewayCors();
+builder.Services.AddServiceOpenApiDocuments();
 
 var app = builder.Build();
 
@@ -24,6 +28,7 @@ app.UseServiceDefaults(requireAppApiTokenForAllRoutes: false);
 // After authentication, so an authenticated caller is limited per user rather than per IP.
 app.UseRateLimiter();
 app.MapServiceForwarding();
+app.MapServiceOpenApiDocuments();
 
 await app.RunAsync();
 

@@ -37,7 +37,7 @@ public sealed class FailureTests
                 upstreamCancelled.TrySetResult();
             }
         };
-        await using var gateway = new GatewayFactory(sidecar.Endpoint, new Dictionary<string, string?> { ["Gateway:UpstreamTimeout"] = "00:00:01" });
+        await using var gateway = new GatewayFactory(sidecar.Endpoint, new Dictionary<string, string?> { ["ReverseProxy:Clusters:sidecar:HttpRequest:ActivityTimeout"] = "00:00:01" });
         using var client = gateway.CreateClientWithToken();
 
         using var response = await client.GetAsync("/api/users/1");

@@ -141,6 +141,35 @@ public sealed class ForwardingTests : IClassFixture<GatewayFixture>
     }
 
     [Fact]
+    public async Task Live_server_sent_events_reach_the_client_one_by_one()
+    {
+        var clientSawFirstEvent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fx.Sidecar.Handler = async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("event: realtime\ndata: 1\n\n");
+            await context.Response.Body.FlushAsync();
+            // The second event is written only once the first has crossed the gateway: a buffering gateway would hang here.
+            await clientSawFirstEvent.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await context.Response.WriteAsync("event: realtime\ndata: 2\n\n");
+        };
+        using var client = _fx.Gateway.CreateClientWithToken();
+
+        using var response = await client.GetAsync($"/api/analytics/channels/{Guid.NewGuid()}/live", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var first = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        var firstData = await reader.ReadLineAsync();
+        clientSawFirstEvent.SetResult();
+        var rest = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        first.Should().Be("event: realtime");
+        firstData.Should().Be("data: 1");
+        rest.Should().Be("\nevent: realtime\ndata: 2\n\n");
+        _fx.Sidecar.Received.Should().ContainSingle().Which.Path.Should().StartWith("/v1.0/invoke/analytics/method/api/analytics/channels/");
+    }
+
+    [Fact]
     public async Task Client_abort_cancels_the_upstream_call()
     {
         var upstreamStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,41 +1,104 @@
+using System.Runtime.ExceptionServices;
 using DaprPlatform.Gateway.Domain;
 using DaprPlatform.Gateway.Infrastructure;
 using DaprPlatform.ServiceDefaults;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace DaprPlatform.Gateway.Features;
 
 /// <summary>
-/// <c>/api/**</c> → the owning app through the gateway's sidecar. Non-public routes need a valid bearer token here;
-/// the Authorization header still travels on, so each service checks it again (defense in depth).
+/// <c>/api/**</c> → the owning app through the gateway's sidecar, by YARP with the routes of the "ReverseProxy" section.
+/// Non-public routes need a valid bearer token here; the Authorization header still travels on, so each service checks it
+/// again (defense in depth). Failures of the hop itself become problem details: sidecar unreachable 502, no answer in time
+/// 504, a client body over the limit 413.
 /// </summary>
-public static class ForwardToService
+public static partial class ForwardToService
 {
     public static IEndpointRouteBuilder MapServiceForwarding(this IEndpointRouteBuilder app)
     {
-        app.Map("/api/{**rest}", HandleAsync).ExcludeFromDescription().WithName("ForwardToService");
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(RequireTokenUnlessPublicAsync);
+            proxy.Use(AnswerForwarderErrorsAsync);
+        });
+        // Below every proxy route in precedence: an /api path no route owns.
+        app.Map("/api/{**rest}", (HttpContext context) => Problems.NotFound($"No service owns '{context.Request.Path}'."))
+            .ExcludeFromDescription();
         return app;
     }
 
-    public static async Task HandleAsync(HttpContext context, RouteTable routes, PublicRoutes publicRoutes, SidecarForwarder forwarder)
+    private static async Task RequireTokenUnlessPublicAsync(HttpContext context, Func<Task> next)
     {
-        var path = context.Request.Path.Value ?? "/";
-        var route = routes.Match(path);
-        if (route is null)
+        var publicRoutes = context.RequestServices.GetRequiredService<PublicRoutes>();
+        if (publicRoutes.IsPublic(context.Request.Method, context.Request.Path.Value ?? "/") || context.User.Identity?.IsAuthenticated == true)
         {
-            await Problems.NotFound($"No service owns '{path}'.").ExecuteAsync(context);
+            await next();
             return;
         }
 
-        if (!publicRoutes.IsPublic(context.Request.Method, path) && context.User.Identity?.IsAuthenticated != true)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            var detail = context.Request.Headers.Authorization.Count == 0
-                ? "This route requires a bearer token."
-                : "The bearer token is missing, expired or not valid.";
-            await Problems.Unauthorized(detail).ExecuteAsync(context);
-            return;
-        }
-
-        await forwarder.ForwardAsync(context, route);
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = context.Request.Headers.Authorization.Count == 0
+            ? "This route requires a bearer token."
+            : "The bearer token is missing, expired or not valid.";
+        await Problems.Unauthorized(detail).ExecuteAsync(context);
     }
+
+    private static async Task AnswerForwarderErrorsAsync(HttpContext context, Func<Task> next)
+    {
+        await next();
+        if (context.GetForwarderErrorFeature() is not { } failure || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            // No failure, or the answer is already on its way (YARP then aborts the response), or nobody is listening.
+            return;
+        }
+
+        if (Find<BadHttpRequestException>(failure.Exception) is { } badBody)
+        {
+            // The client's body broke Kestrel's limit while YARP streamed it: the same 413 problem as a declared length gets.
+            ExceptionDispatchInfo.Capture(badBody).Throw();
+        }
+
+        var proxy = context.GetReverseProxyFeature();
+        var appId = DaprInvocationTransforms.AppIdOf(proxy.Route.Config) ?? proxy.Route.Config.RouteId;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwardToService));
+        LogForwardingFailed(logger, appId, failure.Error, failure.Exception);
+        var problem = failure.Error switch
+        {
+            ForwarderError.RequestTimedOut => TypedResults.Problem(
+                $"'{appId}' did not answer within {ActivityTimeout(proxy.Cluster).TotalSeconds:0.#} s.",
+                statusCode: StatusCodes.Status504GatewayTimeout,
+                title: "The upstream service did not answer in time."),
+            _ => TypedResults.Problem(
+                $"Could not reach the sidecar to invoke '{appId}' ({failure.Error}).",
+                statusCode: StatusCodes.Status502BadGateway,
+                title: "The gateway's sidecar is unreachable."),
+        };
+        context.Response.Clear();
+        await problem.ExecuteAsync(context);
+    }
+
+    // YARP's own default when the cluster sets none.
+    private static TimeSpan ActivityTimeout(ClusterModel cluster) => cluster.Config.HttpRequest?.ActivityTimeout ?? TimeSpan.FromSeconds(100);
+
+    private static T? Find<T>(Exception? ex) where T : Exception
+    {
+        if (ex is AggregateException aggregate)
+        {
+            return aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(found => found is not null);
+        }
+
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to '{AppId}' failed: {Error}")]
+    private static partial void LogForwardingFailed(ILogger logger, string appId, ForwarderError error, Exception? ex);
 }

@@ -1,5 +1,3 @@
-using DaprPlatform.Gateway.Domain;
-
 namespace DaprPlatform.Gateway.Infrastructure;
 
 /// <summary>Configuration section "Gateway".</summary>
@@ -7,13 +5,11 @@ public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
 
-    public List<ServiceRoute> Routes { get; set; } = [];
-
     /// <summary>"METHOD /path" entries that need no bearer token.</summary>
     public List<string> PublicRoutes { get; set; } = [];
 
-    /// <summary>How long the gateway waits for the upstream's response headers.</summary>
-    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a service's OpenAPI document, fetched for the Swagger UI, is served from memory.</summary>
+    public TimeSpan OpenApiCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     public RateLimitSettings RateLimit { get; set; } = new();
 
