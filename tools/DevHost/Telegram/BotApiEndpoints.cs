@@ -28,10 +28,11 @@ internal static class BotApiEndpoints
 
         app.MapMethods("/bot{token}/{method}", ["GET", "POST"], async (string token, string method, HttpContext context) =>
         {
-            // A token Telegram does not know: 401 Unauthorized, whatever the method.
+            // Telegram answers a path whose token is not "<bot id>:<secret>" as an unknown page (404 Not Found), and a
+            // well-formed token it does not know with 401 Unauthorized, whatever the method.
             if (!string.Equals(token, options.BotToken, StringComparison.Ordinal))
             {
-                return Fail(new BotApiError(401, "Unauthorized"));
+                return Fail(TelegramStandInOptions.IsWellFormedToken(token) ? new BotApiError(401, "Unauthorized") : new BotApiError(404, "Not Found"));
             }
 
             var parameters = await ReadParametersAsync(context.Request, context.RequestAborted);

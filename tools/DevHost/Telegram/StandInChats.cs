@@ -24,7 +24,8 @@ public sealed record BotApiError(int ErrorCode, string Description, int? RetryAf
 /// <item>any well-formed public @username (5–32 letters, digits, underscores, starting with a letter) is a channel
 /// with a stable id <c>-100…</c>, a title and a member count derived from the name; <c>@group_*</c> is a supergroup;</item>
 /// <item>reserved names fail the way Telegram does: <c>@missing_*</c> → 400 chat not found, <c>@private_*</c> and
-/// <c>@notmember_*</c> → 403 bot is not a member, <c>@flood_*</c> → 429 with <c>retry_after</c>;</item>
+/// <c>@notmember_*</c> → 403 bot is not a member, <c>@kicked_*</c> → 403 bot was kicked, <c>@flood_*</c> → 429 with
+/// <c>retry_after</c>;</item>
 /// <item>a negative numeric id resolves only once the chat is known (an earlier @username lookup or the control API);
 /// a positive id is a private chat with a user who has started the bot.</item>
 /// </list>
@@ -39,6 +40,7 @@ public sealed partial class StandInChats(TimeProvider time)
         ("missing_", BotApiError.ChatNotFound),
         ("private_", new(403, "Forbidden: bot is not a member of the channel chat")),
         ("notmember_", new(403, "Forbidden: bot is not a member of the channel chat")),
+        ("kicked_", new(403, "Forbidden: bot was kicked from the channel chat")),
         ("flood_", new(429, $"Too Many Requests: retry after {FloodRetryAfterSeconds}", FloodRetryAfterSeconds)),
     ];
 

@@ -64,9 +64,11 @@ internal static class StandInControlEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["body"] = ["The body must be a Telegram Update object."] });
         }
 
-        if (update["update_id"] is { } id && !(id is JsonValue value && value.TryGetValue<long>(out var n) && n > 0))
+        // Update.update_id is a 32-bit Integer in the Bot API (unlike chat ids, it is not flagged as wider), and
+        // Telegram.Bot reads it as int.
+        if (update["update_id"] is { } id && !(id is JsonValue value && value.TryGetValue<int>(out var n) && n > 0))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["update_id"] = ["update_id must be a positive integer (or left out to get the next one)."] });
+            return Results.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["update_id"] = ["update_id must be a positive 32-bit integer (or left out to get the next one)."] });
         }
 
         if (webhook.Current is null)
