@@ -197,6 +197,21 @@ public sealed class TelegramStandInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_group_upgraded_to_a_supergroup_is_refused_with_parameters_migrate_to_chat_id()
+    {
+        using var created = await _host.Client.PostAsJsonAsync("/standin/chats", new { id = -4242, type = "group", title = "Old group", migrateToChatId = -1004242424242 });
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+
+        // ResponseParameters.migrate_to_chat_id: "The group has been migrated to a supergroup with the specified identifier."
+        var body = await ExpectErrorAsync(await _host.Client.PostAsJsonAsync($"{Bot}/sendMessage", new { chat_id = -4242, text = "hi" }), 400, "Bad Request: group chat was upgraded to a supergroup chat");
+        body.GetProperty("parameters").GetProperty("migrate_to_chat_id").GetInt64().Should().Be(-1004242424242);
+        body.GetProperty("parameters").TryGetProperty("retry_after", out _).Should().BeFalse();
+
+        using var notAGroup = await _host.Client.PostAsJsonAsync("/standin/chats", new { username = "some_channel", type = "channel", migrateToChatId = -1001 });
+        (await notAGroup.ReadProblemAsync()).FieldErrors().Should().Equal("migrateToChatId");
+    }
+
+    [Fact]
     public async Task Control_api_answers_bad_input_with_problem_details_and_changes_nothing()
     {
         using var response = await _host.Client.PostAsJsonAsync("/standin/chats", new { username = "x", type = "forum", memberCount = -1 });

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 
@@ -63,6 +64,19 @@ public sealed class BotApiErrorTests(TelegramStandInHost host) : IClassFixture<T
         await FluentActions.Awaiting(() => patient.GetChatMemberCount("@flood_patience")).Should().ThrowAsync<ApiRequestException>();
 
         clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(DevHost.Telegram.StandInChats.FloodRetryAfterSeconds));
+    }
+
+    [Fact]
+    public async Task A_group_upgraded_to_a_supergroup_is_400_with_parameters_migrate_to_chat_id()
+    {
+        // #responseparameters migrate_to_chat_id: "The group has been migrated to a supergroup with the specified identifier".
+        (await host.Client.PostAsJsonAsync("/standin/chats", new { id = -777, type = "group", migrateToChatId = -1000000000777 })).EnsureSuccessStatusCode();
+
+        var error = await FluentActions.Awaiting(() => _bot.SendMessage(-777, "hello")).Should().ThrowAsync<ApiRequestException>();
+
+        (error.Which.ErrorCode, error.Which.Message).Should().Be((400, "Bad Request: group chat was upgraded to a supergroup chat"));
+        error.Which.Parameters!.MigrateToChatId.Should().Be(-1000000000777);
+        error.Which.Parameters.RetryAfter.Should().BeNull();
     }
 
     [Fact]
