@@ -1,15 +1,15 @@
 using DaprPlatform.Channels.Features;
 using DaprPlatform.Channels.Infrastructure;
-using DaprPlatform.Channels.Infrastructure.Telegram;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
+using DaprPlatform.Telegram;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("channels");
 builder.AddServiceDatabase<ChannelsDbContext>("channels");
 builder.Services.AddOutbox<ChannelsDbContext>();
-builder.Services.AddTelegramBotApi(builder.Configuration);
+builder.Services.AddTelegramBotClient(builder.Configuration);
 builder.Services.AddOptions<MetricIntakeOptions>()
     .Bind(builder.Configuration.GetSection(MetricIntakeOptions.SectionName))
     .Validate(o => o.MaxBatchSize > 0, "Metrics:MaxBatchSize must be positive.");

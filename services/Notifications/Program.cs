@@ -1,9 +1,9 @@
 using DaprPlatform.Notifications.Contracts;
 using DaprPlatform.Notifications.Features;
 using DaprPlatform.Notifications.Infrastructure;
-using DaprPlatform.Notifications.Infrastructure.Telegram;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
+using DaprPlatform.Telegram;
 using Dapr;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,7 +16,7 @@ builder.Services.AddScoped<BookingConfirmedHandler>();
 builder.Services.AddScoped<BookingCancelledHandler>();
 builder.Services.AddScoped<PaymentFailedHandler>();
 builder.Services.AddScoped<PaymentRefundedHandler>();
-builder.Services.AddTelegramSender(builder.Configuration);
+builder.Services.AddTelegramBotClient(builder.Configuration);
 builder.Services.AddScoped<TelegramDelivery>();
 
 var app = builder.Build();

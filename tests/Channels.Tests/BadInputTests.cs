@@ -63,6 +63,11 @@ public sealed class BadInputTests(ChannelsFixture fx) : IClassFixture<ChannelsFi
             { "reaction count without chat", Secret, Json, """{"update_id":5,"message_reaction_count":{"message_id":1,"reactions":[]}}""", 400, "message_reaction_count.chat" },
             { "chat_member without chat", Secret, Json, """{"update_id":5,"chat_member":{"date":1}}""", 400, "chat_member.chat" },
             { "date out of range", Secret, Json, $$$$"""{"update_id":5,"channel_post":{"message_id":1,"chat":{"id":{{{{chat}}}}},"date":-5}}""", 400, "channel_post.date" },
+            { "date past year 9999", Secret, Json, $$$$"""{"update_id":5,"channel_post":{"message_id":1,"chat":{"id":{{{{chat}}}}},"date":999999999999}}""", 400, null },
+            { "update_id beyond 32 bits", Secret, Json, """{"update_id":4294967296}""", 400, "update_id" },
+            { "update_id negative", Secret, Json, $$$$"""{"update_id":-3,"channel_post":{"message_id":1,"chat":{"id":{{{{chat}}}}}}}""", 400, "update_id" },
+            { "chat member without status", Secret, Json, $$$$"""{"update_id":5,"chat_member":{"chat":{"id":{{{{chat}}}}},"date":1,"new_chat_member":{"user":{"id":2} } } }""", 400, null },
+            { "unknown reaction type", Secret, Json, $$$$"""{"update_id":5,"message_reaction_count":{"chat":{"id":{{{{chat}}}}},"message_id":1,"date":1,"reactions":[{"type":{"type":"laser"},"total_count":1}]}}""", 400, null },
             { "wrong content type", Secret, "text/plain", """{"update_id":1}""", 415, null },
             { "oversized body", Secret, Json, $$$$"""{"update_id":1,"x":"{{{{new string('x', 1100 * 1024)}}}}"}""", 413, null },
         };

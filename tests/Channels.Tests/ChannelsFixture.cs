@@ -76,8 +76,11 @@ public sealed class ChannelsFixture : IAsyncLifetime
     public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
 }
 
-/// <summary>Telegram update ids no other test uses (random over a range wide enough that collisions do not happen).</summary>
+/// <summary>
+/// Telegram update ids no other test uses (random over a range wide enough that collisions do not happen). The Bot API's
+/// update_id is a 32-bit Integer, as Telegram.Bot reads it.
+/// </summary>
 public static class UpdateIds
 {
-    public static long Next() => Random.Shared.NextInt64(1, long.MaxValue / 2);
+    public static long Next() => Random.Shared.NextInt64(1, int.MaxValue);
 }

@@ -11,12 +11,13 @@ public sealed record FakeChat(long Id, string? Username, string Title, string Ty
 
 /// <summary>
 /// An in-test Kestrel server standing in for the Telegram Bot API: <c>getChat</c> and <c>getChatMemberCount</c>,
-/// with failures in Telegram's shape ({ok:false, error_code, description}).
+/// with failures in Telegram's shape ({ok:false, error_code, description, parameters}).
 /// </summary>
 public sealed class FakeTelegramBotApi : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, FakeChat> _chats = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _brokenChats = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _floodedChats = new(StringComparer.OrdinalIgnoreCase);
     private LoopbackApp? _server;
 
     private FakeTelegramBotApi(string botToken)
@@ -48,6 +49,9 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
     /// <summary>Requests about this chat get what a failing proxy in front of Telegram sends: 502 with an HTML page.</summary>
     public void BreakChat(string username) => _brokenChats[username] = 0;
 
+    /// <summary>Requests about this chat get Telegram's flood control: 429 with parameters.retry_after.</summary>
+    public void Flood(string username, int retryAfterSeconds) => _floodedChats[username] = retryAfterSeconds;
+
     public static async Task<FakeTelegramBotApi> StartAsync(string botToken)
     {
         var bot = new FakeTelegramBotApi(botToken);
@@ -70,6 +74,13 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         if (chatId is not null && _brokenChats.ContainsKey(chatId))
         {
             return Results.Content("<html><body>502 Bad Gateway</body></html>", "text/html", statusCode: 502);
+        }
+
+        if (chatId is not null && _floodedChats.TryGetValue(chatId, out var retryAfter))
+        {
+            return Results.Json(
+                new { ok = false, error_code = 429, description = $"Too Many Requests: retry after {retryAfter}", parameters = new { retry_after = retryAfter } },
+                statusCode: 429);
         }
 
         if (chatId is null || !_chats.TryGetValue(chatId, out var chat))

@@ -183,6 +183,24 @@ public sealed class RegistrationTests(ChannelsFixture fx) : IClassFixture<Channe
     }
 
     [Fact]
+    public async Task Telegram_flood_control_is_503_with_Telegrams_retry_after_and_writes_nothing()
+    {
+        fx.Bot.Flood("@busy_channel", 7);
+        var before = await fx.CountsAsync();
+        var calls = fx.Bot.Calls.Count;
+        using var client = fx.Owner(Guid.NewGuid());
+
+        using var response = await client.PostAsync("/api/channels", ChannelsFixture.Json(new { telegram = "@busy_channel" }));
+
+        // Bot API, ResponseParameters.retry_after: seconds left to wait before the request can be repeated.
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(7));
+        await response.ReadProblemAsync();
+        fx.Bot.Calls.Count.Should().Be(calls + 1, "flood control is passed on, not slept through inside the request");
+        (await fx.CountsAsync()).Should().Be(before);
+    }
+
+    [Fact]
     public async Task Telegram_refusing_the_bot_token_is_502_not_the_callers_fault()
     {
         fx.Bot.AddChat("token_test");

@@ -1,6 +1,6 @@
 using DaprPlatform.Notifications.Infrastructure;
-using DaprPlatform.Notifications.Infrastructure.Telegram;
 using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Telegram;
 using DaprPlatform.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +10,7 @@ namespace DaprPlatform.Notifications.Tests;
 public sealed class NotificationsFactory(string connectionString, Uri telegramBaseUrl, string? botToken)
     : ServiceFactory<Program, NotificationsDbContext>(
         new Dictionary<string, string?> { ["ConnectionStrings:notifications"] = connectionString },
-        services => services.Configure<TelegramOptions>(o =>
+        services => services.Configure<TelegramSettings>(o =>
         {
             o.BaseUrl = telegramBaseUrl;
             o.BotToken = botToken;

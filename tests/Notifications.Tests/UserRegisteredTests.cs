@@ -118,7 +118,8 @@ public sealed class UserRegisteredTests(NotificationsFixture fx) : IClassFixture
         var call = fx.Bot.Calls.Should().ContainSingle(c => c.Body.Contains("987654321")).Subject;
         call.Path.Should().Be($"/bot{NotificationsFixture.BotToken}/sendMessage");
         using var body = JsonDocument.Parse(call.Body);
-        body.RootElement.GetProperty("chat_id").GetString().Should().Be("987654321");
+        // Telegram.Bot sends a numeric chat id as a JSON number (Bot API: chat_id is Integer or String).
+        body.RootElement.GetProperty("chat_id").GetInt64().Should().Be(987654321);
         body.RootElement.GetProperty("text").GetString().Should().Contain("Grace");
         var log = await _app.WithDbAsync(db => db.DeliveryLog.Where(d => d.UserId == userId).ToListAsync());
         log.Should().HaveCount(2);

@@ -2,11 +2,16 @@ using System.Security.Claims;
 using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Domain;
 using DaprPlatform.Channels.Infrastructure;
-using DaprPlatform.Channels.Infrastructure.Telegram;
+using System.Globalization;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
+using DaprPlatform.Telegram;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace DaprPlatform.Channels.Features;
 
@@ -32,7 +37,8 @@ public static class RegisterChannel
         ClaimsPrincipal user,
         ChannelsDbContext db,
         Outbox<ChannelsDbContext> outbox,
-        TelegramBotApi telegram,
+        ConfiguredTelegramBot bot,
+        HttpResponse response,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -54,7 +60,7 @@ public static class RegisterChannel
             return errors.ToProblem();
         }
 
-        if (!telegram.IsConfigured)
+        if (bot.Client is not { } telegram)
         {
             return TypedResults.Problem(
                 "The Telegram bot token is not configured (secret 'telegram:botToken'), so channels cannot be verified.",
@@ -62,32 +68,34 @@ public static class RegisterChannel
                 title: "Telegram is not configured.");
         }
 
-        var chat = await telegram.GetChatAsync(reference!, ct);
-        if (chat.Outcome != BotApiOutcome.Ok)
+        // Telegram takes chat_id as an integer or an "@username" string.
+        ChatId chatId = reference!.ChatId is { } id ? new(id) : new(reference.Username!);
+        ChatFullInfo chat;
+        int members;
+        try
         {
-            return TelegramFailure(chat, reference!);
-        }
+            chat = await telegram.GetChat(chatId, ct);
+            if (chat.Type != ChatType.Channel)
+            {
+                return UnknownChannel($"{reference} is a {chat.Type.ToString().ToLowerInvariant()}, not a channel.");
+            }
 
-        if (!string.Equals(chat.Value!.Type, "channel", StringComparison.Ordinal))
-        {
-            return UnknownChannel($"{reference} is a {chat.Value.Type ?? "chat"}, not a channel.");
-        }
+            // Cheap early answer without a second Telegram call; the unique index below settles races.
+            if (await db.Channels.AnyAsync(c => c.TelegramChatId == chat.Id, ct))
+            {
+                return AlreadyRegistered(reference);
+            }
 
-        // Cheap early answer without a second Telegram call; the unique index below settles races.
-        if (await db.Channels.AnyAsync(c => c.TelegramChatId == chat.Value.Id, ct))
-        {
-            return AlreadyRegistered(reference!);
+            members = await telegram.GetChatMemberCount(chatId, ct);
         }
-
-        var members = await telegram.GetChatMemberCountAsync(reference!, ct);
-        if (members.Outcome != BotApiOutcome.Ok)
+        catch (RequestException e)
         {
-            return TelegramFailure(members, reference!);
+            return TelegramFailed(TelegramFailure.From(e), reference, response);
         }
 
         var now = time.GetUtcNow();
-        var title = string.IsNullOrWhiteSpace(chat.Value.Title) ? reference!.ToString() : chat.Value.Title;
-        var channel = Channel.Register(chat.Value.Id, chat.Value.Username, title, user.GetUserId(), Math.Max(0, members.Value), now);
+        var title = string.IsNullOrWhiteSpace(chat.Title) ? reference.ToString() : chat.Title;
+        var channel = Channel.Register(chat.Id, chat.Username, title, user.GetUserId(), Math.Max(0, members), now);
         db.Channels.Add(channel);
         // Same SaveChanges as the channel row: the event exists exactly when the registration does.
         outbox.Enqueue(ChannelRegistered.Topic, new ChannelRegistered(
@@ -98,7 +106,7 @@ public static class RegisterChannel
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ChannelsDbContext.UniqueTelegramChatIndex })
         {
-            return AlreadyRegistered(reference!);
+            return AlreadyRegistered(reference);
         }
 
         return TypedResults.Created($"/api/channels/{channel.Id}", ChannelResponse.From(channel));
@@ -114,20 +122,34 @@ public static class RegisterChannel
             statusCode: StatusCodes.Status422UnprocessableEntity,
             title: "The channel could not be verified.");
 
-    private static IResult TelegramFailure<T>(BotApiResult<T> result, TelegramChatReference reference) => result switch
+    private static IResult TelegramFailed(TelegramFailure failure, TelegramChatReference reference, HttpResponse response)
     {
-        // 401/404 mean Telegram refused our bot token: an operator problem, not the caller's.
-        { Outcome: BotApiOutcome.Rejected, ErrorCode: 401 or 404 } => TypedResults.Problem(
-            $"Telegram refused the configured bot token ({result.ErrorCode}: {result.Description}).",
-            statusCode: StatusCodes.Status502BadGateway,
-            title: "Telegram is unavailable."),
-        { Outcome: BotApiOutcome.Rejected } =>
-            UnknownChannel($"Telegram does not know {reference}, or the bot is not a member of it: {result.Description}"),
-        { Outcome: BotApiOutcome.NotConfigured } => TypedResults.Problem(
-            result.Description, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Telegram is not configured."),
-        _ => TypedResults.Problem(
-            $"Telegram could not be asked about {reference}: {result.Description}",
-            statusCode: StatusCodes.Status502BadGateway,
-            title: "Telegram is unavailable."),
-    };
+        switch (failure.Kind)
+        {
+            // 401/404 mean Telegram refused our bot token: an operator problem, not the caller's.
+            case TelegramFailureKind.TokenRefused:
+                return TypedResults.Problem(
+                    $"Telegram refused the configured bot token ({failure.ErrorCode}: {failure.Description}).",
+                    statusCode: StatusCodes.Status502BadGateway,
+                    title: "Telegram is unavailable.");
+            case TelegramFailureKind.Refused:
+                return UnknownChannel($"Telegram does not know {reference}, or the bot is not a member of it: {failure.Description}");
+            // Flood control says nothing about the chat; the caller may try again once Telegram's wait is over.
+            case TelegramFailureKind.FloodControl:
+                if (failure.RetryAfter is { } wait)
+                {
+                    response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                return TypedResults.Problem(
+                    $"Telegram asked the bot to slow down ({failure.Description}).",
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Telegram is busy.");
+            default:
+                return TypedResults.Problem(
+                    $"Telegram could not be asked about {reference}: {failure.Description}",
+                    statusCode: StatusCodes.Status502BadGateway,
+                    title: "Telegram is unavailable.");
+        }
+    }
 }

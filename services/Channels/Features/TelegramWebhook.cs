@@ -4,12 +4,14 @@ using System.Text.Json;
 using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Domain;
 using DaprPlatform.Channels.Infrastructure;
-using DaprPlatform.Channels.Infrastructure.Telegram;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
+using DaprPlatform.Telegram;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Telegram.Bot;
+using Telegram.Bot.Types;
 
 namespace DaprPlatform.Channels.Features;
 
@@ -18,8 +20,9 @@ public sealed record WebhookReceipt(string Status, int Samples);
 
 /// <summary>
 /// POST /api/telegram/webhook — Telegram's update delivery. Anonymous (the gateway routes it without a bearer):
-/// the secret token header is the authentication, checked before a single body byte is read. Every well-formed
-/// update gets 200, including ones for unknown chats, because Telegram keeps redelivering anything else.
+/// the secret token header is the authentication, checked before a single body byte is read. The body is read as
+/// Telegram.Bot's <see cref="Update"/> with its own JSON settings. Every well-formed update gets 200, including ones
+/// for unknown chats, because Telegram keeps redelivering anything else.
 /// </summary>
 public static class TelegramWebhook
 {
@@ -30,7 +33,7 @@ public static class TelegramWebhook
             .AllowAnonymous()
             .WithTags("Telegram")
             .WithName("TelegramWebhook")
-            .Accepts<TelegramUpdate>("application/json")
+            .Accepts<Update>("application/json")
             .Produces<WebhookReceipt>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -38,7 +41,7 @@ public static class TelegramWebhook
 
     public static async Task<IResult> HandleAsync(
         HttpContext context,
-        IOptions<TelegramOptions> options,
+        IOptions<TelegramSettings> options,
         ChannelsDbContext db,
         Outbox<ChannelsDbContext> outbox,
         TimeProvider time,
@@ -63,17 +66,29 @@ public static class TelegramWebhook
             return TypedResults.Problem("Send the update as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The content type is not supported.");
         }
 
-        TelegramUpdate? update;
+        Update? update;
+        var errors = new ValidationErrors();
         try
         {
-            update = await JsonSerializer.DeserializeAsync<TelegramUpdate>(context.Request.Body, cancellationToken: ct);
+            update = await JsonSerializer.DeserializeAsync<Update>(context.Request.Body, JsonBotAPI.Options, ct);
+        }
+        catch (JsonException e) when (e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            // The serializer names where the body went wrong ("$.channel_post.date"): that is the field at fault.
+            errors.Add(e.Path[2..], e.Message);
+            return errors.ToProblem();
         }
         catch (JsonException e)
         {
             return Problems.BadRequest($"The body is not a Telegram update: {e.Message}");
         }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException or NotSupportedException)
+        {
+            // Telegram.Bot's converters throw these for shapes they cannot read (a ChatMember without "status", a
+            // date past year 9999); they are the sender's mistake, not ours.
+            return Problems.BadRequest($"The body is not a Telegram update: {e.Message}");
+        }
 
-        var errors = new ValidationErrors();
         if (update is null)
         {
             errors.Add("body", "A Telegram Update object is required.");
@@ -103,7 +118,7 @@ public static class TelegramWebhook
             return TypedResults.Ok(new WebhookReceipt("ignored", 0));
         }
 
-        var updateId = update.UpdateId!.Value;
+        var updateId = update.Id;
         if (await db.TelegramUpdates.AnyAsync(u => u.UpdateId == updateId, ct))
         {
             return TypedResults.Ok(new WebhookReceipt("duplicate", 0));

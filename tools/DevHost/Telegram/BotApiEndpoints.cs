@@ -8,7 +8,8 @@ namespace DaprPlatform.DevHost.Telegram;
 /// <c>/bot&lt;token&gt;/&lt;method&gt;</c> (getMe, getChat, getChatMemberCount, sendMessage, setWebhook, deleteWebhook, getWebhookInfo) as the Bot API serves it ("Making requests"): GET or POST, parameters in the query
 /// string, an application/json body, or a form (urlencoded or multipart); method names are case-insensitive; every
 /// answer is <c>{"ok":true,"result":…}</c> or <c>{"ok":false,"error_code":N,"description":"…"}</c> with the HTTP status
-/// equal to error_code, plus <c>parameters.retry_after</c> on flood control.
+/// equal to error_code, plus <c>parameters.retry_after</c> on flood control and <c>parameters.migrate_to_chat_id</c> for an
+/// upgraded group.
 /// </summary>
 internal static class BotApiEndpoints
 {
@@ -28,10 +29,11 @@ internal static class BotApiEndpoints
 
         app.MapMethods("/bot{token}/{method}", ["GET", "POST"], async (string token, string method, HttpContext context) =>
         {
-            // A token Telegram does not know: 401 Unauthorized, whatever the method.
+            // Telegram answers a path whose token is not "<bot id>:<secret>" as an unknown page (404 Not Found), and a
+            // well-formed token it does not know with 401 Unauthorized, whatever the method.
             if (!string.Equals(token, options.BotToken, StringComparison.Ordinal))
             {
-                return Fail(new BotApiError(401, "Unauthorized"));
+                return Fail(TelegramStandInOptions.IsWellFormedToken(token) ? new BotApiError(401, "Unauthorized") : new BotApiError(404, "Not Found"));
             }
 
             var parameters = await ReadParametersAsync(context.Request, context.RequestAborted);
@@ -156,7 +158,7 @@ internal static class BotApiEndpoints
     private static IResult Ok<T>(T result, string? description = null) => Results.Json(new Success<T>(true, result, description), Wire);
 
     private static IResult Fail(BotApiError error) => Results.Json(
-        new Failure(false, error.ErrorCode, error.Description, error.RetryAfter is { } s ? new ResponseParameters(s) : null),
+        new Failure(false, error.ErrorCode, error.Description, error.RetryAfter is null && error.MigrateToChatId is null ? null : new ResponseParameters(error.RetryAfter, error.MigrateToChatId)),
         Wire,
         statusCode: error.ErrorCode);
 
@@ -164,7 +166,7 @@ internal static class BotApiEndpoints
 
     private sealed record Failure(bool Ok, int ErrorCode, string Description, ResponseParameters? Parameters);
 
-    private sealed record ResponseParameters(int RetryAfter);
+    private sealed record ResponseParameters(int? RetryAfter, long? MigrateToChatId);
 
     private sealed record BotUser(long Id, bool IsBot, string FirstName, string Username);
 

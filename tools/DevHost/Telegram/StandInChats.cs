@@ -6,15 +6,21 @@ using System.Text.RegularExpressions;
 namespace DaprPlatform.DevHost.Telegram;
 
 /// <summary>A chat the stand-in knows. <paramref name="Type"/> is Telegram's: private, group, supergroup or channel.</summary>
-public sealed record StandInChat(long Id, string Type, string? Title, string? Username, string? FirstName, int MemberCount, string? Description);
+/// <param name="MigratedTo">For a group upgraded to a supergroup: the supergroup's id, which Telegram names in every refusal.</param>
+public sealed record StandInChat(long Id, string Type, string? Title, string? Username, string? FirstName, int MemberCount, string? Description, long? MigratedTo = null);
 
 /// <summary>A message a bot sent through <c>sendMessage</c>, as the stand-in recorded it.</summary>
 public sealed record StandInMessage(long ChatId, int MessageId, string Text, string? ParseMode, DateTimeOffset SentAt);
 
-/// <summary>A Bot API failure: the HTTP status equals <paramref name="ErrorCode"/>, as Telegram answers.</summary>
-public sealed record BotApiError(int ErrorCode, string Description, int? RetryAfter = null)
+/// <summary>
+/// A Bot API failure: the HTTP status equals <paramref name="ErrorCode"/>, as Telegram answers; <paramref name="RetryAfter"/>
+/// and <paramref name="MigrateToChatId"/> are its ResponseParameters.
+/// </summary>
+public sealed record BotApiError(int ErrorCode, string Description, int? RetryAfter = null, long? MigrateToChatId = null)
 {
     public static BotApiError ChatNotFound { get; } = new(400, "Bad Request: chat not found");
+
+    public static BotApiError Migrated(long supergroupId) => new(400, "Bad Request: group chat was upgraded to a supergroup chat", MigrateToChatId: supergroupId);
 }
 
 /// <summary>
@@ -24,7 +30,8 @@ public sealed record BotApiError(int ErrorCode, string Description, int? RetryAf
 /// <item>any well-formed public @username (5–32 letters, digits, underscores, starting with a letter) is a channel
 /// with a stable id <c>-100…</c>, a title and a member count derived from the name; <c>@group_*</c> is a supergroup;</item>
 /// <item>reserved names fail the way Telegram does: <c>@missing_*</c> → 400 chat not found, <c>@private_*</c> and
-/// <c>@notmember_*</c> → 403 bot is not a member, <c>@flood_*</c> → 429 with <c>retry_after</c>;</item>
+/// <c>@notmember_*</c> → 403 bot is not a member, <c>@kicked_*</c> → 403 bot was kicked, <c>@flood_*</c> → 429 with
+/// <c>retry_after</c>;</item>
 /// <item>a negative numeric id resolves only once the chat is known (an earlier @username lookup or the control API);
 /// a positive id is a private chat with a user who has started the bot.</item>
 /// </list>
@@ -39,6 +46,7 @@ public sealed partial class StandInChats(TimeProvider time)
         ("missing_", BotApiError.ChatNotFound),
         ("private_", new(403, "Forbidden: bot is not a member of the channel chat")),
         ("notmember_", new(403, "Forbidden: bot is not a member of the channel chat")),
+        ("kicked_", new(403, "Forbidden: bot was kicked from the channel chat")),
         ("flood_", new(429, $"Too Many Requests: retry after {FloodRetryAfterSeconds}", FloodRetryAfterSeconds)),
     ];
 
@@ -50,8 +58,17 @@ public sealed partial class StandInChats(TimeProvider time)
 
     public static bool IsWellFormedUsername(string username) => UsernamePattern().IsMatch(username);
 
-    /// <summary>Resolves a Bot API <c>chat_id</c> parameter: an integer or "@username".</summary>
+    /// <summary>Resolves a Bot API <c>chat_id</c> parameter: an integer or "@username". A group upgraded to a supergroup is
+    /// refused with the supergroup's id (ResponseParameters.migrate_to_chat_id).</summary>
     public StandInChat? Resolve(string? chatId, out BotApiError? error)
+    {
+        var chat = Find(chatId, out error);
+        if (chat?.MigratedTo is not { } supergroup) { return chat; }
+        error = BotApiError.Migrated(supergroup);
+        return null;
+    }
+
+    private StandInChat? Find(string? chatId, out BotApiError? error)
     {
         error = null;
         var text = chatId?.Trim() ?? "";
@@ -94,7 +111,7 @@ public sealed partial class StandInChats(TimeProvider time)
     }
 
     /// <summary>Adds a chat or changes a known one (found by username, else by id); fields left null keep their value.</summary>
-    public (StandInChat Chat, bool Created) Upsert(string? username, long? id, string? type, string? title, int? memberCount, string? description)
+    public (StandInChat Chat, bool Created) Upsert(string? username, long? id, string? type, string? title, int? memberCount, string? description, long? migrateToChatId = null)
     {
         lock (_gate)
         {
@@ -112,6 +129,7 @@ public sealed partial class StandInChats(TimeProvider time)
                 FirstName = (type ?? basis.Type) == "private" ? basis.FirstName ?? title ?? $"User {basis.Id}" : null,
                 MemberCount = memberCount ?? basis.MemberCount,
                 Description = description ?? basis.Description,
+                MigratedTo = migrateToChatId ?? basis.MigratedTo,
             };
             if (existing is not null)
             {

@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace DaprPlatform.DevHost.Telegram;
 
 /// <param name="MemberCount">What getChatMemberCount answers.</param>
-public sealed record StandInChatRequest(string? Username, long? Id, string? Type, string? Title, int? MemberCount, string? Description);
+/// <param name="MigrateToChatId">Marks a group as upgraded to the supergroup with this id: every method then refuses it.</param>
+public sealed record StandInChatRequest(string? Username, long? Id, string? Type, string? Title, int? MemberCount, string? Description, long? MigrateToChatId = null);
 
 /// <summary>
 /// The stand-in's own API for demos and tests (not Telegram's): list and shape chats, read what bots sent, push an
@@ -34,7 +35,7 @@ internal static class StandInControlEndpoints
             var errors = Validate(request, chats);
             if (errors.Count > 0) { return Results.ValidationProblem(errors); }
             var username = request!.Username?.TrimStart('@');
-            var (chat, created) = chats.Upsert(username, request.Id, request.Type, request.Title, request.MemberCount, request.Description);
+            var (chat, created) = chats.Upsert(username, request.Id, request.Type, request.Title, request.MemberCount, request.Description, request.MigrateToChatId);
             return created ? Results.Created($"/standin/chats/{chat.Id}", chat) : Results.Ok(chat);
         });
         control.MapGet("/messages", (long? chatId) => Results.Ok(chats.Messages(chatId)));
@@ -64,9 +65,11 @@ internal static class StandInControlEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["body"] = ["The body must be a Telegram Update object."] });
         }
 
-        if (update["update_id"] is { } id && !(id is JsonValue value && value.TryGetValue<long>(out var n) && n > 0))
+        // Update.update_id is a 32-bit Integer in the Bot API (unlike chat ids, it is not flagged as wider), and
+        // Telegram.Bot reads it as int.
+        if (update["update_id"] is { } id && !(id is JsonValue value && value.TryGetValue<int>(out var n) && n > 0))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["update_id"] = ["update_id must be a positive integer (or left out to get the next one)."] });
+            return Results.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["update_id"] = ["update_id must be a positive 32-bit integer (or left out to get the next one)."] });
         }
 
         if (webhook.Current is null)
@@ -116,6 +119,11 @@ internal static class StandInControlEndpoints
         }
 
         if (request.MemberCount < 0) { errors["memberCount"] = ["memberCount must not be negative."]; }
+        // Only basic groups are upgraded, always to a supergroup of another id.
+        if (request.MigrateToChatId is { } to && (request.Type != "group" || to >= 0 || to == request.Id))
+        {
+            errors["migrateToChatId"] = ["migrateToChatId is for a chat of type group: the negative id of another chat."];
+        }
         if (request.Title is { Length: 0 or > 128 }) { errors["title"] = ["title must be 1 to 128 characters."]; }
         return errors;
     }
