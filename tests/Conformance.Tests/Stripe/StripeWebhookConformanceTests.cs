@@ -98,6 +98,37 @@ public sealed class StripeWebhookConformanceTests(StripeConformanceFixture fx) :
     }
 
     [Fact]
+    public async Task Every_event_type_the_stand_in_sends_parses_into_its_typed_object()
+    {
+        // Payments acknowledges the types it does not handle (stored as ignored); each must still pass ConstructEvent,
+        // or Stripe would see 400s and retry them (docs.stripe.com/webhooks#acknowledge-events-immediately).
+        var customer = await _stripe.V1.Customers.CreateAsync(new(), Key());
+        var intent = await _stripe.V1.PaymentIntents.CreateAsync(
+            new() { Amount = 5000, Currency = "usd", Customer = customer.Id, AutomaticPaymentMethods = new() { Enabled = true, AllowRedirects = "never" } }, Key());
+        var decline = () => _stripe.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_chargeDeclined" }, Key());
+        await decline.Should().ThrowAsync<StripeException>();
+        await _stripe.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_visa" }, Key());
+        await _stripe.V1.Refunds.CreateAsync(new() { PaymentIntent = intent.Id, Amount = 100 }, Key());
+        var expected = new Dictionary<string, Type>
+        {
+            ["customer.created"] = typeof(Customer),
+            ["payment_intent.created"] = typeof(PaymentIntent),
+            ["charge.failed"] = typeof(Charge),
+            ["charge.succeeded"] = typeof(Charge),
+            ["refund.created"] = typeof(Refund),
+        };
+
+        foreach (var (type, objectType) in expected)
+        {
+            var evt = await ReceiveAsync(type, o => o.GetProperty("id").GetString() == customer.Id
+                || (o.TryGetProperty("payment_intent", out var pi) && pi.GetString() == intent.Id) || o.GetProperty("id").GetString() == intent.Id);
+
+            evt.Type.Should().Be(type);
+            evt.Data.Object.Should().BeOfType(objectType, type);
+        }
+    }
+
+    [Fact]
     public async Task An_endpoint_on_another_release_line_gets_events_Stripe_net_refuses_to_read()
     {
         // The check the stand-in's default satisfies is real: an endpoint pinned to 2024-06-20 gets events of that version,
