@@ -35,6 +35,7 @@ public sealed class StripeWebhookConformanceTests(StripeConformanceFixture fx) :
     [Fact]
     public async Task Payment_intent_succeeded_parses_into_the_succeeded_PaymentIntent()
     {
+        // docs.stripe.com/api/events/types#event_types-payment_intent.succeeded; EventUtility.ConstructEvent (signature, tolerance, release line).
         var intent = await CreateIntentAsync();
         await _stripe.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_visa" }, Key());
 
@@ -52,6 +53,7 @@ public sealed class StripeWebhookConformanceTests(StripeConformanceFixture fx) :
     [Fact]
     public async Task Payment_intent_payment_failed_parses_with_the_last_payment_error()
     {
+        // docs.stripe.com/api/events/types#event_types-payment_intent.payment_failed; docs.stripe.com/api/payment_intents/object#payment_intent_object-last_payment_error.
         var intent = await CreateIntentAsync();
         var decline = () => _stripe.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_chargeDeclinedInsufficientFunds" }, Key());
         await decline.Should().ThrowAsync<StripeException>();
@@ -69,6 +71,7 @@ public sealed class StripeWebhookConformanceTests(StripeConformanceFixture fx) :
     [Fact]
     public async Task Payment_intent_canceled_parses_with_the_cancellation_reason()
     {
+        // docs.stripe.com/api/events/types#event_types-payment_intent.canceled.
         var intent = await CreateIntentAsync();
         await _stripe.V1.PaymentIntents.CancelAsync(intent.Id, new() { CancellationReason = "abandoned" }, Key());
 
@@ -82,6 +85,7 @@ public sealed class StripeWebhookConformanceTests(StripeConformanceFixture fx) :
     [Fact]
     public async Task Charge_refunded_parses_into_the_Charge_with_its_running_refunded_total()
     {
+        // docs.stripe.com/api/events/types#event_types-charge.refunded; docs.stripe.com/api/charges/object#charge_object-amount_refunded (cumulative).
         var intent = await CreateIntentAsync();
         await _stripe.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_visa" }, Key());
         await _stripe.V1.Refunds.CreateAsync(new() { PaymentIntent = intent.Id, Amount = 1200 }, Key());
