@@ -6,7 +6,7 @@ namespace DaprPlatform.Payments.Infrastructure;
 public static class StripeServiceCollectionExtensions
 {
     /// <summary>
-    /// One <see cref="StripeClient"/> for the app: the secret key and <c>ApiBase</c> from configuration (api.stripe.com, or
+    /// One <see cref="StripeClient"/> for the app: the secret key and <c>ApiBase</c> from configuration (Stripe's own, or
     /// DevHost's stand-in when it sets <c>Stripe__BaseUrl</c>), Stripe.net's retries and pinned API version. Without a
     /// key its <see cref="StripeClient.ApiKey"/> is null and the Stripe routes answer 503.
     /// </summary>
