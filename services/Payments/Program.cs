@@ -1,6 +1,5 @@
 using DaprPlatform.Payments.Features;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 

@@ -152,6 +152,7 @@ public sealed class BadInputTests(PaymentsFixture fx) : IClassFixture<PaymentsFi
 
     public static TheoryData<string, string, bool, string?, int, string?> WebhookCases()
     {
+        var version = PaymentsFixture.ApiVersion;
         var valid = PaymentsFixture.IntentEvent("evt_bad_input", "payment_intent.succeeded", """{"id":"pi_x","object":"payment_intent","amount":1,"currency":"usd","status":"succeeded"}""");
         return new()
         {
@@ -165,8 +166,13 @@ public sealed class BadInputTests(PaymentsFixture fx) : IClassFixture<PaymentsFi
             { "signed without id", """{"type":"payment_intent.succeeded","data":{"object":{"id":"pi_1"}}}""", true, null, 400, "id" },
             { "signed without type", """{"id":"evt_2","data":{"object":{"id":"pi_1"}}}""", true, null, 400, "type" },
             { "signed without data", """{"id":"evt_3","type":"payment_intent.succeeded"}""", true, null, 400, "data.object" },
-            { "signed intent without id", """{"id":"evt_4","type":"payment_intent.succeeded","data":{"object":{"object":"payment_intent"}}}""", true, null, 400, "data.object.id" },
-            { "signed intent with wrong types", """{"id":"evt_5","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1","amount":"lots"}}}""", true, null, 400, "data.object" },
+            { "signed intent without id", $$$$"""{"id":"evt_4","api_version":"{{{{version}}}}","type":"payment_intent.succeeded","data":{"object":{"object":"payment_intent"}}}""", true, null, 400, "data.object.id" },
+            { "signed intent with wrong types", $$$$"""{"id":"evt_5","api_version":"{{{{version}}}}","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1","object":"payment_intent","amount":"lots"}}}""", true, null, 400, "data.object" },
+            { "signed intent that is a charge", $$$$"""{"id":"evt_8","api_version":"{{{{version}}}}","type":"payment_intent.succeeded","data":{"object":{"id":"ch_1","object":"charge"}}}""", true, null, 400, "data.object" },
+            // Stripe.net reads only its own release line (EventUtility.IsCompatibleApiVersion); the endpoint must be on it.
+            { "signed without api_version", """{"id":"evt_9","type":"customer.created","data":{"object":{"id":"cus_1","object":"customer"}}}""", true, null, 400, "api_version" },
+            { "signed in another release line", """{"id":"evt_10","api_version":"2024-06-20","type":"customer.created","data":{"object":{"id":"cus_1","object":"customer"}}}""", true, null, 400, "api_version" },
+            { "signed with a created that is no time", $$$$"""{"id":"evt_11","api_version":"{{{{version}}}}","created":"yesterday","type":"customer.created","data":{"object":{"id":"cus_1","object":"customer"}}}""", true, null, 400, "created" },
             { "signed id too long", $$$$"""{"id":"evt_{{{{new string('e', 260)}}}}","type":"x","data":{"object":{}}}""", true, null, 400, "id" },
             { "signed but over the webhook size limit", $$$"""{"id":"evt_6","pad":"{{{new string('x', 300 * 1024)}}}"}""", true, null, 413, null },
             { "over the service body limit", $$$"""{"id":"evt_7","pad":"{{{new string('x', 1100 * 1024)}}}"}""", true, null, 413, null },

@@ -30,7 +30,7 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _intents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Status, string Body)> _replays = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string PathContains, int Status, string Body)> _faults = new();
+    private readonly ConcurrentQueue<(string PathContains, int Status, string Body, bool? ShouldRetry)> _faults = new();
     private readonly Lock _gate = new();
     private LoopbackApp? _server;
 
@@ -51,13 +51,16 @@ public sealed class FakeStripe : IAsyncDisposable
     public IReadOnlyList<StripeCall> CallsTo(string method, string pathContains) =>
         Calls.Where(c => c.Method == method && c.Path.Contains(pathContains, StringComparison.Ordinal)).ToList();
 
-    /// <summary>The next <paramref name="times"/> requests whose path contains <paramref name="pathContains"/> get this error.</summary>
-    public void FailNext(string pathContains, int status, string type, string? code = null, int times = 1, string? declineCode = null)
+    /// <summary>
+    /// The next <paramref name="times"/> requests whose path contains <paramref name="pathContains"/> get this error;
+    /// <paramref name="shouldRetry"/> sends Stripe's <c>Stripe-Should-Retry</c> advice, which Stripe.net obeys.
+    /// </summary>
+    public void FailNext(string pathContains, int status, string type, string? code = null, int times = 1, bool? shouldRetry = null)
     {
-        var body = ErrorBody(type, code, $"Simulated {status} {type}.", declineCode, null, null);
+        var body = ErrorBody(type, code, $"Simulated {status} {type}.", null, null, null);
         for (var i = 0; i < times; i++)
         {
-            _faults.Enqueue((pathContains, status, body));
+            _faults.Enqueue((pathContains, status, body, shouldRetry));
         }
     }
 
@@ -123,6 +126,11 @@ public sealed class FakeStripe : IAsyncDisposable
         if (_faults.TryPeek(out var fault) && call.Path.Contains(fault.PathContains, StringComparison.Ordinal) && _faults.TryDequeue(out fault))
         {
             // Stripe saves no idempotent result for a request it did not start executing (429, most 5xx).
+            if (fault.ShouldRetry is { } retry)
+            {
+                context.Response.Headers["Stripe-Should-Retry"] = retry ? "true" : "false";
+            }
+
             await WriteAsync(context, fault.Status, fault.Body);
             return;
         }

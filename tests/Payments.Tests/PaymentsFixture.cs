@@ -1,11 +1,11 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DaprPlatform.Payments.Features;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
 
@@ -38,16 +38,23 @@ public sealed class PaymentsFixture : IAsyncLifetime
     }
 
     /// <summary>Another payments app on this fixture's database and fake Stripe, with these Stripe secrets (null: not configured).</summary>
-    public ServiceFactory<Program, PaymentsDbContext> CreateFactory(string? secretKey, string? webhookSecret) =>
-        new(new Dictionary<string, string?>
+    public ServiceFactory<Program, PaymentsDbContext> CreateFactory(string? secretKey, string? webhookSecret, IReadOnlyDictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:payments"] = Database.ConnectionString,
             ["Stripe:BaseUrl"] = Stripe.BaseUrl.ToString(),
-            ["Stripe:RetryDelay"] = "00:00:00",
             ["Stripe:Timeout"] = "00:00:10",
             ["stripe:secretKey"] = secretKey ?? string.Empty,
             ["stripe:webhookSecret"] = webhookSecret ?? string.Empty,
-        });
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new(settings);
+    }
 
     public Task<RowCounts> CountsAsync() =>
         Database.CountRowsAsync("payments", "payment_refunds", "stripe_events", "stripe_customers", "outbox_messages");
@@ -102,10 +109,13 @@ public sealed class PaymentsFixture : IAsyncLifetime
     public static string SignatureHeader(string json, string secret, DateTimeOffset? at = null)
     {
         var t = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
-        return string.Create(CultureInfo.InvariantCulture, $"t={t},v1={StripeSignatureVerifier.Sign(t, Encoding.UTF8.GetBytes(json), secret)}");
+        return string.Create(CultureInfo.InvariantCulture, $"t={t},v1={Hmac(t, json, secret)}");
     }
 
-    /// <summary>A Stripe event envelope around a fake intent's current state.</summary>
+    /// <summary>Stripe's v1 signature, computed here independently of Stripe.net: hex HMAC-SHA256 of "{t}.{body}" keyed with the secret.</summary>
+    public static string Hmac(long t, string body, string secret) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(t.ToString(CultureInfo.InvariantCulture) + "." + body)));
+
     /// <summary>A charge.refunded event for the payment's intent, as Stripe sends it.</summary>
     public static string ChargeRefunded(string eventId, JsonElement payment, long amountRefunded)
     {
@@ -127,8 +137,12 @@ public sealed class PaymentsFixture : IAsyncLifetime
         return IntentEvent(eventId, "charge.refunded", charge.ToJsonString());
     }
 
+    /// <summary>A Stripe event envelope around an object, in the API version Stripe.net pins (the webhook endpoint's version).</summary>
     public static string IntentEvent(string eventId, string type, string intentJson) =>
-        $$$"""{"id":"{{{eventId}}}","object":"event","api_version":"2024-06-20","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"{{{type}}}","data":{"object":{{{intentJson}}}}}""";
+        $$$"""{"id":"{{{eventId}}}","object":"event","api_version":"{{{ApiVersion}}}","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"{{{type}}}","data":{"object":{{{intentJson}}}}}""";
+
+    /// <summary>The API version Stripe.net pins: the only release line its EventUtility reads.</summary>
+    public static string ApiVersion => global::Stripe.StripeConfiguration.ApiVersion;
 
     public static string NewEventId() => "evt_" + Guid.NewGuid().ToString("N")[..24];
 }

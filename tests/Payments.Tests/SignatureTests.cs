@@ -1,71 +1,80 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using DaprPlatform.Payments.Infrastructure.Stripe;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
+using DaprPlatform.TestSupport;
+using System.Net;
 
 namespace DaprPlatform.Payments.Tests;
 
-/// <summary>Stripe's webhook signature scheme: t=…,v1=… with HMAC-SHA256 over "{t}.{raw body}", 300 s tolerance.</summary>
-public sealed class SignatureTests
+/// <summary>
+/// Stripe's webhook signature scheme as the webhook route applies it through Stripe.net's EventUtility (stripe-dotnet
+/// src/Stripe.net/Services/Events/EventUtility.cs; docs.stripe.com/webhooks#verify-manually): t=…,v1=… with
+/// HMAC-SHA256 over "{t}.{raw body}", any v1 may match, 300 s tolerance. Signatures are computed here independently.
+/// </summary>
+public sealed class SignatureTests(PaymentsFixture fx) : IClassFixture<PaymentsFixture>
 {
-    private const string Secret = "whsec_signature_tests";
-    private const string Body = """{"id":"evt_1","object":"event","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1"}}}""";
-    private static readonly DateTimeOffset Now = new(2026, 11, 22, 5, 0, 0, TimeSpan.Zero);
+    private const string Secret = PaymentsFixture.WebhookSecret;
 
-    // Computed here independently of the verifier, the way Stripe documents it.
-    private static string Hmac(long t, string body, string secret) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(t.ToString(CultureInfo.InvariantCulture) + "." + body)));
+    private static string Body() => PaymentsFixture.IntentEvent(PaymentsFixture.NewEventId(), "customer.created", """{"id":"cus_sig","object":"customer"}""");
 
-    private static readonly long T = Now.ToUnixTimeSeconds();
+    private static string Hmac(long t, string body, string secret) => PaymentsFixture.Hmac(t, body, secret);
 
-    public static TheoryData<string, string?, string, SignatureVerdict> Cases() => new()
+    public static TheoryData<string, Func<long, string, string?>, Func<string, string>?, HttpStatusCode> Cases() => new()
     {
-        // name, header, body, verdict
-        { "valid", $"t={T},v1={Hmac(T, Body, Secret)}", Body, SignatureVerdict.Valid },
-        { "valid with spaces after commas", $"t={T}, v1={Hmac(T, Body, Secret)}", Body, SignatureVerdict.Valid },
-        { "wrong secret", $"t={T},v1={Hmac(T, Body, "whsec_other")}", Body, SignatureVerdict.Mismatch },
-        { "stale timestamp (301 s old)", $"t={T - 301},v1={Hmac(T - 301, Body, Secret)}", Body, SignatureVerdict.TimestampOutsideTolerance },
-        { "just inside tolerance (300 s old)", $"t={T - 300},v1={Hmac(T - 300, Body, Secret)}", Body, SignatureVerdict.Valid },
-        { "future timestamp beyond tolerance", $"t={T + 301},v1={Hmac(T + 301, Body, Secret)}", Body, SignatureVerdict.TimestampOutsideTolerance },
-        { "multiple v1, one valid (secret roll)", $"t={T},v1={Hmac(T, Body, "whsec_old")},v1={Hmac(T, Body, Secret)}", Body, SignatureVerdict.Valid },
-        { "multiple v1, none valid", $"t={T},v1={Hmac(T, Body, "whsec_a")},v1={Hmac(T, Body, "whsec_b")}", Body, SignatureVerdict.Mismatch },
-        { "v0 alongside a valid v1", $"t={T},v1={Hmac(T, Body, Secret)},v0={Hmac(T, Body, Secret)}", Body, SignatureVerdict.Valid },
-        { "only v0", $"t={T},v0={Hmac(T, Body, Secret)}", Body, SignatureVerdict.NoV1Signature },
-        { "tampered body", $"t={T},v1={Hmac(T, Body, Secret)}", Body.Replace("pi_1", "pi_2", StringComparison.Ordinal), SignatureVerdict.Mismatch },
-        { "timestamp changed, signature kept", $"t={T + 1},v1={Hmac(T, Body, Secret)}", Body, SignatureVerdict.Mismatch },
-        { "missing header", null, Body, SignatureVerdict.MissingHeader },
-        { "blank header", "  ", Body, SignatureVerdict.MissingHeader },
-        { "garbage header", "garbage", Body, SignatureVerdict.MalformedHeader },
-        { "no timestamp", $"v1={Hmac(T, Body, Secret)}", Body, SignatureVerdict.MalformedHeader },
-        { "non-numeric timestamp", $"t=now,v1={Hmac(T, Body, Secret)}", Body, SignatureVerdict.MalformedHeader },
-        { "two timestamps", $"t={T},t={T},v1={Hmac(T, Body, Secret)}", Body, SignatureVerdict.MalformedHeader },
-        { "v1 not hex", $"t={T},v1=zz{Hmac(T, Body, Secret)[2..]}", Body, SignatureVerdict.NoV1Signature },
-        { "v1 truncated", $"t={T},v1={Hmac(T, Body, Secret)[..63]}", Body, SignatureVerdict.NoV1Signature },
+        // name, header from (now, body), body change after signing, expected status
+        { "valid", (t, b) => $"t={t},v1={Hmac(t, b, Secret)}", null, HttpStatusCode.OK },
+        { "valid with spaces after commas", (t, b) => $"t={t}, v1={Hmac(t, b, Secret)}", null, HttpStatusCode.OK },
+        { "wrong secret", (t, b) => $"t={t},v1={Hmac(t, b, "whsec_other")}", null, HttpStatusCode.BadRequest },
+        { "stale timestamp (301 s old)", (t, b) => $"t={t - 301},v1={Hmac(t - 301, b, Secret)}", null, HttpStatusCode.BadRequest },
+        { "inside the tolerance (290 s old)", (t, b) => $"t={t - 290},v1={Hmac(t - 290, b, Secret)}", null, HttpStatusCode.OK },
+        { "future timestamp beyond tolerance", (t, b) => $"t={t + 301},v1={Hmac(t + 301, b, Secret)}", null, HttpStatusCode.BadRequest },
+        { "multiple v1, one valid (secret roll)", (t, b) => $"t={t},v1={Hmac(t, b, "whsec_old")},v1={Hmac(t, b, Secret)}", null, HttpStatusCode.OK },
+        { "multiple v1, none valid", (t, b) => $"t={t},v1={Hmac(t, b, "whsec_a")},v1={Hmac(t, b, "whsec_b")}", null, HttpStatusCode.BadRequest },
+        { "v0 alongside a valid v1", (t, b) => $"t={t},v1={Hmac(t, b, Secret)},v0={Hmac(t, b, Secret)}", null, HttpStatusCode.OK },
+        { "only v0", (t, b) => $"t={t},v0={Hmac(t, b, Secret)}", null, HttpStatusCode.BadRequest },
+        { "tampered body", (t, b) => $"t={t},v1={Hmac(t, b, Secret)}", b => b.Replace("cus_sig", "cus_sih", StringComparison.Ordinal), HttpStatusCode.BadRequest },
+        { "timestamp changed, signature kept", (t, b) => $"t={t + 1},v1={Hmac(t, b, Secret)}", null, HttpStatusCode.BadRequest },
+        { "missing header", (_, _) => null, null, HttpStatusCode.BadRequest },
+        { "blank header", (_, _) => "  ", null, HttpStatusCode.BadRequest },
+        { "garbage header", (_, _) => "garbage", null, HttpStatusCode.BadRequest },
+        { "no timestamp", (t, b) => $"v1={Hmac(t, b, Secret)}", null, HttpStatusCode.BadRequest },
+        { "non-numeric timestamp", (t, b) => $"t=now,v1={Hmac(t, b, Secret)}", null, HttpStatusCode.BadRequest },
+        { "v1 truncated", (t, b) => $"t={t},v1={Hmac(t, b, Secret)[..63]}", null, HttpStatusCode.BadRequest },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Verifies_like_stripe(string name, string? header, string body, SignatureVerdict expected)
+    public async Task Verifies_like_stripe(string name, Func<long, string, string?> header, Func<string, string>? tamper, HttpStatusCode expected)
     {
-        var verifier = new StripeSignatureVerifier(Options.Create(new StripeOptions()), new FakeTimeProvider(Now));
+        var body = Body();
+        var signature = header(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body);
+        var before = await fx.CountsAsync();
 
-        verifier.Verify(header, Encoding.UTF8.GetBytes(body), Secret).Should().Be(expected, name);
+        using var response = await fx.PostWebhookAsync(tamper?.Invoke(body) ?? body, signature);
+
+        response.StatusCode.Should().Be(expected, name);
+        if (expected != HttpStatusCode.OK)
+        {
+            await response.ReadProblemAsync();
+            (await fx.CountsAsync()).Should().Be(before, name);
+        }
     }
 
     [Fact]
-    public void Tolerance_comes_from_configuration()
+    public async Task Tolerance_comes_from_configuration()
     {
-        var verifier = new StripeSignatureVerifier(Options.Create(new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(10) }), new FakeTimeProvider(Now));
+        await using var strict = fx.CreateFactory(FakeStripe.SecretKey, Secret, new Dictionary<string, string?> { ["Stripe:WebhookTolerance"] = "00:00:10" });
+        using var client = strict.CreateClient();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-        verifier.Verify($"t={T - 11},v1={Hmac(T - 11, Body, Secret)}", Encoding.UTF8.GetBytes(Body), Secret).Should().Be(SignatureVerdict.TimestampOutsideTolerance);
-        verifier.Verify($"t={T - 10},v1={Hmac(T - 10, Body, Secret)}", Encoding.UTF8.GetBytes(Body), Secret).Should().Be(SignatureVerdict.Valid);
-    }
+        async Task<HttpStatusCode> PostAsync(long t)
+        {
+            var body = Body();
+            using var request = new HttpRequestMessage(HttpMethod.Post, Features.StripeWebhook.Path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", $"t={t},v1={Hmac(t, body, Secret)}");
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
 
-    [Fact]
-    public void Sign_produces_what_stripe_would_send()
-    {
-        StripeSignatureVerifier.Sign(T, Encoding.UTF8.GetBytes(Body), Secret).Should().Be(Hmac(T, Body, Secret));
+        (await PostAsync(now - 30)).Should().Be(HttpStatusCode.BadRequest);
+        (await PostAsync(now - 3)).Should().Be(HttpStatusCode.OK);
     }
 }

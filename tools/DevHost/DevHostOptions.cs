@@ -89,8 +89,14 @@ public sealed record StripeStandInOptions
     /// <summary>Wait before the first retry; each further retry waits twice as long (1 s, 2 s, 4 s, 8 s, 16 s by default).</summary>
     public TimeSpan WebhookFirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The account's API version: events carry it, and answers echo it when the request sends no Stripe-Version.</summary>
-    public string ApiVersion { get; init; } = "2024-06-20";
+    /// <summary>
+    /// The account's API version: answers are rendered in it when a request sends no <c>Stripe-Version</c>. Defaults to the
+    /// version Stripe.net 53.1.0 pins, whose <c>EventUtility</c> reads only events of its own release line.
+    /// </summary>
+    public string ApiVersion { get; init; } = Stripe.StripeApiVersions.Latest;
+
+    /// <summary>The webhook endpoint's API version (Stripe lets an endpoint pin one): events are rendered in it and carry it; null = the account's.</summary>
+    public string? WebhookApiVersion { get; init; }
 }
 
 public enum AppState

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Security.Claims;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Stripe;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -40,7 +40,7 @@ public static class ConfirmPayment
         ConfirmPaymentRequest? request,
         ClaimsPrincipal user,
         PaymentsDbContext db,
-        StripeApi stripe,
+        StripeClient stripe,
         Outbox<PaymentsDbContext> outbox,
         TimeProvider time,
         CancellationToken ct)
@@ -67,7 +67,7 @@ public static class ConfirmPayment
             return errors.ToProblem();
         }
 
-        if (!stripe.IsConfigured)
+        if (stripe.ApiKey is null)
         {
             return StripeProblems.NotConfigured();
         }
@@ -88,35 +88,44 @@ public static class ConfirmPayment
 
                 try
                 {
-                    var intent = await stripe.ConfirmPaymentIntentAsync(payment.PaymentIntentId, method!, IdempotencyKey(payment.Id, payment.ConfirmAttempts), token);
+                    var intent = await stripe.V1.PaymentIntents.ConfirmAsync(
+                        payment.PaymentIntentId,
+                        new PaymentIntentConfirmOptions { PaymentMethod = method },
+                        new RequestOptions { IdempotencyKey = IdempotencyKey(payment.Id, payment.ConfirmAttempts) },
+                        token);
                     answer = (row, at) => PaymentIntentSync.Apply(row, intent, outbox, at);
                 }
-                catch (StripeApiException e) when (e.IsCardError)
+                catch (StripeException e) when (e.IsCardError())
                 {
                     // Stripe answers a decline with 402 and the intent, now back to requires_payment_method.
-                    answer = e.PaymentIntent is { LastPaymentError: not null } declined
+                    var error = e.StripeError;
+                    answer = error.PaymentIntent is { LastPaymentError: not null } declined
                         ? (row, at) => PaymentIntentSync.Apply(row, declined, outbox, at)
-                        : (row, at) => PaymentIntentSync.Failed(row, e.DeclineCode ?? e.Code, e.StripeMessage, outbox, at);
+                        : (row, at) => PaymentIntentSync.Failed(row, error.DeclineCode ?? error.Code, error.Message, outbox, at);
                 }
-                catch (StripeApiException e) when (e.Code == "payment_intent_unexpected_state")
+                catch (StripeException e) when (e.StripeError?.Code == "payment_intent_unexpected_state")
                 {
                     // Stripe knows better (e.g. it already succeeded); catch up, then say why nothing was confirmed.
                     payment.RecordConfirmAttempt(now);
                     PaymentIntent current;
                     try
                     {
-                        current = await stripe.RetrievePaymentIntentAsync(payment.PaymentIntentId, token);
+                        current = await stripe.V1.PaymentIntents.GetAsync(payment.PaymentIntentId, cancellationToken: token);
                     }
-                    catch (StripeApiException retrieveFailure)
+                    catch (StripeException retrieveFailure)
                     {
                         return StripeProblems.From(retrieveFailure);
+                    }
+                    catch (Exception retrieveFailure) when (StripeProblems.IsUnreachable(retrieveFailure, token))
+                    {
+                        return StripeProblems.Unreachable(retrieveFailure);
                     }
 
                     PaymentIntentSync.Apply(payment, current, outbox, now);
                     await db.SaveChangesAsync(token);
                     return Problems.Conflict($"Stripe cannot confirm this payment now (its intent is {current.Status}).");
                 }
-                catch (StripeApiException e) when (!e.IsUpstreamFailure)
+                catch (StripeException e) when (!e.IsUpstreamFailure())
                 {
                     // Stripe answered this attempt (e.g. an unknown payment method); the next attempt needs its own key,
                     // or Stripe would replay this answer or refuse the new parameters under the old key.
@@ -124,10 +133,14 @@ public static class ConfirmPayment
                     await db.SaveChangesAsync(token);
                     return StripeProblems.From(e, PaymentMethodField);
                 }
-                catch (StripeApiException e)
+                catch (StripeException e)
                 {
-                    // No answer: the same key is reused next time, so a confirm Stripe did run is not run twice.
+                    // No usable answer: the same key is reused next time, so a confirm Stripe did run is not run twice.
                     return StripeProblems.From(e);
+                }
+                catch (Exception e) when (StripeProblems.IsUnreachable(e, token))
+                {
+                    return StripeProblems.Unreachable(e);
                 }
             }
 

@@ -1,10 +1,10 @@
 using DaprPlatform.Monetary;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Stripe;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -34,7 +34,7 @@ public static class CreatePaymentIntent
     public static async Task<IResult> HandleAsync(
         CreatePaymentIntentRequest? request,
         PaymentsDbContext db,
-        StripeApi stripe,
+        StripeClient stripe,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -70,7 +70,7 @@ public static class CreatePaymentIntent
             return existing;
         }
 
-        if (!stripe.IsConfigured)
+        if (stripe.ApiKey is null)
         {
             return StripeProblems.NotConfigured();
         }
@@ -83,25 +83,33 @@ public static class CreatePaymentIntent
         try
         {
             customerId = await StudentCustomers.EnsureAsync(db, stripe, studentId, time, ct);
-            intent = await stripe.CreatePaymentIntentAsync(
-                new PaymentIntentCreate(
-                    amount.Value.MinorUnits,
-                    amount.Value.Currency.Code,
-                    description,
-                    customerId,
-                    new Dictionary<string, string>(StringComparer.Ordinal)
+            intent = await stripe.V1.PaymentIntents.CreateAsync(
+                new PaymentIntentCreateOptions
+                {
+                    Amount = amount.Value.MinorUnits,
+                    Currency = amount.Value.Currency.Code.ToLowerInvariant(),
+                    Description = description,
+                    Customer = customerId,
+                    Metadata = new()
                     {
                         ["booking_id"] = bookingId.ToString(),
                         ["payment_id"] = paymentId.ToString(),
                         ["student_id"] = studentId.ToString(),
                         ["workflow_instance_id"] = workflowInstanceId,
-                    }),
-                IdempotencyKey(paymentId),
+                    },
+                    // Server-side confirmation with a payment method id: no redirect-based methods, so no return URL.
+                    AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
+                },
+                new RequestOptions { IdempotencyKey = IdempotencyKey(paymentId) },
                 ct);
         }
-        catch (StripeApiException e)
+        catch (StripeException e)
         {
             return StripeProblems.From(e, AmountFields);
+        }
+        catch (Exception e) when (StripeProblems.IsUnreachable(e, ct))
+        {
+            return StripeProblems.Unreachable(e);
         }
 
         var payment = Payment.Create(bookingId, studentId, amount.Value, description, workflowInstanceId, intent.Id, intent.ClientSecret, customerId, time.GetUtcNow());

@@ -1,8 +1,8 @@
 using DaprPlatform.Payments.Contracts;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.Messaging;
+using Stripe;
 
 namespace DaprPlatform.Payments.Features;
 

@@ -2,12 +2,12 @@ using DaprPlatform.Monetary;
 using DaprPlatform.Payments.Contracts;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Stripe;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -33,7 +33,7 @@ public static class RefundPayment
         [FromHeader(Name = PaymentAccess.IdempotencyKeyHeader)] string? idempotencyKey,
         [FromBody] RefundPaymentRequest? request,
         PaymentsDbContext db,
-        StripeApi stripe,
+        StripeClient stripe,
         Outbox<PaymentsDbContext> outbox,
         TimeProvider time,
         CancellationToken ct)
@@ -84,26 +84,30 @@ public static class RefundPayment
 
             if (made is null)
             {
-                if (Refusal(payment, amount, stripe.IsConfigured) is { } refusal)
+                if (Refusal(payment, amount, stripe.ApiKey is not null) is { } refusal)
                 {
                     return refusal;
                 }
 
                 try
                 {
-                    made = await stripe.CreateRefundAsync(
-                        new RefundCreate(payment.PaymentIntentId, amount?.MinorUnits ?? payment.Refundable, "requested_by_customer", Metadata(payment, reason)),
-                        StripeIdempotencyKey(payment.Id, key!),
+                    made = await stripe.V1.Refunds.CreateAsync(
+                        Options(payment, amount?.MinorUnits ?? payment.Refundable, reason),
+                        new RequestOptions { IdempotencyKey = StripeIdempotencyKey(payment.Id, key!) },
                         token);
                 }
-                catch (StripeApiException e) when (e is { Type: "invalid_request_error", IsUpstreamFailure: false })
+                catch (StripeException e) when (e.StripeError?.Type == "invalid_request_error" && !e.IsUpstreamFailure())
                 {
                     // E.g. charge_already_refunded: Stripe's view of what is left differs from ours.
-                    return Problems.Conflict($"Stripe refused the refund: {e.StripeMessage} [{e.Code}]");
+                    return Problems.Conflict($"Stripe refused the refund: {e.StripeError.Message} [{e.StripeError.Code}]");
                 }
-                catch (StripeApiException e)
+                catch (StripeException e)
                 {
                     return StripeProblems.From(e);
+                }
+                catch (Exception e) when (StripeProblems.IsUnreachable(e, token))
+                {
+                    return StripeProblems.Unreachable(e);
                 }
             }
 
@@ -163,7 +167,8 @@ public static class RefundPayment
         }
     }
 
-    public static Dictionary<string, string> Metadata(Payment payment, string? reason)
+    /// <summary>A refund of <paramref name="amount"/> of the payment's intent; our reason travels as metadata.</summary>
+    public static RefundCreateOptions Options(Payment payment, long amount, string? reason)
     {
         ArgumentNullException.ThrowIfNull(payment);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -176,7 +181,7 @@ public static class RefundPayment
             metadata["reason"] = reason;
         }
 
-        return metadata;
+        return new RefundCreateOptions { PaymentIntent = payment.PaymentIntentId, Amount = amount, Reason = "requested_by_customer", Metadata = metadata };
     }
 
     private static async Task<IResult?> ReplayAsync(PaymentsDbContext db, Payment payment, string key, CancellationToken ct)

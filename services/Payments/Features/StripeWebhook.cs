@@ -1,12 +1,13 @@
+using System.Text;
 using System.Text.Json;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Stripe;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -22,6 +23,9 @@ public static class StripeWebhook
 {
     public const string Path = "/api/payments/webhooks/stripe";
 
+    /// <summary><c>t={unix time},v1={hex HMAC-SHA256}[,v1=…]</c>, checked by Stripe.net's <see cref="EventUtility"/>.</summary>
+    public const string SignatureHeader = "Stripe-Signature";
+
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost(Path, HandleAsync)
             .AllowAnonymous()
@@ -35,7 +39,6 @@ public static class StripeWebhook
     public static async Task<IResult> HandleAsync(
         HttpContext context,
         IOptions<StripeOptions> options,
-        StripeSignatureVerifier verifier,
         PaymentsDbContext db,
         Outbox<PaymentsDbContext> outbox,
         TimeProvider time,
@@ -50,11 +53,11 @@ public static class StripeWebhook
                 title: "Stripe webhook is not configured.");
         }
 
-        var header = context.Request.Headers[StripeSignatureVerifier.Header].ToString();
+        var header = context.Request.Headers[SignatureHeader].ToString();
         if (string.IsNullOrWhiteSpace(header))
         {
             // Answered before a single body byte is read.
-            return Problems.BadRequest($"The {StripeSignatureVerifier.Header} header is missing.");
+            return Problems.BadRequest($"The {SignatureHeader} header is missing.");
         }
 
         var payload = await ReadBoundedAsync(context.Request, settings.MaxWebhookBytes, ct);
@@ -63,50 +66,45 @@ public static class StripeWebhook
             return TypedResults.Problem($"The event exceeds {settings.MaxWebhookBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large.");
         }
 
-        var verdict = verifier.Verify(header, payload, settings.WebhookSecret);
-        if (verdict != SignatureVerdict.Valid)
-        {
-            return Problems.BadRequest($"The Stripe signature does not verify ({verdict}).");
-        }
-
-        StripeWebhookEvent? evt;
+        // EventUtility.ConstructEvent in its two steps: the signature over the raw body first (nothing is parsed before),
+        // then our field checks, then Stripe.net's parse with its API-version check. ConstructEvent in one call would
+        // answer a signed body without api_version, or a signed "null", with a NullReferenceException from inside.
+        var json = Encoding.UTF8.GetString(payload);
         try
         {
-            evt = JsonSerializer.Deserialize<StripeWebhookEvent>(payload, StripeJson.Options);
+            EventUtility.ValidateSignature(json, header, settings.WebhookSecret, (long)settings.WebhookTolerance.TotalSeconds, time.GetUtcNow().ToUnixTimeSeconds());
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is StripeException or FormatException or OverflowException)
         {
-            return Problems.BadRequest($"The body is not a Stripe event: {e.Message}");
+            return Problems.BadRequest($"The Stripe signature does not verify: {e.Message}");
         }
 
         var errors = new ValidationErrors();
-        if (evt is null)
-        {
-            errors.Add("body", "A Stripe event object is required.");
-            return errors.ToProblem();
-        }
-
-        if (string.IsNullOrWhiteSpace(evt.Id) || evt.Id.Length > StripeEvent.MaxIdLength)
-        {
-            errors.Add("id", $"id is required (at most {StripeEvent.MaxIdLength} characters).");
-        }
-
-        if (string.IsNullOrWhiteSpace(evt.Type) || evt.Type.Length > StripeEvent.MaxTypeLength)
-        {
-            errors.Add("type", $"type is required (at most {StripeEvent.MaxTypeLength} characters).");
-        }
-
-        if (evt.Data is not { Object.ValueKind: JsonValueKind.Object })
-        {
-            errors.Add("data.object", "data.object is required.");
-        }
-
+        CheckEnvelope(json, errors);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var subject = ReadSubject(evt.Type!, evt.Data!.Object, errors);
+        Event evt;
+        try
+        {
+            evt = EventUtility.ParseEvent(json);
+        }
+        catch (StripeException e)
+        {
+            // Stripe.net reads only events of its own release line (its pinned API version's); the endpoint's version must match.
+            errors.Add("api_version", e.Message);
+            return errors.ToProblem();
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
+        {
+            // The envelope passed its checks, so what does not parse is the object inside (Stripe.net's converters report no path).
+            errors.Add("data.object", $"data.object is not a Stripe object of the kind it names: {e.Message}");
+            return errors.ToProblem();
+        }
+
+        var subject = ReadSubject(evt, errors);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -120,14 +118,14 @@ public static class StripeWebhook
         return await ConcurrentUpdates.RunAsync(db, async token =>
         {
             var now = time.GetUtcNow();
-            var (paymentId, applied) = await ApplyAsync(db, evt.Type!, subject, outbox, now, token);
+            var (paymentId, applied) = await ApplyAsync(db, evt.Type, subject, outbox, now, token);
             db.StripeEvents.Add(new StripeEvent
             {
-                Id = evt.Id!,
-                Type = evt.Type!,
+                Id = evt.Id,
+                Type = evt.Type,
                 PaymentId = paymentId,
                 Outcome = applied,
-                OccurredAt = evt.Created is { } created and >= 0 and <= 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(created) : now,
+                OccurredAt = evt.Created == default ? now : new DateTimeOffset(DateTime.SpecifyKind(evt.Created, DateTimeKind.Utc)),
                 ReceivedAt = now,
             });
             try
@@ -146,48 +144,110 @@ public static class StripeWebhook
         }, ct);
     }
 
-    /// <summary>What an event is about, for the types payments handles; null for every other type.</summary>
-    private sealed record EventSubject(PaymentIntent? Intent, Charge? Charge);
-
-    private static EventSubject? ReadSubject(string type, JsonElement data, ValidationErrors errors)
+    /// <summary>
+    /// The envelope fields payments stores or Stripe.net's parser trips over, checked on the signed body: id, type,
+    /// api_version, created, livemode, pending_webhooks and data.object.
+    /// </summary>
+    private static void CheckEnvelope(string json, ValidationErrors errors)
     {
+        JsonDocument document;
         try
         {
-            switch (type)
-            {
-                case "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.canceled":
-                    var intent = data.Deserialize<PaymentIntent>(StripeJson.Options);
-                    if (string.IsNullOrWhiteSpace(intent?.Id))
-                    {
-                        errors.Add("data.object.id", "A payment_intent event must carry the PaymentIntent with its id.");
-                        return null;
-                    }
-
-                    return new EventSubject(intent, null);
-                case "charge.refunded":
-                    var charge = data.Deserialize<Charge>(StripeJson.Options);
-                    if (string.IsNullOrWhiteSpace(charge?.Id))
-                    {
-                        errors.Add("data.object.id", "A charge event must carry the Charge with its id.");
-                        return null;
-                    }
-
-                    return new EventSubject(null, charge);
-                default:
-                    return null;
-            }
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
-            errors.Add("data.object", $"data.object is not the object a {type} event carries: {e.Message}");
-            return null;
+            errors.Add("body", $"The body is not JSON: {e.Message}");
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("body", "A Stripe event object is required.");
+                return;
+            }
+
+            if (Text(root, "id") is not { Length: > 0 and <= StripeEvent.MaxIdLength })
+            {
+                errors.Add("id", $"id is required (at most {StripeEvent.MaxIdLength} characters).");
+            }
+
+            if (Text(root, "type") is not { Length: > 0 and <= StripeEvent.MaxTypeLength })
+            {
+                errors.Add("type", $"type is required (at most {StripeEvent.MaxTypeLength} characters).");
+            }
+
+            if (Text(root, "api_version") is not { Length: > 0 })
+            {
+                errors.Add("api_version", "api_version is required: the API version the event was rendered in.");
+            }
+
+            if (root.TryGetProperty("created", out var created) && !(created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out var seconds) && seconds is >= 0 and <= 253402300799))
+            {
+                errors.Add("created", "created must be a Unix time in seconds.");
+            }
+
+            if (root.TryGetProperty("livemode", out var livemode) && livemode.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                errors.Add("livemode", "livemode must be true or false.");
+            }
+
+            if (root.TryGetProperty("pending_webhooks", out var pending) && !(pending.ValueKind == JsonValueKind.Number && pending.TryGetInt64(out _)))
+            {
+                errors.Add("pending_webhooks", "pending_webhooks must be a number.");
+            }
+
+            if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty("object", out var subject) || subject.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("data.object", "data.object is required.");
+            }
+            else if (subject.TryGetProperty("object", out var kind) && kind.ValueKind != JsonValueKind.String)
+            {
+                errors.Add("data.object", "data.object.object must name the object's type.");
+            }
         }
     }
 
-    private static async Task<(Guid? PaymentId, string Outcome)> ApplyAsync(
-        PaymentsDbContext db, string type, EventSubject? subject, Outbox<PaymentsDbContext> outbox, DateTimeOffset now, CancellationToken ct)
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>The PaymentIntent or Charge an event of a handled type is about; null for every other type.</summary>
+    private static IHasObject? ReadSubject(Event evt, ValidationErrors errors)
     {
-        if (subject?.Intent is { } intent)
+        var kind = evt.Type switch
+        {
+            EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed or EventTypes.PaymentIntentCanceled => "payment_intent",
+            EventTypes.ChargeRefunded => "charge",
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return null;
+        }
+
+        if (evt.Data.Object is not IHasId subject || evt.Data.Object.Object != kind)
+        {
+            errors.Add("data.object", $"A {evt.Type} event carries a {kind}.");
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(subject.Id))
+        {
+            errors.Add("data.object.id", $"A {evt.Type} event must carry the {kind} with its id.");
+            return null;
+        }
+
+        return evt.Data.Object;
+    }
+
+    private static async Task<(Guid? PaymentId, string Outcome)> ApplyAsync(
+        PaymentsDbContext db, string type, IHasObject? subject, Outbox<PaymentsDbContext> outbox, DateTimeOffset now, CancellationToken ct)
+    {
+        if (subject is PaymentIntent intent)
         {
             var payment = await FindAsync(db, intent.Metadata, intent.Id, ct);
             if (payment is null)
@@ -198,14 +258,14 @@ public static class StripeWebhook
             var error = intent.LastPaymentError;
             var changed = type switch
             {
-                "payment_intent.succeeded" => PaymentIntentSync.Succeeded(payment, outbox, now),
-                "payment_intent.canceled" => payment.MarkCanceled(now),
+                EventTypes.PaymentIntentSucceeded => PaymentIntentSync.Succeeded(payment, outbox, now),
+                EventTypes.PaymentIntentCanceled => payment.MarkCanceled(now),
                 _ => PaymentIntentSync.Failed(payment, error?.DeclineCode ?? error?.Code, error?.Message, outbox, now),
             };
             return (payment.Id, changed ? "applied" : "unchanged");
         }
 
-        if (subject?.Charge is { PaymentIntent: { } chargedIntent } charge)
+        if (subject is Charge { PaymentIntentId: { } chargedIntent } charge)
         {
             var payment = await FindAsync(db, charge.Metadata, chargedIntent, ct);
             if (payment is null)

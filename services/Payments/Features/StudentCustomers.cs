@@ -1,8 +1,8 @@
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Stripe;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -14,7 +14,7 @@ public static class StudentCustomers
 {
     public static string IdempotencyKey(Guid studentId) => $"student-{studentId:N}-customer";
 
-    public static async Task<string> EnsureAsync(PaymentsDbContext db, StripeApi stripe, Guid studentId, TimeProvider time, CancellationToken ct)
+    public static async Task<string> EnsureAsync(PaymentsDbContext db, StripeClient stripe, Guid studentId, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(stripe);
@@ -25,9 +25,9 @@ public static class StudentCustomers
             return known.CustomerId;
         }
 
-        var customer = await stripe.CreateCustomerAsync(
-            new CustomerCreate(null, null, new Dictionary<string, string>(StringComparer.Ordinal) { ["student_id"] = studentId.ToString() }),
-            IdempotencyKey(studentId),
+        var customer = await stripe.V1.Customers.CreateAsync(
+            new CustomerCreateOptions { Metadata = new() { ["student_id"] = studentId.ToString() } },
+            new RequestOptions { IdempotencyKey = IdempotencyKey(studentId) },
             ct);
         var row = new StripeCustomer { StudentId = studentId, CustomerId = customer.Id, CreatedAt = time.GetUtcNow() };
         db.StripeCustomers.Add(row);

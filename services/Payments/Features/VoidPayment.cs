@@ -1,9 +1,9 @@
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Payments.Infrastructure.Stripe;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Stripe;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -30,7 +30,7 @@ public static class VoidPayment
     public static async Task<IResult> HandleAsync(
         Guid id,
         PaymentsDbContext db,
-        StripeApi stripe,
+        StripeClient stripe,
         Outbox<PaymentsDbContext> outbox,
         TimeProvider time,
         CancellationToken ct) =>
@@ -47,7 +47,7 @@ public static class VoidPayment
                 return TypedResults.Ok(PaymentResponse.From(payment, withClientSecret: false));
             }
 
-            if (!stripe.IsConfigured)
+            if (stripe.ApiKey is null)
             {
                 return StripeProblems.NotConfigured();
             }
@@ -55,7 +55,7 @@ public static class VoidPayment
             try
             {
                 // Stripe's view first: our row may lag behind a webhook that has not arrived yet.
-                var intent = await stripe.RetrievePaymentIntentAsync(payment.PaymentIntentId, token);
+                var intent = await stripe.V1.PaymentIntents.GetAsync(payment.PaymentIntentId, cancellationToken: token);
                 if (intent.Status is not ("succeeded" or "canceled"))
                 {
                     intent = await CancelAsync(stripe, payment, token);
@@ -65,9 +65,9 @@ public static class VoidPayment
                 PaymentIntentSync.Apply(payment, intent, outbox, now);
                 if (payment.Refundable > 0)
                 {
-                    var refund = await stripe.CreateRefundAsync(
-                        new RefundCreate(payment.PaymentIntentId, payment.Refundable, "requested_by_customer", RefundPayment.Metadata(payment, "voided")),
-                        RefundIdempotencyKey(payment.Id),
+                    var refund = await stripe.V1.Refunds.CreateAsync(
+                        RefundPayment.Options(payment, payment.Refundable, "voided"),
+                        new RequestOptions { IdempotencyKey = RefundIdempotencyKey(payment.Id) },
                         token);
                     if (!await db.Refunds.AnyAsync(r => r.RefundId == refund.Id, token))
                     {
@@ -75,9 +75,13 @@ public static class VoidPayment
                     }
                 }
             }
-            catch (StripeApiException e)
+            catch (StripeException e)
             {
                 return StripeProblems.From(e);
+            }
+            catch (Exception e) when (StripeProblems.IsUnreachable(e, token))
+            {
+                return StripeProblems.Unreachable(e);
             }
 
             await db.SaveChangesAsync(token);
@@ -90,16 +94,20 @@ public static class VoidPayment
             return TypedResults.Ok(PaymentResponse.From(payment, withClientSecret: false));
         }, ct);
 
-    private static async Task<PaymentIntent> CancelAsync(StripeApi stripe, Payment payment, CancellationToken ct)
+    private static async Task<PaymentIntent> CancelAsync(StripeClient stripe, Payment payment, CancellationToken ct)
     {
         try
         {
-            return await stripe.CancelPaymentIntentAsync(payment.PaymentIntentId, "abandoned", CancelIdempotencyKey(payment.Id), ct);
+            return await stripe.V1.PaymentIntents.CancelAsync(
+                payment.PaymentIntentId,
+                new PaymentIntentCancelOptions { CancellationReason = "abandoned" },
+                new RequestOptions { IdempotencyKey = CancelIdempotencyKey(payment.Id) },
+                ct);
         }
-        catch (StripeApiException e) when (e.Code == "payment_intent_unexpected_state")
+        catch (StripeException e) when (e.StripeError?.Code == "payment_intent_unexpected_state")
         {
             // It succeeded between our retrieve and the cancel; the caller refunds it.
-            return await stripe.RetrievePaymentIntentAsync(payment.PaymentIntentId, ct);
+            return await stripe.V1.PaymentIntents.GetAsync(payment.PaymentIntentId, cancellationToken: ct);
         }
     }
 }

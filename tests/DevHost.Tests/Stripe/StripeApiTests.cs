@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net.Http.Headers;
 
 namespace DaprPlatform.DevHost.Tests.Stripe;
@@ -208,16 +209,91 @@ public sealed class StripeApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Answers_carry_the_requested_api_version()
+    public async Task Answers_are_rendered_in_the_requested_api_version_else_the_accounts()
     {
-        using var pinned = new HttpRequestMessage(HttpMethod.Get, "/v1/customers/cus_unknown");
-        pinned.Headers.Add("Stripe-Version", "2023-10-16");
+        var id = (await _stripe.CreateIntentAsync()).GetProperty("id").GetString();
+        using var pinned = new HttpRequestMessage(HttpMethod.Get, $"/v1/payment_intents/{id}");
+        pinned.Headers.Add("Stripe-Version", "2024-06-20");
         using var withVersion = await _stripe.Client.SendAsync(pinned);
-        using var withoutVersion = await _stripe.Client.GetAsync("/v1/customers/cus_unknown");
+        using var withoutVersion = await _stripe.Client.GetAsync($"/v1/payment_intents/{id}");
 
-        // Versioning: a request's Stripe-Version header wins over the account's default version.
-        withVersion.Headers.GetValues("Stripe-Version").Single().Should().Be("2023-10-16");
-        withoutVersion.Headers.GetValues("Stripe-Version").Single().Should().Be(_stripe.StandIn.Options.ApiVersion);
+        // Versioning: a request's Stripe-Version header wins over the account's default version (Stripe.net's pinned one).
+        withVersion.Headers.GetValues("Stripe-Version").Single().Should().Be("2024-06-20");
+        withoutVersion.Headers.GetValues("Stripe-Version").Single().Should().Be("2026-10-28.endive");
+        // 2025-03-31.basil removed invoice from PaymentIntent (changelog "Remove invoice from PaymentIntent and Charge").
+        (await withVersion.ReadJsonAsync()).TryGetProperty("invoice", out _).Should().BeTrue();
+        (await withoutVersion.ReadJsonAsync()).TryGetProperty("invoice", out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("2026-10-28")]
+    [InlineData("2025-01-27.basil")]
+    [InlineData("2027-01-01.endive")]
+    [InlineData("latest")]
+    [InlineData("2023-10-16")]
+    public async Task An_api_version_that_does_not_exist_or_is_older_than_the_stand_in_renders_is_400(string version)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/customers/cus_unknown");
+        request.Headers.Add("Stripe-Version", version);
+
+        using var response = await _stripe.Client.SendAsync(request);
+
+        // Versioning: versions are dates, from 2024-09-30 with the name of the release line the date belongs to.
+        var error = await response.ShouldBeStripeErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error");
+        error.GetProperty("message").GetString().Should().Contain(version);
+    }
+
+    [Theory]
+    [InlineData("rate_limit", null)]
+    [InlineData("lock_timeout", "true")]
+    public async Task The_throttle_answers_the_next_requests_429_as_stripe_does_then_lets_them_through(string code, string? shouldRetry)
+    {
+        using (var set = await _stripe.Client.PostAsJsonAsync("/standin/throttle", new { requests = 2, code }))
+        {
+            set.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        using var first = await _stripe.PostAsync("/v1/customers", [("email", "a@example.com")], idempotencyKey: "throttled-1");
+        using var second = await _stripe.Client.GetAsync("/v1/customers/cus_unknown");
+        using var third = await _stripe.PostAsync("/v1/customers", [("email", "a@example.com")], idempotencyKey: "throttled-1");
+
+        // Rate limits: 429 with the error object; only lock timeouts carry Stripe-Should-Retry: true (Stripe's libraries retry those).
+        foreach (var refused in new[] { first, second })
+        {
+            await refused.ShouldBeStripeErrorAsync(HttpStatusCode.TooManyRequests, "invalid_request_error", code);
+            (refused.Headers.TryGetValues("Stripe-Should-Retry", out var advice) ? advice.Single() : null).Should().Be(shouldRetry);
+        }
+
+        // A refused request did not run, so its Idempotency-Key is still fresh.
+        third.StatusCode.Should().Be(HttpStatusCode.OK);
+        third.Headers.Contains("Idempotent-Replayed").Should().BeFalse();
+        var view = await _stripe.GetJsonAsync("/standin/throttle");
+        view.GetProperty("remaining").GetInt32().Should().Be(0);
+        view.GetProperty("refused").GetInt32().Should().Be(2);
+    }
+
+    [Theory]
+    [InlineData("""{"requests":-1}""", "requests")]
+    [InlineData("""{"requests":1,"code":"api_error"}""", "code")]
+    [InlineData("""{}""", "requests")]
+    public async Task The_throttle_refuses_what_it_cannot_do(string body, string field)
+    {
+        using var response = await _stripe.Client.PostAsync("/standin/throttle", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Lists_and_nested_hashes_are_read_in_bracket_notation()
+    {
+        // Making requests: nested parameters a[b][c], lists numbered a[0] (as Stripe.net sends them) or a[].
+        var customer = await _stripe.CreateAsync("/v1/customers");
+        var intent = await _stripe.CreateIntentAsync(("customer", customer.GetProperty("id").GetString()!), ("expand[0]", "customer"), ("expand[1]", "latest_charge"));
+
+        intent.GetProperty("customer").GetProperty("object").GetString().Should().Be("customer");
+        using var mixed = await _stripe.PostAsync("/v1/customers", [("metadata[a]", "1"), ("metadata[a][b]", "2")]);
+        await mixed.ShouldBeStripeErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error", param: "metadata[a][b]");
     }
 
     [Fact]

@@ -71,6 +71,26 @@ public sealed class StripeWebhookTests
     }
 
     [Fact]
+    public async Task Events_are_rendered_in_the_endpoints_api_version_whatever_version_the_request_used()
+    {
+        await using var stripe = await StripeStandInHarness.StartAsync(o => o with { WebhookApiVersion = "2024-06-20" });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/payment_intents")
+        {
+            Content = new FormUrlEncodedContent([new("amount", "2000"), new("currency", "usd")]),
+        };
+        request.Headers.Add("Stripe-Version", "2026-10-28.endive");
+        using var created = await stripe.Client.SendAsync(request);
+
+        var webhook = (await stripe.ReceivedAtLeastAsync(1)).Single();
+
+        // Webhook endpoints: events are generated in the endpoint's API version (else the account's), whatever the request sent.
+        (await created.ReadJsonAsync()).TryGetProperty("invoice", out _).Should().BeFalse();
+        webhook.Json.GetProperty("api_version").GetString().Should().Be("2024-06-20");
+        webhook.Json.GetProperty("data").GetProperty("object").TryGetProperty("invoice", out _).Should().BeTrue("2024-06-20 predates basil, which removed invoice");
+        (await stripe.GetJsonAsync("/standin/webhooks")).GetProperty("apiVersion").GetString().Should().Be("2024-06-20");
+    }
+
+    [Fact]
     public async Task A_failing_endpoint_gets_the_event_again_until_it_answers_2xx()
     {
         await using var stripe = await StripeStandInHarness.StartAsync(o => o with { WebhookMaxAttempts = 4 });

@@ -17,29 +17,40 @@ internal static class StripeApiEndpoints
 
     private delegate (int Status, JsonObject Body) Handler(StripeParameters parameters, StripeRequestInfo request);
 
-    public static void Map(IEndpointRouteBuilder app, StripeLedger ledger, StripeWebhooks webhooks, StripeIdempotency idempotency, StripeStandInOptions options)
+    public static void Map(IEndpointRouteBuilder app, StripeLedger ledger, StripeWebhooks webhooks, StripeIdempotency idempotency, StripeThrottle throttle, StripeStandInOptions options)
     {
         app.MapMethods("/v1/{**path}", ["GET", "POST", "DELETE"], async (string? path, HttpContext context) =>
         {
             var requestId = "req_" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 14);
             var response = context.Response;
             response.Headers["Request-Id"] = requestId;
-            response.Headers["Stripe-Version"] = context.Request.Headers["Stripe-Version"] is { Count: > 0 } asked ? asked.ToString() : options.ApiVersion;
-            var (status, body, replayed) = await HandleAsync(context, path ?? "", requestId, ledger, webhooks, idempotency);
-            if (replayed) { response.Headers["Idempotent-Replayed"] = "true"; }
+            var (status, body) = await HandleAsync(context, path ?? "", requestId, ledger, webhooks, idempotency, throttle, options);
             response.StatusCode = status;
             response.ContentType = "application/json";
             await response.WriteAsync(body, context.RequestAborted);
         });
     }
 
-    private static async Task<(int Status, string Body, bool Replayed)> HandleAsync(
-        HttpContext context, string path, string requestId, StripeLedger ledger, StripeWebhooks webhooks, StripeIdempotency idempotency)
+    private static async Task<(int Status, string Body)> HandleAsync(
+        HttpContext context, string path, string requestId, StripeLedger ledger, StripeWebhooks webhooks, StripeIdempotency idempotency, StripeThrottle throttle,
+        StripeStandInOptions options)
     {
         var method = context.Request.Method;
+        var headers = context.Response.Headers;
         try
         {
             var apiKey = Authenticate(context.Request);
+            // "Versioning": the Stripe-Version header picks the version for this request, else the account's applies.
+            var version = context.Request.Headers["Stripe-Version"] is { Count: > 0 } asked ? asked.ToString() : options.ApiVersion;
+            if (StripeApiVersions.Problem(version) is { } invalid) { throw new StripeError(400, "invalid_request_error", invalid); }
+            headers["Stripe-Version"] = version;
+            if (throttle.Next() is { } limited)
+            {
+                // "Rate limits": refused before it runs, so nothing is saved under its Idempotency-Key.
+                if (limited.ShouldRetry) { headers["Stripe-Should-Retry"] = "true"; }
+                throw limited.Error;
+            }
+
             var handler = Route(method, path.TrimEnd('/').Split('/'), ledger, webhooks)
                 ?? throw new StripeError(404, "invalid_request_error",
                     $"Unrecognized request URL ({method}: /v1/{path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
@@ -50,7 +61,8 @@ internal static class StripeApiEndpoints
                 throw new StripeError(400, "invalid_request_error", "Idempotency-Key is too long: keys can be at most 255 characters.", validation: true);
             }
 
-            var request = new StripeRequestInfo(requestId, key);
+            if (key is not null) { headers["Idempotency-Key"] = key; }
+            var request = new StripeRequestInfo(requestId, key, version);
             var endpoint = $"{method} /v1/{path}";
             lock (ledger.Gate)
             {
@@ -69,7 +81,10 @@ internal static class StripeApiEndpoints
                             $"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request.");
                     }
 
-                    return (saved.Status, saved.Body, true);
+                    // "Idempotent requests": the first answer again, marked as a replay of the request that made it.
+                    headers["Idempotent-Replayed"] = "true";
+                    headers["Original-Request"] = saved.RequestId;
+                    return (saved.Status, saved.Body);
                 }
 
                 int status;
@@ -85,13 +100,13 @@ internal static class StripeApiEndpoints
                     (status, body) = (error.Status, error.ToJson(requestId).ToJsonString(Wire));
                 }
 
-                if (key is not null) { idempotency.Save(apiKey, key, new StripeIdempotency.SavedResponse(endpoint, parameters.Canonical, status, body)); }
-                return (status, body, false);
+                if (key is not null) { idempotency.Save(apiKey, key, new StripeIdempotency.SavedResponse(endpoint, parameters.Canonical, status, body, requestId)); }
+                return (status, body);
             }
         }
         catch (StripeError error)
         {
-            return (error.Status, error.ToJson(requestId).ToJsonString(Wire), false);
+            return (error.Status, error.ToJson(requestId).ToJsonString(Wire));
         }
     }
 
@@ -99,12 +114,12 @@ internal static class StripeApiEndpoints
     private static Handler? Route(string method, string[] s, StripeLedger ledger, StripeWebhooks webhooks) => (method, s) switch
     {
         ("POST", ["payment_intents"]) => ledger.CreatePaymentIntent,
-        ("GET", ["payment_intents", var id]) => (p, _) => (200, ledger.RetrievePaymentIntent(id, p)),
+        ("GET", ["payment_intents", var id]) => (p, r) => (200, ledger.RetrievePaymentIntent(id, p, r)),
         ("POST", ["payment_intents", var id, "confirm"]) => (p, r) => (200, ledger.ConfirmPaymentIntent(id, p, r)),
         ("POST", ["payment_intents", var id, "cancel"]) => (p, r) => (200, ledger.CancelPaymentIntent(id, p, r)),
         ("POST", ["refunds"]) => (p, r) => (200, ledger.CreateRefund(p, r)),
-        ("GET", ["refunds", var id]) => (p, _) => (200, ledger.RetrieveRefund(id, p)),
-        ("GET", ["charges", var id]) => (p, _) => (200, ledger.RetrieveCharge(id, p)),
+        ("GET", ["refunds", var id]) => (p, r) => (200, ledger.RetrieveRefund(id, p, r)),
+        ("GET", ["charges", var id]) => (p, r) => (200, ledger.RetrieveCharge(id, p, r)),
         ("POST", ["customers"]) => (p, r) => (200, ledger.CreateCustomer(p, r)),
         ("GET", ["customers", var id]) => (p, _) => (200, ledger.RetrieveCustomer(id, p)),
         ("GET", ["events", var id]) => (p, _) =>

@@ -2,13 +2,26 @@ namespace DaprPlatform.DevHost.Stripe;
 
 /// <summary>
 /// The stand-in's own API for tests and humans (not Stripe's), under <c>/standin</c>: the events with their delivery
-/// attempts, redelivery of one event (to exercise duplicate delivery), and pausing webhook delivery.
+/// attempts, redelivery of one event (to exercise duplicate delivery), pausing webhook delivery, and a throttle that
+/// answers the next API requests with 429.
 /// </summary>
 internal static class StripeControlEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, StripeWebhooks webhooks)
+    /// <summary>Body of <c>POST /standin/throttle</c>.</summary>
+    private sealed record ThrottleRequest(int? Requests, string? Code);
+
+    public static void Map(IEndpointRouteBuilder app, StripeWebhooks webhooks, StripeThrottle throttle)
     {
         var control = app.MapGroup("/standin");
+        control.MapGet("/throttle", () => Results.Ok(throttle.View));
+        control.MapPost("/throttle", (ThrottleRequest? request) =>
+        {
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            if (request?.Requests is not (>= 0 and <= 1000)) { errors["requests"] = ["requests must be 0..1000: how many API requests to refuse."]; }
+            var code = request?.Code ?? StripeThrottle.RateLimit;
+            if (code is not (StripeThrottle.RateLimit or StripeThrottle.LockTimeout)) { errors["code"] = [$"code must be {StripeThrottle.RateLimit} or {StripeThrottle.LockTimeout}."]; }
+            return errors.Count > 0 ? Results.ValidationProblem(errors) : Results.Ok(throttle.Set(request!.Requests!.Value, code));
+        });
         control.MapGet("/events", (string? type, string? objectId) => Results.Ok(webhooks.List(type, objectId)));
         control.MapGet("/events/{id}", (string id) =>
             webhooks.Find(id) is { } found ? Results.Ok(found) : NoSuchEvent(id));

@@ -12,7 +12,8 @@ internal sealed class StripeIdempotency(TimeProvider time)
     private readonly Dictionary<(string ApiKey, string Key), (SavedResponse Response, DateTimeOffset At)> _saved = [];
 
     /// <param name="Endpoint">"POST /v1/refunds".</param>
-    public sealed record SavedResponse(string Endpoint, string Parameters, int Status, string Body);
+    /// <param name="RequestId">The request that made the answer: a replay names it in <c>Original-Request</c>.</param>
+    public sealed record SavedResponse(string Endpoint, string Parameters, int Status, string Body, string RequestId);
 
     public SavedResponse? Find(string apiKey, string key)
     {

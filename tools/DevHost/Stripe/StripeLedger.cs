@@ -3,8 +3,11 @@ using System.Text.Json.Nodes;
 
 namespace DaprPlatform.DevHost.Stripe;
 
-/// <summary>The API request that caused a change: what an event's <c>request</c> field names.</summary>
-internal sealed record StripeRequestInfo(string RequestId, string? IdempotencyKey);
+/// <summary>
+/// The API request being served: what an event's <c>request</c> field names, and the API version its answer is rendered
+/// in (the <c>Stripe-Version</c> it sent, else the account's).
+/// </summary>
+internal sealed record StripeRequestInfo(string RequestId, string? IdempotencyKey, string ApiVersion);
 
 /// <summary>
 /// The stand-in's account, in memory: PaymentIntents, Charges, Refunds, Customers and PaymentMethods, changed the way
@@ -88,12 +91,12 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
             Status = method is null ? "requires_payment_method" : "requires_confirmation",
         };
         _intents[id] = intent;
-        webhooks.Publish("payment_intent.created", RenderIntent(intent, Empty), id, request);
+        webhooks.Publish("payment_intent.created", RenderIntent(intent, Empty, webhooks.ApiVersion), id, request);
         if (confirm) { Confirm(intent, method, returnUrl, request, receiptEmail: null); }
-        return (200, RenderIntent(intent, expand));
+        return (200, RenderIntent(intent, expand, request.ApiVersion));
     }
 
-    public JsonObject RetrievePaymentIntent(string id, StripeParameters p)
+    public JsonObject RetrievePaymentIntent(string id, StripeParameters p, StripeRequestInfo request)
     {
         p.OnlyAllow("expand", "client_secret");
         var expand = p.Expand("latest_charge", "customer", "payment_method");
@@ -103,7 +106,7 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
             throw StripeError.InvalidParameter("client_secret", "The client_secret provided does not match the client_secret associated with the PaymentIntent.");
         }
 
-        return RenderIntent(intent, expand);
+        return RenderIntent(intent, expand, request.ApiVersion);
     }
 
     public JsonObject ConfirmPaymentIntent(string id, StripeParameters p, StripeRequestInfo request)
@@ -113,7 +116,7 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
         var intent = _intents.GetValueOrDefault(id) ?? throw StripeError.NoSuch("payment_intent", id, "intent");
         var method = p.String("payment_method") is { } pm ? ResolvePaymentMethod(pm) : null;
         Confirm(intent, method, p.String("return_url"), request, p.String("receipt_email"));
-        return RenderIntent(intent, expand);
+        return RenderIntent(intent, expand, request.ApiVersion);
     }
 
     public JsonObject CancelPaymentIntent(string id, StripeParameters p, StripeRequestInfo request)
@@ -126,14 +129,14 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
         {
             throw StripeError.UnexpectedState(
                 $"You cannot cancel this PaymentIntent because it has a status of {intent.Status}. Only a PaymentIntent with one of the following statuses may be canceled: {CancelableStatuses}.",
-                RenderIntent(intent, Empty));
+                RenderIntent(intent, Empty, request.ApiVersion));
         }
 
         intent.Status = "canceled";
         intent.CanceledAt = Now;
         intent.CancellationReason = reason;
-        webhooks.Publish("payment_intent.canceled", RenderIntent(intent, Empty), intent.Id, request);
-        return RenderIntent(intent, expand);
+        webhooks.Publish("payment_intent.canceled", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.Id, request);
+        return RenderIntent(intent, expand, request.ApiVersion);
     }
 
     /// <summary>Confirmation of a card payment: the test card decides; a decline is a 402 card_error and the intent wants a new payment method.</summary>
@@ -141,14 +144,14 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
     {
         if (intent.Status == "succeeded")
         {
-            throw StripeError.UnexpectedState("You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.", RenderIntent(intent, Empty));
+            throw StripeError.UnexpectedState("You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.", RenderIntent(intent, Empty, request.ApiVersion));
         }
 
         if (intent.Status is not ("requires_payment_method" or "requires_confirmation" or "requires_action"))
         {
             throw StripeError.UnexpectedState(
                 $"You cannot confirm this PaymentIntent because it has a status of {intent.Status}. Only a PaymentIntent with one of the following statuses may be confirmed: requires_payment_method, requires_confirmation, requires_action.",
-                RenderIntent(intent, Empty));
+                RenderIntent(intent, Empty, request.ApiVersion));
         }
 
         var method = given ?? (intent.PaymentMethod is { } attached ? _paymentMethods[attached] : null);
@@ -156,7 +159,7 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
         {
             throw StripeError.UnexpectedState(
                 "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
-                RenderIntent(intent, Empty));
+                RenderIntent(intent, Empty, request.ApiVersion));
         }
 
         // Automatic payment methods may include redirect-based ones; Stripe then insists on a return_url unless redirects are off.
@@ -188,8 +191,8 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
             intent.AmountReceived = intent.Amount;
             intent.PaymentMethod = method.Id;
             intent.LastPaymentError = null;
-            webhooks.Publish("charge.succeeded", RenderCharge(charge, Empty), intent.Id, request);
-            webhooks.Publish("payment_intent.succeeded", RenderIntent(intent, Empty), intent.Id, request);
+            webhooks.Publish("charge.succeeded", RenderCharge(charge, Empty, webhooks.ApiVersion), intent.Id, request);
+            webhooks.Publish("payment_intent.succeeded", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.Id, request);
             return;
         }
 
@@ -205,13 +208,13 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
             ["payment_method"] = RenderPaymentMethod(method),
             ["type"] = "card_error",
         };
-        webhooks.Publish("charge.failed", RenderCharge(charge, Empty), intent.Id, request);
-        webhooks.Publish("payment_intent.payment_failed", RenderIntent(intent, Empty), intent.Id, request);
+        webhooks.Publish("charge.failed", RenderCharge(charge, Empty, webhooks.ApiVersion), intent.Id, request);
+        webhooks.Publish("payment_intent.payment_failed", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.Id, request);
         throw new StripeError(402, "card_error", decline.Message, decline.Code)
         {
             DeclineCode = decline.DeclineCode,
             Charge = charge.Id,
-            PaymentIntent = RenderIntent(intent, Empty),
+            PaymentIntent = RenderIntent(intent, Empty, request.ApiVersion),
         };
     }
 
@@ -293,23 +296,23 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
         var refund = new Refund(NewId("re"), amount, charge, reason, new Dictionary<string, string>(metadata?.Set.Where(e => e.Value.Length > 0) ?? [], StringComparer.Ordinal), Now, NewId("txn"));
         _refunds[refund.Id] = refund;
         charge.AmountRefunded += amount;
-        webhooks.Publish("charge.refunded", RenderCharge(charge, Empty), charge.Intent.Id, request);
-        webhooks.Publish("refund.created", RenderRefund(refund, Empty), charge.Intent.Id, request);
-        return RenderRefund(refund, expand);
+        webhooks.Publish("charge.refunded", RenderCharge(charge, Empty, webhooks.ApiVersion), charge.Intent.Id, request);
+        webhooks.Publish("refund.created", RenderRefund(refund, Empty, webhooks.ApiVersion), charge.Intent.Id, request);
+        return RenderRefund(refund, expand, request.ApiVersion);
     }
 
-    public JsonObject RetrieveRefund(string id, StripeParameters p)
+    public JsonObject RetrieveRefund(string id, StripeParameters p, StripeRequestInfo request)
     {
         p.OnlyAllow("expand");
         var expand = p.Expand("charge", "payment_intent");
-        return RenderRefund(_refunds.GetValueOrDefault(id) ?? throw StripeError.NoSuch("refund", id, "refund"), expand);
+        return RenderRefund(_refunds.GetValueOrDefault(id) ?? throw StripeError.NoSuch("refund", id, "refund"), expand, request.ApiVersion);
     }
 
-    public JsonObject RetrieveCharge(string id, StripeParameters p)
+    public JsonObject RetrieveCharge(string id, StripeParameters p, StripeRequestInfo request)
     {
         p.OnlyAllow("expand");
         var expand = p.Expand("payment_intent", "customer");
-        return RenderCharge(_charges.GetValueOrDefault(id) ?? throw StripeError.NoSuch("charge", id, "charge"), expand);
+        return RenderCharge(_charges.GetValueOrDefault(id) ?? throw StripeError.NoSuch("charge", id, "charge"), expand, request.ApiVersion);
     }
 
     // ---- Customers ----
@@ -372,7 +375,7 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
 
     private static readonly IReadOnlySet<string> Empty = new HashSet<string>();
 
-    private JsonObject RenderIntent(Intent i, IReadOnlySet<string> expand) => new()
+    private JsonObject RenderIntent(Intent i, IReadOnlySet<string> expand, string version) => Versioned(new()
     {
         ["id"] = i.Id,
         ["object"] = "payment_intent",
@@ -393,7 +396,7 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
         ["customer"] = i.Customer is { } c && expand.Contains("customer") ? _customers[c].DeepClone() : i.Customer,
         ["description"] = i.Description,
         ["last_payment_error"] = i.LastPaymentError?.DeepClone(),
-        ["latest_charge"] = i.LatestCharge is { } ch && expand.Contains("latest_charge") ? RenderCharge(_charges[ch], Empty) : i.LatestCharge,
+        ["latest_charge"] = i.LatestCharge is { } ch && expand.Contains("latest_charge") ? RenderCharge(_charges[ch], Empty, version) : i.LatestCharge,
         ["livemode"] = false,
         ["metadata"] = Metadata(i.Metadata),
         ["next_action"] = null,
@@ -412,13 +415,13 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
         ["status"] = i.Status,
         ["transfer_data"] = null,
         ["transfer_group"] = null,
-    };
+    }, version);
 
-    private JsonObject RenderCharge(Charge c, IReadOnlySet<string> expand)
+    private JsonObject RenderCharge(Charge c, IReadOnlySet<string> expand, string version)
     {
         var i = c.Intent;
         var card = c.PaymentMethod.Card;
-        return new JsonObject
+        return Versioned(new JsonObject
         {
             ["id"] = c.Id,
             ["object"] = "charge",
@@ -455,7 +458,7 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
                 }
                 : new JsonObject { ["network_status"] = "approved_by_network", ["reason"] = null, ["risk_level"] = "normal", ["seller_message"] = "Payment complete.", ["type"] = "authorized" },
             ["paid"] = c.Succeeded,
-            ["payment_intent"] = expand.Contains("payment_intent") ? RenderIntent(i, Empty) : i.Id,
+            ["payment_intent"] = expand.Contains("payment_intent") ? RenderIntent(i, Empty, version) : i.Id,
             ["payment_method"] = c.PaymentMethod.Id,
             ["payment_method_details"] = new JsonObject { ["card"] = CardDetails(card), ["type"] = "card" },
             ["receipt_email"] = i.ReceiptEmail,
@@ -470,21 +473,28 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
             ["status"] = c.Succeeded ? "succeeded" : "failed",
             ["transfer_data"] = null,
             ["transfer_group"] = null,
-        };
+        }, version);
     }
 
-    private JsonObject RenderRefund(Refund r, IReadOnlySet<string> expand) => new()
+    /// <summary>Adds what a PaymentIntent or Charge of an older release line still carries (<see cref="StripeApiVersions"/>).</summary>
+    private static JsonObject Versioned(JsonObject rendered, string version)
+    {
+        if (StripeApiVersions.HasInvoiceField(version)) { rendered["invoice"] = null; }
+        return rendered;
+    }
+
+    private JsonObject RenderRefund(Refund r, IReadOnlySet<string> expand, string version) => new()
     {
         ["id"] = r.Id,
         ["object"] = "refund",
         ["amount"] = r.Amount,
         ["balance_transaction"] = r.BalanceTransaction,
-        ["charge"] = expand.Contains("charge") ? RenderCharge(r.Charge, Empty) : r.Charge.Id,
+        ["charge"] = expand.Contains("charge") ? RenderCharge(r.Charge, Empty, version) : r.Charge.Id,
         ["created"] = r.Created,
         ["currency"] = r.Charge.Intent.Currency,
         ["destination_details"] = new JsonObject { ["card"] = new JsonObject { ["reference_status"] = "pending", ["reference_type"] = "acquirer_reference_number", ["type"] = "refund" }, ["type"] = "card" },
         ["metadata"] = Metadata(r.Metadata),
-        ["payment_intent"] = expand.Contains("payment_intent") ? RenderIntent(r.Charge.Intent, Empty) : r.Charge.Intent.Id,
+        ["payment_intent"] = expand.Contains("payment_intent") ? RenderIntent(r.Charge.Intent, Empty, version) : r.Charge.Intent.Id,
         ["reason"] = r.Reason,
         ["receipt_number"] = null,
         ["source_transfer_reversal"] = null,

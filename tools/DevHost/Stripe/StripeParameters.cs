@@ -5,8 +5,8 @@ namespace DaprPlatform.DevHost.Stripe;
 
 /// <summary>
 /// A request's parameters as Stripe reads them ("Making requests": form-encoded, nested values in bracket notation:
-/// <c>metadata[booking_id]=…</c>, <c>automatic_payment_methods[enabled]=true</c>, lists as <c>expand[]=…</c> or
-/// <c>expand[0]=…</c>). Readers throw <see cref="StripeError"/> with the parameter's name, as Stripe's 400s carry it.
+/// <c>metadata[booking_id]=…</c>, <c>automatic_payment_methods[enabled]=true</c>, <c>a[b][c]=…</c>, lists as
+/// <c>expand[]=…</c> or <c>expand[0]=…</c> (Stripe.net numbers them), lists of hashes as <c>a[0][b]=…</c>). Readers throw <see cref="StripeError"/> with the parameter's name, as Stripe's 400s carry it.
 /// </summary>
 internal sealed class StripeParameters
 {
@@ -204,10 +204,19 @@ internal sealed class StripeParameters
                     }
 
                     break;
-                case List<object> list when isListItem:
-                    // Only the last segment may be a list item here; lists of hashes are not used by these endpoints.
-                    if (!last) { throw StripeError.InvalidParameter(name, $"Invalid parameter name: {name}"); }
+                case List<object> list when isListItem && last:
                     list.Add(value);
+                    break;
+                case List<object> list when isListItem && segment.Length > 0:
+                    // A list of hashes, numbered as Stripe's clients number it: a[0][b]=…&a[0][c]=…&a[1][b]=…
+                    var index = int.Parse(segment, CultureInfo.InvariantCulture);
+                    if (index == list.Count) { list.Add(new Dictionary<string, object>(StringComparer.Ordinal)); }
+                    if (index >= list.Count || list[index] is not Dictionary<string, object> item || segments[i + 1].Length == 0 || segments[i + 1].All(char.IsAsciiDigit))
+                    {
+                        throw StripeError.InvalidParameter(name, $"Invalid array: {name} skips an index or nests a list in a list.");
+                    }
+
+                    next = item;
                     break;
                 default:
                     throw Conflict(name);

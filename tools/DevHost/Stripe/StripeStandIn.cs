@@ -47,8 +47,9 @@ public sealed class StripeStandIn : IAsyncDisposable
         var webhookClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var webhooks = new StripeWebhooks(options, webhookClient, time);
         var ledger = new StripeLedger(time, webhooks);
-        StripeApiEndpoints.Map(app, ledger, webhooks, new StripeIdempotency(time), options);
-        StripeControlEndpoints.Map(app, webhooks);
+        var throttle = new StripeThrottle();
+        StripeApiEndpoints.Map(app, ledger, webhooks, new StripeIdempotency(time), throttle, options);
+        StripeControlEndpoints.Map(app, webhooks, throttle);
         try
         {
             await app.StartAsync(ct);
@@ -82,6 +83,11 @@ public sealed class StripeStandIn : IAsyncDisposable
         }
 
         if (o.WebhookMaxAttempts < 1) { return "WebhookMaxAttempts must be at least 1."; }
+        foreach (var version in new[] { o.ApiVersion, o.WebhookApiVersion })
+        {
+            if (version is not null && StripeApiVersions.Problem(version) is { } invalid) { return invalid; }
+        }
+
         return o.WebhookFirstRetryDelay < TimeSpan.Zero ? "WebhookFirstRetryDelay must not be negative." : null;
     }
 

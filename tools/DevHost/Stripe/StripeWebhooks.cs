@@ -15,8 +15,8 @@ public sealed record StripeDeliveryAttempt(int Number, DateTimeOffset At, int? S
 /// </summary>
 public sealed record StripeEventView(string Id, string Type, string ObjectId, long Created, string Delivery, int? LastStatus, IReadOnlyList<StripeDeliveryAttempt> Deliveries, JsonNode Event);
 
-/// <summary>Where events go and whether they are being sent.</summary>
-public sealed record StripeWebhookEndpointView(Uri? Url, bool Paused, int MaxAttempts, TimeSpan FirstRetryDelay);
+/// <summary>Where events go, the API version they are rendered in, and whether they are being sent.</summary>
+public sealed record StripeWebhookEndpointView(Uri? Url, string ApiVersion, bool Paused, int MaxAttempts, TimeSpan FirstRetryDelay);
 
 /// <summary>
 /// Events and their delivery, as Stripe does it ("Webhooks", "Verify webhook signatures", "Event object"): each event is
@@ -47,11 +47,14 @@ public sealed class StripeWebhooks : IAsyncDisposable
         _time = time;
     }
 
+    /// <summary>The version events are rendered in and carry: the endpoint's, else the account's (as Stripe renders them).</summary>
+    public string ApiVersion => _options.WebhookApiVersion ?? _options.ApiVersion;
+
     public StripeWebhookEndpointView Endpoint
     {
         get
         {
-            lock (_gate) { return new StripeWebhookEndpointView(_options.WebhookUrl, _resumed is not null, _options.WebhookMaxAttempts, _options.WebhookFirstRetryDelay); }
+            lock (_gate) { return new StripeWebhookEndpointView(_options.WebhookUrl, ApiVersion, _resumed is not null, _options.WebhookMaxAttempts, _options.WebhookFirstRetryDelay); }
         }
     }
 
@@ -113,7 +116,7 @@ public sealed class StripeWebhooks : IAsyncDisposable
         {
             ["id"] = id,
             ["object"] = "event",
-            ["api_version"] = _options.ApiVersion,
+            ["api_version"] = ApiVersion,
             ["created"] = created,
             ["data"] = new JsonObject { ["object"] = data },
             ["livemode"] = false,

@@ -1,11 +1,16 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using DaprPlatform.DevHost;
 using DaprPlatform.DevHost.Stripe;
+using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace DaprPlatform.DevHost.Tests.Stripe;
+namespace DaprPlatform.TestSupport;
 
 /// <summary>A webhook POST as the receiving endpoint saw it.</summary>
 public sealed record ReceivedWebhook(string? Signature, string ContentType, string Body)
@@ -18,8 +23,9 @@ public sealed record ReceivedWebhook(string? Signature, string ContentType, stri
 }
 
 /// <summary>
-/// The Stripe stand-in on a free port, a webhook endpoint (a real Kestrel app) that records what it receives and answers
-/// with <see cref="Answer"/>, and an HTTP client holding a test secret key.
+/// DevHost's Stripe stand-in hosted alone on a free port, a webhook endpoint (a real Kestrel app) that records what it
+/// receives and answers with <see cref="Answer"/>, and an HTTP client holding a test secret key. DevHost.Tests checks the
+/// stand-in with it; Conformance.Tests drives it with Stripe.net.
 /// </summary>
 public sealed class StripeStandInHarness : IAsyncDisposable
 {
