@@ -2,6 +2,7 @@
 # Everything the tests need, then the whole test suite.
 #   ./scripts/test.sh                 build + all tests
 #   ./scripts/test.sh --filter X      passes extra arguments to `dotnet test`
+# After the build it fails the run when a service's EF model changed without a migration (scripts/check-migrations.sh).
 # Starts a private PostgreSQL cluster under .devhost/ (no global config touched) unless
 # DAPRPLATFORM_TEST_POSTGRES already names a server.
 set -euo pipefail
@@ -45,7 +46,12 @@ fi
 echo "   $DAPRPLATFORM_TEST_POSTGRES"
 
 echo "== build"
+# dotnet-ef, pinned in .config/dotnet-tools.json, for the migrations check below.
+dotnet tool restore >/dev/null
 dotnet build DaprPlatform.sln -c Debug -warnaserror --nologo -v minimal
+
+echo "== migrations"
+"$root/scripts/check-migrations.sh"
 
 mkdir -p "$root/.devhost"
 log="$root/.devhost/test-output.log"

@@ -64,4 +64,29 @@ public sealed class MigrateDatabaseTests : IAsyncLifetime
         await act.Should().ThrowAsync<PostgresException>();
         app.Logs.Entries.Should().NotContain(e => e.Message.Contains("retrying", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_database_migrated_by_another_line_of_migrations_is_refused_with_what_to_do_and_left_alone()
+    {
+        // What a developer's database from before ADR 0015 holds: the hand-written migrations' ids, none of which this build knows.
+        await using (var connection = new NpgsqlConnection(_database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var history = new NpgsqlCommand("""
+                CREATE TABLE "__EFMigrationsHistory" ("MigrationId" varchar(150) PRIMARY KEY, "ProductVersion" varchar(32) NOT NULL);
+                INSERT INTO "__EFMigrationsHistory" VALUES ('20261122000001_Initial', '10.0.0');
+                """, connection);
+            await history.ExecuteNonQueryAsync();
+        }
+
+        await using var app = await InProcessApp.StartAsync(
+            settings: new Dictionary<string, string?> { ["ConnectionStrings:sdtests"] = _database.ConnectionString },
+            afterDefaults: b => b.AddServiceDatabase<TestDbContext>("sdtests"));
+
+        var act = () => app.App.MigrateDatabaseAsync<TestDbContext>();
+
+        var refused = (await act.Should().ThrowAsync<InvalidOperationException>()).Which;
+        refused.Message.Should().Contain(_database.Name).And.Contain("20261122000001_Initial").And.Contain("drop it");
+        (await _database.CountAsync("\"__EFMigrationsHistory\"")).Should().Be(1, "nothing was changed");
+    }
 }

@@ -25,7 +25,6 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
         modelBuilder.Entity<Workspace>(ConfigureWorkspace);
     }
 
-    // Mirrored by the hand-written migration (Migrations/20261122000001_Initial.cs); the schema guard test catches drift.
     private static void ConfigureChannel(EntityTypeBuilder<TrackedChannel> e)
     {
         e.ToTable("channels");
@@ -63,7 +62,6 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
         e.Property(a => a.DetectedAt).HasColumnName("detected_at");
     }
 
-    // Mirrored by Migrations/20261122000002_Workspaces.cs.
     private static void ConfigureWorkspace(EntityTypeBuilder<Workspace> e)
     {
         e.ToTable("workspaces");

@@ -22,8 +22,6 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
         modelBuilder.Entity<ProcessedTelegramUpdate>(ConfigureTelegramUpdate);
     }
 
-    // Names, types and lengths are mirrored by the hand-written migration (Migrations/20261122000001_Initial.cs);
-    // the schema guard test fails when the two drift apart.
     private static void ConfigureChannel(EntityTypeBuilder<Channel> e)
     {
         e.ToTable("channels");

@@ -14,7 +14,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<OnboardingCredential> OnboardingCredentials => Set<OnboardingCredential>();
 
-    // Every name is spelled out: the hand-written migration must match the model exactly (a test compares them).
+    // Every name is spelled out (snake_case, pk_/ix_/ux_/fk_ prefixes): code and SQL refer to them by name.
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<User>(user =>

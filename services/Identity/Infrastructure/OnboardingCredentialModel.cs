@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace DaprPlatform.Identity.Infrastructure;
 
-/// <summary>Mapping of <see cref="OnboardingCredential"/>; mirrored by migration 20261122000002_OnboardingCredentials.</summary>
+/// <summary>Mapping of <see cref="OnboardingCredential"/>.</summary>
 internal static class OnboardingCredentialModel
 {
     public const string UniqueRedeemedWithKeyIndex = "ux_onboarding_credentials_redeemed_with_key";

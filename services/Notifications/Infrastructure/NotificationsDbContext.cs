@@ -21,8 +21,6 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
         modelBuilder.Entity<NotificationPreferences>(ConfigurePreferences);
     }
 
-    // Names, types and lengths here are mirrored by the hand-written migration (Migrations/20261121000001_Initial.cs);
-    // the schema guard test fails when the two drift apart.
     private static void ConfigureNotification(EntityTypeBuilder<Notification> e)
     {
         e.ToTable("notifications");

@@ -30,8 +30,6 @@ public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> option
         modelBuilder.Entity<StripeCustomer>(ConfigureStripeCustomer);
     }
 
-    // Names, types and lengths are mirrored by the hand-written migration (Migrations/20261122000001_Initial.cs);
-    // the schema guard test fails when the two drift apart.
     private static void ConfigurePayment(EntityTypeBuilder<Payment> e)
     {
         e.ToTable("payments");

@@ -1,6 +1,6 @@
 namespace DaprPlatform.Messaging;
 
-/// <summary>Names shared by the EF model and the migration helpers, so both produce the same schema.</summary>
+/// <summary>Names of the outbox and inbox tables and keys, shared by the EF model and the code that catches or queries them.</summary>
 public static class MessagingSchema
 {
     public const string OutboxTable = "outbox_messages";

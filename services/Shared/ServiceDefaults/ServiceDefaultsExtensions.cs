@@ -88,7 +88,7 @@ public static class ServiceDefaultsExtensions
                     $"under real Dapr it comes from the secret store (secret 'connectionStrings:{connectionName}').");
             }
 
-            options.UseNpgsql(connectionString);
+            options.UseServiceDatabase(connectionString);
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("database", tags: [ReadyTag]);
         return builder;
@@ -133,6 +133,7 @@ public static class ServiceDefaultsExtensions
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                await RefuseForeignMigrationHistoryAsync(db, ct);
                 await db.Database.MigrateAsync(ct);
                 return;
             }
@@ -143,6 +144,28 @@ public static class ServiceDefaultsExtensions
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), time, ct);
             }
         }
+    }
+
+    /// <summary>
+    /// A database whose history shares no migration id with this build was migrated by another line of migrations
+    /// (before ADR 0015: the hand-written ones). Migrating it would try to create tables that already exist, so stop
+    /// with a message that says what to do; the data is left alone.
+    /// </summary>
+    private static async Task RefuseForeignMigrationHistoryAsync(DbContext db, CancellationToken ct)
+    {
+        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToList();
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        if (applied.Count == 0 || applied.Exists(known.Contains))
+        {
+            return;
+        }
+
+        throw new InvalidOperationException(
+            $"Database '{db.Database.GetDbConnection().Database}' ({db.GetType().Name}) holds migrations this build does not know " +
+            $"({string.Join(", ", applied)}; this build starts with {known.Order(StringComparer.Ordinal).FirstOrDefault() ?? "none"}). " +
+            "It was most likely created by the hand-written migrations that docs/adr/0015-ef-core-migrations-by-dotnet-ef.md replaced. " +
+            "Nothing was changed. For a local database, drop it (it is created and migrated again at the next start): " +
+            "see the README, 'Migrations'.");
     }
 
     private static void AddSecretStoreConfiguration(WebApplicationBuilder builder, SidecarPresence sidecar)

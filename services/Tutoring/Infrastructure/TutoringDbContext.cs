@@ -24,8 +24,6 @@ public sealed class TutoringDbContext(DbContextOptions<TutoringDbContext> option
         modelBuilder.Entity<SlotHold>(ConfigureHold);
     }
 
-    // Names, types and lengths are mirrored by the hand-written migration (Migrations/20261122000010_Initial.cs);
-    // the schema guard test fails when the two drift apart.
     private static void ConfigureTutor(EntityTypeBuilder<TutorProfile> e)
     {
         e.ToTable("tutors");
@@ -83,21 +81,13 @@ public sealed class TutoringDbContext(DbContextOptions<TutoringDbContext> option
 }
 
 /// <summary>
-/// What the model cannot express and the migration adds with SQL: "two live holds of one tutor never overlap",
+/// What the model cannot express and the Initial migration adds with SQL: "two live holds of one tutor never overlap",
 /// decided by PostgreSQL so concurrent holds cannot both win. Expired and released rows stay for the record.
 /// </summary>
 public static class SlotHoldExclusion
 {
     public const string Extension = "btree_gist";
     public const string ConstraintName = "ex_slot_holds_tutor_live_overlap";
-
-    public const string CreateExtensionSql = "CREATE EXTENSION IF NOT EXISTS btree_gist;";
-
-    public const string AddConstraintSql =
-        "ALTER TABLE slot_holds ADD CONSTRAINT ex_slot_holds_tutor_live_overlap " +
-        "EXCLUDE USING gist (tutor_id WITH =, tstzrange(start_at, end_at) WITH &&) WHERE (status IN ('held', 'booked'));";
-
-    public const string DropConstraintSql = "ALTER TABLE slot_holds DROP CONSTRAINT IF EXISTS ex_slot_holds_tutor_live_overlap;";
 }
 
 /// <summary>Availability as jsonb: <c>[{"day":"monday","start":"09:00","end":"17:00"}]</c>, the wire shape.</summary>
