@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using DaprPlatform.Monetary;
 using DaprPlatform.Notifications.Contracts;
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.TestSupport;
@@ -48,7 +49,7 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
     [InlineData("refunded", null, 2)]
     public async Task A_cancellation_tells_the_tutor_only_when_the_booking_had_been_confirmed(string status, string? previous, int people)
     {
-        var booking = Booking(status) with { PreviousStatus = previous, CancellationReason = "payment-timeout", Refund = status == "refunded" ? new MoneyAmount(2250, "USD") : null };
+        var booking = Booking(status) with { PreviousStatus = previous, CancellationReason = "payment-timeout", Refund = status == "refunded" ? new MoneyPayload(2250, "USD") : null };
         using var client = _app.CreateClient();
 
         (await DeliverAsync(client, "/events/booking-cancelled", Guid.NewGuid().ToString(), booking)).Should().Be("SUCCESS");
@@ -66,9 +67,9 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
         using var client = _app.CreateClient();
 
         (await DeliverAsync(client, "/events/payment-failed", Guid.NewGuid().ToString(),
-            Payment(studentId, "failed", new MoneyAmount(4500, "JPY")) with { FailureCode = "card_declined", FailureMessage = "Your card was declined." })).Should().Be("SUCCESS");
+            Payment(studentId, "failed", new MoneyPayload(4500, "JPY")) with { FailureCode = "card_declined", FailureMessage = "Your card was declined." })).Should().Be("SUCCESS");
         (await DeliverAsync(client, "/events/payment-refunded", Guid.NewGuid().ToString(),
-            Payment(studentId, "partiallyRefunded", new MoneyAmount(4500, "USD")) with { Refunded = new MoneyAmount(2250, "USD") })).Should().Be("SUCCESS");
+            Payment(studentId, "partiallyRefunded", new MoneyPayload(4500, "USD")) with { Refunded = new MoneyPayload(2250, "USD") })).Should().Be("SUCCESS");
 
         var notifications = await NotificationsOfAsync(studentId);
         notifications.Should().ContainSingle(n => n.Kind == MarketplaceMessages.PaymentFailedKind)
@@ -101,7 +102,7 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
         using var client = _app.CreateClient();
         var before = await _app.WithDbAsync(db => db.Notifications.CountAsync());
 
-        (await DeliverAsync(client, "/events/payment-failed", Guid.NewGuid().ToString(), Payment(Guid.Empty, "failed", new MoneyAmount(100, "USD")))).Should().Be("DROP");
+        (await DeliverAsync(client, "/events/payment-failed", Guid.NewGuid().ToString(), Payment(Guid.Empty, "failed", new MoneyPayload(100, "USD")))).Should().Be("DROP");
 
         (await _app.WithDbAsync(db => db.Notifications.CountAsync())).Should().Be(before);
     }
@@ -109,9 +110,9 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
     private static BookingChanged Booking(string status) => new(
         Guid.NewGuid(), Guid.NewGuid(), "Sam Student", Guid.NewGuid(), "Tina Tutor", "algebra",
         new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 1, 16, 0, 0, TimeSpan.Zero),
-        new MoneyAmount(4500, "USD"), status);
+        new MoneyPayload(4500, "USD"), status);
 
-    private static PaymentChanged Payment(Guid studentId, string status, MoneyAmount amount) =>
+    private static PaymentChanged Payment(Guid studentId, string status, MoneyPayload amount) =>
         new(Guid.NewGuid(), Guid.NewGuid(), studentId, amount, null, status);
 
     private Task<List<Notification>> NotificationsOfAsync(Guid userId) =>

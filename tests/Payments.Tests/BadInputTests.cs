@@ -64,7 +64,7 @@ public sealed class BadInputTests(PaymentsFixture fx) : IClassFixture<PaymentsFi
     public async Task Bad_intent_requests(string name, string? contentType, string? body, int status, string? field)
     {
         using var app = fx.App();
-        await AssertRejectedAsync(app, HttpMethod.Post, "/api/payments/intents", contentType, body, status, field, name);
+        await AssertRejectedAsync(app, HttpMethod.Post, "/internal/payments/intents", contentType, body, status, field, name);
         fx.Stripe.Calls.Should().NotContain(c => c.Path == "/v1/payment_intents" && c.RawBody.Contains("6f1c1b3e", StringComparison.Ordinal), name);
     }
 
@@ -119,7 +119,7 @@ public sealed class BadInputTests(PaymentsFixture fx) : IClassFixture<PaymentsFi
         }
 
         using var app = fx.App();
-        await AssertRejectedAsync(app, HttpMethod.Post, $"/api/payments/{payment.GetProperty("paymentId").GetGuid()}/refund", contentType, body, status, field, name,
+        await AssertRejectedAsync(app, HttpMethod.Post, $"/internal/payments/{payment.GetProperty("paymentId").GetGuid()}/refund", contentType, body, status, field, name,
             r => { if (key is not null) { r.Headers.TryAddWithoutValidation("Idempotency-Key", key); } });
     }
 
@@ -142,8 +142,8 @@ public sealed class BadInputTests(PaymentsFixture fx) : IClassFixture<PaymentsFi
     }
 
     [Theory]
-    [InlineData("/api/payments/not-a-guid/void")]
-    [InlineData("/api/payments/not-a-guid/refund")]
+    [InlineData("/internal/payments/not-a-guid/void")]
+    [InlineData("/internal/payments/not-a-guid/refund")]
     public async Task Internal_routes_with_a_non_guid_id_are_404(string path)
     {
         using var app = fx.App();
@@ -194,7 +194,7 @@ public sealed class BadInputTests(PaymentsFixture fx) : IClassFixture<PaymentsFi
     {
         using var app = fx.App();
 
-        using var response = await app.PostAsync("/api/payments/intents", new StringContent(
+        using var response = await app.PostAsync("/internal/payments/intents", new StringContent(
             """{"bookingId":null,"amount":{"amount":0,"currency":"usd"},"description":""}""", Encoding.UTF8, Json));
 
         var problem = await response.ReadProblemAsync();

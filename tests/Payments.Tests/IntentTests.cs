@@ -22,8 +22,8 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         var student = Guid.NewGuid();
         using var app = fx.App();
 
-        using var first = await app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(booking, student, 4599));
-        using var second = await app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(booking, student, 4599));
+        using var first = await app.PostAsJsonAsync("/internal/payments/intents", PaymentsFixture.IntentRequest(booking, student, 4599));
+        using var second = await app.PostAsJsonAsync("/internal/payments/intents", PaymentsFixture.IntentRequest(booking, student, 4599));
 
         first.StatusCode.Should().Be(HttpStatusCode.Created);
         second.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -65,7 +65,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         var student = Guid.NewGuid();
         using var app = fx.App();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(booking, student))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => app.PostAsJsonAsync("/internal/payments/intents", PaymentsFixture.IntentRequest(booking, student))));
 
         responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.Created || r.StatusCode == HttpStatusCode.OK);
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
@@ -102,7 +102,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         await fx.CreatePaymentAsync(student, 4500, booking);
         using var app = fx.App();
 
-        using var response = await app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(booking, student, 9000));
+        using var response = await app.PostAsJsonAsync("/internal/payments/intents", PaymentsFixture.IntentRequest(booking, student, 9000));
 
         response.StatusCode.Should().Be(HttpStatusCode.Conflict);
         await response.ReadProblemAsync();
@@ -116,7 +116,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         var before = await fx.CountsAsync();
         using var app = fx.App();
 
-        using var response = await app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(Guid.NewGuid(), student));
+        using var response = await app.PostAsJsonAsync("/internal/payments/intents", PaymentsFixture.IntentRequest(Guid.NewGuid(), student));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
         await response.ReadProblemAsync();
@@ -127,7 +127,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
     public async Task Internal_routes_refuse_calls_that_did_not_come_through_a_sidecar_or_came_through_the_gateway()
     {
         var payment = await fx.CreatePaymentAsync();
-        var routes = new[] { "/api/payments/intents", $"/api/payments/{Id(payment)}/refund", $"/api/payments/{Id(payment)}/void" };
+        var routes = new[] { "/internal/payments/intents", $"/internal/payments/{Id(payment)}/refund", $"/internal/payments/{Id(payment)}/void" };
         var before = await fx.CountsAsync();
 
         foreach (var route in routes)
@@ -268,7 +268,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         var booking = Guid.NewGuid();
         using var app = fx.App();
 
-        using var response = await app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(booking, Guid.NewGuid(), amount: 10));
+        using var response = await app.PostAsJsonAsync("/internal/payments/intents", PaymentsFixture.IntentRequest(booking, Guid.NewGuid(), amount: 10));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.ReadProblemAsync()).FieldErrors().Should().Equal("amount.amount");
@@ -293,8 +293,8 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         var payment = await fx.CreatePaymentAsync();
         using var app = fx.App();
 
-        using var first = await app.PostAsync($"/api/payments/{Id(payment)}/void", null);
-        using var second = await app.PostAsync($"/api/payments/{Id(payment)}/void", null);
+        using var first = await app.PostAsync($"/internal/payments/{Id(payment)}/void", null);
+        using var second = await app.PostAsync($"/internal/payments/{Id(payment)}/void", null);
 
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         Status(await first.Content.ReadFromJsonAsync<JsonElement>()).Should().Be("canceled");
@@ -314,7 +314,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         (await client.PostAsJsonAsync($"/api/payments/{Id(payment)}/confirm", new { paymentMethod = "pm_card_chargeDeclined" })).Dispose();
         using var app = fx.App();
 
-        using var response = await app.PostAsync($"/api/payments/{Id(payment)}/void", null);
+        using var response = await app.PostAsync($"/internal/payments/{Id(payment)}/void", null);
 
         Status(await response.Content.ReadFromJsonAsync<JsonElement>()).Should().Be("canceled");
         fx.Stripe.Intent(IntentId(payment))["status"]!.GetValue<string>().Should().Be("canceled");
@@ -328,8 +328,8 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         fx.Stripe.Succeed(IntentId(payment));
         using var app = fx.App();
 
-        using var response = await app.PostAsync($"/api/payments/{Id(payment)}/void", null);
-        using var again = await app.PostAsync($"/api/payments/{Id(payment)}/void", null);
+        using var response = await app.PostAsync($"/internal/payments/{Id(payment)}/void", null);
+        using var again = await app.PostAsync($"/internal/payments/{Id(payment)}/void", null);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var voided = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -350,7 +350,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         fx.Stripe.SetStatus(IntentId(payment), "processing");
         using var app = fx.App();
 
-        using var response = await app.PostAsync($"/api/payments/{Id(payment)}/void", null);
+        using var response = await app.PostAsync($"/internal/payments/{Id(payment)}/void", null);
 
         response.StatusCode.Should().Be(HttpStatusCode.Conflict);
         await response.ReadProblemAsync();
@@ -362,7 +362,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
     {
         using var app = fx.App();
 
-        using var response = await app.PostAsync($"/api/payments/{Guid.NewGuid()}/void", null);
+        using var response = await app.PostAsync($"/internal/payments/{Guid.NewGuid()}/void", null);
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
         await response.ReadProblemAsync();
@@ -381,7 +381,7 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
     private async Task<HttpResponseMessage> RefundAsync(Guid paymentId, string? key, object? body)
     {
         using var app = fx.App();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/payments/{paymentId}/refund");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/internal/payments/{paymentId}/refund");
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
@@ -525,8 +525,8 @@ public sealed class IntentTests(PaymentsFixture fx) : IClassFixture<PaymentsFixt
         using var app = unconfigured.CreateAppClient();
         var before = await fx.CountsAsync();
 
-        using var create = await app.PostAsJsonAsync("/api/payments/intents", PaymentsFixture.IntentRequest(Guid.NewGuid(), Guid.NewGuid()));
-        using var voided = await app.PostAsync($"/api/payments/{Id(payment)}/void", null);
+        using var create = await app.PostAsJsonAsync("/internal/payments/intents", PaymentsFixture.IntentRequest(Guid.NewGuid(), Guid.NewGuid()));
+        using var voided = await app.PostAsync($"/internal/payments/{Id(payment)}/void", null);
         using var webhook = await unconfigured.CreateClient().PostAsync(Features.StripeWebhook.Path, JsonContent.Create(new { id = "evt_x" }));
 
         create.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);

@@ -85,7 +85,7 @@ public sealed class PaymentsFixture : IAsyncLifetime
     public async Task<JsonElement> CreatePaymentAsync(Guid? studentId = null, long amount = 4500, Guid? bookingId = null)
     {
         using var app = App();
-        using var response = await app.PostAsJsonAsync("/api/payments/intents", IntentRequest(bookingId ?? Guid.NewGuid(), studentId ?? Guid.NewGuid(), amount));
+        using var response = await app.PostAsJsonAsync("/internal/payments/intents", IntentRequest(bookingId ?? Guid.NewGuid(), studentId ?? Guid.NewGuid(), amount));
         var body = await response.Content.ReadAsStringAsync();
         response.IsSuccessStatusCode.Should().BeTrue(body);
         return JsonDocument.Parse(body).RootElement.Clone();

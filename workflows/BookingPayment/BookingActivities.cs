@@ -58,7 +58,7 @@ public sealed class CreatePaymentIntentActivity(ServiceStepCall call) : Workflow
     public override async Task<PaymentIntentCreated> RunAsync(WorkflowActivityContext context, CreatePaymentIntentInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var answer = await call.SendAsync(context, BookingSteps.CreatePaymentIntent, HttpMethod.Post, "payments", "api/payments/intents", input, refusals: [400, 409]);
+        var answer = await call.SendAsync(context, BookingSteps.CreatePaymentIntent, HttpMethod.Post, "payments", "internal/payments/intents", input, refusals: [400, 409]);
         if (!answer.IsSuccess)
         {
             return new PaymentIntentCreated(false, Guid.Empty, null, answer.Reason);
@@ -109,7 +109,7 @@ public sealed class VoidPaymentActivity(ServiceStepCall call) : WorkflowActivity
     public override async Task<StepDone> RunAsync(WorkflowActivityContext context, PaymentRef input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var answer = await call.SendAsync(context, BookingSteps.VoidPayment, HttpMethod.Post, "payments", $"api/payments/{input.PaymentId}/void");
+        var answer = await call.SendAsync(context, BookingSteps.VoidPayment, HttpMethod.Post, "payments", $"internal/payments/{input.PaymentId}/void");
         return new StepDone(BookingSteps.VoidPayment, answer.StatusCode);
     }
 }
@@ -164,7 +164,7 @@ public sealed class RefundPaymentActivity(ServiceStepCall call) : WorkflowActivi
     public override async Task<StepOutcome> RunAsync(WorkflowActivityContext context, RefundPaymentInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var answer = await call.SendAsync(context, BookingSteps.RefundPayment, HttpMethod.Post, "payments", $"api/payments/{input.PaymentId}/refund",
+        var answer = await call.SendAsync(context, BookingSteps.RefundPayment, HttpMethod.Post, "payments", $"internal/payments/{input.PaymentId}/refund",
             new { amount = input.Amount, reason = input.Reason }, refusals: [409]);
         return answer.IsSuccess ? StepOutcome.Success : StepOutcome.Refused(answer.Reason);
     }

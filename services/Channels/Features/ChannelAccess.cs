@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Channels.Domain;
 using DaprPlatform.Channels.Infrastructure;
@@ -17,5 +18,5 @@ public static class ChannelAccess
     }
 
     // The same answer for "not yours" and "does not exist", so channel ids cannot be probed.
-    public static IResult NotFound(Guid id) => Problems.NotFound($"Channel {id} was not found.");
+    public static NotFoundProblem NotFound(Guid id) => Problems.NotFound($"Channel {id} was not found.");
 }

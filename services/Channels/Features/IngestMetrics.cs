@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Domain;
@@ -26,14 +27,9 @@ public sealed class MetricIntakeOptions
 /// </summary>
 public static class IngestMetrics
 {
-    public static void Map(RouteGroupBuilder api) =>
-        api.MapPost("/{id:guid}/metrics", HandleAsync)
-            .WithName("IngestChannelMetrics")
-            .Produces<MetricBatchAccepted>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapPost("/{id:guid}/metrics", HandleAsync).WithName("IngestChannelMetrics");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Accepted<MetricBatchAccepted>, ValidationProblem, NotFoundProblem>> HandleAsync(
         Guid id,
         MetricBatchRequest? request,
         ClaimsPrincipal user,
@@ -69,7 +65,7 @@ public static class IngestMetrics
 
         outbox.Enqueue(ChannelMetricsBatch.Topic, MetricsBatch.For(channel.Id, samples));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Json(new MetricBatchAccepted(samples.Count), statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Accepted((string?)null, new MetricBatchAccepted(samples.Count));
     }
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -11,11 +12,10 @@ public static class ListChannels
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
-    public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/", HandleAsync).WithName("ListChannels").Produces<PagedResponse<ChannelResponse>>().ProducesValidationProblem();
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/", HandleAsync).WithName("ListChannels");
 
     // Paging values arrive as strings so a non-number becomes a field error rather than a binding failure.
-    public static async Task<IResult> HandleAsync(string? page, string? pageSize, ClaimsPrincipal user, ChannelsDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<PagedResponse<ChannelResponse>>, ValidationProblem>> HandleAsync(string? page, string? pageSize, ClaimsPrincipal user, ChannelsDbContext db, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.TryCreate(page, pageSize, errors, DefaultPageSize, MaxPageSize);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Domain;
@@ -7,7 +8,6 @@ using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using DaprPlatform.Telegram;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
@@ -21,18 +21,14 @@ public sealed record RegisterChannelRequest(string? Telegram);
 /// <summary>POST /api/channels — a channel owner connects a Telegram channel, verified through the Bot API.</summary>
 public static class RegisterChannel
 {
-    public static void Map(RouteGroupBuilder api) =>
+    // Telegram's trouble is 502 or 503 (TelegramFailed); a union holds six answers, so those two are listed here.
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPost("/", HandleAsync)
             .WithName("RegisterChannel")
-            .Produces<ChannelResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Created<ChannelResponse>, ValidationProblem, ForbiddenProblem, ConflictProblem, UnprocessableProblem, StatusProblem>> HandleAsync(
         RegisterChannelRequest? request,
         ClaimsPrincipal user,
         ChannelsDbContext db,
@@ -62,10 +58,9 @@ public static class RegisterChannel
 
         if (bot.Client is not { } telegram)
         {
-            return TypedResults.Problem(
+            return new UnavailableProblem(
                 "The Telegram bot token is not configured (secret 'telegram:botToken'), so channels cannot be verified.",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Telegram is not configured.");
+                "Telegram is not configured.");
         }
 
         // Telegram takes chat_id as an integer or an "@username" string.
@@ -104,7 +99,7 @@ public static class RegisterChannel
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ChannelsDbContext.UniqueTelegramChatIndex })
+        catch (DbUpdateException e) when (e.IsUniqueViolation(ChannelsDbContext.UniqueTelegramChatIndex))
         {
             return AlreadyRegistered(reference);
         }
@@ -112,26 +107,20 @@ public static class RegisterChannel
         return TypedResults.Created($"/api/channels/{channel.Id}", ChannelResponse.From(channel));
     }
 
-    private static IResult AlreadyRegistered(TelegramChatReference reference) =>
+    private static ConflictProblem AlreadyRegistered(TelegramChatReference reference) =>
         Problems.Conflict($"The Telegram channel {reference} is already registered.");
 
-    private static IResult UnknownChannel(string detail) =>
-        Results.ValidationProblem(
-            new Dictionary<string, string[]>(StringComparer.Ordinal) { ["telegram"] = [detail] },
-            detail: "Telegram could not confirm this channel.",
-            statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: "The channel could not be verified.");
+    private static UnprocessableProblem UnknownChannel(string detail) =>
+        Problems.Unprocessable("telegram", detail, "Telegram could not confirm this channel.", "The channel could not be verified.");
 
-    private static IResult TelegramFailed(TelegramFailure failure, TelegramChatReference reference, HttpResponse response)
+    private static Results<Created<ChannelResponse>, ValidationProblem, ForbiddenProblem, ConflictProblem, UnprocessableProblem, StatusProblem> TelegramFailed(TelegramFailure failure, TelegramChatReference reference, HttpResponse response)
     {
         switch (failure.Kind)
         {
             // 401/404 mean Telegram refused our bot token: an operator problem, not the caller's.
             case TelegramFailureKind.TokenRefused:
-                return TypedResults.Problem(
-                    $"Telegram refused the configured bot token ({failure.ErrorCode}: {failure.Description}).",
-                    statusCode: StatusCodes.Status502BadGateway,
-                    title: "Telegram is unavailable.");
+                return new BadGatewayProblem(
+                    $"Telegram refused the configured bot token ({failure.ErrorCode}: {failure.Description}).", "Telegram is unavailable.");
             case TelegramFailureKind.Refused:
                 return UnknownChannel($"Telegram does not know {reference}, or the bot is not a member of it: {failure.Description}");
             // Flood control says nothing about the chat; the caller may try again once Telegram's wait is over.
@@ -141,15 +130,9 @@ public static class RegisterChannel
                     response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 }
 
-                return TypedResults.Problem(
-                    $"Telegram asked the bot to slow down ({failure.Description}).",
-                    statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "Telegram is busy.");
+                return new UnavailableProblem($"Telegram asked the bot to slow down ({failure.Description}).", "Telegram is busy.");
             default:
-                return TypedResults.Problem(
-                    $"Telegram could not be asked about {reference}: {failure.Description}",
-                    statusCode: StatusCodes.Status502BadGateway,
-                    title: "Telegram is unavailable.");
+                return new BadGatewayProblem($"Telegram could not be asked about {reference}: {failure.Description}", "Telegram is unavailable.");
         }
     }
 }

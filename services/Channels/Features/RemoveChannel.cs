@@ -1,3 +1,5 @@
+using DaprPlatform.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Infrastructure;
@@ -11,10 +13,9 @@ namespace DaprPlatform.Channels.Features;
 /// </summary>
 public static class RemoveChannel
 {
-    public static void Map(RouteGroupBuilder api) =>
-        api.MapDelete("/{id:guid}", HandleAsync).WithName("RemoveChannel").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapDelete("/{id:guid}", HandleAsync).WithName("RemoveChannel");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<NoContent, NotFoundProblem>> HandleAsync(
         Guid id, ClaimsPrincipal user, ChannelsDbContext db, Outbox<ChannelsDbContext> outbox, TimeProvider time, CancellationToken ct)
     {
         var channel = await ChannelAccess.FindVisibleAsync(db, id, user, track: true, ct);

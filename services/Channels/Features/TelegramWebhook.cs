@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,7 +10,6 @@ using DaprPlatform.Messaging;
 using DaprPlatform.Telegram;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 
@@ -28,18 +28,14 @@ public static class TelegramWebhook
 {
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 
-    public static void Map(IEndpointRouteBuilder app) =>
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/telegram/webhook", HandleAsync)
             .AllowAnonymous()
             .WithTags("Telegram")
             .WithName("TelegramWebhook")
-            .Accepts<Update>("application/json")
-            .Produces<WebhookReceipt>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Accepts<Update>("application/json");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Ok<WebhookReceipt>, ValidationProblem, BadRequestProblem, UnauthorizedProblem, UnsupportedMediaTypeProblem, UnavailableProblem>> HandleAsync(
         HttpContext context,
         IOptions<TelegramSettings> options,
         ChannelsDbContext db,
@@ -50,10 +46,9 @@ public static class TelegramWebhook
         var expected = options.Value.WebhookSecret;
         if (string.IsNullOrEmpty(expected))
         {
-            return TypedResults.Problem(
+            return new UnavailableProblem(
                 "The webhook secret is not configured (secret 'telegram:webhookSecret'), so no update can be authenticated.",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Telegram webhook is not configured.");
+                "Telegram webhook is not configured.");
         }
 
         if (!SecretMatches(context.Request.Headers[SecretHeader], expected))
@@ -63,7 +58,7 @@ public static class TelegramWebhook
 
         if (!context.Request.HasJsonContentType())
         {
-            return TypedResults.Problem("Send the update as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The content type is not supported.");
+            return new UnsupportedMediaTypeProblem("Send the update as application/json.");
         }
 
         Update? update;
@@ -135,7 +130,7 @@ public static class TelegramWebhook
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ChannelsDbContext.TelegramUpdatesPrimaryKey })
+        catch (DbUpdateException e) when (e.IsUniqueViolation(ChannelsDbContext.TelegramUpdatesPrimaryKey))
         {
             // A concurrent redelivery of the same update won the race.
             return TypedResults.Ok(new WebhookReceipt("duplicate", 0));

@@ -1,7 +1,8 @@
+using DaprPlatform.Monetary;
+
 namespace DaprPlatform.Notifications.Contracts;
 
-/// <summary>An amount in minor units, as booking and payments put it on the wire.</summary>
-public sealed record MoneyAmount(long Amount, string Currency);
+// Amounts are the platform's one money shape on the wire (MoneyPayload: minor units and an ISO 4217 code).
 
 /// <summary>
 /// Consumer-side copy of booking's <c>booking.*</c> events. <paramref name="PreviousStatus"/> tells a cancellation of a
@@ -16,10 +17,10 @@ public sealed record BookingChanged(
     string Subject,
     DateTimeOffset Start,
     DateTimeOffset End,
-    MoneyAmount Price,
+    MoneyPayload Price,
     string Status,
     string? CancellationReason = null,
-    MoneyAmount? Refund = null,
+    MoneyPayload? Refund = null,
     string? PreviousStatus = null);
 
 /// <summary>Consumer-side copy of payments' <c>payment.*</c> events.</summary>
@@ -27,8 +28,8 @@ public sealed record PaymentChanged(
     Guid PaymentId,
     Guid BookingId,
     Guid StudentId,
-    MoneyAmount Amount,
-    MoneyAmount? Refunded,
+    MoneyPayload Amount,
+    MoneyPayload? Refunded,
     string Status,
     string? FailureCode = null,
     string? FailureMessage = null);

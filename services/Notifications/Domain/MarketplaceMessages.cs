@@ -73,12 +73,12 @@ public static class MarketplaceMessages
     private static string When(BookingChanged booking) =>
         booking.Start.UtcDateTime.ToString("ddd d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
-    /// <summary>Major units with the currency's own digits (<c>45.00 USD</c>, <c>4500 JPY</c>); an unknown code is shown as sent.</summary>
-    public static string Format(MoneyAmount money)
+    /// <summary>Major units with the currency's own digits (<c>45.00 USD</c>, <c>4500 JPY</c>); an amount it cannot read is shown as sent.</summary>
+    public static string Format(MoneyPayload money)
     {
         ArgumentNullException.ThrowIfNull(money);
-        return Currency.TryParse(money.Currency, out var currency)
-            ? new Money(money.Amount, currency).ToString()
-            : $"{money.Amount.ToString(CultureInfo.InvariantCulture)} {money.Currency} (minor units)";
+        return money.TryRead(long.MinValue, long.MaxValue, out _, out _) is { } amount
+            ? amount.ToString()
+            : $"{money.Amount?.ToString(CultureInfo.InvariantCulture) ?? "?"} {money.Currency} (minor units)";
     }
 }

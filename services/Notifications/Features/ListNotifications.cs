@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -11,10 +12,10 @@ public static class ListNotifications
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
-    public static void Map(RouteGroupBuilder api) => api.MapGet("/", HandleAsync).WithName("ListNotifications");
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/", HandleAsync).WithName("ListNotifications");
 
     // Paging values arrive as strings so a non-number becomes a field error rather than a binding failure.
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Ok<PagedResponse<NotificationResponse>>, ValidationProblem>> HandleAsync(
         string? page,
         string? pageSize,
         ClaimsPrincipal user,

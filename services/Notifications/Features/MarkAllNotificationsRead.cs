@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -10,9 +11,9 @@ public sealed record MarkAllReadResponse(int Updated);
 /// <summary>POST /api/notifications/read-all — marks every unread notification of the caller read.</summary>
 public static class MarkAllNotificationsRead
 {
-    public static void Map(RouteGroupBuilder api) => api.MapPost("/read-all", HandleAsync).WithName("MarkAllNotificationsRead");
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapPost("/read-all", HandleAsync).WithName("MarkAllNotificationsRead");
 
-    public static async Task<IResult> HandleAsync(ClaimsPrincipal user, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Ok<MarkAllReadResponse>> HandleAsync(ClaimsPrincipal user, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
     {
         var userId = user.GetUserId();
         var now = time.GetUtcNow();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -8,9 +9,9 @@ namespace DaprPlatform.Notifications.Features;
 /// <summary>POST /api/notifications/{id}/read — marks one of the caller's notifications read.</summary>
 public static class MarkNotificationRead
 {
-    public static void Map(RouteGroupBuilder api) => api.MapPost("/{id:guid}/read", HandleAsync).WithName("MarkNotificationRead");
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapPost("/{id:guid}/read", HandleAsync).WithName("MarkNotificationRead");
 
-    public static async Task<IResult> HandleAsync(Guid id, ClaimsPrincipal user, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Ok<NotificationResponse>, NotFoundProblem>> HandleAsync(Guid id, ClaimsPrincipal user, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
     {
         var userId = user.GetUserId();
         // Someone else's notification answers exactly like a missing one, so ids cannot be probed.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.Notifications.Infrastructure;
@@ -23,7 +24,7 @@ public static class NotificationPreferencesEndpoints
         api.MapPut("/preferences", UpdateAsync).WithName("UpdateNotificationPreferences");
     }
 
-    public static async Task<IResult> GetAsync(ClaimsPrincipal user, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Ok<PreferencesResponse>> GetAsync(ClaimsPrincipal user, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
     {
         var userId = user.GetUserId();
         // Reading does not write: a user whose welcome event has not arrived yet sees the defaults it will create.
@@ -32,7 +33,7 @@ public static class NotificationPreferencesEndpoints
         return TypedResults.Ok(PreferencesResponse.From(preferences));
     }
 
-    public static async Task<IResult> UpdateAsync(UpdatePreferencesRequest? request, ClaimsPrincipal user, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Ok<PreferencesResponse>, ValidationProblem>> UpdateAsync(UpdatePreferencesRequest? request, ClaimsPrincipal user, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
     {
         var errors = Validate(request);
         if (!errors.IsEmpty || request is null)

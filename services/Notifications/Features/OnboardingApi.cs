@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -24,14 +25,14 @@ public static class OnboardingApi
     public static IEndpointRouteBuilder MapOnboardingApi(this IEndpointRouteBuilder app)
     {
         // Only the onboarding saga calls these.
-        var group = app.MapGroup("/internal").RequireSidecarCaller("workflows");
-        group.MapPut("/preferences/{userId:guid}/defaults", SetDefaultPreferencesAsync);
-        group.MapPost("/notifications/welcome", SendWelcomeAsync);
+        var steps = app.MapGroup("/internal").RequireSidecarCaller("workflows");
+        steps.MapPut("/preferences/{userId:guid}/defaults", SetDefaultPreferencesAsync);
+        steps.MapPost("/notifications/welcome", SendWelcomeAsync);
         return app;
     }
 
     /// <summary>PUT: creates the default preferences when the user has none (201); existing choices are kept and returned (200).</summary>
-    public static async Task<IResult> SetDefaultPreferencesAsync(Guid userId, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Created<PreferencesResponse>, Ok<PreferencesResponse>, ValidationProblem>> SetDefaultPreferencesAsync(Guid userId, NotificationsDbContext db, TimeProvider time, CancellationToken ct)
     {
         if (userId == Guid.Empty)
         {
@@ -51,7 +52,7 @@ public static class OnboardingApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // The user.registered handler (or a redelivered step) created them meanwhile: those stand.
             db.ChangeTracker.Clear();
@@ -65,7 +66,7 @@ public static class OnboardingApi
     /// POST: the welcome, once per idempotency key (through the inbox): a Telegram message when a chat id is given, else an
     /// in-app notification. The notification row is the record of the message either way; the delivery log says where it went.
     /// </summary>
-    public static async Task<IResult> SendWelcomeAsync(
+    public static async Task<Results<Ok<WelcomeResponse>, ValidationProblem, ConflictProblem>> SendWelcomeAsync(
         SendWelcomeRequest request, NotificationsDbContext db, Inbox<NotificationsDbContext> inbox, TelegramDelivery telegram, TimeProvider time, CancellationToken ct)
     {
         var errors = Validate(request);

@@ -1,6 +1,5 @@
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -11,27 +10,9 @@ namespace DaprPlatform.Payments.Features;
 /// </summary>
 public static class ConcurrentUpdates
 {
-    private const int Attempts = 3;
-
-    public static async Task<IResult> RunAsync(PaymentsDbContext db, Func<CancellationToken, Task<IResult>> unit, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(unit);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await unit(ct);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.ChangeTracker.Clear();
-                return Problems.Conflict("The payment kept changing while this request ran; repeat it with the same idempotency key.");
-            }
-        }
-    }
+    public static Task<IResult> RunAsync(PaymentsDbContext db, Func<CancellationToken, Task<IResult>> unit, CancellationToken ct) =>
+        db.RetryConcurrentChangeAsync(
+            unit,
+            () => Problems.Conflict("The payment kept changing while this request ran; repeat it with the same idempotency key."),
+            ct);
 }

@@ -3,7 +3,6 @@ using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Stripe;
 
 namespace DaprPlatform.Payments.Features;
@@ -11,14 +10,13 @@ namespace DaprPlatform.Payments.Features;
 public sealed record CreatePaymentIntentRequest(Guid? BookingId, Guid? StudentId, MoneyPayload? Amount, string? Description, string? WorkflowInstanceId);
 
 /// <summary>
-/// POST /api/payments/intents (internal; the saga's CreatePaymentIntent step) — one payment per booking: the first call
+/// POST /internal/payments/intents (internal; the saga's CreatePaymentIntent step) — one payment per booking: the first call
 /// creates the Stripe PaymentIntent and answers 201, every repeat answers 200 with the same payment and client secret.
 /// </summary>
 public static class CreatePaymentIntent
 {
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/intents", HandleAsync)
-            .RequireInternalCaller()
             .WithName("CreatePaymentIntent");
 
     public static string IdempotencyKey(Guid paymentId) => $"payment-{paymentId}-create";
@@ -118,7 +116,7 @@ public static class CreatePaymentIntent
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: PaymentsDbContext.UniqueBookingIndex or "pk_payments" })
+        catch (DbUpdateException e) when (e.IsUniqueViolation(PaymentsDbContext.UniqueBookingIndex, "pk_payments"))
         {
             // A concurrent call for the same booking won; it used the same Stripe key, so it holds the same intent.
             db.ChangeTracker.Clear();

@@ -1,18 +1,27 @@
+using DaprPlatform.ServiceDefaults;
+
 namespace DaprPlatform.Payments.Features;
 
 public static class PaymentsApi
 {
+    /// <summary>The app that runs the booking saga: the only caller that may create, refund or void payments.</summary>
+    public const string SagaAppId = "workflows";
+
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        var payments = app.MapGroup("/api/payments").WithTags("Payments");
-        var signedIn = payments.MapGroup(string.Empty).RequireAuthorization();
-        ListPayments.Map(signedIn);
-        GetPayment.Map(signedIn);
-        ConfirmPayment.Map(signedIn);
-        // Internal routes carry their own rule (invocation only, not through the gateway) and no bearer.
-        CreatePaymentIntent.Map(payments);
-        RefundPayment.Map(payments);
-        VoidPayment.Map(payments);
+        // Public routes (through the gateway): a signed-in student or an admin.
+        var payments = app.MapGroup("/api/payments").RequireAuthorization().WithTags("Payments");
+        ListPayments.Map(payments);
+        GetPayment.Map(payments);
+        ConfirmPayment.Map(payments);
+
+        // Invocation-only saga steps: outside /api, so the gateway never routes them, and only the saga's app is served.
+        var steps = app.MapGroup("/internal/payments").RequireSidecarCaller(SagaAppId);
+        CreatePaymentIntent.Map(steps);
+        RefundPayment.Map(steps);
+        VoidPayment.Map(steps);
+
+        // Stripe calls this one (signed, no bearer), through the gateway.
         StripeWebhook.Map(app);
         return app;
     }

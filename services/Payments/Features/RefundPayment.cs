@@ -6,7 +6,6 @@ using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Stripe;
 
 namespace DaprPlatform.Payments.Features;
@@ -16,14 +15,13 @@ namespace DaprPlatform.Payments.Features;
 public sealed record RefundPaymentRequest(MoneyPayload? Amount, string? Reason);
 
 /// <summary>
-/// POST /api/payments/{id}/refund (internal; the cancellation saga's Refund step). The caller's Idempotency-Key is
+/// POST /internal/payments/{id}/refund (internal; the cancellation saga's Refund step). The caller's Idempotency-Key is
 /// required: it names the refund, so a repeated call answers 200 with the refund already made instead of a second one.
 /// </summary>
 public static class RefundPayment
 {
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/{id:guid}/refund", HandleAsync)
-            .RequireInternalCaller()
             .WithName("RefundPayment");
 
     public static string StripeIdempotencyKey(Guid paymentId, string callerKey) => $"payment-{paymentId}-refund-{callerKey}";
@@ -119,7 +117,7 @@ public static class RefundPayment
                 await db.SaveChangesAsync(token);
             }
             catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException
-                && e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: PaymentsDbContext.UniqueRefundKeyIndex or PaymentsDbContext.RefundsPrimaryKey })
+                && e.IsUniqueViolation(PaymentsDbContext.UniqueRefundKeyIndex, PaymentsDbContext.RefundsPrimaryKey))
             {
                 // The same refund call ran concurrently and recorded it first.
                 db.ChangeTracker.Clear();

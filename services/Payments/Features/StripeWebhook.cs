@@ -6,7 +6,6 @@ using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Stripe;
 
 namespace DaprPlatform.Payments.Features;
@@ -133,7 +132,7 @@ public static class StripeWebhook
                 await db.SaveChangesAsync(token);
             }
             catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException
-                && e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: PaymentsDbContext.StripeEventsPrimaryKey })
+                && e.IsUniqueViolation(PaymentsDbContext.StripeEventsPrimaryKey))
             {
                 // A concurrent redelivery of the same event won; its effect is the one that counts.
                 db.ChangeTracker.Clear();

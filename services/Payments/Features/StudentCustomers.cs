@@ -1,7 +1,7 @@
+using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Stripe;
 
 namespace DaprPlatform.Payments.Features;
@@ -35,7 +35,7 @@ public static class StudentCustomers
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: PaymentsDbContext.StripeCustomersPrimaryKey })
+        catch (DbUpdateException e) when (e.IsUniqueViolation(PaymentsDbContext.StripeCustomersPrimaryKey))
         {
             db.Entry(row).State = EntityState.Detached;
             return (await db.StripeCustomers.AsNoTracking().SingleAsync(c => c.StudentId == studentId, ct)).CustomerId;

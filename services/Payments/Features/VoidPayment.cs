@@ -8,7 +8,7 @@ using Stripe;
 namespace DaprPlatform.Payments.Features;
 
 /// <summary>
-/// POST /api/payments/{id}/void (internal; the saga's compensation after a decline or a timeout). Cancels the
+/// POST /internal/payments/{id}/void (internal; the saga's compensation after a decline or a timeout). Cancels the
 /// PaymentIntent while no money moved; when it already succeeded — the webhook raced the saga's timeout — it refunds
 /// what is left instead, so no payment stays captured for a booking that does not exist. Idempotent: a canceled or
 /// refunded payment is answered as it is.
@@ -20,7 +20,6 @@ public static class VoidPayment
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/{id:guid}/void", HandleAsync)
-            .RequireInternalCaller()
             .WithName("VoidPayment");
 
     public static string CancelIdempotencyKey(Guid paymentId) => $"payment-{paymentId}-cancel";

@@ -51,7 +51,7 @@ public sealed class BookingSagasApiTests(WorkflowsApp platform)
     public async Task A_step_refused_by_the_callee_ends_the_saga_at_once_with_the_callee_s_reason_and_undoes_it()
     {
         var (bookingId, _) = Arrange();
-        platform.Callees["payments"].Routes["POST /api/payments/intents"] = r => r.Body.Contains(bookingId.ToString(), StringComparison.Ordinal)
+        platform.Callees["payments"].Routes["POST /internal/payments/intents"] = r => r.Body.Contains(bookingId.ToString(), StringComparison.Ordinal)
             ? Results.Problem("The amount is below the minimum charge.", statusCode: StatusCodes.Status422UnprocessableEntity)
             : Intent(r);
         using var booking = platform.Client("booking");
@@ -188,7 +188,7 @@ public sealed class BookingSagasApiTests(WorkflowsApp platform)
         var done = await platform.StatusUntilAsync($"/internal/booking-payments/{bookingId}", WorkflowsApp.Ended, "booking");
         done.GetProperty("outcome").GetString().Should().Be(BookingOutcomes.Cancelled);
         done.GetProperty("reason").GetString().Should().Be("withdrawn by the tutor: sick");
-        platform.Callees["payments"].To("POST", $"/api/payments/{paymentId}/void").Should().ContainSingle();
+        platform.Callees["payments"].To("POST", $"/internal/payments/{paymentId}/void").Should().ContainSingle();
         using var ended = await booking.PostAsJsonAsync($"/internal/booking-payments/{bookingId}/withdraw", new { requestedBy = "student" });
         ended.StatusCode.Should().Be(HttpStatusCode.Conflict);
 
@@ -274,8 +274,8 @@ public sealed class BookingSagasApiTests(WorkflowsApp platform)
         booking.Routes[$"POST /internal/bookings/{bookingId}/awaiting-payment"] = _ => Results.Ok();
         booking.Routes[$"POST /internal/bookings/{bookingId}/confirm"] = _ => Results.Ok();
         booking.Routes[$"POST /internal/bookings/{bookingId}/cancel"] = _ => Results.Ok();
-        payments.Routes.TryAdd("POST /api/payments/intents", Intent);
-        payments.Routes[$"POST /api/payments/{paymentId}/void"] = _ => Results.Ok();
+        payments.Routes.TryAdd("POST /internal/payments/intents", Intent);
+        payments.Routes[$"POST /internal/payments/{paymentId}/void"] = _ => Results.Ok();
         return (bookingId, paymentId);
     }
 

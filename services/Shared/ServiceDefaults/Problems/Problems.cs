@@ -27,6 +27,18 @@ public static class Problems
     public static GoneProblem Gone(string detail) => new(detail);
 
     public static UnavailableProblem Unavailable(string detail) => new(detail);
+
+    public static BadGatewayProblem BadGateway(string detail) => new(detail);
+
+    /// <summary>
+    /// 422 with field errors in the validation-problem shape: the request was well formed, but what a field names could not
+    /// be used (e.g. Telegram does not know the channel).
+    /// </summary>
+    public static UnprocessableProblem Unprocessable(string field, string message, string detail, string? title = null) =>
+        new(detail, title ?? "The request could not be processed.", extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] },
+        });
 }
 
 /// <summary>
@@ -95,4 +107,28 @@ public sealed class UnavailableProblem(string detail, string? title = null, stri
     : StatusProblem(StatusCodes.Status503ServiceUnavailable, title ?? "The service is temporarily unavailable.", detail, type, extensions), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status503ServiceUnavailable);
+}
+
+public sealed class PayloadTooLargeProblem(string detail, string? title = null, string? type = null, IDictionary<string, object?>? extensions = null)
+    : StatusProblem(StatusCodes.Status413PayloadTooLarge, title ?? "The request body is too large.", detail, type, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status413PayloadTooLarge);
+}
+
+public sealed class UnsupportedMediaTypeProblem(string detail, string? title = null, string? type = null, IDictionary<string, object?>? extensions = null)
+    : StatusProblem(StatusCodes.Status415UnsupportedMediaType, title ?? "The content type is not supported.", detail, type, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status415UnsupportedMediaType);
+}
+
+public sealed class UnprocessableProblem(string detail, string? title = null, string? type = null, IDictionary<string, object?>? extensions = null)
+    : StatusProblem(StatusCodes.Status422UnprocessableEntity, title ?? "The request could not be processed.", detail, type, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status422UnprocessableEntity);
+}
+
+public sealed class BadGatewayProblem(string detail, string? title = null, string? type = null, IDictionary<string, object?>? extensions = null)
+    : StatusProblem(StatusCodes.Status502BadGateway, title ?? "An upstream service failed.", detail, type, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status502BadGateway);
 }
