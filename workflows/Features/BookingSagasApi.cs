@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Dapr.Workflow;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Workflows.BookingPayment;
@@ -46,17 +47,17 @@ public static class BookingSagasApi
     public static IEndpointRouteBuilder MapBookingSagasApi(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/internal/booking-payments").RequireSidecarCaller(BookingAppId).WithTags("Booking sagas");
-        payments.MapPost("", StartPaymentAsync).Produces<SagaStartedResponse>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        payments.MapGet("/{bookingId:guid}", GetPaymentAsync).Produces<BookingSagaStatusResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        payments.MapPost("/{bookingId:guid}/withdraw", WithdrawAsync).Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        payments.MapPost("", StartPaymentAsync);
+        payments.MapGet("/{bookingId:guid}", GetPaymentAsync);
+        payments.MapPost("/{bookingId:guid}/withdraw", WithdrawAsync);
 
         var cancellations = app.MapGroup("/internal/booking-cancellations").RequireSidecarCaller(BookingAppId).WithTags("Booking sagas");
-        cancellations.MapPost("", StartCancellationAsync).Produces<SagaStartedResponse>(StatusCodes.Status202Accepted).ProducesValidationProblem();
-        cancellations.MapGet("/{bookingId:guid}", GetCancellationAsync).Produces<BookingSagaStatusResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        cancellations.MapPost("", StartCancellationAsync);
+        cancellations.MapGet("/{bookingId:guid}", GetCancellationAsync);
         return app;
     }
 
-    public static async Task<IResult> StartPaymentAsync(StartBookingPaymentRequest request, DaprWorkflowClient workflows, IOptions<BookingPaymentOptions> options, CancellationToken ct)
+    public static async Task<Results<Accepted<SagaStartedResponse>, ValidationProblem, ConflictProblem, UnavailableProblem>> StartPaymentAsync(StartBookingPaymentRequest request, DaprWorkflowClient workflows, IOptions<BookingPaymentOptions> options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new ValidationErrors();
@@ -68,8 +69,8 @@ public static class BookingSagasApi
 
         if (request.StudentId is not { } studentId || studentId == Guid.Empty) { errors.Add("studentId", "studentId is required."); }
         if (request.TutorId is not { } tutorId || tutorId == Guid.Empty) { errors.Add("tutorId", "tutorId is required."); }
-        RequireText(errors, "studentName", request.StudentName, MaxNameLength);
-        RequireText(errors, "subject", request.Subject, MaxSubjectLength);
+        errors.RequireText("studentName", request.StudentName, MaxNameLength);
+        errors.RequireText("subject", request.Subject, MaxSubjectLength);
         if (request.Start is null) { errors.Add("start", "start is required."); }
         if (request.DurationMinutes is not (>= 15 and <= 24 * 60)) { errors.Add("durationMinutes", "durationMinutes must be between 15 and 1440."); }
         if (!errors.IsEmpty) { return errors.ToProblem(); }
@@ -81,7 +82,7 @@ public static class BookingSagasApi
         return await StartAsync(workflows, nameof(BookingPaymentWorkflow), instanceId, input, existingIsConflict: true, ct);
     }
 
-    public static async Task<IResult> StartCancellationAsync(StartBookingCancellationRequest request, DaprWorkflowClient workflows, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<Accepted<SagaStartedResponse>, ValidationProblem, ConflictProblem, UnavailableProblem>> StartCancellationAsync(StartBookingCancellationRequest request, DaprWorkflowClient workflows, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new ValidationErrors();
@@ -95,7 +96,7 @@ public static class BookingSagasApi
         return await StartAsync(workflows, nameof(BookingCancellationWorkflow), CancellationInstanceId(bookingId), input, existingIsConflict: false, ct);
     }
 
-    public static async Task<IResult> WithdrawAsync(Guid bookingId, WithdrawBookingRequest? request, DaprWorkflowClient workflows, CancellationToken ct)
+    public static async Task<Results<Accepted<SagaStartedResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UnavailableProblem>> WithdrawAsync(Guid bookingId, WithdrawBookingRequest? request, DaprWorkflowClient workflows, CancellationToken ct)
     {
         var requestedBy = request?.RequestedBy ?? "student";
         if (requestedBy is not ("student" or "tutor"))
@@ -121,13 +122,13 @@ public static class BookingSagasApi
         return TypedResults.Accepted($"/internal/booking-payments/{bookingId}", new SagaStartedResponse(instanceId));
     }
 
-    public static Task<IResult> GetPaymentAsync(Guid bookingId, DaprWorkflowClient workflows, CancellationToken ct) =>
+    public static Task<Results<Ok<BookingSagaStatusResponse>, NotFoundProblem, UnavailableProblem>> GetPaymentAsync(Guid bookingId, DaprWorkflowClient workflows, CancellationToken ct) =>
         GetAsync(workflows, bookingId, PaymentInstanceId(bookingId), nameof(BookingPaymentWorkflow), ct);
 
-    public static Task<IResult> GetCancellationAsync(Guid bookingId, DaprWorkflowClient workflows, CancellationToken ct) =>
+    public static Task<Results<Ok<BookingSagaStatusResponse>, NotFoundProblem, UnavailableProblem>> GetCancellationAsync(Guid bookingId, DaprWorkflowClient workflows, CancellationToken ct) =>
         GetAsync(workflows, bookingId, CancellationInstanceId(bookingId), nameof(BookingCancellationWorkflow), ct);
 
-    private static async Task<IResult> StartAsync(DaprWorkflowClient workflows, string name, string instanceId, object input, bool existingIsConflict, CancellationToken ct)
+    private static async Task<Results<Accepted<SagaStartedResponse>, ValidationProblem, ConflictProblem, UnavailableProblem>> StartAsync(DaprWorkflowClient workflows, string name, string instanceId, object input, bool existingIsConflict, CancellationToken ct)
     {
         try
         {
@@ -149,7 +150,7 @@ public static class BookingSagasApi
         return TypedResults.Accepted((string?)null, new SagaStartedResponse(instanceId));
     }
 
-    private static async Task<IResult> GetAsync(DaprWorkflowClient workflows, Guid bookingId, string instanceId, string workflowName, CancellationToken ct)
+    private static async Task<Results<Ok<BookingSagaStatusResponse>, NotFoundProblem, UnavailableProblem>> GetAsync(DaprWorkflowClient workflows, Guid bookingId, string instanceId, string workflowName, CancellationToken ct)
     {
         WorkflowState? state;
         try
@@ -180,12 +181,6 @@ public static class BookingSagasApi
             outcome?.Outcome,
             outcome?.Reason ?? progress?.Reason,
             state.RuntimeStatus == WorkflowRuntimeStatus.Failed ? state.FailureDetails?.ErrorMessage ?? "The saga failed." : null));
-    }
-
-    private static void RequireText(ValidationErrors errors, string field, string? value, int maxLength)
-    {
-        if (string.IsNullOrWhiteSpace(value)) { errors.Add(field, $"{field} is required."); }
-        else if (value.Trim().Length > maxLength) { errors.Add(field, $"{field} must be at most {maxLength} characters."); }
     }
 
     /// <summary>The fields both sagas' outputs share.</summary>

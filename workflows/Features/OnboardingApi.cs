@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -36,18 +37,13 @@ public static partial class OnboardingApi
     public static IEndpointRouteBuilder MapOnboardingApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/onboarding").AllowAnonymous().WithTags("Onboarding");
-        api.MapPost("", StartAsync).WithName("StartOnboarding")
-            .Produces<OnboardingStartedResponse>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        api.MapGet("/{instanceId}", GetStatusAsync).WithName("GetOnboardingStatus")
-            .Produces<OnboardingStatusResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        // Identity's own 400/409 problem is relayed as it came (a ContentHttpResult, which documents nothing by itself).
+        api.MapPost("", StartAsync).WithName("StartOnboarding").ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{instanceId}", GetStatusAsync).WithName("GetOnboardingStatus");
         return app;
     }
 
-    public static async Task<IResult> StartAsync(
+    public static async Task<Results<Accepted<OnboardingStartedResponse>, ValidationProblem, ContentHttpResult, UnavailableProblem>> StartAsync(
         StartOnboardingRequest request, AppInvocationClients invocation, DaprWorkflowClient workflows, IOptions<OnboardingOptions> options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -71,7 +67,7 @@ public static partial class OnboardingApi
             if ((int)answer.StatusCode is StatusCodes.Status400BadRequest or StatusCodes.Status409Conflict)
             {
                 // Identity's own problem (field errors included) is the answer the client needs.
-                return Results.Content(body, "application/problem+json", statusCode: (int)answer.StatusCode);
+                return TypedResults.Content(body, "application/problem+json", statusCode: (int)answer.StatusCode);
             }
 
             if (!answer.IsSuccessStatusCode || !TryReadCredentialRef(body, out credentialRef))
@@ -100,7 +96,7 @@ public static partial class OnboardingApi
         return TypedResults.Accepted(statusUrl, new OnboardingStartedResponse(instanceId, statusUrl));
     }
 
-    public static async Task<IResult> GetStatusAsync(string instanceId, DaprWorkflowClient workflows, CancellationToken ct)
+    public static async Task<Results<Ok<OnboardingStatusResponse>, NotFoundProblem, UnavailableProblem>> GetStatusAsync(string instanceId, DaprWorkflowClient workflows, CancellationToken ct)
     {
         if (!WorkflowInstanceView.IsInstanceId(instanceId))
         {
@@ -191,7 +187,7 @@ public static partial class OnboardingApi
         }
     }
 
-    private static IResult NotFound(string instanceId) => Problems.NotFound($"No onboarding with id '{instanceId}'.");
+    private static NotFoundProblem NotFound(string instanceId) => Problems.NotFound($"No onboarding with id '{instanceId}'.");
 
     // Same rule as notifications' preferences: an integer chat id (negative for groups) or a public @username.
     [GeneratedRegex(@"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$", RegexOptions.CultureInvariant)]

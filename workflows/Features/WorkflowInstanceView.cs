@@ -1,3 +1,4 @@
+using DaprPlatform.ServiceDefaults;
 using System.Text.Json;
 using Dapr.Workflow;
 using Grpc.Core;
@@ -49,6 +50,5 @@ internal static class WorkflowInstanceView
         }
     }
 
-    public static IResult Unavailable(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The service is temporarily unavailable.");
+    public static UnavailableProblem Unavailable(string detail) => Problems.Unavailable(detail);
 }

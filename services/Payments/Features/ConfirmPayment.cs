@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Security.Claims;
 using DaprPlatform.Payments.Domain;
@@ -6,6 +7,7 @@ using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
+using ConfirmAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<DaprPlatform.Payments.Features.PaymentResponse>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem, DaprPlatform.ServiceDefaults.NotFoundProblem, DaprPlatform.ServiceDefaults.StatusProblem>;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -22,12 +24,11 @@ public static class ConfirmPayment
 
     private static readonly Dictionary<string, string> PaymentMethodField = new(StringComparer.Ordinal) { ["payment_method"] = "paymentMethod" };
 
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPost("/{id:guid}/confirm", HandleAsync)
             .WithName("ConfirmPayment")
-            .Produces<PaymentResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            // Stripe's answers (StatusProblem): 400 on a field, 409, 502 and 503.
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -35,7 +36,7 @@ public static class ConfirmPayment
     public static string IdempotencyKey(Guid paymentId, int attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"payment-{paymentId}-confirm-{attempt}");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<ConfirmAnswer> HandleAsync(
         Guid id,
         ConfirmPaymentRequest? request,
         ClaimsPrincipal user,
@@ -75,7 +76,7 @@ public static class ConfirmPayment
         // What Stripe answered, applied to the row. Kept across a retry after a concurrent update (typically this very
         // confirmation's webhook landing first): Stripe confirmed once, so the retry only records the answer.
         Action<Payment, DateTimeOffset>? answer = null;
-        return await ConcurrentUpdates.RunAsync(db, async token =>
+        return await db.RetryConcurrentChangeAsync(async Task<ConfirmAnswer> (CancellationToken token) =>
         {
             var payment = await db.Payments.SingleAsync(p => p.Id == id, token);
             var now = time.GetUtcNow();
@@ -148,6 +149,6 @@ public static class ConfirmPayment
             payment.RecordConfirmAttempt(now);
             await db.SaveChangesAsync(token);
             return TypedResults.Ok(PaymentResponse.From(payment, withClientSecret: true));
-        }, ct);
+        }, () => PaymentAccess.KeptChanging(), ct);
     }
 }

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Monetary;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
+using IntentAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Created<DaprPlatform.Payments.Features.PaymentResponse>, Microsoft.AspNetCore.Http.HttpResults.Ok<DaprPlatform.Payments.Features.PaymentResponse>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem, DaprPlatform.ServiceDefaults.StatusProblem>;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -29,7 +31,7 @@ public static class CreatePaymentIntent
         ["description"] = "description",
     };
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<IntentAnswer> HandleAsync(
         CreatePaymentIntentRequest? request,
         PaymentsDbContext db,
         StripeClient stripe,
@@ -43,19 +45,12 @@ public static class CreatePaymentIntent
             return errors.ToProblem();
         }
 
-        if (request.BookingId is null || request.BookingId == Guid.Empty)
-        {
-            errors.Add("bookingId", "bookingId is required.");
-        }
-
-        if (request.StudentId is null || request.StudentId == Guid.Empty)
-        {
-            errors.Add("studentId", "studentId is required.");
-        }
+        errors.RequireId("bookingId", request.BookingId);
+        errors.RequireId("studentId", request.StudentId);
 
         var amount = errors.ReadMoney(request.Amount, "amount", minimum: 1, maximum: PaymentLimits.MaxMinorUnits);
-        Text(request.Description, "description", Payment.MaxDescriptionLength, errors);
-        Text(request.WorkflowInstanceId, "workflowInstanceId", Payment.MaxWorkflowInstanceIdLength, errors);
+        errors.RequireText("description", request.Description, Payment.MaxDescriptionLength);
+        errors.RequireText("workflowInstanceId", request.WorkflowInstanceId, Payment.MaxWorkflowInstanceIdLength);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -126,7 +121,7 @@ public static class CreatePaymentIntent
         return TypedResults.Created($"/api/payments/{payment.Id}", PaymentResponse.From(payment, withClientSecret: true));
     }
 
-    private static async Task<IResult?> ExistingAsync(PaymentsDbContext db, Guid bookingId, Guid studentId, Money amount, CancellationToken ct)
+    private static async Task<IntentAnswer?> ExistingAsync(PaymentsDbContext db, Guid bookingId, Guid studentId, Money amount, CancellationToken ct)
     {
         var existing = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.BookingId == bookingId, ct);
         if (existing is null)
@@ -140,17 +135,5 @@ public static class CreatePaymentIntent
         }
 
         return TypedResults.Ok(PaymentResponse.From(existing, withClientSecret: true));
-    }
-
-    private static void Text(string? value, string field, int max, ValidationErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            errors.Add(field, $"{field} is required.");
-        }
-        else if (value.Trim().Length > max)
-        {
-            errors.Add(field, $"{field} must be at most {max} characters.");
-        }
     }
 }

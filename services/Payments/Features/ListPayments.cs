@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -8,11 +9,11 @@ namespace DaprPlatform.Payments.Features;
 /// <summary>GET /api/payments?page=&amp;pageSize= — the caller's own payments, newest first.</summary>
 public static class ListPayments
 {
-    public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/", HandleAsync).WithName("ListPayments").Produces<PagedResponse<PaymentResponse>>().ProducesValidationProblem();
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapGet("/", HandleAsync).WithName("ListPayments");
 
     // Paging values arrive as strings so a non-number becomes a field error rather than a binding failure.
-    public static async Task<IResult> HandleAsync(string? page, string? pageSize, ClaimsPrincipal user, PaymentsDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<PagedResponse<PaymentResponse>>, ValidationProblem>> HandleAsync(string? page, string? pageSize, ClaimsPrincipal user, PaymentsDbContext db, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var paging = PageRequest.TryCreate(page, pageSize, errors);

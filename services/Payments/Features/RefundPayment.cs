@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Monetary;
 using DaprPlatform.Payments.Contracts;
 using DaprPlatform.Payments.Domain;
@@ -7,6 +8,7 @@ using DaprPlatform.Messaging;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
+using RefundAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<DaprPlatform.Payments.Features.RefundResponse>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem, DaprPlatform.ServiceDefaults.NotFoundProblem, DaprPlatform.ServiceDefaults.StatusProblem>;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -20,13 +22,13 @@ public sealed record RefundPaymentRequest(MoneyPayload? Amount, string? Reason);
 /// </summary>
 public static class RefundPayment
 {
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPost("/{id:guid}/refund", HandleAsync)
             .WithName("RefundPayment");
 
     public static string StripeIdempotencyKey(Guid paymentId, string callerKey) => $"payment-{paymentId}-refund-{callerKey}";
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<RefundAnswer> HandleAsync(
         Guid id,
         [FromHeader(Name = PaymentAccess.IdempotencyKeyHeader)] string? idempotencyKey,
         [FromBody] RefundPaymentRequest? request,
@@ -67,7 +69,7 @@ public static class RefundPayment
         // Once Stripe has made the refund, a retry after a concurrent update (typically this refund's own charge.refunded
         // webhook landing first) must only record it: re-checking what is left would refuse the refund it just made.
         Refund? made = null;
-        return await ConcurrentUpdates.RunAsync(db, async token =>
+        return await db.RetryConcurrentChangeAsync(async Task<RefundAnswer> (CancellationToken token) =>
         {
             var payment = await db.Payments.SingleOrDefaultAsync(p => p.Id == id, token);
             if (payment is null)
@@ -126,11 +128,11 @@ public static class RefundPayment
             }
 
             return TypedResults.Ok(new RefundResponse(payment.Id, refund.Id, MoneyPayload.From(new Money(refund.Amount, payment.AmountMoney.Currency)), PaymentResponse.From(payment, withClientSecret: false)));
-        }, ct);
+        }, () => PaymentAccess.KeptChanging(), ct);
     }
 
     /// <summary>Why this refund cannot be made (currency, nothing or not enough left, no Stripe key), or null.</summary>
-    private static IResult? Refusal(Payment payment, Money? amount, bool stripeConfigured)
+    private static RefundAnswer? Refusal(Payment payment, Money? amount, bool stripeConfigured)
     {
         if (amount is { } requested && requested.Currency.Code != payment.Currency)
         {
@@ -149,7 +151,12 @@ public static class RefundPayment
             return Problems.Conflict($"Only {new Money(payment.Refundable, payment.AmountMoney.Currency)} is left to refund.");
         }
 
-        return stripeConfigured ? null : StripeProblems.NotConfigured();
+        if (stripeConfigured)
+        {
+            return null;
+        }
+
+        return StripeProblems.NotConfigured();
     }
 
     /// <summary>Records a refund Stripe made (once per refund id) and announces the new total.</summary>
@@ -182,7 +189,7 @@ public static class RefundPayment
         return new RefundCreateOptions { PaymentIntent = payment.PaymentIntentId, Amount = amount, Reason = "requested_by_customer", Metadata = metadata };
     }
 
-    private static async Task<IResult?> ReplayAsync(PaymentsDbContext db, Payment payment, string key, CancellationToken ct)
+    private static async Task<Ok<RefundResponse>?> ReplayAsync(PaymentsDbContext db, Payment payment, string key, CancellationToken ct)
     {
         var earlier = await db.Refunds.AsNoTracking().SingleOrDefaultAsync(r => r.PaymentId == payment.Id && r.IdempotencyKey == key, ct);
         return earlier is null

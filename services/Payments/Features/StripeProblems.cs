@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.ServiceDefaults;
 using Stripe;
 
@@ -9,10 +10,9 @@ namespace DaprPlatform.Payments.Features;
 /// </summary>
 public static class StripeProblems
 {
-    public static IResult NotConfigured() => TypedResults.Problem(
+    public static UnavailableProblem NotConfigured() => new(
         "The Stripe secret key is not configured (secret 'stripe:secretKey'), so payments cannot reach Stripe.",
-        statusCode: StatusCodes.Status503ServiceUnavailable,
-        title: "Stripe is not configured.");
+        "Stripe is not configured.");
 
     /// <summary>
     /// Stripe.net rethrows a transport failure, or the HttpClient's timeout, as it came (after its retries); a
@@ -21,13 +21,12 @@ public static class StripeProblems
     public static bool IsUnreachable(Exception e, CancellationToken ct) =>
         e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested);
 
-    public static IResult Unreachable(Exception e)
+    public static BadGatewayProblem Unreachable(Exception e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return TypedResults.Problem(
+        return new(
             $"Stripe could not be reached: {(e is HttpRequestException h ? h.HttpRequestError.ToString() : "no answer in time")}.",
-            statusCode: StatusCodes.Status502BadGateway,
-            title: "Stripe is unavailable.");
+            "Stripe is unavailable.");
     }
 
     public static bool IsCardError(this StripeException e) => e?.StripeError?.Type == "card_error";
@@ -37,7 +36,7 @@ public static class StripeProblems
         (int)(e?.HttpStatusCode ?? 0) is < 400 or 401 or 403 or 429 or >= 500;
 
     /// <param name="fields">Stripe parameter → request field, for refusals that are the caller's input (answered 400).</param>
-    public static IResult From(StripeException e, IReadOnlyDictionary<string, string>? fields = null)
+    public static StatusProblem From(StripeException e, IReadOnlyDictionary<string, string>? fields = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         var status = (int)e.HttpStatusCode;
@@ -47,23 +46,17 @@ public static class StripeProblems
         {
             var errors = new ValidationErrors();
             errors.Add(field, $"Stripe refused it: {error.Message} [{error.Code}]");
-            return errors.ToProblem();
+            return errors.ToBadRequest();
         }
 
         if (status is 401 or 403)
         {
-            return TypedResults.Problem(
-                $"Stripe refused the configured secret key ({status}, request {requestId}).",
-                statusCode: StatusCodes.Status502BadGateway,
-                title: "Stripe is unavailable.");
+            return new BadGatewayProblem($"Stripe refused the configured secret key ({status}, request {requestId}).", "Stripe is unavailable.");
         }
 
         if (e.IsUpstreamFailure())
         {
-            return TypedResults.Problem(
-                $"Stripe did not complete the request: {error?.Message ?? e.Message} (request {requestId}).",
-                statusCode: StatusCodes.Status502BadGateway,
-                title: "Stripe is unavailable.");
+            return new BadGatewayProblem($"Stripe did not complete the request: {error?.Message ?? e.Message} (request {requestId}).", "Stripe is unavailable.");
         }
 
         if (error?.Type == "idempotency_error" || status == 409)
@@ -72,9 +65,8 @@ public static class StripeProblems
         }
 
         // Anything else Stripe refused was a request payments built (an id it stored, a parameter it chose).
-        return TypedResults.Problem(
+        return new BadGatewayProblem(
             $"Stripe refused a request payments made{(error?.Param is { } p ? $" (parameter {p})" : string.Empty)}: {error?.Message ?? e.Message} [{error?.Code ?? error?.Type}] (request {requestId})",
-            statusCode: StatusCodes.Status502BadGateway,
-            title: "Stripe refused the request.");
+            "Stripe refused the request.");
     }
 }

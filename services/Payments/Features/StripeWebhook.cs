@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text;
 using System.Text.Json;
 using DaprPlatform.Payments.Domain;
@@ -7,6 +8,7 @@ using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stripe;
+using WebhookAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<DaprPlatform.Payments.Features.WebhookReceipt>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem, DaprPlatform.ServiceDefaults.BadRequestProblem, DaprPlatform.ServiceDefaults.PayloadTooLargeProblem, DaprPlatform.ServiceDefaults.ConflictProblem, DaprPlatform.ServiceDefaults.UnavailableProblem>;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -25,17 +27,13 @@ public static class StripeWebhook
     /// <summary><c>t={unix time},v1={hex HMAC-SHA256}[,v1=…]</c>, checked by Stripe.net's <see cref="EventUtility"/>.</summary>
     public const string SignatureHeader = "Stripe-Signature";
 
-    public static void Map(IEndpointRouteBuilder app) =>
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost(Path, HandleAsync)
             .AllowAnonymous()
             .WithTags("Stripe")
-            .WithName("StripeWebhook")
-            .Produces<WebhookReceipt>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithName("StripeWebhook");
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<WebhookAnswer> HandleAsync(
         HttpContext context,
         IOptions<StripeOptions> options,
         PaymentsDbContext db,
@@ -46,10 +44,9 @@ public static class StripeWebhook
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.WebhookSecret))
         {
-            return TypedResults.Problem(
+            return new UnavailableProblem(
                 "The webhook signing secret is not configured (secret 'stripe:webhookSecret'), so no event can be authenticated.",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Stripe webhook is not configured.");
+                "Stripe webhook is not configured.");
         }
 
         var header = context.Request.Headers[SignatureHeader].ToString();
@@ -62,7 +59,7 @@ public static class StripeWebhook
         var payload = await ReadBoundedAsync(context.Request, settings.MaxWebhookBytes, ct);
         if (payload is null)
         {
-            return TypedResults.Problem($"The event exceeds {settings.MaxWebhookBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large.");
+            return new PayloadTooLargeProblem($"The event exceeds {settings.MaxWebhookBytes} bytes.");
         }
 
         // EventUtility.ConstructEvent in its two steps: the signature over the raw body first (nothing is parsed before),
@@ -114,7 +111,7 @@ public static class StripeWebhook
             return TypedResults.Ok(new WebhookReceipt(true, "duplicate"));
         }
 
-        return await ConcurrentUpdates.RunAsync(db, async token =>
+        return await db.RetryConcurrentChangeAsync(async Task<WebhookAnswer> (CancellationToken token) =>
         {
             var now = time.GetUtcNow();
             var (paymentId, applied) = await ApplyAsync(db, evt.Type, subject, outbox, now, token);
@@ -140,7 +137,7 @@ public static class StripeWebhook
             }
 
             return TypedResults.Ok(new WebhookReceipt(true, applied));
-        }, ct);
+        }, () => PaymentAccess.KeptChanging(), ct);
     }
 
     /// <summary>

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
+using VoidAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<DaprPlatform.Payments.Features.PaymentResponse>, DaprPlatform.ServiceDefaults.NotFoundProblem, DaprPlatform.ServiceDefaults.StatusProblem>;
 
 namespace DaprPlatform.Payments.Features;
 
@@ -18,7 +20,7 @@ public static class VoidPayment
     // Callers' keys look like "{instanceId}:{step}"; this one cannot collide with them.
     public const string RefundKey = "payments-internal:void";
 
-    public static void Map(RouteGroupBuilder api) =>
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPost("/{id:guid}/void", HandleAsync)
             .WithName("VoidPayment");
 
@@ -26,14 +28,14 @@ public static class VoidPayment
 
     public static string RefundIdempotencyKey(Guid paymentId) => $"payment-{paymentId}-void-refund";
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<VoidAnswer> HandleAsync(
         Guid id,
         PaymentsDbContext db,
         StripeClient stripe,
         Outbox<PaymentsDbContext> outbox,
         TimeProvider time,
         CancellationToken ct) =>
-        await ConcurrentUpdates.RunAsync(db, async token =>
+        await db.RetryConcurrentChangeAsync(async Task<VoidAnswer> (CancellationToken token) =>
         {
             var payment = await db.Payments.SingleOrDefaultAsync(p => p.Id == id, token);
             if (payment is null)
@@ -91,7 +93,7 @@ public static class VoidPayment
             }
 
             return TypedResults.Ok(PaymentResponse.From(payment, withClientSecret: false));
-        }, ct);
+        }, () => PaymentAccess.KeptChanging(), ct);
 
     private static async Task<PaymentIntent> CancelAsync(StripeClient stripe, Payment payment, CancellationToken ct)
     {

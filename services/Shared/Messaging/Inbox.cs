@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using DaprPlatform.ServiceDefaults;
 
 namespace DaprPlatform.Messaging;
 
@@ -87,7 +87,7 @@ public sealed class Inbox<TContext>
                 {
                     await _db.SaveChangesAsync(token);
                 }
-                catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessagingSchema.InboxPrimaryKey })
+                catch (DbUpdateException ex) when (ex.IsUniqueViolation(MessagingSchema.InboxPrimaryKey))
                 {
                     // Discard the work's pending changes too, so a later SaveChanges cannot write them.
                     _db.ChangeTracker.Clear();
@@ -148,7 +148,7 @@ public sealed class Inbox<TContext>
             await _db.SaveChangesAsync(ct);
             return InboxResult.Processed;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessagingSchema.InboxPrimaryKey })
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation(MessagingSchema.InboxPrimaryKey))
         {
             // Discard the work's pending changes too, so a later SaveChanges cannot write them.
             _db.ChangeTracker.Clear();

@@ -68,6 +68,16 @@ public sealed class ValidationErrors
         return null;
     }
 
+    /// <summary>
+    /// The same 400 (title, detail, <c>errors</c>) as a <see cref="BadRequestProblem"/>, for an answer chosen among other
+    /// problem statuses at run time (e.g. how an upstream refusal maps back to the caller's fields).
+    /// </summary>
+    public BadRequestProblem ToBadRequest() =>
+        new("One or more fields are invalid.", "The request is invalid.", extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["errors"] = ToDictionary(),
+        });
+
     public ValidationProblem ToProblem() =>
         TypedResults.ValidationProblem(
             _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
