@@ -4,7 +4,8 @@ namespace DaprPlatform.Deployment.Tests;
 
 /// <summary>
 /// Which Dapr component names each app's code uses, read from its source under appDirPath. The names are fixed in
-/// code ("pubsub" is the default of Outbox.Enqueue and every subscription; actors and workflows keep their state in
+/// code ("pubsub" is the default of Outbox.Enqueue and ServiceDefaults' PlatformTopics.PubSub, which every subscription names
+/// through PlatformTopics.Subscription; actors and workflows keep their state in
 /// the store marked actorStateStore; ServiceDefaults loads secrets from "secretstore"), so the scan looks for the calls.
 /// </summary>
 public static partial class ComponentUsage
@@ -15,7 +16,7 @@ public static partial class ComponentUsage
 
     public static readonly string[] Names = [PubSub, StateStore, SecretStore];
 
-    [GeneratedRegex(@"\bAdd(Bulk)?TopicHandler\b|\.Enqueue\(|""pubsub""|\bPublish(Raw)?(Event|Json)\w*Async\b")]
+    [GeneratedRegex(@"\bAdd(Bulk)?TopicHandler\b|\.Enqueue\(|""pubsub""|\bPlatformTopics\.(Subscription|PubSub)\b|\bPublish(Raw)?(Event|Json)\w*Async\b")]
     private static partial Regex PubSubUse();
 
     [GeneratedRegex(@"\bAddActors\b|\bAddDaprWorkflow\b|\b(Save|Get|Delete)StateAsync\b|""statestore""")]
