@@ -63,16 +63,10 @@ public static partial class ForwardToService
         var appId = DaprInvocationTransforms.AppIdOf(proxy.Route.Config) ?? proxy.Route.Config.RouteId;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwardToService));
         LogForwardingFailed(logger, appId, failure.Error, failure.Exception);
-        var problem = failure.Error switch
+        StatusProblem problem = failure.Error switch
         {
-            ForwarderError.RequestTimedOut => TypedResults.Problem(
-                $"'{appId}' did not answer within {ActivityTimeout(proxy.Cluster).TotalSeconds:0.#} s.",
-                statusCode: StatusCodes.Status504GatewayTimeout,
-                title: "The upstream service did not answer in time."),
-            _ => TypedResults.Problem(
-                $"Could not reach the sidecar to invoke '{appId}' ({failure.Error}).",
-                statusCode: StatusCodes.Status502BadGateway,
-                title: "The gateway's sidecar is unreachable."),
+            ForwarderError.RequestTimedOut => Problems.GatewayTimeout($"'{appId}' did not answer within {ActivityTimeout(proxy.Cluster).TotalSeconds:0.#} s."),
+            _ => new BadGatewayProblem($"Could not reach the sidecar to invoke '{appId}' ({failure.Error}).", "The gateway's sidecar is unreachable."),
         };
         context.Response.Clear();
         await problem.ExecuteAsync(context);

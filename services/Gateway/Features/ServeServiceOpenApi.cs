@@ -47,7 +47,7 @@ public static partial class ServeServiceOpenApi
         return app;
     }
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> HandleAsync(
+    public static async Task<Results<ContentHttpResult, NotFoundProblem, BadGatewayProblem, GatewayTimeoutProblem>> HandleAsync(
         string appId,
         IProxyConfigProvider proxy,
         AppInvocationClients invocation,
@@ -59,7 +59,7 @@ public static partial class ServeServiceOpenApi
     {
         if (!PublicPrefixesByApp(proxy.GetConfig()).TryGetValue(appId, out var prefixes))
         {
-            return TypedResults.Problem($"No public route belongs to '{appId}'.", statusCode: StatusCodes.Status404NotFound, title: "The resource was not found.");
+            return Problems.NotFound($"No public route belongs to '{appId}'.");
         }
 
         var logger = loggers.CreateLogger(typeof(ServeServiceOpenApi));
@@ -87,8 +87,7 @@ public static partial class ServeServiceOpenApi
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             LogUnavailable(logger, appId, "timeout");
-            return TypedResults.Problem($"'{appId}' did not serve its OpenAPI document within {FetchTimeout.TotalSeconds:0} s.",
-                statusCode: StatusCodes.Status504GatewayTimeout, title: "The upstream service did not answer in time.");
+            return Problems.GatewayTimeout($"'{appId}' did not serve its OpenAPI document within {FetchTimeout.TotalSeconds:0} s.");
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException)
         {
@@ -123,9 +122,8 @@ public static partial class ServeServiceOpenApi
         return byApp;
     }
 
-    private static ProblemHttpResult Unavailable(string appId, string why) =>
-        TypedResults.Problem($"The OpenAPI document of '{appId}' could not be fetched: {why}.",
-            statusCode: StatusCodes.Status502BadGateway, title: "The upstream service could not be reached.");
+    private static BadGatewayProblem Unavailable(string appId, string why) =>
+        new($"The OpenAPI document of '{appId}' could not be fetched: {why}.", "The upstream service could not be reached.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "OpenAPI document of '{AppId}' unavailable: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string appId, string reason);

@@ -1,3 +1,4 @@
+using DaprPlatform.ServiceDefaults;
 using System.Text.Json;
 using Dapr;
 using Yarp.ReverseProxy.Configuration;
@@ -141,10 +142,9 @@ public sealed partial class DaprInvocationTransforms(IConfiguration configuratio
         LogDaprError(logger, appId, (int)response.StatusCode, errorCode);
         context.SuppressResponseBody = true;
         context.HttpContext.Response.Clear();
-        await TypedResults.Problem(
+        await new BadGatewayProblem(
                 $"The sidecar could not invoke '{appId}' ({errorCode}, status {(int)response.StatusCode}).",
-                statusCode: StatusCodes.Status502BadGateway,
-                title: "The upstream service could not be reached.")
+                "The upstream service could not be reached.")
             .ExecuteAsync(context.HttpContext);
     }
 

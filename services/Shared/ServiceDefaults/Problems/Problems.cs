@@ -30,6 +30,8 @@ public static class Problems
 
     public static BadGatewayProblem BadGateway(string detail) => new(detail);
 
+    public static GatewayTimeoutProblem GatewayTimeout(string detail) => new(detail);
+
     /// <summary>
     /// 422 with field errors in the validation-problem shape: the request was well formed, but what a field names could not
     /// be used (e.g. Telegram does not know the channel).
@@ -131,4 +133,10 @@ public sealed class BadGatewayProblem(string detail, string? title = null, strin
     : StatusProblem(StatusCodes.Status502BadGateway, title ?? "An upstream service failed.", detail, type, extensions), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status502BadGateway);
+}
+
+public sealed class GatewayTimeoutProblem(string detail, string? title = null, string? type = null, IDictionary<string, object?>? extensions = null)
+    : StatusProblem(StatusCodes.Status504GatewayTimeout, title ?? "The upstream service did not answer in time.", detail, type, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status504GatewayTimeout);
 }
