@@ -28,8 +28,6 @@ public static class Problems
 
     public static UnavailableProblem Unavailable(string detail) => new(detail);
 
-    public static BadGatewayProblem BadGateway(string detail) => new(detail);
-
     public static GatewayTimeoutProblem GatewayTimeout(string detail) => new(detail);
 
     /// <summary>

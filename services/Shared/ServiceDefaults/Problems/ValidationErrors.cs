@@ -8,6 +8,9 @@ public sealed class ValidationErrors
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
+    private const string Title = "The request is invalid.";
+    private const string Detail = "One or more fields are invalid.";
+
     public bool IsEmpty => _errors.Count == 0;
 
     public void Add(string field, string message)
@@ -73,14 +76,7 @@ public sealed class ValidationErrors
     /// problem statuses at run time (e.g. how an upstream refusal maps back to the caller's fields).
     /// </summary>
     public BadRequestProblem ToBadRequest() =>
-        new("One or more fields are invalid.", "The request is invalid.", extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["errors"] = ToDictionary(),
-        });
+        new(Detail, Title, extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = ToDictionary() });
 
-    public ValidationProblem ToProblem() =>
-        TypedResults.ValidationProblem(
-            _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
-            detail: "One or more fields are invalid.",
-            title: "The request is invalid.");
+    public ValidationProblem ToProblem() => TypedResults.ValidationProblem(ToDictionary(), detail: Detail, title: Title);
 }
