@@ -57,6 +57,7 @@ dotnet build DaprPlatform.sln -c Debug --nologo -v quiet
 
 cat <<MSG
 == starting the platform with $mode
+   web:      http://localhost:5009  (the front end: sign up, channels, tutors, bookings)
    gateway:  http://localhost:5000/api/...
    swagger:  http://localhost:5000/swagger  (gateway; each app serves /swagger on its own port, see README)
    invoke:   http://localhost:3500/v1.0/invoke/<app-id>/method/api/...

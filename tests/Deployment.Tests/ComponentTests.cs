@@ -32,7 +32,7 @@ public sealed class ComponentTests(KustomizeRenders renders)
         var byComponent = ComponentUsage.ByComponent();
 
         byComponent[ComponentUsage.PubSub].Should().BeEquivalentTo(["identity", "channels", "analytics", "payments", "booking", "notifications", "workflows"]);
-        byComponent[ComponentUsage.StateStore].Should().BeEquivalentTo(["analytics", "workflows"]);
+        byComponent[ComponentUsage.StateStore].Should().BeEquivalentTo(["analytics", "workflows", "web"]);
         byComponent[ComponentUsage.SecretStore].Should().BeEquivalentTo(Repository.AppIds);
     }
 

@@ -17,7 +17,8 @@ public sealed record OnboardingStartedResponse(string InstanceId, string StatusU
 /// <param name="Status">The instance's runtime status as Dapr spells it (RUNNING, COMPLETED, FAILED, …).</param>
 /// <param name="Step">The step running now, or the last one (Completed / Compensated at the end).</param>
 /// <param name="Error">Why the onboarding failed (and what was rolled back), when it did.</param>
-public sealed record OnboardingStatusResponse(string InstanceId, string Status, string? Step, string? Error, Guid? UserId, string? Outcome);
+/// <param name="FailedStep">The forward step that failed, once one has (while its predecessors are undone, and after).</param>
+public sealed record OnboardingStatusResponse(string InstanceId, string Status, string? Step, string? Error, Guid? UserId, string? Outcome, string? FailedStep = null);
 
 /// <summary>
 /// The public sign-up: <c>POST /api/onboarding</c> checks the request's shape, has identity validate it fully and exchange the
@@ -134,7 +135,8 @@ public static partial class OnboardingApi
             progress?.Step,
             error,
             output?.UserId ?? progress?.UserId,
-            output?.Outcome);
+            output?.Outcome,
+            progress?.FailedStep);
     }
 
     private static ValidationErrors ValidateShape(StartOnboardingRequest request)

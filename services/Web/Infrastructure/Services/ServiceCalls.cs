@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Web.Infrastructure.Session;
+
+namespace DaprPlatform.Web.Infrastructure.Services;
+
+/// <summary>
+/// Calls a service's public API through this app's own sidecar (service invocation, <c>http://{appId}/…</c>) as the signed-in
+/// person: their access token, held server-side in the session, goes in the Authorization header; the browser never sees it.
+/// Every outcome is an <see cref="ApiResult{T}"/>: a page never meets an exception for a 4xx, a timeout or a service that is down.
+/// </summary>
+public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens tokens, ILogger<ServiceCalls> logger)
+{
+    /// <summary>How long a page waits for one answer before it says the service is not answering.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+
+    public static JsonSerializerOptions Json { get; } = CreateJsonOptions();
+
+    public Task<ApiResult<T>> GetAsync<T>(string appId, string path, CancellationToken ct) =>
+        SendAsync<T>(HttpMethod.Get, appId, path, body: null, ct);
+
+    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string appId, string path, object? body, CancellationToken ct)
+    {
+        var (problem, response, content) = await ExchangeAsync(method, appId, path, body, ct);
+        if (problem is not null)
+        {
+            return ApiResult<T>.Failure(problem);
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(content!, Json);
+            return value is null ? ApiResult<T>.Failure(ApiProblem.Read(HttpStatusCode.BadGateway, null)) : ApiResult<T>.Success(value);
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning(e, "{AppId} answered {Method} {Path} ({Status}) with a body this page cannot read", appId, method, path, response);
+            return ApiResult<T>.Failure(ApiProblem.Read(HttpStatusCode.BadGateway, null));
+        }
+    }
+
+    /// <summary>A call whose success has no body worth reading (204, or a 202 the page does not need).</summary>
+    public async Task<ApiResult> SendAsync(HttpMethod method, string appId, string path, object? body, CancellationToken ct)
+    {
+        var (problem, _, _) = await ExchangeAsync(method, appId, path, body, ct);
+        return problem is null ? ApiResult.Success : new ApiResult(problem);
+    }
+
+    /// <summary>
+    /// Opens a long-lived response (Server-Sent Events) as the signed-in person; the caller reads and disposes it. No call
+    /// timeout: the stream lives until <paramref name="ct"/> or the service ends it.
+    /// </summary>
+    public async Task<(HttpResponseMessage? Response, ApiProblem? Problem)> OpenStreamAsync(string appId, string path, CancellationToken ct)
+    {
+        var token = await tokens.GetAsync(ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        try
+        {
+            var response = await invocation.For(appId).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.IsSuccessStatusCode)
+            {
+                return (response, null);
+            }
+
+            using (response)
+            {
+                return (null, ApiProblem.Read(response.StatusCode, await response.Content.ReadAsStringAsync(ct)));
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning(e, "Could not open {AppId} {Path}", appId, path);
+            return (null, ApiProblem.Unreachable(appId));
+        }
+    }
+
+    private async Task<(ApiProblem? Problem, HttpStatusCode Status, string? Content)> ExchangeAsync(
+        HttpMethod method, string appId, string path, object? body, CancellationToken ct)
+    {
+        var token = await tokens.GetAsync(ct);
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(CallTimeout);
+        try
+        {
+            using var response = await invocation.For(appId).SendAsync(request, timeout.Token);
+            var content = await response.Content.ReadAsStringAsync(timeout.Token);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && token is null)
+            {
+                return (ApiProblem.SignedOut, response.StatusCode, null);
+            }
+
+            return response.IsSuccessStatusCode
+                ? (null, response.StatusCode, content)
+                : (ApiProblem.Read(response.StatusCode, content), response.StatusCode, null);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning(e, "{AppId} did not answer {Method} {Path}", appId, method, path);
+            return (ApiProblem.Unreachable(appId), HttpStatusCode.ServiceUnavailable, null);
+        }
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.MakeReadOnly();
+        return options;
+    }
+}

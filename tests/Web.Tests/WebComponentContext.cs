@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.TestSupport;
+using DaprPlatform.Web.Infrastructure;
+using DaprPlatform.Web.Infrastructure.Services;
+using DaprPlatform.Web.Infrastructure.Session;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+
+namespace DaprPlatform.Web.Tests;
+
+/// <summary>
+/// bUnit with the web app's real services: calls go through <see cref="ServiceCalls"/> to a <see cref="FakeSidecar"/> (answers set
+/// per test with <see cref="Answer"/>), the browser's time zone is <see cref="BrowserZone"/>, the culture <see cref="Culture"/>.
+/// </summary>
+public abstract class WebComponentContext : BunitContext, IAsyncLifetime
+{
+    private FakeSidecar? _sidecar;
+    private CultureInfo? _previousCulture;
+
+    protected FakeSidecar Sidecar => _sidecar ?? throw new InvalidOperationException("Not started.");
+
+    protected BunitAuthorizationContext Authorization { get; private set; } = default!;
+
+    /// <summary>The IANA zone the fake browser reports.</summary>
+    protected virtual string BrowserZone => "Europe/Berlin";
+
+    protected virtual CultureInfo Culture => CultureInfo.GetCultureInfo("en-US");
+
+    public async Task InitializeAsync()
+    {
+        _previousCulture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = Culture;
+        CultureInfo.CurrentUICulture = Culture;
+        _sidecar = await FakeSidecar.StartAsync(recordBodies: true);
+        _sidecar.Handler = context =>
+        {
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DAPR_HTTP_ENDPOINT"] = _sidecar.Endpoint.ToString().TrimEnd('/'),
+            ["DAPR_GRPC_ENDPOINT"] = _sidecar.Endpoint.ToString().TrimEnd('/'),
+        }).Build();
+        Services.AddSingleton<IConfiguration>(configuration);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddDaprClient();
+        Services.AddSingleton<AppInvocationClients>();
+        Services.AddOptions<BrowserSessionOptions>();
+        Services.AddSingleton<BrowserSessionStore>();
+        Services.AddSingleton<SessionRefreshGate>();
+        Services.AddSingleton<IdentityTokens>();
+        Services.AddScoped<AccessTokens>();
+        Services.AddScoped<ServiceCalls>();
+        Services.AddScoped<BrowserTimeZone>();
+        Services.AddRadzenComponents();
+        Services.AddLogging();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        JSInterop.Setup<string>("daprPlatform.timeZone").SetResult(BrowserZone);
+        Authorization = AddAuthorization();
+    }
+
+    /// <summary>Signs in a person of <paramref name="role"/> (no session id: calls go without a token, as the fake needs none).</summary>
+    protected Guid SignIn(string role, string name = "Test Person")
+    {
+        var userId = Guid.NewGuid();
+        Authorization.SetAuthorized(name);
+        Authorization.SetRoles(role);
+        Authorization.SetClaims(new Claim(PlatformClaims.Subject, userId.ToString()), new Claim(PlatformClaims.Role, role));
+        return userId;
+    }
+
+    /// <summary>The fake sidecar answers <paramref name="method"/> <c>/v1.0/invoke/{appId}/method/{path}</c> (query ignored) with JSON.</summary>
+    protected void Answer(string appId, string method, string path, int status, string json = "")
+    {
+        var expected = $"/v1.0/invoke/{appId}/method/{path.TrimStart('/')}";
+        Sidecar.Respond(r => r.Method == method && r.Path == expected ? new SidecarReply(status, json) : null);
+    }
+
+    /// <summary>Calls the page made to <paramref name="appId"/> (path and query), in order.</summary>
+    protected IReadOnlyList<SidecarRequest> CallsTo(string appId) =>
+        Sidecar.Received.Where(r => r.Path.StartsWith($"/v1.0/invoke/{appId}/method/", StringComparison.Ordinal)).ToList();
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (_sidecar is not null)
+        {
+            await _sidecar.DisposeAsync();
+        }
+
+        if (_previousCulture is not null)
+        {
+            CultureInfo.CurrentCulture = _previousCulture;
+            CultureInfo.CurrentUICulture = _previousCulture;
+        }
+    }
+}
