@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.DevHost;
+using DaprPlatform.EndToEnd.Tests.Browser;
 using DaprPlatform.TestSupport;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -19,12 +20,19 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     private readonly string _prefix = $"e2e_{Guid.NewGuid():N}"[..16] + "_";
     private PlatformHost? _host;
+    private StreamWriter? _appOutput;
 
     public const int TelegramStandInPort = 8081;
 
     public const int StripeStandInPort = 12111;
 
     public HttpClient Gateway { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:5000"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The web front end as a person's browser reaches it (<c>localhost</c>: a secure context, so its secure cookie is kept).</summary>
+    public static Uri Web { get; } = new("http://localhost:5009");
+
+    /// <summary>Chromium driven by Playwright, started when a browser test first asks for it.</summary>
+    public WebBrowser Browser { get; } = new();
 
     /// <summary>The gateway's sidecar, for invocation calls made from outside like any Dapr client.</summary>
     public HttpClient GatewaySidecar { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:3500"), Timeout = TimeSpan.FromSeconds(30) };
@@ -35,23 +43,31 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The Stripe stand-in: Stripe's API plus its control API (/standin/...).</summary>
     public HttpClient StripeStandIn { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{StripeStandInPort}"), Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>What the apps wrote (prefixed with their app id) during this run.</summary>
+    public static string AppOutputPath { get; } = Path.Combine(AppContext.BaseDirectory, "platform-output.log");
+
     public PlatformHost Host => _host ?? throw new InvalidOperationException("The platform has not started.");
 
     public async Task InitializeAsync()
     {
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        // Every app's output, for reading after a failure (the browser journeys name this file in their failure message).
+        _appOutput = new StreamWriter(AppOutputPath, append: false) { AutoFlush = true };
         _host = await PlatformHost.StartAsync(new DevHostOptions
         {
             RunFilePath = Path.Combine(RepositoryRoot.Path, "dapr.yaml"),
             PostgresConnectionString = PostgresDatabase.AdminConnectionString,
             DatabasePrefix = _prefix,
             AppStartTimeout = TimeSpan.FromMinutes(3),
+            Output = TextWriter.Synchronized(_appOutput),
             TelegramStandIn = new TelegramStandInOptions { Port = TelegramStandInPort },
             StripeStandIn = new StripeStandInOptions { Port = StripeStandInPort },
             // One test client polls sagas for many users at once; the per-client limit itself is tested in Gateway.Tests.
             AppEnvironment = new Dictionary<string, IReadOnlyDictionary<string, string>>
             {
                 ["gateway"] = new Dictionary<string, string> { ["Gateway__RateLimit__PermitLimit"] = "100000" },
+                // Every browser test signs in from 127.0.0.1; the sign-in limit itself is tested in Web.Tests.
+                ["web"] = new Dictionary<string, string> { ["Web__SignInRateLimit__PermitLimit"] = "100000" },
             },
         });
     }
@@ -89,6 +105,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Browser.DisposeAsync();
         Gateway.Dispose();
         TelegramStandIn.Dispose();
         StripeStandIn.Dispose();
@@ -98,6 +115,11 @@ public sealed class PlatformFixture : IAsyncLifetime
             await _host.StopAsync();
             await _host.DisposeAsync();
             await PostgresDatabase.DropAllWithPrefixAsync(_prefix);
+        }
+
+        if (_appOutput is not null)
+        {
+            await _appOutput.DisposeAsync();
         }
     }
 }

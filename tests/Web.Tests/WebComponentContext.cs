@@ -55,6 +55,7 @@ public abstract class WebComponentContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<BrowserSessionStore>();
         Services.AddSingleton<SessionRefreshGate>();
         Services.AddSingleton<IdentityTokens>();
+        Services.AddHttpContextAccessor();
         Services.AddScoped<AccessTokens>();
         Services.AddScoped<ServiceCalls>();
         Services.AddScoped<BrowserTimeZone>();

@@ -1,3 +1,5 @@
+using DaprPlatform.Web.Components.Shared;
+
 namespace DaprPlatform.Web.Features.Account;
 
 /// <summary>The onboarding saga's steps as a person reads them, with each one's state from the saga's custom status.</summary>
@@ -26,27 +28,25 @@ public static class OnboardingSteps
         ["DeleteAccount"] = "CreateAccount",
     };
 
-    public sealed record Step(string Title, string State);
-
-    public static IReadOnlyList<Step> For(OnboardingStatus status)
+    public static IReadOnlyList<SagaSteps.Step> For(OnboardingStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
         if (status.Completed || status.Step == "Completed")
         {
-            return Forward.Select(s => new Step(s.Title, Done)).ToList();
+            return Forward.Select(s => new SagaSteps.Step(s.Title, Done)).ToList();
         }
 
         var failedAt = IndexOf(status.FailedStep);
         if (failedAt < 0 && status.Status is not ("FAILED" or "TERMINATED"))
         {
             var running = IndexOf(status.Step);
-            return Forward.Select((f, i) => new Step(f.Title, i < running ? Done : i == running ? Running : Waiting)).ToList();
+            return Forward.Select((f, i) => new SagaSteps.Step(f.Title, i < running ? Done : i == running ? Running : Waiting)).ToList();
         }
 
         // Failed: the steps before the failure are undone in reverse; while that runs, the one being undone is "running".
         var undoing = status.Step is { } name && Undoes.TryGetValue(name, out var target) ? IndexOf(target) : -1;
         var ended = status.Step == "Compensated" || status.Status is "FAILED" or "TERMINATED";
-        return Forward.Select((f, i) => new Step(f.Title, i switch
+        return Forward.Select((f, i) => new SagaSteps.Step(f.Title, i switch
         {
             _ when i == failedAt => Failed,
             _ when failedAt >= 0 && i > failedAt => Stopped,

@@ -14,14 +14,14 @@ public sealed class AccessTokens(
     IdentityTokens identity,
     SessionRefreshGate gate,
     IOptions<BrowserSessionOptions> options,
+    IHttpContextAccessor http,
     TimeProvider time,
     ILogger<AccessTokens> logger)
 {
     /// <summary>The token, or null when nobody is signed in or the session has ended.</summary>
     public async Task<string?> GetAsync(CancellationToken ct)
     {
-        var state = await authentication.GetAuthenticationStateAsync();
-        var sessionId = state.User.FindFirst(SessionClaims.SessionId)?.Value;
+        var sessionId = (await CurrentUserAsync()).FindFirst(SessionClaims.SessionId)?.Value;
         if (sessionId is null)
         {
             return null;
@@ -60,5 +60,21 @@ public sealed class AccessTokens(
         session = session.WithTokens(refreshed.Value, time.GetUtcNow());
         await sessions.SaveAsync(session, ct);
         return session.AccessToken;
+    }
+
+    /// <summary>
+    /// Components (static or interactive) know the person from the authentication state; a plain endpoint (the account steps)
+    /// has no component scope, and there the request's own user is the person.
+    /// </summary>
+    private async Task<System.Security.Claims.ClaimsPrincipal> CurrentUserAsync()
+    {
+        try
+        {
+            return (await authentication.GetAuthenticationStateAsync()).User;
+        }
+        catch (InvalidOperationException) when (http.HttpContext is { } context)
+        {
+            return context.User;
+        }
     }
 }

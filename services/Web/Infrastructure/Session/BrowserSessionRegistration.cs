@@ -21,6 +21,7 @@ public static class BrowserSessionRegistration
         services.AddSingleton<BrowserSessionStore>();
         services.AddSingleton<SessionRefreshGate>();
         services.AddSingleton<IdentityTokens>();
+        services.AddHttpContextAccessor();
         services.AddScoped<AccessTokens>();
         services.AddScoped<BrowserSignIn>();
 

@@ -22,7 +22,7 @@ public sealed class BrowserSignIn(
         var user = await identity.GetUserAsync(tokens.Value.AccessToken, ct);
         if (!user.Succeeded)
         {
-            await identity.LogOutAsync(tokens.Value.RefreshToken, ct);
+            await identity.LogOutAsync(tokens.Value.AccessToken, tokens.Value.RefreshToken, ct);
             return user.Problem;
         }
 
@@ -44,10 +44,28 @@ public sealed class BrowserSignIn(
         var sessionId = http.User.FindFirst(SessionClaims.SessionId)?.Value;
         if (sessionId is not null && await sessions.GetAsync(sessionId, ct) is { } session)
         {
-            await identity.LogOutAsync(session.RefreshToken, ct);
+            await RevokeAsync(session, ct);
             await sessions.DeleteAsync(sessionId, ct);
         }
 
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    private async Task RevokeAsync(BrowserSession session, CancellationToken ct)
+    {
+        var (access, refresh) = (session.AccessToken, session.RefreshToken);
+        if (!session.AccessTokenFreshFor(time.GetUtcNow(), options.Value.RefreshMargin))
+        {
+            // Identity wants a valid access token with the logout; a refused refresh means there is nothing left to revoke.
+            var renewed = await identity.RefreshAsync(refresh, ct);
+            if (!renewed.Succeeded)
+            {
+                return;
+            }
+
+            (access, refresh) = (renewed.Value.AccessToken, renewed.Value.RefreshToken);
+        }
+
+        await identity.LogOutAsync(access, refresh, ct);
     }
 }

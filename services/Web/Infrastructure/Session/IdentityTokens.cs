@@ -19,10 +19,11 @@ public sealed class IdentityTokens(AppInvocationClients invocation, ILogger<Iden
     public Task<ApiResult<TokenPair>> RefreshAsync(string refreshToken, CancellationToken ct) =>
         PostAsync<TokenPair>("api/auth/refresh", new { refreshToken }, ct);
 
-    /// <summary>Revokes the refresh token's family; the access token lapses by itself within minutes.</summary>
-    public async Task LogOutAsync(string refreshToken, CancellationToken ct)
+    /// <summary>Revokes the refresh token's family (identity wants the owner's valid access token with it); the access token lapses by itself within minutes.</summary>
+    public async Task LogOutAsync(string accessToken, string refreshToken, CancellationToken ct)
     {
         using var request = Post("api/auth/logout", new { refreshToken });
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         var (problem, _) = await SendAsync(request, ct);
         if (problem is not null)
         {
