@@ -17,7 +17,6 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
     /// <summary>The student's browser zone; the tutor teaches in Berlin time.</summary>
     private const string StudentZone = "Asia/Tokyo";
 
-    private static readonly CultureInfo EnUs = CultureInfo.GetCultureInfo("en-US");
     private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById(StudentZone);
 
     [Fact]
@@ -146,11 +145,15 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
 
     private static string Local(DateOnly day, int hour) => day.ToDateTime(new TimeOnly(hour, 0)).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
-    /// <summary>"Book Wed 9 Dec 2:00 PM (Asia/Tokyo)" as the en-US page writes it (any kind of space before AM/PM).</summary>
+    /// <summary>
+    /// "Book Wed 9 Dec 2:00 PM (Asia/Tokyo)" as the en-US page writes it, any kind of space before AM/PM. (This project runs
+    /// globalization-invariant, whose day, month and AM/PM names are the English ones; en-US's short time is "h:mm tt".)
+    /// </summary>
     private static Regex SlotName(DateOnly day, int hour)
     {
-        var time = day.ToDateTime(new TimeOnly(hour, 0)).ToString("t", EnUs);
-        var name = $"Book {day.ToString("ddd d MMM", EnUs)} {time} ({StudentZone})";
-        return new Regex("^" + Regex.Escape(name.Replace('\u202f', ' ').Replace('\u00a0', ' ')).Replace("\\ ", "\\s", StringComparison.Ordinal) + "$");
+        var time = day.ToDateTime(new TimeOnly(hour, 0)).ToString("h:mm tt", CultureInfo.InvariantCulture);
+        var name = $"Book {day.ToString("ddd d MMM", CultureInfo.InvariantCulture)} {time} ({StudentZone})";
+        // "/" escaped too: Playwright writes the pattern into a /…/ selector literal.
+        return new Regex("^" + Regex.Escape(name).Replace("\\ ", "\\s", StringComparison.Ordinal).Replace("/", "\\/", StringComparison.Ordinal) + "$");
     }
 }
