@@ -6,12 +6,16 @@ using DaprPlatform.Web.Features.Bookings;
 using DaprPlatform.Web.Features.Tutors;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using static DaprPlatform.Web.Tests.Bookings.StudentJson;
 
 namespace DaprPlatform.Web.Tests.Bookings;
 
 /// <summary>JSON the fake services answer with.</summary>
 internal static class StudentJson
 {
+    /// <summary>How long a page may take to poll and render on a busy machine.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     public static readonly Guid Tutor = Guid.Parse("7d3c1f0e-5b6a-4f1e-9c2d-8a7b6c5d4e3f");
 
     public static string Profile() =>
@@ -77,7 +81,7 @@ public sealed class SlotCalendarViewTests : WebComponentContext
         var page = Render<TutorPage>(p => p.Add(x => x.TutorId, StudentJson.Tutor));
 
         var name = $"Book {tomorrow.ToString("ddd d MMM", Culture)} 14:00 (Asia/Tokyo)";
-        page.WaitForAssertion(() => page.Markup.Should().Contain(name), TimeSpan.FromSeconds(3));
+        page.WaitForAssertion(() => page.Markup.Should().Contain(name), Patience);
         page.Find("h1").TextContent.Should().Be("Tess Tutor");
         page.Markup.Should().Contain("$40.00 per hour");
         var slotsCall = CallsTo("tutoring").Last(c => c.Path.EndsWith("/slots", StringComparison.Ordinal));
@@ -86,7 +90,7 @@ public sealed class SlotCalendarViewTests : WebComponentContext
 
         page.Find($"button[aria-label='{name}']").Click();
 
-        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith($"/bookings/{bookingId}"));
+        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith($"/bookings/{bookingId}"), Patience);
         var body = JsonDocument.Parse(CallsTo("booking").Single(c => c.Method == "POST").Body).RootElement;
         body.GetProperty("tutorId").GetGuid().Should().Be(StudentJson.Tutor);
         body.GetProperty("start").GetDateTimeOffset().Should().Be(start);
@@ -115,11 +119,11 @@ public sealed class BookingProgressTests : WebComponentContext
 
         var page = Render<BookingPage>(p => p.Add(x => x.BookingId, _bookingId));
 
-        page.WaitForAssertion(() => States(page).Should().Equal("running", "waiting", "waiting", "waiting", "waiting"));
+        page.WaitForAssertion(() => States(page).Should().Equal("running", "waiting", "waiting", "waiting", "waiting"), Patience);
 
         Answer("booking", "GET", SagaPath, 200, StudentJson.Saga(_bookingId, "RUNNING", "AwaitingPayment"));
         Answer("booking", "GET", BookingPath, 200, StudentJson.Booking(_bookingId, "awaitingPayment", _paymentId));
-        page.WaitForAssertion(() => page.Find("legend").TextContent.Should().Be("Test card"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("legend").TextContent.Should().Be("Test card"), Patience);
         States(page).Should().Equal("done", "done", "done", "running", "waiting");
         page.Find("h2.outcome").TextContent.Should().Be("Awaiting payment");
         page.Markup.Should().Contain("Tess Tutor").And.Contain("(Europe/Berlin)");
@@ -129,14 +133,14 @@ public sealed class BookingProgressTests : WebComponentContext
         page.Find("input[value=pm_card_chargeDeclined]").Change("pm_card_chargeDeclined");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => CallsTo("payments").Should().ContainSingle().Which.Body.Should().Contain("pm_card_chargeDeclined"));
+        page.WaitForAssertion(() => CallsTo("payments").Should().ContainSingle().Which.Body.Should().Contain("pm_card_chargeDeclined"), Patience);
         const string reason = "payment-failed: card_declined (Your card was declined.)";
         Answer("booking", "GET", SagaPath, 200, StudentJson.Saga(_bookingId, "RUNNING", "CancelBooking", reason: "undoing after AwaitingPayment"));
-        page.WaitForAssertion(() => States(page).Should().Equal("done", "running", "undone", "failed", "stopped"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => States(page).Should().Equal("done", "running", "undone", "failed", "stopped"), Patience);
 
         Answer("booking", "GET", SagaPath, 200, StudentJson.Saga(_bookingId, "COMPLETED", "Cancelled", "cancelled", reason));
         Answer("booking", "GET", BookingPath, 200, StudentJson.Booking(_bookingId, "cancelled", _paymentId, reason));
-        page.WaitForAssertion(() => page.Find("h2.outcome").TextContent.Should().Be("Cancelled"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("h2.outcome").TextContent.Should().Be("Cancelled"), Patience);
         page.Find("[role=alert]").TextContent.Should().Contain("Your payment was declined: Your card was declined.");
         States(page).Should().Equal("undone", "undone", "undone", "failed", "stopped");
         page.FindAll("legend").Should().BeEmpty("there is nothing left to pay");
@@ -155,7 +159,7 @@ public sealed class BookingProgressTests : WebComponentContext
 
         var page = Render<BookingPage>(p => p.Add(x => x.BookingId, _bookingId));
 
-        page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Booking not found"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Booking not found"), Patience);
         page.FindAll("dl").Should().BeEmpty();
         page.FindAll("li.saga-step").Should().BeEmpty();
     }
@@ -181,20 +185,20 @@ public sealed class CancelBookingTests : WebComponentContext
 
         var page = Render<MyBookings>();
 
-        page.WaitForAssertion(() => page.Find("td[data-label=Status]").TextContent.Should().Be("Confirmed"));
+        page.WaitForAssertion(() => page.Find("td[data-label=Status]").TextContent.Should().Be("Confirmed"), Patience);
         page.Find("td[data-label=When]").TextContent.Should().Contain("(Europe/Berlin)");
         page.Find("td[data-label=Price]").TextContent.Should().Be("$40.00");
 
         page.Find("button[aria-label^=Cancel]").Click();
 
-        page.WaitForAssertion(() => page.Find(".quote").TextContent.Should().Be("You get $20.00 back (50 %), cancelling 5 hours before the start."));
+        page.WaitForAssertion(() => page.Find(".quote").TextContent.Should().Be("You get $20.00 back (50 %), cancelling 5 hours before the start."), Patience);
         CallsTo("booking").Should().NotContain(c => c.Method == "POST", "nothing is cancelled before the student confirms");
 
         page.Find("#reason").Change("plans changed");
         Answer("booking", "GET", $"api/bookings/{bookingId}", 200, StudentJson.Booking(bookingId, "refunded", reason: "plans changed"));
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => page.Find("td[data-label=Status]").TextContent.Should().Be("Cancelled and refunded"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("td[data-label=Status]").TextContent.Should().Be("Cancelled and refunded"), Patience);
         CallsTo("booking").Single(c => c.Method == "POST").Body.Should().Contain("plans changed");
         page.FindAll("button[aria-label^=Cancel]").Should().BeEmpty();
     }
@@ -208,9 +212,9 @@ public sealed class CancelBookingTests : WebComponentContext
         Answer("booking", "GET", $"api/bookings/{bookingId}/refund-quote", 409, """{"title":"The booking cannot make this transition.","status":409}""");
 
         var page = Render<MyBookings>();
-        page.WaitForAssertion(() => page.Find("button[aria-label^=Cancel]").Click());
+        page.WaitForAssertion(() => page.Find("button[aria-label^=Cancel]").Click(), Patience);
 
-        page.WaitForAssertion(() => page.Find(".quote").TextContent.Should().Be("Nothing has been paid yet, so there is nothing to refund."));
+        page.WaitForAssertion(() => page.Find(".quote").TextContent.Should().Be("Nothing has been paid yet, so there is nothing to refund."), Patience);
         page.Find("button.secondary:not([aria-label])").Click();
 
         page.FindAll("#cancel-heading").Should().BeEmpty();
