@@ -31,9 +31,12 @@ public sealed record WeeklyWindow(DayOfWeek Day, int StartMinute, int EndMinute)
     public string Describe(CultureInfo culture) =>
         $"{culture.DateTimeFormat.GetDayName(Day)}, {TimeText(StartMinute, culture)} – {TimeText(EndMinute, culture)}";
 
-    /// <summary>A minute of the day as the culture writes a short time; 24:00 reads as the next midnight.</summary>
+    /// <summary>
+    /// A minute of the day as the culture writes a short time; 24:00 reads as the next midnight. ICU puts a narrow no-break
+    /// space before "AM"; a plain one keeps the cells' accessible names typeable (speech input, find in page).
+    /// </summary>
     public static string TimeText(int minute, CultureInfo culture) =>
-        new TimeOnly(minute % MinutesPerDay / 60, minute % 60).ToString("t", culture);
+        new TimeOnly(minute % MinutesPerDay / 60, minute % 60).ToString("t", culture).Replace('\u202F', ' ').Replace('\u00A0', ' ');
 
     private static string WireTime(int minute) => string.Create(CultureInfo.InvariantCulture, $"{minute / 60:00}:{minute % 60:00}");
 
