@@ -16,9 +16,6 @@ public abstract class TutorPageContext : WebComponentContext
         CultureInfo.CurrentUICulture = Culture;
     }
 
-    /// <summary>How long a page may take to answer: the machine running the tests may be busy (the default is 1 s).</summary>
-    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
     protected Guid TutorId { get; private set; }
 
     protected void SignInAsTutor() => TutorId = SignIn(PlatformRoles.Tutor, "Ada Tutor");
