@@ -21,6 +21,7 @@ builder.Services.AddBrowserSessions(builder.Configuration);
 builder.Services.AddScoped<ServiceCalls>();
 builder.Services.AddScoped<BrowserTimeZone>();
 builder.Services.AddAccountFeatures();
+builder.Services.AddNotificationFeatures();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();
