@@ -46,6 +46,7 @@ app.UseRequestLocalization(new RequestLocalizationOptions
 });
 app.UseRateLimiter();
 app.UseAntiforgery();
+app.UseRejectedFormsStatusPage();
 
 app.MapStaticAssets();
 app.MapAccountEndpoints();
