@@ -69,4 +69,29 @@ public sealed class NotificationJourneyTests(PlatformFixture platform)
             await Expect(page.GetByLabel("Telegram chat id")).ToHaveValueAsync("@nora_student");
             await Expect(page.GetByLabel("By email")).Not.ToBeCheckedAsync();
         });
+
+    [Fact]
+    public Task At_phone_width_the_bell_list_and_settings_fit_and_work_from_the_keyboard() =>
+        BrowserJourney.RunAsync(platform, "notifications-phone", async page =>
+        {
+            var student = await BrowserJourney.CreateUserAsync(platform, "student", "Omar Student");
+            await BrowserJourney.SignInAsync(page, student);
+            var bell = page.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Link, new() { Name = "Notifications, 1 unread", Exact = true });
+            await Expect(bell).ToBeVisibleAsync();
+
+            await bell.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Notifications", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.GetByText("Welcome to DaprPlatform, Omar Student!")).ToBeVisibleAsync();
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+            await BrowserJourney.ScreenshotAsync(page, "notifications-phone");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Mark read" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Link, new() { Name = "Notifications, none unread", Exact = true })).ToBeVisibleAsync(new() { Timeout = 3_000 });
+
+            await page.GotoAsync("/notifications/preferences");
+            await Expect(page.GetByLabel("Telegram chat id")).ToBeVisibleAsync();
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+        }, width: 390);
 }

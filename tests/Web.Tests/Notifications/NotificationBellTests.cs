@@ -15,14 +15,14 @@ public sealed class NotificationBellTests : NotificationsContext
 
         var bell = Render<NotificationBell>(p => p.Add(x => x.PollInterval, Fast));
 
-        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 3 unread"));
+        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 3 unread"), Patience);
         bell.Find("a").GetAttribute("href").Should().Be("/notifications");
         bell.Find(".bell-count").TextContent.Should().Be("3");
         bell.Find(".bell-count").GetAttribute("aria-hidden").Should().Be("true", "the count is already in the link's name");
 
         AnswerUnread(4);
 
-        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 4 unread"), TimeSpan.FromSeconds(5));
+        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 4 unread"), Patience);
         bell.Find(".bell-count").TextContent.Should().Be("4");
     }
 
@@ -32,11 +32,11 @@ public sealed class NotificationBellTests : NotificationsContext
         SignInOnInteractivePage();
         AnswerUnread(2);
         var bell = Render<NotificationBell>(p => p.Add(x => x.PollInterval, Fast));
-        bell.WaitForAssertion(() => bell.FindAll(".bell-count").Should().ContainSingle());
+        bell.WaitForAssertion(() => bell.FindAll(".bell-count").Should().ContainSingle(), Patience);
 
         AnswerUnread(0);
 
-        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, none unread"), TimeSpan.FromSeconds(5));
+        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, none unread"), Patience);
         bell.FindAll(".bell-count").Should().BeEmpty();
     }
 
@@ -48,7 +48,7 @@ public sealed class NotificationBellTests : NotificationsContext
 
         var bell = Render<NotificationBell>(p => p.Add(x => x.PollInterval, Fast));
 
-        bell.WaitForAssertion(() => bell.Find(".bell-count").TextContent.Should().Be("99+"));
+        bell.WaitForAssertion(() => bell.Find(".bell-count").TextContent.Should().Be("99+"), Patience);
         bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 250 unread");
     }
 
@@ -58,7 +58,7 @@ public sealed class NotificationBellTests : NotificationsContext
         SignInOnInteractivePage();
         AnswerUnread(1);
         var bell = Render<NotificationBell>(p => p.Add(x => x.PollInterval, Fast));
-        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 1 unread"));
+        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 1 unread"), Patience);
 
         Answer(App, "GET", "api/notifications/unread-count", 503, """{"title":"Service Unavailable","status":503}""");
         var failing = CountCalls();
@@ -81,7 +81,7 @@ public sealed class NotificationBellTests : NotificationsContext
 
         var bell = Render<NotificationBell>(p => p.Add(x => x.PollInterval, Fast));
 
-        bell.WaitForAssertion(() => CountCalls().Should().Be(1));
+        bell.WaitForAssertion(() => CountCalls().Should().Be(1), Patience);
         Thread.Sleep(500);
         CountCalls().Should().Be(1, "a 401 cannot turn into an answer by asking again");
         bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications");
@@ -95,7 +95,7 @@ public sealed class NotificationBellTests : NotificationsContext
 
         var bell = Render<NotificationBell>(p => p.Add(x => x.PollInterval, Fast));
 
-        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 2 unread"));
+        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 2 unread"), Patience);
         Thread.Sleep(500);
         CountCalls().Should().Be(1);
     }

@@ -34,7 +34,7 @@ public sealed class NotificationListTests : NotificationsContext
 
         var page = Render<NotificationList>();
 
-        page.WaitForAssertion(() => page.FindAll("li.notification").Should().HaveCount(2));
+        page.WaitForAssertion(() => page.FindAll("li.notification").Should().HaveCount(2), Patience);
         var items = page.FindAll("li.notification");
         items[0].QuerySelector("h2")!.TextContent.Should().Be("Booked: algebra");
         items[0].QuerySelector(".state")!.TextContent.Should().Be("Unread");
@@ -55,8 +55,8 @@ public sealed class NotificationListTests : NotificationsContext
             Item(Booked, "Booked: algebra", "2026-12-01T14:00:00Z", null),
             Item(Welcome, "Welcome", "2026-11-30T09:00:00Z", null));
         var (page, bell) = RenderPageWithBell();
-        page.WaitForAssertion(() => page.FindAll("button").Where(b => b.TextContent == "Mark read").Should().HaveCount(2));
-        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 2 unread"));
+        page.WaitForAssertion(() => page.FindAll("button").Where(b => b.TextContent == "Mark read").Should().HaveCount(2), Patience);
+        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 2 unread"), Patience);
 
         Answer(App, "POST", $"api/notifications/{Welcome}/read", 200, Item(Welcome, "Welcome", "2026-11-30T09:00:00Z", "2026-12-02T08:00:00Z"));
         AnswerUnread(1);
@@ -64,11 +64,11 @@ public sealed class NotificationListTests : NotificationsContext
         welcome.QuerySelector("button")!.GetAttribute("aria-describedby").Should().Be(welcome.QuerySelector("h2")!.Id);
         page.FindAll("li.notification")[1].QuerySelector("button")!.Click();
 
-        page.WaitForAssertion(() => page.FindAll("li.notification")[1].QuerySelector(".state")!.TextContent.Should().Be("Read"));
+        page.WaitForAssertion(() => page.FindAll("li.notification")[1].QuerySelector(".state")!.TextContent.Should().Be("Read"), Patience);
         page.FindAll("li.notification")[0].QuerySelector(".state")!.TextContent.Should().Be("Unread");
         page.Find("[role=status]").TextContent.Should().Be("Marked “Welcome” read.");
         CallsTo(App).Should().ContainSingle(r => r.Method == "POST").Which.Path.Should().Be($"/v1.0/invoke/notifications/method/api/notifications/{Welcome}/read");
-        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 1 unread"));
+        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, 1 unread"), Patience);
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class NotificationListTests : NotificationsContext
             Item(Booked, "Booked: algebra", "2026-12-01T14:00:00Z", null),
             Item(Welcome, "Welcome", "2026-11-30T09:00:00Z", null));
         var (page, bell) = RenderPageWithBell();
-        page.WaitForAssertion(() => page.Find("button.secondary").TextContent.Should().Be("Mark all read"));
-        bell.WaitForAssertion(() => bell.FindAll(".bell-count").Should().ContainSingle());
+        page.WaitForAssertion(() => page.Find("button.secondary").TextContent.Should().Be("Mark all read"), Patience);
+        bell.WaitForAssertion(() => bell.FindAll(".bell-count").Should().ContainSingle(), Patience);
 
         Answer(App, "POST", "api/notifications/read-all", 200, """{"updated":2}""");
         AnswerUnread(0);
@@ -90,11 +90,11 @@ public sealed class NotificationListTests : NotificationsContext
             Item(Welcome, "Welcome", "2026-11-30T09:00:00Z", "2026-12-02T08:00:00Z"));
         page.Find("button.secondary").Click();
 
-        page.WaitForAssertion(() => page.FindAll(".state").Select(s => s.TextContent).Should().Equal("Read", "Read"));
+        page.WaitForAssertion(() => page.FindAll(".state").Select(s => s.TextContent).Should().Equal("Read", "Read"), Patience);
         CallsTo(App).Where(r => r.Method == "POST").Select(r => r.Path).Should().Equal("/v1.0/invoke/notifications/method/api/notifications/read-all");
         page.FindAll("button").Should().NotContain(b => b.TextContent == "Mark all read" || b.TextContent == "Mark read");
         page.Find("[role=status]").TextContent.Should().Be("Marked 2 notifications read.");
-        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, none unread"));
+        bell.WaitForAssertion(() => bell.Find("a").GetAttribute("aria-label").Should().Be("Notifications, none unread"), Patience);
         bell.FindAll(".bell-count").Should().BeEmpty();
     }
 
@@ -106,7 +106,7 @@ public sealed class NotificationListTests : NotificationsContext
 
         var page = Render<NotificationList>();
 
-        page.WaitForAssertion(() => page.Find("p.empty").TextContent.Should().StartWith("You have no notifications yet."));
+        page.WaitForAssertion(() => page.Find("p.empty").TextContent.Should().StartWith("You have no notifications yet."), Patience);
         page.FindAll("ol").Should().BeEmpty();
     }
 
@@ -118,13 +118,13 @@ public sealed class NotificationListTests : NotificationsContext
 
         var page = Render<NotificationList>();
 
-        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("Notifications are resting").And.Contain("Back in a minute."));
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("Notifications are resting").And.Contain("Back in a minute."), Patience);
         page.Markup.Should().NotContain("{\"title\"", "no raw JSON");
 
         AnswerList(1, Item(Welcome, "Welcome", "2026-11-30T09:00:00Z", null));
         page.Find("button.secondary").Click();
 
-        page.WaitForAssertion(() => page.FindAll("li.notification").Should().ContainSingle());
+        page.WaitForAssertion(() => page.FindAll("li.notification").Should().ContainSingle(), Patience);
         page.FindAll("[role=alert]").Should().BeEmpty();
     }
 
@@ -135,11 +135,11 @@ public sealed class NotificationListTests : NotificationsContext
         AnswerList(1, Item(Welcome, "Welcome", "2026-11-30T09:00:00Z", null));
         Answer(App, "POST", $"api/notifications/{Welcome}/read", 404, $$"""{"title":"Not Found","status":404,"detail":"Notification {{Welcome}} was not found."}""");
         var page = Render<NotificationList>();
-        page.WaitForAssertion(() => page.FindAll("li.notification").Should().ContainSingle());
+        page.WaitForAssertion(() => page.FindAll("li.notification").Should().ContainSingle(), Patience);
 
         page.Find("li.notification button").Click();
 
-        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain($"Notification {Welcome} was not found."));
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain($"Notification {Welcome} was not found."), Patience);
         page.Find(".state").TextContent.Should().Be("Unread");
     }
 
@@ -149,13 +149,13 @@ public sealed class NotificationListTests : NotificationsContext
         SignInOnInteractivePage();
         Answer(App, "GET", "api/notifications", 200, $$"""{"items":[{{Item(Booked, "Newest", "2026-12-01T14:00:00Z", null)}}],"page":1,"pageSize":20,"total":21}""");
         var page = Render<NotificationList>();
-        page.WaitForAssertion(() => page.Find("nav.pager").TextContent.Should().Contain("Page 1 of 2"));
+        page.WaitForAssertion(() => page.Find("nav.pager").TextContent.Should().Contain("Page 1 of 2"), Patience);
         page.FindAll("nav.pager button")[0].HasAttribute("disabled").Should().BeTrue("there is nothing newer");
 
         Answer(App, "GET", "api/notifications", 200, $$"""{"items":[{{Item(Welcome, "Oldest", "2026-11-01T14:00:00Z", null)}}],"page":2,"pageSize":20,"total":21}""");
         page.FindAll("nav.pager button")[1].Click();
 
-        page.WaitForAssertion(() => page.Find("li.notification h2").TextContent.Should().Be("Oldest"));
+        page.WaitForAssertion(() => page.Find("li.notification h2").TextContent.Should().Be("Oldest"), Patience);
         page.Find("nav.pager").TextContent.Should().Contain("Page 2 of 2");
         CallsTo(App).Last(r => r.Path.EndsWith("/api/notifications", StringComparison.Ordinal)).RawTarget.Should().EndWith("api/notifications?page=2&pageSize=20");
     }

@@ -16,7 +16,7 @@ public sealed class NotificationPreferencesTests : NotificationsContext
 
         var page = Render<NotificationPreferencesPage>();
 
-        page.WaitForAssertion(() => page.Find("#telegramChatId").GetAttribute("value").Should().Be("@ada_lovelace"));
+        page.WaitForAssertion(() => page.Find("#telegramChatId").GetAttribute("value").Should().Be("@ada_lovelace"), Patience);
         page.Find("#inApp").HasAttribute("checked").Should().BeTrue();
         page.Find("#telegram").HasAttribute("checked").Should().BeTrue();
         page.Find("#email").HasAttribute("checked").Should().BeFalse();
@@ -33,12 +33,12 @@ public sealed class NotificationPreferencesTests : NotificationsContext
              "errors":{"telegramChatId":["telegramChatId is required when telegram is on."]}}
             """);
         var page = Render<NotificationPreferencesPage>();
-        page.WaitForAssertion(() => page.Find("#telegram"));
+        page.WaitForAssertion(() => page.Find("#telegram"), Patience);
 
         page.Find("#telegram").Change(true);
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => page.Find("#telegramChatId-error").TextContent.Should().Be("telegramChatId is required when telegram is on."));
+        page.WaitForAssertion(() => page.Find("#telegramChatId-error").TextContent.Should().Be("telegramChatId is required when telegram is on."), Patience);
         page.Find("#telegramChatId-error").ParentElement!.QuerySelector("#telegramChatId").Should().NotBeNull("the message is next to its field");
         page.Find("#telegramChatId").GetAttribute("aria-invalid").Should().Be("true");
         page.Find("#telegramChatId").GetAttribute("aria-describedby").Should().Contain("telegramChatId-error");
@@ -58,14 +58,14 @@ public sealed class NotificationPreferencesTests : NotificationsContext
         Answer(App, "GET", Path, 200, """{"inApp":true,"telegram":false,"email":false,"telegramChatId":null}""");
         Answer(App, "PUT", Path, 200, """{"inApp":true,"telegram":true,"email":true,"telegramChatId":"@ada_lovelace"}""");
         var page = Render<NotificationPreferencesPage>();
-        page.WaitForAssertion(() => page.Find("#telegramChatId"));
+        page.WaitForAssertion(() => page.Find("#telegramChatId"), Patience);
 
         page.Find("#telegram").Change(true);
         page.Find("#email").Change(true);
         page.Find("#telegramChatId").Change("  @ada_lovelace ");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => page.Find("[role=status].saved").TextContent.Should().Be("Saved."));
+        page.WaitForAssertion(() => page.Find("[role=status].saved").TextContent.Should().Be("Saved."), Patience);
         page.Find("#telegramChatId").GetAttribute("value").Should().Be("@ada_lovelace");
         var sent = JsonDocument.Parse(CallsTo(App).Single(r => r.Method == "PUT").Body).RootElement;
         sent.GetProperty("telegramChatId").GetString().Should().Be("  @ada_lovelace ");
@@ -80,7 +80,7 @@ public sealed class NotificationPreferencesTests : NotificationsContext
 
         var page = Render<NotificationPreferencesPage>();
 
-        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("Service Unavailable"));
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("Service Unavailable"), Patience);
         page.FindAll("form").Should().BeEmpty();
     }
 }
