@@ -21,6 +21,7 @@ builder.Services.AddBrowserSessions(builder.Configuration);
 builder.Services.AddScoped<ServiceCalls>();
 builder.Services.AddScoped<BrowserTimeZone>();
 builder.Services.AddAccountFeatures();
+builder.Services.AddNotificationFeatures();
 builder.Services.AddScoped<DaprPlatform.Web.Features.Tutor.TutorApi>();
 builder.Services.AddSignInRateLimiting();
 
