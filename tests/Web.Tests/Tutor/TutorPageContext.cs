@@ -1,4 +1,3 @@
-using System.Globalization;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Web.Features.Tutor;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,9 +10,6 @@ public abstract class TutorPageContext : WebComponentContext
     protected TutorPageContext()
     {
         Services.AddScoped<TutorApi>();
-        // The base sets the culture in InitializeAsync, an async method, whose culture change does not flow back to the test.
-        CultureInfo.CurrentCulture = Culture;
-        CultureInfo.CurrentUICulture = Culture;
     }
 
     protected Guid TutorId { get; private set; }
