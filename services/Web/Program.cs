@@ -23,6 +23,8 @@ builder.Services.AddScoped<ServiceCalls>();
 builder.Services.AddScoped<BrowserTimeZone>();
 builder.Services.AddAccountFeatures();
 builder.Services.AddStudentFeatures();
+builder.Services.AddNotificationFeatures();
+builder.Services.AddScoped<DaprPlatform.Web.Features.Tutor.TutorApi>();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();
@@ -47,6 +49,7 @@ app.UseRequestLocalization(new RequestLocalizationOptions
 });
 app.UseRateLimiter();
 app.UseAntiforgery();
+app.UseRejectedFormsStatusPage();
 
 app.MapStaticAssets();
 app.MapAccountEndpoints();
