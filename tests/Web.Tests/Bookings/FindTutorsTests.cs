@@ -1,9 +1,9 @@
+using System.Globalization;
 using Bunit;
 using DaprPlatform.Web.Features.Bookings;
 using DaprPlatform.Web.Features.Tutors;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using static DaprPlatform.Web.Tests.Bookings.StudentJson;
 
 namespace DaprPlatform.Web.Tests.Bookings;
 
@@ -11,17 +11,18 @@ public sealed class FindTutorsTests : WebComponentContext
 {
     public FindTutorsTests() => Services.AddStudentFeatures();
 
+    protected override CultureInfo Culture => CultureInfo.GetCultureInfo("de-DE");
+
     [Fact]
     public void The_search_in_the_url_goes_to_tutoring_and_results_show_in_the_readers_locale()
     {
-        using var german = new CultureScope("de-DE");
-        Answer("tutoring", "GET", "api/tutors", 200, $$"""{"items":[{{Profile()}}],"page":1,"pageSize":20,"total":1}""");
+        Answer("tutoring", "GET", "api/tutors", 200, $$"""{"items":[{{StudentJson.Profile()}}],"page":1,"pageSize":20,"total":1}""");
         Services.GetRequiredService<NavigationManager>().NavigateTo("/tutors?subject=algebra&maxRate=50&currency=USD&from=2026-12-08T05%3A00Z&to=2026-12-08T10%3A00Z");
 
         var page = Render<FindTutors>();
 
         page.WaitForAssertion(() => page.Find(".cards a").TextContent.Should().Contain("Tess Tutor").And.Contain("40,00 $"), Patience);
-        page.Find(".cards a").GetAttribute("href").Should().Be($"/tutors/{Tutor}?from=2026-12-08T05%3A00Z");
+        page.Find(".cards a").GetAttribute("href").Should().Be($"/tutors/{StudentJson.Tutor}?from=2026-12-08T05%3A00Z");
         var search = CallsTo("tutoring").Single().RawTarget;
         search.Should().Contain("subject=algebra").And.Contain("maxRate=5000").And.Contain("currency=USD")
             .And.Contain("availableFrom=2026-12-08T05%3A00%3A00.0000000Z").And.Contain("availableTo=2026-12-08T10%3A00%3A00.0000000Z");

@@ -6,15 +6,12 @@ using DaprPlatform.Web.Features.Bookings;
 using DaprPlatform.Web.Features.Tutors;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using static DaprPlatform.Web.Tests.Bookings.StudentJson;
 
 namespace DaprPlatform.Web.Tests.Bookings;
 
 /// <summary>JSON the fake services answer with.</summary>
 internal static class StudentJson
 {
-    /// <summary>How long a page may take to poll and render on a busy machine.</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     public static readonly Guid Tutor = Guid.Parse("7d3c1f0e-5b6a-4f1e-9c2d-8a7b6c5d4e3f");
 
@@ -40,10 +37,11 @@ public sealed class SlotCalendarViewTests : WebComponentContext
 
     protected override string BrowserZone => "Asia/Tokyo";
 
+    protected override CultureInfo Culture => CultureInfo.GetCultureInfo("en-GB");
+
     [Fact]
     public void Slot_buttons_carry_day_time_and_zone_in_their_names_and_report_the_slot_clicked()
     {
-        using var british = new CultureScope("en-GB");
         var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
         var slot = new Slot(DateTimeOffset.Parse("2026-12-08T05:00:00Z", CultureInfo.InvariantCulture), DateTimeOffset.Parse("2026-12-08T06:00:00Z", CultureInfo.InvariantCulture));
         var calendar = SlotCalendar.Build([slot], tokyo, new DateOnly(2026, 12, 7));
@@ -66,7 +64,6 @@ public sealed class SlotCalendarViewTests : WebComponentContext
     [Fact]
     public void The_tutor_page_asks_for_the_students_local_week_and_books_the_slot_clicked()
     {
-        using var british = new CultureScope("en-GB");
         var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
         var today = SlotCalendar.LocalDate(DateTimeOffset.UtcNow, tokyo);
         var tomorrow = today.AddDays(1);
@@ -113,7 +110,6 @@ public sealed class BookingProgressTests : WebComponentContext
     [Fact]
     public void Follows_the_saga_to_the_card_step_and_a_declined_card_ends_cancelled_with_the_reason()
     {
-        using var american = new CultureScope("en-US");
         SignIn(PlatformRoles.Student);
         Answer("booking", "GET", SagaPath, 200, StudentJson.Saga(_bookingId, "RUNNING", "HoldSlot"));
         Answer("booking", "GET", BookingPath, 404, """{"title":"Not Found","status":404}""");
@@ -176,7 +172,6 @@ public sealed class CancelBookingTests : WebComponentContext
     [Fact]
     public void Cancel_shows_the_refund_quote_first_and_posts_only_after_the_student_confirms()
     {
-        using var american = new CultureScope("en-US");
         var bookingId = Guid.NewGuid();
         SignIn(PlatformRoles.Student);
         Answer("booking", "GET", "api/bookings", 200, $$"""{"items":[{{StudentJson.Booking(bookingId, "confirmed", Guid.NewGuid())}}],"page":1,"pageSize":50,"total":1}""");
@@ -208,7 +203,6 @@ public sealed class CancelBookingTests : WebComponentContext
     [Fact]
     public void Keeping_the_booking_posts_nothing()
     {
-        using var american = new CultureScope("en-US");
         var bookingId = Guid.NewGuid();
         SignIn(PlatformRoles.Student);
         Answer("booking", "GET", "api/bookings", 200, $$"""{"items":[{{StudentJson.Booking(bookingId, "awaitingPayment", Guid.NewGuid())}}],"page":1,"pageSize":50,"total":1}""");
