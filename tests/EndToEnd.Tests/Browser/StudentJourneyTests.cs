@@ -72,6 +72,7 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
             await Expect(row).ToContainTextAsync("Cancelled and refunded", new() { Timeout = 60_000 });
         }, timeZone: StudentZone);
 
+    /// <summary>At a phone's width (390 px).</summary>
     [Fact]
     public Task A_declined_card_ends_the_booking_cancelled_with_the_reason() =>
         BrowserJourney.RunAsync(platform, "student-declined-card", async page =>
@@ -84,6 +85,7 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
             await page.GotoAsync($"/tutors/{tutor.Id}");
             await page.GetByLabel("Length").SelectOptionAsync("30");
             await Expect(page.GetByText("Price for 30 minutes: $20.00")).ToBeVisibleAsync();
+            (await SidewaysScrollAsync(page)).Should().BeFalse("the week of slots fits a phone's width");
             await page.GetByRole(AriaRole.Button, new() { NameRegex = SlotName(day, 15) }).ClickAsync();
 
             await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Test card" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
@@ -93,7 +95,8 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cancelled" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Your payment was declined");
             await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Test card" })).ToHaveCountAsync(0);
-        }, timeZone: StudentZone);
+            (await SidewaysScrollAsync(page)).Should().BeFalse();
+        }, timeZone: StudentZone, width: 390);
 
     [Fact]
     public Task Another_student_opening_the_booking_sees_not_found_and_none_of_it() =>
@@ -140,6 +143,9 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
         profile.StatusCode.Should().Be(HttpStatusCode.Created, await profile.Content.ReadAsStringAsync());
         return (tutor, subject);
     }
+
+    private static Task<bool> SidewaysScrollAsync(IPage page) =>
+        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
 
     private static DateOnly LocalToday() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Tokyo).DateTime);
 
