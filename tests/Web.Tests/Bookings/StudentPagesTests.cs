@@ -88,7 +88,9 @@ public sealed class SlotCalendarViewTests : WebComponentContext
         page.Find($"button[aria-label='{name}']").Click();
 
         page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith($"/bookings/{bookingId}"), Patience);
-        var body = JsonDocument.Parse(CallsTo("booking").Single(c => c.Method == "POST").Body).RootElement;
+        var request = CallsTo("booking").Single(c => c.Method == "POST");
+        request.Headers.Should().ContainKey("Idempotency-Key", "a retried booking request must reach the same saga").WhoseValue.Should().MatchRegex("^[0-9a-f]{32}$");
+        var body = JsonDocument.Parse(request.Body).RootElement;
         body.GetProperty("tutorId").GetGuid().Should().Be(StudentJson.Tutor);
         body.GetProperty("start").GetDateTimeOffset().Should().Be(start);
         body.GetProperty("durationMinutes").GetInt32().Should().Be(60);

@@ -86,8 +86,11 @@ public sealed class BookingClient(ServiceCalls services)
         new("pm_card_chargeDeclined", "Declined card"),
     ];
 
-    public Task<ApiResult<BookingAccepted>> RequestAsync(Guid tutorId, DateTimeOffset start, int durationMinutes, string subject, CancellationToken ct) =>
-        services.SendAsync<BookingAccepted>(HttpMethod.Post, AppId, "api/bookings", new { tutorId, start = start.ToUniversalTime(), durationMinutes, subject }, ct);
+    /// <param name="idempotencyKey">The same key for every try of one booking (booking derives the booking id from it), so a
+    /// retried or repeated request reaches the same saga instead of booking twice.</param>
+    public Task<ApiResult<BookingAccepted>> RequestAsync(Guid tutorId, DateTimeOffset start, int durationMinutes, string subject, string idempotencyKey, CancellationToken ct) =>
+        services.SendAsync<BookingAccepted>(HttpMethod.Post, AppId, "api/bookings", new { tutorId, start = start.ToUniversalTime(), durationMinutes, subject }, ct,
+            new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey });
 
     public Task<ApiResult<Booking>> GetAsync(Guid bookingId, CancellationToken ct) =>
         services.GetAsync<Booking>(AppId, $"api/bookings/{bookingId}", ct);

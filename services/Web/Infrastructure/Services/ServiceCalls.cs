@@ -23,9 +23,11 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
     public Task<ApiResult<T>> GetAsync<T>(string appId, string path, CancellationToken ct) =>
         SendAsync<T>(HttpMethod.Get, appId, path, body: null, ct);
 
-    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string appId, string path, object? body, CancellationToken ct)
+    /// <param name="headers">Extra request headers, e.g. an <c>Idempotency-Key</c> that makes a retried call safe.</param>
+    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string appId, string path, object? body, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
-        var (problem, response, content) = await ExchangeAsync(method, appId, path, body, ct);
+        var (problem, response, content) = await ExchangeAsync(method, appId, path, body, headers, ct);
         if (problem is not null)
         {
             return ApiResult<T>.Failure(problem);
@@ -46,7 +48,7 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
     /// <summary>A call whose success has no body worth reading (204, or a 202 the page does not need).</summary>
     public async Task<ApiResult> SendAsync(HttpMethod method, string appId, string path, object? body, CancellationToken ct)
     {
-        var (problem, _, _) = await ExchangeAsync(method, appId, path, body, ct);
+        var (problem, _, _) = await ExchangeAsync(method, appId, path, body, headers: null, ct);
         return problem is null ? ApiResult.Success : new ApiResult(problem);
     }
 
@@ -85,10 +87,15 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
     }
 
     private async Task<(ApiProblem? Problem, HttpStatusCode Status, string? Content)> ExchangeAsync(
-        HttpMethod method, string appId, string path, object? body, CancellationToken ct)
+        HttpMethod method, string appId, string path, object? body, IReadOnlyDictionary<string, string>? headers, CancellationToken ct)
     {
         var token = await tokens.GetAsync(ct);
         using var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
