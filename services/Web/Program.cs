@@ -2,6 +2,7 @@ using System.Globalization;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Web.Components;
 using DaprPlatform.Web.Features.Account;
+using DaprPlatform.Web.Features.Channels;
 using DaprPlatform.Web.Infrastructure;
 using DaprPlatform.Web.Infrastructure.Services;
 using DaprPlatform.Web.Infrastructure.Session;
@@ -21,6 +22,7 @@ builder.Services.AddBrowserSessions(builder.Configuration);
 builder.Services.AddScoped<ServiceCalls>();
 builder.Services.AddScoped<BrowserTimeZone>();
 builder.Services.AddAccountFeatures();
+builder.Services.AddChannelFeatures();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();
