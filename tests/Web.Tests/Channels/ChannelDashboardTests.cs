@@ -32,17 +32,17 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
 
         var page = Render<ChannelDashboard>(p => p.Add(x => x.Id, ChannelId));
 
-        page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Some Channel"));
-        page.WaitForAssertion(() => page.Find("[data-metric=views]").TextContent.Should().Be("42"));
+        page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Some Channel"), Patience);
+        page.WaitForAssertion(() => page.Find("[data-metric=views]").TextContent.Should().Be("42"), Patience);
         page.Find("[data-metric=reactions]").TextContent.Should().Be("2");
         page.Find("#live-caption").TextContent.Should().Contain("times in Europe/Berlin");
         page.Find("#live-caption").ParentElement!.QuerySelector("svg").Should().NotBeNull("the live chart is drawn");
         page.FindAll("figure table tbody tr").Select(r => r.Children[1].TextContent).Should().Equal("12", "30");
 
-        page.WaitForAssertion(() => page.Find(".anomalies").TextContent.Should().Contain("900 views where about 40 were usual"));
+        page.WaitForAssertion(() => page.Find(".anomalies").TextContent.Should().Contain("900 views where about 40 were usual"), Patience);
         var expectedHour = ZonedTimeText(AnomalousHour);
         page.Find(".anomalies time").TextContent.Should().Be(expectedHour);
-        page.WaitForAssertion(() => page.Find("#hourly-caption").ParentElement!.QuerySelector("svg").Should().NotBeNull());
+        page.WaitForAssertion(() => page.Find("#hourly-caption").ParentElement!.QuerySelector("svg").Should().NotBeNull(), Patience);
         var hourly = page.Find("#hourly-caption").ParentElement!;
         hourly.QuerySelectorAll(".rz-scatter-series .rz-marker").Should().ContainSingle("the one anomalous hour is marked on the chart");
         hourly.QuerySelector(".rz-legend")!.TextContent.Should().Contain("Anomaly");
@@ -50,7 +50,7 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
         page.Find("#posting-heading").NextElementSibling!.TextContent.Should().Contain("3 posts, 120.5 views per post");
 
         page.Find("#summary-24h").ParentElement!.TextContent.Should().Contain("Posts per day").And.Contain(0.025.ToString("P1", System.Globalization.CultureInfo.CurrentCulture));
-        page.WaitForAssertion(() => page.Find("#summary-30d").ParentElement!.QuerySelector("svg").Should().NotBeNull());
+        page.WaitForAssertion(() => page.Find("#summary-30d").ParentElement!.QuerySelector("svg").Should().NotBeNull(), Patience);
         CallsTo("analytics").Should().Contain(r => r.RawTarget.EndsWith("summary?period=30d", StringComparison.Ordinal));
         page.Markup.Should().NotContain("perMinute").And.NotContain("{\"", "no raw JSON on the page");
     }
@@ -66,16 +66,16 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
         Answer("analytics", "GET", $"{Analytics}/insights", 404, "");
         AnswerSummaries();
         var page = Render<ChannelDashboard>(p => p.Add(x => x.Id, ChannelId));
-        page.WaitForAssertion(() => page.Find("#live-heading").ParentElement!.TextContent.Should().Contain("No samples in the last 60 minutes yet"));
+        page.WaitForAssertion(() => page.Find("#live-heading").ParentElement!.TextContent.Should().Contain("No samples in the last 60 minutes yet"), Patience);
 
         var live = JsonSerializer.Serialize(JsonDocument.Parse(Realtime(now.AddSeconds(20), (now, 42, 0, 3))).RootElement);
         Answer("analytics", "GET", $"{Analytics}/live", 200, $"event: realtime\ndata: {live}\n\n");
 
-        page.WaitForAssertion(() => page.Find("[data-metric=views]").TextContent.Should().Be("42"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("[data-metric=views]").TextContent.Should().Be("42"), Patience);
         page.Find("[data-metric=joins]").TextContent.Should().Be("3");
-        page.WaitForAssertion(() => page.Find("#live-caption").ParentElement!.QuerySelector("svg").Should().NotBeNull("the chart appears"));
+        page.WaitForAssertion(() => page.Find("#live-caption").ParentElement!.QuerySelector("svg").Should().NotBeNull("the chart appears"), Patience);
         page.Find(".live-state").TextContent.Should().Be("Live: updates as samples arrive.");
-        page.WaitForAssertion(() => CallsTo("analytics").Count(r => r.Path.EndsWith("/live", StringComparison.Ordinal)).Should().BeGreaterThan(1, "the stream is reopened when it ends"));
+        page.WaitForAssertion(() => CallsTo("analytics").Count(r => r.Path.EndsWith("/live", StringComparison.Ordinal)).Should().BeGreaterThan(1, "the stream is reopened when it ends"), Patience);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
 
         var page = Render<ChannelDashboard>(p => p.Add(x => x.Id, ChannelId));
 
-        page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Channel not found"));
+        page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Channel not found"), Patience);
         Thread.Sleep(300);
         CallsTo("analytics").Should().BeEmpty();
     }
@@ -104,13 +104,14 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
         Answer("channels", "POST", $"api/channels/{ChannelId}/metrics", 400,
             """{"title":"One or more validation errors occurred.","status":400,"errors":{"samples[0].value":["value must not be negative."]}}""");
         var page = Render<ChannelDashboard>(p => p.Add(x => x.Id, ChannelId));
-        page.WaitForAssertion(() => page.Find("#sample-value"));
+        // Interact once everything has loaded, so no render of late answers races the form's events.
+        page.WaitForAssertion(() => page.Find("#summary-30d").ParentElement!.TextContent.Should().Contain("Posts per day"), Patience);
 
         page.Find("#sample-kind").Change("joins");
         page.Find("#sample-value").Change("-5");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => page.Find("#value-error").TextContent.Should().Be("value must not be negative."));
+        page.WaitForAssertion(() => page.Find("#value-error").TextContent.Should().Be("value must not be negative."), Patience);
         page.Find("#sample-value").GetAttribute("aria-invalid").Should().Be("true");
         var sample = JsonDocument.Parse(CallsTo("channels").Last().Body).RootElement.GetProperty("samples")[0];
         sample.GetProperty("kind").GetString().Should().Be("joins");
@@ -120,7 +121,7 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
         Answer("channels", "POST", $"api/channels/{ChannelId}/metrics", 202, """{"accepted":1}""");
         page.Find("#sample-value").Change("7");
         page.Find("form").Submit();
-        page.WaitForAssertion(() => page.Find(".saved").TextContent.Should().Be("Sent 7 joins."));
+        page.WaitForAssertion(() => page.Find(".saved").TextContent.Should().Be("Sent 7 joins."), Patience);
         page.FindAll("#value-error").Should().BeEmpty();
     }
 

@@ -22,7 +22,7 @@ public sealed class ChannelListTests : ChannelsComponentContext
 
         var page = Render<ChannelList>();
 
-        page.WaitForAssertion(() => page.Find(".empty").TextContent.Should().Contain("You have no channels yet."));
+        page.WaitForAssertion(() => page.Find(".empty").TextContent.Should().Contain("You have no channels yet."), Patience);
         page.Find(".empty a").TextContent.Should().Be("Register your first channel");
         page.FindAll("table").Should().BeEmpty();
         CallsTo("channels").Single().RawTarget.Should().EndWith("api/channels?pageSize=100");
@@ -36,12 +36,12 @@ public sealed class ChannelListTests : ChannelsComponentContext
         Answer("channels", "POST", "api/channels", 400,
             """{"title":"One or more validation errors occurred.","status":400,"errors":{"telegram":["telegram must be an @username of 5 to 32 letters, digits or underscores, starting with a letter."]}}""");
         var page = Render<ChannelList>();
-        page.WaitForAssertion(() => page.Find(".empty"));
+        page.WaitForAssertion(() => page.Find(".empty"), Patience);
 
         page.Find("#telegram").Change("@abc");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => page.Find("#telegram-error").TextContent.Should().Contain("5 to 32 letters"));
+        page.WaitForAssertion(() => page.Find("#telegram-error").TextContent.Should().Contain("5 to 32 letters"), Patience);
         page.Find("#telegram").GetAttribute("aria-invalid").Should().Be("true");
         page.Find("#telegram").GetAttribute("aria-describedby").Should().Contain("telegram-error");
         JsonDocument.Parse(CallsTo("channels").Last().Body).RootElement.GetProperty("telegram").GetString().Should().Be("@abc");
@@ -50,7 +50,7 @@ public sealed class ChannelListTests : ChannelsComponentContext
         page.Find("#telegram").Change("some_channel");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => page.Find("[role=status]").TextContent.Should().Contain("Registered Some Channel (@some_channel)."));
+        page.WaitForAssertion(() => page.Find("[role=status]").TextContent.Should().Contain("Registered Some Channel (@some_channel)."), Patience);
         JsonDocument.Parse(CallsTo("channels").Last().Body).RootElement.GetProperty("telegram").GetString().Should().Be("@some_channel", "a bare name gets its @");
         page.FindAll("#telegram-error").Should().BeEmpty();
         page.Find("tbody a").GetAttribute("href").Should().Be($"/channels/{ChannelId}");
@@ -65,12 +65,12 @@ public sealed class ChannelListTests : ChannelsComponentContext
         Answer("channels", "POST", "api/channels", 409,
             """{"title":"Conflict","status":409,"detail":"The Telegram channel @some_channel is already registered."}""");
         var page = Render<ChannelList>();
-        page.WaitForAssertion(() => page.Find(".empty"));
+        page.WaitForAssertion(() => page.Find(".empty"), Patience);
 
         page.Find("#telegram").Change("@some_channel");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => page.Find(".problem strong").TextContent.Should().Be("This channel is already registered"));
+        page.WaitForAssertion(() => page.Find(".problem strong").TextContent.Should().Be("This channel is already registered"), Patience);
         page.Find("#telegram-error").TextContent.Should().Contain("The Telegram channel @some_channel is already registered.");
         page.Find("#telegram").GetAttribute("aria-invalid").Should().Be("true");
     }
@@ -83,7 +83,7 @@ public sealed class ChannelListTests : ChannelsComponentContext
         Answer("channels", "GET", "api/channels", 200, Page(Channel(ChannelId, "@some_channel", "Some Channel"), Channel(other, "@other_one", "Other One")));
         Answer("channels", "DELETE", $"api/channels/{ChannelId}", 204);
         var page = Render<ChannelList>();
-        page.WaitForAssertion(() => page.FindAll("tbody tr").Should().HaveCount(2));
+        page.WaitForAssertion(() => page.FindAll("tbody tr").Should().HaveCount(2), Patience);
 
         page.FindAll("tbody button").First(b => b.TextContent.Contains("@some_channel", StringComparison.Ordinal)).Click();
         Sidecar.Received.Should().NotContain(r => r.Method == "DELETE", "nothing is removed before the person confirms");
@@ -96,7 +96,7 @@ public sealed class ChannelListTests : ChannelsComponentContext
         page.FindAll("tbody button").First(b => b.TextContent.Contains("@some_channel", StringComparison.Ordinal)).Click();
         page.FindAll("[role=group] button").Single(b => b.TextContent == "Yes, remove").Click();
 
-        page.WaitForAssertion(() => page.FindAll("tbody tr").Should().ContainSingle().Which.TextContent.Should().Contain("Other One"));
+        page.WaitForAssertion(() => page.FindAll("tbody tr").Should().ContainSingle().Which.TextContent.Should().Contain("Other One"), Patience);
         page.Find("[role=status]").TextContent.Should().Contain("Removed Some Channel (@some_channel).");
         Sidecar.Received.Should().ContainSingle(r => r.Method == "DELETE").Which.Path.Should().EndWith($"api/channels/{ChannelId}");
     }
@@ -109,9 +109,9 @@ public sealed class ChannelListTests : ChannelsComponentContext
 
         var page = Render<ChannelList>();
 
-        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("The database is not answering."));
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("The database is not answering."), Patience);
         Answer("channels", "GET", "api/channels", 200, Page(Channel(ChannelId, "@some_channel", "Some Channel")));
         page.FindAll("button").Single(b => b.TextContent == "Try again").Click();
-        page.WaitForAssertion(() => page.FindAll("tbody tr").Should().ContainSingle());
+        page.WaitForAssertion(() => page.FindAll("tbody tr").Should().ContainSingle(), Patience);
     }
 }
