@@ -14,6 +14,12 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql >/dev/null; fi
 fi
 
+# The browser journeys (tests/EndToEnd.Tests/Browser) drive Debian's Chromium through Playwright; never `playwright install`.
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing Chromium (Debian package) for the browser tests"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
+
 # tests/Deployment.Tests renders k8s/ with kubectl's built-in kustomize (no cluster is contacted).
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "kubectl (1.27+, with kustomize v5) is required: https://kubernetes.io/docs/tasks/tools/ (not Debian's kubernetes-client package)" >&2

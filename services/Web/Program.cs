@@ -23,6 +23,7 @@ builder.Services.AddScoped<ServiceCalls>();
 builder.Services.AddScoped<BrowserTimeZone>();
 builder.Services.AddAccountFeatures();
 builder.Services.AddChannelFeatures();
+builder.Services.AddNotificationFeatures();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();
@@ -47,6 +48,7 @@ app.UseRequestLocalization(new RequestLocalizationOptions
 });
 app.UseRateLimiter();
 app.UseAntiforgery();
+app.UseRejectedFormsStatusPage();
 
 app.MapStaticAssets();
 app.MapAccountEndpoints();

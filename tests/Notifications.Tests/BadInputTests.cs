@@ -47,6 +47,7 @@ public sealed class BadInputTests(NotificationsFixture fx) : IClassFixture<Notif
 
     [Theory]
     [InlineData("GET", "/api/notifications")]
+    [InlineData("GET", "/api/notifications/unread-count")]
     [InlineData("POST", "/api/notifications/read-all")]
     [InlineData("GET", "/api/notifications/preferences")]
     [InlineData("PUT", "/api/notifications/preferences")]

@@ -102,6 +102,28 @@ public sealed class NotificationsApiTests(NotificationsFixture fx) : IClassFixtu
     }
 
     [Fact]
+    public async Task Unread_count_is_own_unread_only_and_follows_reads()
+    {
+        var me = Guid.NewGuid();
+        var mine = await SeedAsync(me, 3);
+        await SeedAsync(Guid.NewGuid(), 4);
+        using var client = _app.CreateClientFor(me);
+        using var stranger = _app.CreateClientFor(Guid.NewGuid());
+
+        var before = await client.GetFromJsonAsync<JsonElement>("/api/notifications/unread-count");
+        (await client.PostAsync($"/api/notifications/{mine[1].Id}/read", null)).EnsureSuccessStatusCode();
+        var afterOne = await client.GetFromJsonAsync<JsonElement>("/api/notifications/unread-count");
+        (await client.PostAsync("/api/notifications/read-all", null)).EnsureSuccessStatusCode();
+        var afterAll = await client.GetFromJsonAsync<JsonElement>("/api/notifications/unread-count");
+        var nobody = await stranger.GetFromJsonAsync<JsonElement>("/api/notifications/unread-count");
+
+        before.GetProperty("unread").GetInt32().Should().Be(3, "another person's notifications do not count");
+        afterOne.GetProperty("unread").GetInt32().Should().Be(2);
+        afterAll.GetProperty("unread").GetInt32().Should().Be(0);
+        nobody.GetProperty("unread").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
     public async Task Preferences_default_then_update_round_trips()
     {
         var me = Guid.NewGuid();

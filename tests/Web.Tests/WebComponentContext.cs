@@ -22,6 +22,9 @@ public abstract class WebComponentContext : BunitContext, IAsyncLifetime
     private FakeSidecar? _sidecar;
     private CultureInfo? _previousCulture;
 
+    /// <summary>How long a page may take to show what the fake sidecar answered (the machine is shared; bUnit's default is 1 s).</summary>
+    protected static TimeSpan Patience { get; } = TimeSpan.FromSeconds(10);
+
     protected FakeSidecar Sidecar => _sidecar ?? throw new InvalidOperationException("Not started.");
 
     protected BunitAuthorizationContext Authorization { get; private set; } = default!;

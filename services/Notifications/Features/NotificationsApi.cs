@@ -6,6 +6,7 @@ public static class NotificationsApi
     {
         var api = app.MapGroup("/api/notifications").RequireAuthorization().WithTags("Notifications");
         ListNotifications.Map(api);
+        CountUnreadNotifications.Map(api);
         MarkNotificationRead.Map(api);
         MarkAllNotificationsRead.Map(api);
         NotificationPreferencesEndpoints.Map(api);

@@ -34,6 +34,8 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
         e.Property(n => n.ReadAt).HasColumnName("read_at");
         e.Ignore(n => n.IsRead);
         e.HasIndex(n => new { n.UserId, n.CreatedAt }).HasDatabaseName("ix_notifications_user_id_created_at");
+        // The unread count (polled by the web app's bell) reads only this small index: unread rows, by user.
+        e.HasIndex(n => n.UserId).HasDatabaseName("ix_notifications_user_id_unread").HasFilter("read_at IS NULL");
     }
 
     private static void ConfigureDeliveryAttempt(EntityTypeBuilder<DeliveryAttempt> e)

@@ -93,6 +93,27 @@ public sealed partial class AccountJourneyTests(PlatformFixture platform)
             await Expect(page).ToHaveURLAsync(SignInUrl());
         });
 
+    [Fact]
+    public Task At_phone_width_a_person_signs_in_with_the_keyboard_alone() =>
+        BrowserJourney.RunAsync(platform, "phone-keyboard", async page =>
+        {
+            var user = await BrowserJourney.CreateUserAsync(platform, "channel-owner", "Kim Keyboard");
+            await page.GotoAsync("/account/sign-in");
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+
+            // The form's fields are reached in order with Tab and Enter submits.
+            await page.GetByLabel("Email").FocusAsync();
+            await page.Keyboard.TypeAsync(user.Email);
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(page.GetByLabel("Password")).ToBeFocusedAsync();
+            await page.Keyboard.TypeAsync(user.Password);
+            await page.Keyboard.PressAsync("Enter");
+
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Kim Keyboard" })).ToBeVisibleAsync();
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+            await Expect(page).ToHaveTitleAsync("DaprPlatform");
+        }, width: 390);
+
     [GeneratedRegex("/account/sign-up/[0-9a-f]{32}$")]
     private static partial Regex SignUpProgressUrl();
 

@@ -20,6 +20,25 @@ public static class BrowserJourney
 
     public static string FailureFolder => Path.Combine(AppContext.BaseDirectory, "browser-failures");
 
+    /// <summary>Screenshots the journeys take on purpose (the README's pictures come from here).</summary>
+    public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "browser-screenshots");
+
+    /// <summary>Saves what the page shows now as <c>browser-screenshots/{name}.png</c> (viewport only, so it stays small).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png") });
+    }
+
+    /// <summary>Fails when the page scrolls sideways: what "works at phone width" means here.</summary>
+    public static async Task ExpectNoSidewaysScrollAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
+        overflow.Should().BeLessThanOrEqualTo(0, $"{page.Url} must fit the viewport without scrolling sideways");
+    }
+
     public static async Task RunAsync(PlatformFixture platform, string name, Func<IPage, Task> journey,
         string locale = "en-US", string timeZone = "Europe/Berlin", int width = 1280)
     {

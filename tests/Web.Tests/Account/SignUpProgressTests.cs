@@ -15,13 +15,13 @@ public sealed class SignUpProgressTests : WebComponentContext
 
         var page = Render<SignUpProgress>(p => p.Add(x => x.InstanceId, Instance));
 
-        page.WaitForAssertion(() => page.FindAll("li.saga-step").Select(li => li.ClassList.Last()).Should().Equal("done", "done", "running", "waiting"));
+        page.WaitForAssertion(() => page.FindAll("li.saga-step").Select(li => li.ClassList.Last()).Should().Equal("done", "done", "running", "waiting"), Patience);
         page.Find("li.running").GetAttribute("aria-current").Should().Be("step");
 
         Answer("workflows", "GET", $"api/onboarding/{Instance}", 200,
             $$"""{"instanceId":"{{Instance}}","status":"FAILED","step":"Compensated","failedStep":"SetDefaultNotificationPreferences","error":"Notifications did not answer; the account was removed."}""");
 
-        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("Notifications did not answer; the account was removed."), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("Notifications did not answer; the account was removed."), Patience);
         page.FindAll("li.saga-step").Select(li => li.ClassList.Last()).Should().Equal("undone", "undone", "failed", "stopped");
     }
 
@@ -32,7 +32,7 @@ public sealed class SignUpProgressTests : WebComponentContext
 
         var page = Render<SignUpProgress>(p => p.Add(x => x.InstanceId, Instance));
 
-        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("No onboarding 0b1c."));
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("No onboarding 0b1c."), Patience);
         var calls = CallsTo("workflows").Count;
         Thread.Sleep(1600);
         CallsTo("workflows").Count.Should().Be(calls, "a 404 ends the polling");

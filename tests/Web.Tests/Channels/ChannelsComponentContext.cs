@@ -10,9 +10,6 @@ namespace DaprPlatform.Web.Tests.Channels;
 /// </summary>
 public abstract class ChannelsComponentContext : WebComponentContext
 {
-    /// <summary>How long a test waits for the page to settle: generous, as the machine is shared and tests run in parallel.</summary>
-    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
     protected ChannelsComponentContext()
     {
         Services.AddChannelFeatures();

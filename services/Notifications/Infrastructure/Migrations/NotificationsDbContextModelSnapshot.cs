@@ -125,6 +125,10 @@ namespace DaprPlatform.Notifications.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_notifications");
 
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_notifications_user_id_unread")
+                        .HasFilter("read_at IS NULL");
+
                     b.HasIndex("UserId", "CreatedAt")
                         .HasDatabaseName("ix_notifications_user_id_created_at");
 
