@@ -92,6 +92,39 @@ public sealed partial class ChannelJourneyTests(PlatformFixture platform)
             await Expect(page.GetByText("You have no channels yet.")).ToBeVisibleAsync();
         });
 
+    [Fact]
+    public Task At_phone_width_by_keyboard_a_channel_is_registered_and_its_dashboard_fits_the_screen() =>
+        BrowserJourney.RunAsync(platform, "channels-phone", async page =>
+        {
+            var owner = await BrowserJourney.CreateUserAsync(platform, "channel-owner", "Pia Phone");
+            var name = $"phone_channel_{Guid.NewGuid():N}"[..25];
+            await BrowserJourney.SignInAsync(page, owner);
+            await page.GotoAsync("/channels");
+            await Expect(page.GetByText("You have no channels yet.")).ToBeVisibleAsync();
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+
+            // Keyboard only: type the name (without the @) and press Enter; Tab to the dashboard link.
+            await page.GetByLabel("Channel @name").FocusAsync();
+            await page.Keyboard.TypeAsync(name);
+            await page.Keyboard.PressAsync("Enter");
+            var registered = page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Registered" });
+            await Expect(registered).ToContainTextAsync("@" + name);
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+            await registered.GetByRole(AriaRole.Link, new() { Name = "Open its dashboard" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(DashboardUrl());
+
+            var live = page.GetByRole(AriaRole.Region, new() { Name = "Live: the last 60 minutes" });
+            await Expect(live.GetByText("No samples in the last 60 minutes yet")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await page.GetByLabel("Value").FillAsync("5");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Post sample" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(live.Locator("dd[data-metric=views]")).ToHaveTextAsync("5", new() { Timeout = 30_000 });
+            await Expect(live.GetByRole(AriaRole.Figure, new() { Name = "Views, reactions and joins per minute" })).ToBeVisibleAsync();
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+            await BrowserJourney.ScreenshotAsync(page, "channel-dashboard-phone");
+        }, width: 390);
+
     [GeneratedRegex("/channels/([0-9a-f-]{36})$")]
     private static partial Regex DashboardUrl();
 }
