@@ -57,6 +57,7 @@ public sealed partial class ChannelJourneyTests(PlatformFixture platform)
             await Expect(chart).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await Expect(chart.GetByRole(AriaRole.Img).Filter(new() { HasText = "Per minute" })).ToContainTextAsync("40", new() { UseInnerText = false });
             await Expect(live.Locator("dd[data-metric=views]")).ToHaveTextAsync("42");
+            await Expect(page.GetByRole(AriaRole.Figure, new() { Name = "Views, reactions and joins per hour" })).ToBeVisibleAsync();
 
             // And one through the form: joins move the same way.
             await page.GetByLabel("Metric").SelectOptionAsync("joins");

@@ -68,6 +68,9 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
         var page = Render<ChannelDashboard>(p => p.Add(x => x.Id, ChannelId));
         page.WaitForAssertion(() => page.Find("#live-heading").ParentElement!.TextContent.Should().Contain("No samples in the last 60 minutes yet"), Patience);
 
+        page.WaitForAssertion(() => page.Find("#hourly-heading").ParentElement!.TextContent.Should().Contain("No samples in the last 24 hours yet"), Patience);
+        page.Find("#insights-heading").ParentElement!.TextContent.Should().Contain("Analytics is starting to watch this channel", "analytics' 404 for a channel the channels app found means not yet");
+        AnswerRealtime(minutes: 1440, Realtime(now.AddSeconds(20), (now, 42, 0, 3)));
         var live = JsonSerializer.Serialize(JsonDocument.Parse(Realtime(now.AddSeconds(20), (now, 42, 0, 3))).RootElement);
         Answer("analytics", "GET", $"{Analytics}/live", 200, $"event: realtime\ndata: {live}\n\n");
 
@@ -75,6 +78,7 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
         page.Find("[data-metric=joins]").TextContent.Should().Be("3");
         page.WaitForAssertion(() => page.Find("#live-caption").ParentElement!.QuerySelector("svg").Should().NotBeNull("the chart appears"), Patience);
         page.Find(".live-state").TextContent.Should().Be("Live: updates as samples arrive.");
+        page.WaitForAssertion(() => page.Find("#hourly-caption").ParentElement!.QuerySelector("svg").Should().NotBeNull("new counts reload the hourly chart"), Patience);
         page.WaitForAssertion(() => CallsTo("analytics").Count(r => r.Path.EndsWith("/live", StringComparison.Ordinal)).Should().BeGreaterThan(1, "the stream is reopened when it ends"), Patience);
     }
 
