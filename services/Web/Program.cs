@@ -2,6 +2,7 @@ using System.Globalization;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Web.Components;
 using DaprPlatform.Web.Features.Account;
+using DaprPlatform.Web.Features.Bookings;
 using DaprPlatform.Web.Features.Channels;
 using DaprPlatform.Web.Infrastructure;
 using DaprPlatform.Web.Infrastructure.Services;
@@ -23,7 +24,9 @@ builder.Services.AddScoped<ServiceCalls>();
 builder.Services.AddScoped<BrowserTimeZone>();
 builder.Services.AddAccountFeatures();
 builder.Services.AddChannelFeatures();
+builder.Services.AddStudentFeatures();
 builder.Services.AddNotificationFeatures();
+builder.Services.AddScoped<DaprPlatform.Web.Features.Tutor.TutorApi>();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();

@@ -59,6 +59,9 @@ public sealed class BadInputTests(BookingFixture fx) : IClassFixture<BookingFixt
         { "cancel malformed json", "POST /api/bookings/{id}/cancel", Json, """{"reason":""", 400, null },
         { "cancel wrong content type", "POST /api/bookings/{id}/cancel", "text/plain", """{"reason":"x"}""", 415, null },
         { "cancel unknown booking", $"POST /api/bookings/{Guid.NewGuid()}/cancel", Json, "{}", 404, null },
+        { "quote non-guid id", "GET /api/bookings/nope/refund-quote", null, null, 404, null },
+        { "quote unknown booking", $"GET /api/bookings/{Guid.NewGuid()}/refund-quote", null, null, 404, null },
+        { "quote of a booking not yet paid", "GET /api/bookings/{id}/refund-quote", null, null, 409, null },
         { "complete unknown booking", $"POST /api/bookings/{Guid.NewGuid()}/complete", null, null, 404, null },
         { "complete non-guid id", "POST /api/bookings/nope/complete", null, null, 404, null },
     };

@@ -264,6 +264,54 @@ public sealed class BookingApiTests(BookingFixture fx) : IClassFixture<BookingFi
         (await response.ReadProblemAsync()).GetProperty("bookingStatus").GetString().Should().Be("pending");
     }
 
+    [Theory]
+    // hours until the session, who asks, percent back of a 4000 USD-cent session
+    [InlineData(72, "student", 100, 4000)]
+    [InlineData(5, "student", 50, 2000)]
+    [InlineData(1, "student", 0, 0)]
+    [InlineData(1, "tutor", 100, 4000)]
+    public async Task The_parties_see_the_refund_cancelling_now_would_give(int hoursAhead, string who, int percent, long refund)
+    {
+        var student = Guid.NewGuid();
+        var tutor = Guid.NewGuid();
+        var booking = await fx.SeedAsync(student, tutor, BookingFixture.QuarterHour(TimeSpan.FromHours(hoursAhead) + TimeSpan.FromMinutes(20)), "confirmed", amount: 4000);
+        var before = await fx.CountsAsync();
+        using var client = who == "student" ? fx.Student(student) : fx.Tutor(tutor);
+
+        var quote = await BookingFixture.ExpectAsync(await client.GetAsync($"/api/bookings/{Id(booking)}/refund-quote"), 200);
+
+        quote.GetProperty("bookingId").GetGuid().Should().Be(Id(booking));
+        quote.GetProperty("percent").GetInt32().Should().Be(percent);
+        quote.GetProperty("refund").GetProperty("amount").GetInt64().Should().Be(refund);
+        quote.GetProperty("refund").GetProperty("currency").GetString().Should().Be("USD");
+        quote.GetProperty("hoursBeforeStart").GetDouble().Should().BeInRange(hoursAhead, hoursAhead + 0.6);
+        (await fx.CountsAsync()).Should().Be(before, "a quote changes nothing");
+        fx.WorkflowsInvocations("POST", "internal/booking-cancellations").Should().NotContain(c => c.Body.Contains(Id(booking).ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_refund_quote_is_404_for_anyone_but_the_parties_and_409_before_payment()
+    {
+        var student = Guid.NewGuid();
+        var confirmed = await fx.SeedAsync(student, Guid.NewGuid(), Soon(3), "confirmed");
+        var unpaid = await fx.SeedAsync(student, Guid.NewGuid(), Soon(4), "awaitingPayment");
+
+        foreach (var client in new[] { fx.Student(Guid.NewGuid()), fx.Tutor(Guid.NewGuid()), fx.Admin() })
+        {
+            using (client)
+            {
+                using var response = await client.GetAsync($"/api/bookings/{Id(confirmed)}/refund-quote");
+                response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+                (await response.ReadProblemAsync()).GetRawText().Should().NotContain("4500");
+            }
+        }
+
+        using var mine = fx.Student(student);
+        using var early = await mine.GetAsync($"/api/bookings/{Id(unpaid)}/refund-quote");
+        early.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await early.ReadProblemAsync()).GetProperty("bookingStatus").GetString().Should().Be("awaitingPayment");
+    }
+
     private static Guid Id(JsonElement booking) => booking.GetProperty("bookingId").GetGuid();
 
     private static async Task<List<Guid>> ListAsync(HttpClient client, string query)

@@ -20,7 +20,6 @@ namespace DaprPlatform.Web.Tests;
 public abstract class WebComponentContext : BunitContext, IAsyncLifetime
 {
     private FakeSidecar? _sidecar;
-    private CultureInfo? _previousCulture;
 
     /// <summary>How long a page may take to show what the fake sidecar answered (the machine is shared; bUnit's default is 1 s).</summary>
     protected static TimeSpan Patience { get; } = TimeSpan.FromSeconds(10);
@@ -34,11 +33,15 @@ public abstract class WebComponentContext : BunitContext, IAsyncLifetime
 
     protected virtual CultureInfo Culture => CultureInfo.GetCultureInfo("en-US");
 
-    public async Task InitializeAsync()
+    /// <summary>The culture is set here, not in <see cref="InitializeAsync"/>: a change made inside an async method does not flow back to the test.</summary>
+    protected WebComponentContext()
     {
-        _previousCulture = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = Culture;
         CultureInfo.CurrentUICulture = Culture;
+    }
+
+    public async Task InitializeAsync()
+    {
         _sidecar = await FakeSidecar.StartAsync(recordBodies: true);
         _sidecar.Handler = context =>
         {
@@ -96,12 +99,6 @@ public abstract class WebComponentContext : BunitContext, IAsyncLifetime
         if (_sidecar is not null)
         {
             await _sidecar.DisposeAsync();
-        }
-
-        if (_previousCulture is not null)
-        {
-            CultureInfo.CurrentCulture = _previousCulture;
-            CultureInfo.CurrentUICulture = _previousCulture;
         }
     }
 }

@@ -13,6 +13,7 @@ public static class BookingApi
         GetBooking.Map(api);
         GetBookingSaga.Map(api);
         CancelBooking.Map(api);
+        QuoteRefund.MapPublic(api);
         CompleteBooking.Map(api);
 
         // Invocation-only routes the booking-payment and cancellation sagas call (app workflows, through its sidecar).

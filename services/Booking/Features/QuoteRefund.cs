@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
+using System.Security.Claims;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
@@ -20,6 +21,39 @@ public sealed record RefundQuoteResponse(Guid BookingId, MoneyPayload Refund, in
 public static class QuoteRefund
 {
     public static RouteHandlerBuilder Map(RouteGroupBuilder steps) => steps.MapGet("/{id:guid}/refund-quote", HandleAsync);
+
+    /// <summary>
+    /// GET /api/bookings/{id}/refund-quote — what cancelling now would give back, for the booking's student or tutor (404 for
+    /// anyone else), so a person sees the refund before they confirm. The quote is for the caller's side and this moment.
+    /// </summary>
+    public static RouteHandlerBuilder MapPublic(RouteGroupBuilder api) =>
+        api.MapGet("/{id:guid}/refund-quote", HandlePublicAsync).WithName("QuoteRefund");
+
+    public static async Task<Results<Ok<RefundQuoteResponse>, NotFoundProblem, ConflictProblem>> HandlePublicAsync(
+        Guid id,
+        ClaimsPrincipal user,
+        BookingDbContext db,
+        RefundCalculator calculator,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
+        var userId = user.GetUserId();
+        // Only the parties can cancel, so only they are quoted; an admin or a stranger is told the booking does not exist.
+        if (booking is null || !booking.IsParticipant(userId))
+        {
+            return BookingProblems.NotFound(id);
+        }
+
+        if (booking.Status != BookingStatus.Confirmed)
+        {
+            return BookingProblems.IllegalTransition(new IllegalBookingTransitionException(booking.Id, booking.Status, "be refunded by policy"));
+        }
+
+        var requester = userId == booking.StudentId ? CancellationRequester.Student : CancellationRequester.Tutor;
+        var quote = calculator.Quote(booking.Price, booking.Start, time.GetUtcNow(), requester);
+        return TypedResults.Ok(new RefundQuoteResponse(booking.Id, MoneyPayload.From(quote.Refund), quote.Percent, quote.HoursBeforeStart, booking.PaymentId));
+    }
 
     public static async Task<Results<Ok<RefundQuoteResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> HandleAsync(
         Guid id,

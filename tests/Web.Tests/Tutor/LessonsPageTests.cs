@@ -1,0 +1,68 @@
+using Bunit;
+using DaprPlatform.Web.Features.Tutor;
+
+namespace DaprPlatform.Web.Tests.Tutor;
+
+public sealed class LessonsPageTests : TutorPageContext
+{
+    private static string Lesson(string student, string start, string status) => $$"""
+        {"bookingId":"{{Guid.NewGuid()}}","studentId":"{{Guid.NewGuid()}}","studentName":"{{student}}","tutorId":"{{Guid.NewGuid()}}",
+         "tutorName":"Ada Tutor","subject":"algebra","start":"{{start}}","end":"{{start}}","durationMinutes":60,
+         "price":{"amount":4000,"currency":"USD"},"status":"{{status}}","paymentId":null,"refund":null,"cancellationReason":null,
+         "workflowInstanceId":"x","createdAt":"2026-12-01T10:00:00+00:00","updatedAt":"2026-12-01T10:00:00+00:00"}
+        """;
+
+    [Fact]
+    public void Lessons_show_student_subject_start_in_the_tutors_zone_duration_status_and_price()
+    {
+        SignInAsTutor();
+        AnswerProfile(ProfileJson(timezone: "America/New_York"));
+        Answer("booking", "GET", "api/bookings", 200,
+            $$"""{"items":[{{Lesson("Grace Student", "2026-12-08T15:00:00+00:00", "awaitingPayment")}}],"page":1,"pageSize":20,"total":1}""");
+
+        var page = Render<LessonsPage>();
+
+        page.WaitForAssertion(() => page.FindAll("tbody tr").Should().ContainSingle(), Patience);
+        var cells = page.FindAll("tbody td").Select(td => td.TextContent).ToList();
+        cells.Should().Equal("Grace Student", "algebra", "12/8/2026 10:00\u202fAM (America/New_York)", "60 min", "Awaiting payment", "$40.00");
+        page.Find("caption").TextContent.Should().Contain("America/New_York (your profile's time zone)");
+        CallsTo("booking").Should().ContainSingle().Which.RawTarget.Should().Contain("as=tutor").And.Contain("page=1");
+        page.FindAll("nav.pager").Should().BeEmpty("one page needs no pager");
+    }
+
+    [Fact]
+    public void No_lessons_yet_is_said_plainly()
+    {
+        SignInAsTutor();
+        AnswerNoProfile();
+        Answer("booking", "GET", "api/bookings", 200, """{"items":[],"page":1,"pageSize":20,"total":0}""");
+
+        var page = Render<LessonsPage>();
+
+        page.WaitForAssertion(() => page.Find(".empty").TextContent.Should().Contain("No lessons yet."), Patience);
+        page.FindAll("table").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Pages_turn_and_a_failure_is_shown_as_a_message()
+    {
+        SignInAsTutor();
+        AnswerProfile(ProfileJson());
+        Answer("booking", "GET", "api/bookings", 200,
+            $$"""{"items":[{{Lesson("First Page", "2026-12-08T15:00:00+00:00", "confirmed")}}],"page":1,"pageSize":20,"total":21}""");
+
+        var page = Render<LessonsPage>();
+        page.WaitForAssertion(() => page.Find("nav.pager").TextContent.Should().Contain("Page 1 of 2 (21 lessons)"), Patience);
+
+        Answer("booking", "GET", "api/bookings", 200,
+            $$"""{"items":[{{Lesson("Second Page", "2026-12-01T15:00:00+00:00", "completed")}}],"page":2,"pageSize":20,"total":21}""");
+        await page.FindAll("button").Single(b => b.TextContent == "Next page").ClickAsync();
+        page.WaitForAssertion(() => page.Find("tbody td").TextContent.Should().Be("Second Page"), Patience);
+        CallsTo("booking").Last().RawTarget.Should().Contain("page=2");
+
+        Answer("booking", "GET", "api/bookings", 503, "");
+        await page.FindAll("button").Single(b => b.TextContent == "Previous page").ClickAsync();
+        page.WaitForAssertion(() => page.Find("[role=alert]").TextContent.Should().Contain("Something went wrong on our side"), Patience);
+        page.Find("tbody td").TextContent.Should().Be("Second Page", "the page already shown stays");
+    }
+}
