@@ -26,7 +26,7 @@ builder.Services.AddAccountFeatures();
 builder.Services.AddChannelFeatures();
 builder.Services.AddStudentFeatures();
 builder.Services.AddNotificationFeatures();
-builder.Services.AddScoped<DaprPlatform.Web.Features.Tutor.TutorApi>();
+builder.Services.AddTutorFeatures();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();

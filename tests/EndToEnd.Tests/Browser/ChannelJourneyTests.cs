@@ -67,6 +67,7 @@ public sealed partial class ChannelJourneyTests(PlatformFixture platform)
             await Expect(live.Locator("dd[data-metric=joins]")).ToHaveTextAsync("3", new() { Timeout = 30_000 });
             await chart.GetByText("The chart's numbers").ClickAsync();
             await Expect(chart.GetByRole(AriaRole.Table)).ToContainTextAsync("42");
+            await BrowserJourney.ScreenshotAsync(page, "channel-dashboard");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Summaries" })).ToBeVisibleAsync();
             page.Url.Should().Be(dashboardUrl, "nothing reloaded the page");
 

@@ -46,6 +46,7 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = tutor.DisplayName, Level = 1 })).ToBeVisibleAsync();
             await Expect(page.GetByText($"Times are in your time zone, {StudentZone}")).ToBeVisibleAsync();
             await page.GetByLabel("Subject").SelectOptionAsync(subject);
+            await BrowserJourney.ScreenshotAsync(page, "tutor-slots");
             // 14:00 in Tokyo is 06:00 in Berlin: the slot is shown at the student's wall-clock time, named with their zone.
             await page.GetByRole(AriaRole.Button, new() { NameRegex = SlotName(day, 14) }).ClickAsync();
 
@@ -57,6 +58,7 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay $40.00" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirmed" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Expect(page.GetByText($"({StudentZone})").First).ToBeVisibleAsync();
+            await BrowserJourney.ScreenshotAsync(page, "booking-confirmed");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "My bookings" }).First.ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My bookings" })).ToBeVisibleAsync();

@@ -9,7 +9,7 @@ public abstract class TutorPageContext : WebComponentContext
 {
     protected TutorPageContext()
     {
-        Services.AddScoped<TutorApi>();
+        Services.AddTutorFeatures();
     }
 
     protected Guid TutorId { get; private set; }
