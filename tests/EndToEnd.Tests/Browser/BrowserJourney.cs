@@ -23,10 +23,11 @@ public static class BrowserJourney
     /// <summary>Screenshots the journeys take on purpose (the README's pictures come from here).</summary>
     public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "browser-screenshots");
 
-    /// <summary>Saves what the page shows now as <c>browser-screenshots/{name}.png</c> (viewport only, so it stays small).</summary>
+    /// <summary>Saves the top of the page as <c>browser-screenshots/{name}.png</c> (viewport only, so it stays small).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         Directory.CreateDirectory(ScreenshotFolder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png") });
     }

@@ -58,6 +58,8 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay $40.00" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirmed" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Expect(page.GetByText($"({StudentZone})").First).ToBeVisibleAsync();
+            // The booking is confirmed before the saga's last step (booking the slot) ends; the page follows it to the end.
+            await Expect(page.GetByText("Payment sent; waiting for it to be confirmed")).ToBeHiddenAsync(new() { Timeout = 30_000 });
             await BrowserJourney.ScreenshotAsync(page, "booking-confirmed");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "My bookings" }).First.ClickAsync();
