@@ -81,23 +81,6 @@ public sealed class ChannelChartSeriesTests
     }
 
     [Fact]
-    public async Task Server_sent_events_are_read_as_the_standard_says()
-    {
-        const string stream = ": a comment\nevent: realtime\ndata: {\"a\":1}\n\ndata: first\r\ndata:second\r\n\r\nevent: realtime\nid: 7\ndata: {\"b\":2}\n\nevent: realtime\ndata: cut off";
-
-        var events = new List<ServerSentEvent>();
-        await foreach (var e in ServerSentEvents.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(stream)), CancellationToken.None))
-        {
-            events.Add(e);
-        }
-
-        events.Should().Equal(
-            new ServerSentEvent("realtime", "{\"a\":1}"),
-            new ServerSentEvent("message", "first\nsecond"),
-            new ServerSentEvent("realtime", "{\"b\":2}"));
-    }
-
-    [Fact]
     public void The_test_samples_field_errors_are_named_as_the_form_names_its_fields()
     {
         var problem = new ApiProblem(400, "Invalid", null, new Dictionary<string, string[]>

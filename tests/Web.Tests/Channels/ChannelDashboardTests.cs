@@ -111,9 +111,9 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
         // Interact once everything has loaded, so no render of late answers races the form's events.
         page.WaitForAssertion(() => page.Find("#summary-30d").ParentElement!.TextContent.Should().Contain("Posts per day"), Patience);
 
-        page.Find("#sample-kind").Change("joins");
-        page.Find("#sample-value").Change("-5");
-        page.Find("form").Submit();
+        Interact(() => page.Find("#sample-kind").Change("joins"));
+        Interact(() => page.Find("#sample-value").Change("-5"));
+        Interact(() => page.Find("form").Submit());
 
         page.WaitForAssertion(() => page.Find("#value-error").TextContent.Should().Be("value must not be negative."), Patience);
         page.Find("#sample-value").GetAttribute("aria-invalid").Should().Be("true");
@@ -123,8 +123,8 @@ public sealed class ChannelDashboardTests : ChannelsComponentContext
         sample.GetProperty("id").GetString().Should().NotBeNullOrEmpty();
 
         Answer("channels", "POST", $"api/channels/{ChannelId}/metrics", 202, """{"accepted":1}""");
-        page.Find("#sample-value").Change("7");
-        page.Find("form").Submit();
+        Interact(() => page.Find("#sample-value").Change("7"));
+        Interact(() => page.Find("form").Submit());
         page.WaitForAssertion(() => page.Find(".saved").TextContent.Should().Be("Sent 7 joins."), Patience);
         page.FindAll("#value-error").Should().BeEmpty();
     }

@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using DaprPlatform.Web.Infrastructure.Services;
 
@@ -78,9 +79,10 @@ public sealed class ChannelLiveFeed(ChannelsClient client, ILogger logger)
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(ct);
-            await foreach (var message in ServerSentEvents.ReadAsync(stream, ct))
+            // The framework's own text/event-stream reader (System.Net.ServerSentEvents).
+            await foreach (var message in SseParser.Create(stream).EnumerateAsync(ct))
             {
-                if (message.Type != "realtime")
+                if (message.EventType != "realtime")
                 {
                     continue;
                 }
