@@ -1,17 +1,11 @@
 using DaprPlatform.Web.Components.Shared;
+using static DaprPlatform.Web.Components.Shared.SagaSteps;
 
 namespace DaprPlatform.Web.Features.Account;
 
 /// <summary>The onboarding saga's steps as a person reads them, with each one's state from the saga's custom status.</summary>
 public static class OnboardingSteps
 {
-    public const string Done = "done";
-    public const string Running = "running";
-    public const string Waiting = "waiting";
-    public const string Failed = "failed";
-    public const string Undone = "undone";
-    public const string Stopped = "stopped";
-
     /// <summary>Forward steps in order (names as the workflow reports them).</summary>
     private static readonly (string Name, string Title)[] Forward =
     [

@@ -32,7 +32,7 @@ public sealed class PendingSignUps(DaprClient dapr, IDataProtectionProvider prot
 
     public async Task<(PendingSignUp Pending, string Password)?> TakeAsync(string? id, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(id) || id.Length != 43 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (!BrowserSessionStore.IsWellFormedId(id))
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using DaprPlatform.Web.Components.Shared;
+using static DaprPlatform.Web.Components.Shared.SagaSteps;
 
 namespace DaprPlatform.Web.Features.Bookings;
 
@@ -8,13 +9,6 @@ namespace DaprPlatform.Web.Features.Bookings;
 /// </summary>
 public static class BookingProgressSteps
 {
-    public const string Done = "done";
-    public const string Running = "running";
-    public const string Waiting = "waiting";
-    public const string Failed = "failed";
-    public const string Undone = "undone";
-    public const string Stopped = "stopped";
-
     private static readonly string[] Titles =
     [
         "Hold the time slot",

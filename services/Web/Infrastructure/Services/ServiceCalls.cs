@@ -27,28 +27,14 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
     public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string appId, string path, object? body, CancellationToken ct,
         IReadOnlyDictionary<string, string>? headers = null)
     {
-        var (problem, response, content) = await ExchangeAsync(method, appId, path, body, headers, ct);
-        if (problem is not null)
-        {
-            return ApiResult<T>.Failure(problem);
-        }
-
-        try
-        {
-            var value = JsonSerializer.Deserialize<T>(content!, Json);
-            return value is null ? ApiResult<T>.Failure(ApiProblem.Read(HttpStatusCode.BadGateway, null)) : ApiResult<T>.Success(value);
-        }
-        catch (JsonException e)
-        {
-            logger.LogWarning(e, "{AppId} answered {Method} {Path} ({Status}) with a body this page cannot read", appId, method, path, response);
-            return ApiResult<T>.Failure(ApiProblem.Read(HttpStatusCode.BadGateway, null));
-        }
+        var (problem, content) = await ExchangeAsync(method, appId, path, body, headers, ct);
+        return Read<T>(problem, content, appId, path, logger);
     }
 
     /// <summary>A call whose success has no body worth reading (204, or a 202 the page does not need).</summary>
     public async Task<ApiResult> SendAsync(HttpMethod method, string appId, string path, object? body, CancellationToken ct)
     {
-        var (problem, _, _) = await ExchangeAsync(method, appId, path, body, headers: null, ct);
+        var (problem, _) = await ExchangeAsync(method, appId, path, body, headers: null, ct);
         return problem is null ? ApiResult.Success : new ApiResult(problem);
     }
 
@@ -86,7 +72,7 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
         }
     }
 
-    private async Task<(ApiProblem? Problem, HttpStatusCode Status, string? Content)> ExchangeAsync(
+    private async Task<(ApiProblem? Problem, string? Content)> ExchangeAsync(
         HttpMethod method, string appId, string path, object? body, IReadOnlyDictionary<string, string>? headers, CancellationToken ct)
     {
         var token = await tokens.GetAsync(ct);
@@ -106,25 +92,50 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }
 
+        var (problem, content) = await ExchangeAsync(invocation.For(appId), appId, request, logger, ct);
+        // Without a token a 401 means the session behind the cookie has ended.
+        return problem?.Status == (int)HttpStatusCode.Unauthorized && token is null ? (ApiProblem.SignedOut, null) : (problem, content);
+    }
+
+    /// <summary>
+    /// One call through the sidecar, bounded by <see cref="CallTimeout"/>: the body of a success, or the problem to show (the
+    /// service's own, or "not answering" for a transport failure or a timeout). Identity's token calls use it too.
+    /// </summary>
+    internal static async Task<(ApiProblem? Problem, string? Content)> ExchangeAsync(
+        HttpClient appClient, string appId, HttpRequestMessage request, ILogger logger, CancellationToken ct)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(CallTimeout);
         try
         {
-            using var response = await invocation.For(appId).SendAsync(request, timeout.Token);
+            using var response = await appClient.SendAsync(request, timeout.Token);
             var content = await response.Content.ReadAsStringAsync(timeout.Token);
-            if (response.StatusCode == HttpStatusCode.Unauthorized && token is null)
-            {
-                return (ApiProblem.SignedOut, response.StatusCode, null);
-            }
-
-            return response.IsSuccessStatusCode
-                ? (null, response.StatusCode, content)
-                : (ApiProblem.Read(response.StatusCode, content), response.StatusCode, null);
+            return response.IsSuccessStatusCode ? (null, content) : (ApiProblem.Read(response.StatusCode, content), null);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            logger.LogWarning(e, "{AppId} did not answer {Method} {Path}", appId, method, path);
-            return (ApiProblem.Unreachable(appId), HttpStatusCode.ServiceUnavailable, null);
+            logger.LogWarning(e, "{AppId} did not answer {Method} {Path}", appId, request.Method, request.RequestUri);
+            return (ApiProblem.Unreachable(appId), null);
+        }
+    }
+
+    /// <summary>The value of a successful answer; a body that cannot be read is a bad gateway, not an exception.</summary>
+    internal static ApiResult<T> Read<T>(ApiProblem? problem, string? content, string appId, string path, ILogger logger)
+    {
+        if (problem is not null)
+        {
+            return ApiResult<T>.Failure(problem);
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(content!, Json);
+            return value is null ? ApiResult<T>.Failure(ApiProblem.Read(HttpStatusCode.BadGateway, null)) : ApiResult<T>.Success(value);
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning(e, "{AppId} answered {Path} with a body this page cannot read", appId, path);
+            return ApiResult<T>.Failure(ApiProblem.Read(HttpStatusCode.BadGateway, null));
         }
     }
 

@@ -39,7 +39,8 @@ public sealed class BrowserSessionStore(DaprClient dapr, IOptions<BrowserSession
     public Task DeleteAsync(string id, CancellationToken ct) =>
         IsWellFormedId(id) ? dapr.DeleteStateAsync(options.Value.StateStore, KeyPrefix + id, cancellationToken: ct) : Task.CompletedTask;
 
-    private static bool IsWellFormedId(string? id) =>
+    /// <summary>Whether <paramref name="id"/> could have come from <see cref="NewId"/> (anything else is not looked up).</summary>
+    public static bool IsWellFormedId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
         id is { Length: 43 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static string Base64UrlEncode(byte[] bytes) =>

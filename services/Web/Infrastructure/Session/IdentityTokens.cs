@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Web.Infrastructure.Services;
 
@@ -35,50 +33,21 @@ public sealed class IdentityTokens(AppInvocationClients invocation, ILogger<Iden
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/auth/me");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return Read<SignedInUser>(await SendAsync(request, ct));
+        return Read<SignedInUser>(await SendAsync(request, ct), "api/auth/me", logger);
     }
 
     private async Task<ApiResult<T>> PostAsync<T>(string path, object body, CancellationToken ct)
     {
         using var request = Post(path, body);
-        return Read<T>(await SendAsync(request, ct));
+        return Read<T>(await SendAsync(request, ct), path, logger);
     }
 
     private static HttpRequestMessage Post(string path, object body) =>
         new(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: ServiceCalls.Json) };
 
-    private static ApiResult<T> Read<T>((ApiProblem? Problem, string? Content) answer)
-    {
-        if (answer.Problem is not null)
-        {
-            return ApiResult<T>.Failure(answer.Problem);
-        }
+    private static ApiResult<T> Read<T>((ApiProblem? Problem, string? Content) answer, string path, ILogger logger) =>
+        ServiceCalls.Read<T>(answer.Problem, answer.Content, AppId, path, logger);
 
-        try
-        {
-            var value = JsonSerializer.Deserialize<T>(answer.Content!, ServiceCalls.Json);
-            return value is null ? ApiResult<T>.Failure(ApiProblem.Read(HttpStatusCode.BadGateway, null)) : ApiResult<T>.Success(value);
-        }
-        catch (JsonException)
-        {
-            return ApiResult<T>.Failure(ApiProblem.Read(HttpStatusCode.BadGateway, null));
-        }
-    }
-
-    private async Task<(ApiProblem? Problem, string? Content)> SendAsync(HttpRequestMessage request, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ServiceCalls.CallTimeout);
-        try
-        {
-            using var response = await invocation.For(AppId).SendAsync(request, timeout.Token);
-            var content = await response.Content.ReadAsStringAsync(timeout.Token);
-            return response.IsSuccessStatusCode ? (null, content) : (ApiProblem.Read(response.StatusCode, content), null);
-        }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            logger.LogWarning(e, "Identity did not answer {Path}", request.RequestUri);
-            return (ApiProblem.Unreachable(AppId), null);
-        }
-    }
+    private Task<(ApiProblem? Problem, string? Content)> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+        ServiceCalls.ExchangeAsync(invocation.For(AppId), AppId, request, logger, ct);
 }
