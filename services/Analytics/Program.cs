@@ -1,7 +1,7 @@
 using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Features;
 using DaprPlatform.Analytics.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -2,7 +2,7 @@ using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Features;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,7 +1,7 @@
 using DaprPlatform.Channels.Features;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.Telegram;
 
 var builder = WebApplication.CreateBuilder(args);

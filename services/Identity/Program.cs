@@ -1,7 +1,7 @@
 using DaprPlatform.Identity.Features;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("identity");

@@ -2,7 +2,7 @@ using DaprPlatform.Notifications.Contracts;
 using DaprPlatform.Notifications.Features;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.Telegram;
 using Dapr;
 

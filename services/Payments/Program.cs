@@ -1,7 +1,7 @@
 using DaprPlatform.Payments.Features;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 
 var builder = WebApplication.CreateBuilder(args);
 

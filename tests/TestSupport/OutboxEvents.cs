@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.TestSupport;

@@ -2,7 +2,7 @@ using Dapr;
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Domain;
 using DaprPlatform.Analytics.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,7 +4,7 @@ using Dapr.AspNetCore;
 using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
 using DaprPlatform.Analytics.Contracts;
 using DaprPlatform.Analytics.Domain;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Analytics.Infrastructure;

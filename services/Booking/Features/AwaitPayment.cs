@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 
 namespace DaprPlatform.Booking.Features;
 

@@ -1,7 +1,7 @@
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;

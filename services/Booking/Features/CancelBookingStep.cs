@@ -3,7 +3,7 @@ using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.Monetary;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 
 namespace DaprPlatform.Booking.Features;
 

@@ -3,7 +3,7 @@ using System.Security.Claims;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 
 namespace DaprPlatform.Booking.Features;
 

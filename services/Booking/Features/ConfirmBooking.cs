@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Booking.Contracts;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Booking.Features;

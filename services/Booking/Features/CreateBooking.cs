@@ -4,7 +4,7 @@ using DaprPlatform.Booking.Domain;
 using DaprPlatform.Booking.Infrastructure;
 using DaprPlatform.Monetary;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Booking.Features;

@@ -4,7 +4,7 @@ using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Domain;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.Extensions.Options;
 
 namespace DaprPlatform.Channels.Features;

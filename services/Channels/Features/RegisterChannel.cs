@@ -5,7 +5,7 @@ using DaprPlatform.Channels.Domain;
 using DaprPlatform.Channels.Infrastructure;
 using System.Globalization;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.Telegram;
 using Microsoft.EntityFrameworkCore;
 using Telegram.Bot;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 
 namespace DaprPlatform.Channels.Features;
 

@@ -6,7 +6,7 @@ using DaprPlatform.Channels.Contracts;
 using DaprPlatform.Channels.Domain;
 using DaprPlatform.Channels.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.Telegram;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

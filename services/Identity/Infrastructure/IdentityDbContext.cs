@@ -1,5 +1,5 @@
 using DaprPlatform.Identity.Domain;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Identity.Infrastructure;

@@ -1,7 +1,7 @@
 using DaprPlatform.Notifications.Contracts;
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.Notifications.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 

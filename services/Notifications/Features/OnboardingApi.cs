@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Notifications.Domain;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.Features;

@@ -4,7 +4,7 @@ using System.Security.Claims;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 using ConfirmAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<DaprPlatform.Payments.Features.PaymentResponse>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem, DaprPlatform.ServiceDefaults.NotFoundProblem, DaprPlatform.ServiceDefaults.StatusProblem>;

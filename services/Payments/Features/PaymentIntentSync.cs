@@ -1,7 +1,7 @@
 using DaprPlatform.Payments.Contracts;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Stripe;
 
 namespace DaprPlatform.Payments.Features;

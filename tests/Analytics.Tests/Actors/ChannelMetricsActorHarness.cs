@@ -3,7 +3,7 @@ using Dapr.Actors;
 using Dapr.Actors.Runtime;
 using DaprPlatform.Analytics.Actors;
 using DaprPlatform.Analytics.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.Identity.Infrastructure;
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.TestSupport;
 using Npgsql;
 
@@ -177,7 +177,7 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_database.ConnectionString);
         await connection.OpenAsync(ct);
         await using var query = new NpgsqlCommand(
-            $"SELECT id, attempts, sent_at, last_error FROM {MessagingSchema.OutboxTable} WHERE topic = @topic AND pubsub_name = @pubsub AND payload->>'userId' = @userId",
+            $"SELECT id, attempts, sent_at, last_error FROM {OutboxInboxSchema.OutboxTable} WHERE topic = @topic AND pubsub_name = @pubsub AND payload->>'userId' = @userId",
             connection);
         query.Parameters.AddWithValue("topic", Topic);
         query.Parameters.AddWithValue("pubsub", PubSub);

@@ -146,7 +146,7 @@ namespace DaprPlatform.Analytics.Infrastructure.Migrations
                     b.ToTable("hourly_rollups", (string)null);
                 });
 
-            modelBuilder.Entity("DaprPlatform.Messaging.InboxMessage", b =>
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.InboxMessage", b =>
                 {
                     b.Property<string>("MessageId")
                         .HasColumnType("text")
@@ -166,7 +166,7 @@ namespace DaprPlatform.Analytics.Infrastructure.Migrations
                     b.ToTable("inbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("DaprPlatform.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

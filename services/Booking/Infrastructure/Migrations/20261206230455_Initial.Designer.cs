@@ -133,7 +133,7 @@ namespace DaprPlatform.Booking.Infrastructure.Migrations
                     b.ToTable("bookings", (string)null);
                 });
 
-            modelBuilder.Entity("DaprPlatform.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

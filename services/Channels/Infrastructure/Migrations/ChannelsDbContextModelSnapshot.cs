@@ -98,7 +98,7 @@ namespace DaprPlatform.Channels.Infrastructure.Migrations
                     b.ToTable("telegram_updates", (string)null);
                 });
 
-            modelBuilder.Entity("DaprPlatform.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

@@ -217,7 +217,7 @@ namespace DaprPlatform.Identity.Infrastructure.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("DaprPlatform.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

@@ -25,7 +25,7 @@ namespace DaprPlatform.Notifications.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("DaprPlatform.Messaging.InboxMessage", b =>
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.InboxMessage", b =>
                 {
                     b.Property<string>("MessageId")
                         .HasColumnType("text")

@@ -25,7 +25,7 @@ namespace DaprPlatform.Payments.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("DaprPlatform.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

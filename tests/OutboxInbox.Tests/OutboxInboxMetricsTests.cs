@@ -3,21 +3,21 @@ using System.Diagnostics.Metrics;
 using DaprPlatform.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DaprPlatform.Messaging.Tests;
+namespace DaprPlatform.OutboxInbox.Tests;
 
-/// <summary>The inbox's duplicate counter and the outbox's backlog gauges (meter DaprPlatform.Messaging).</summary>
-public sealed class MessagingMetricsTests
+/// <summary>The inbox's duplicate counter and the outbox's backlog gauges (meter DaprPlatform.OutboxInbox).</summary>
+public sealed class OutboxInboxMetricsTests
 {
     [Fact]
     public async Task The_inbox_counts_every_repeated_CloudEvent_id_it_skips()
     {
         // Dapr pub/sub is at-least-once: redeliveries with the same CloudEvent id are expected and counted, not processed.
-        await using var host = await MessagingHost.StartAsync(FreeTcpPort.Next());
+        await using var host = await OutboxInboxHost.StartAsync(FreeTcpPort.Next());
         using var metrics = new MetricRecorder(host.Services.GetRequiredService<IMeterFactory>());
         Task<InboxResult> Process(string id) => host.InScopeAsync(sp =>
-            sp.GetRequiredService<Inbox<MessagingTestDb>>().ProcessOnceAsync(id, "notifications", _ => Task.CompletedTask, CancellationToken.None));
+            sp.GetRequiredService<Inbox<OutboxInboxTestDb>>().ProcessOnceAsync(id, "notifications", _ => Task.CompletedTask, CancellationToken.None));
         Task<IReadOnlyList<string>> ProcessBatch(params string[] ids) => host.InScopeAsync(sp =>
-            sp.GetRequiredService<Inbox<MessagingTestDb>>().ProcessBatchOnceAsync(ids, "analytics", (_, _) => Task.CompletedTask, CancellationToken.None));
+            sp.GetRequiredService<Inbox<OutboxInboxTestDb>>().ProcessBatchOnceAsync(ids, "analytics", (_, _) => Task.CompletedTask, CancellationToken.None));
 
         (await Process("evt-1")).Should().Be(InboxResult.Processed);
         metrics.Sum("daprplatform.inbox.duplicates").Should().Be(0);
@@ -33,14 +33,14 @@ public sealed class MessagingMetricsTests
     [Fact]
     public async Task The_outbox_gauges_report_the_pending_rows_and_the_oldest_ones_age_as_the_dispatcher_last_read_them()
     {
-        await using var host = await MessagingHost.StartAsync(FreeTcpPort.Next(), o => o.BacklogMetricsInterval = TimeSpan.FromHours(1));
+        await using var host = await OutboxInboxHost.StartAsync(FreeTcpPort.Next(), o => o.BacklogMetricsInterval = TimeSpan.FromHours(1));
         using var metrics = new MetricRecorder(host.Services.GetRequiredService<IMeterFactory>());
-        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<OutboxInboxTestDb>>();
         async Task EnqueueAsync(int count) => await host.InScopeAsync(async sp =>
         {
-            var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
+            var outbox = sp.GetRequiredService<Outbox<OutboxInboxTestDb>>();
             for (var i = 0; i < count; i++) { outbox.Enqueue("widget.created", new { n = i }); }
-            return await sp.GetRequiredService<MessagingTestDb>().SaveChangesAsync();
+            return await sp.GetRequiredService<OutboxInboxTestDb>().SaveChangesAsync();
         });
 
         metrics.Observe("daprplatform.outbox.pending").Should().BeEmpty("nothing was read yet");
@@ -57,10 +57,10 @@ public sealed class MessagingMetricsTests
 
         await dispatcher.RefreshBacklogMetricsAsync(CancellationToken.None, force: true);
         metrics.Observe("daprplatform.outbox.pending").Should().Equal(3);
-        metrics.LastTags("daprplatform.outbox.pending")["daprplatform.outbox"].Should().Be(nameof(MessagingTestDb));
+        metrics.LastTags("daprplatform.outbox.pending")["daprplatform.outbox"].Should().Be(nameof(OutboxInboxTestDb));
     }
 
-    /// <summary>Measurements of DaprPlatform.Messaging instruments from one host's meter factory.</summary>
+    /// <summary>Measurements of DaprPlatform.OutboxInbox instruments from one host's meter factory.</summary>
     private sealed class MetricRecorder : IDisposable
     {
         private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();
@@ -70,7 +70,7 @@ public sealed class MessagingMetricsTests
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == MessagingMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory)) { listener.EnableMeasurementEvents(instrument); }
+                if (instrument.Meter.Name == OutboxInboxMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory)) { listener.EnableMeasurementEvents(instrument); }
             };
             void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
             {

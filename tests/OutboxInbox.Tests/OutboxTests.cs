@@ -4,7 +4,7 @@ using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DaprPlatform.Messaging.Tests;
+namespace DaprPlatform.OutboxInbox.Tests;
 
 public sealed class OutboxTests
 {
@@ -41,12 +41,12 @@ public sealed class OutboxTests
     [Fact]
     public async Task Enqueued_event_commits_with_the_state_change_and_a_rollback_leaves_no_row()
     {
-        await using var host = await MessagingHost.StartAsync(Nowhere());
+        await using var host = await OutboxInboxHost.StartAsync(Nowhere());
 
         await host.InScopeAsync(async sp =>
         {
-            var db = sp.GetRequiredService<MessagingTestDb>();
-            var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
+            var db = sp.GetRequiredService<OutboxInboxTestDb>();
+            var outbox = sp.GetRequiredService<Outbox<OutboxInboxTestDb>>();
             await using var tx = await db.Database.BeginTransactionAsync();
             db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = "rolled back" });
             outbox.Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), "rolled back"));
@@ -60,8 +60,8 @@ public sealed class OutboxTests
         using var activity = new Activity("register").SetIdFormat(ActivityIdFormat.W3C).Start();
         var enqueued = await host.InScopeAsync(async sp =>
         {
-            var db = sp.GetRequiredService<MessagingTestDb>();
-            var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
+            var db = sp.GetRequiredService<OutboxInboxTestDb>();
+            var outbox = sp.GetRequiredService<Outbox<OutboxInboxTestDb>>();
             db.Widgets.Add(new Widget { Id = widgetId, Name = "kept" });
             var message = outbox.Enqueue(Topic, new WidgetCreated(widgetId, "kept"));
             await db.SaveChangesAsync();
@@ -75,8 +75,8 @@ public sealed class OutboxTests
         JsonDocument.Parse(row.Payload).RootElement.GetProperty("widgetId").GetGuid().Should().Be(widgetId);
         row.SentAt.Should().BeNull();
         row.TraceParent.Should().Be(activity.Id);
-        (await host.InScopeAsync(sp => sp.GetRequiredService<MessagingTestDb>().Widgets.CountAsync())).Should().Be(1);
-        var backlog = await host.InScopeAsync(sp => sp.GetRequiredService<Outbox<MessagingTestDb>>().GetBacklogAsync());
+        (await host.InScopeAsync(sp => sp.GetRequiredService<OutboxInboxTestDb>().Widgets.CountAsync())).Should().Be(1);
+        var backlog = await host.InScopeAsync(sp => sp.GetRequiredService<Outbox<OutboxInboxTestDb>>().GetBacklogAsync());
         backlog.Count.Should().Be(1);
         backlog.OldestAge.Should().NotBeNull();
     }
@@ -85,7 +85,7 @@ public sealed class OutboxTests
     public async Task Dispatcher_backs_off_while_the_sidecar_is_down_and_delivers_once_it_is_back()
     {
         var grpcPort = FreeTcpPort.Next();
-        await using var host = await MessagingHost.StartAsync(grpcPort, o =>
+        await using var host = await OutboxInboxHost.StartAsync(grpcPort, o =>
         {
             o.PollInterval = TimeSpan.FromMilliseconds(100);
             o.InitialBackoff = TimeSpan.FromMilliseconds(200);
@@ -97,8 +97,8 @@ public sealed class OutboxTests
             using var activity = new Activity("register").SetIdFormat(ActivityIdFormat.W3C).Start();
             var message = await host.InScopeAsync(async sp =>
             {
-                var db = sp.GetRequiredService<MessagingTestDb>();
-                var enqueued = sp.GetRequiredService<Outbox<MessagingTestDb>>().Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), "w"));
+                var db = sp.GetRequiredService<OutboxInboxTestDb>();
+                var enqueued = sp.GetRequiredService<Outbox<OutboxInboxTestDb>>().Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), "w"));
                 await db.SaveChangesAsync();
                 return enqueued;
             });
@@ -126,7 +126,7 @@ public sealed class OutboxTests
                 var data = cloudEvent.GetProperty("data");
                 data.GetProperty("widgetId").GetString().Should().Be(JsonDocument.Parse(message.Payload).RootElement.GetProperty("widgetId").GetString());
                 data.GetProperty("name").GetString().Should().Be("w");
-                (await host.InScopeAsync(sp => sp.GetRequiredService<Outbox<MessagingTestDb>>().GetBacklogAsync())).Count.Should().Be(0);
+                (await host.InScopeAsync(sp => sp.GetRequiredService<Outbox<OutboxInboxTestDb>>().GetBacklogAsync())).Count.Should().Be(0);
             }
         }
         finally
@@ -142,7 +142,7 @@ public sealed class OutboxTests
         var (sidecars, subscriber) = await StartSidecarsAsync(grpcPort);
         await using var _ = sidecars;
         await using var __ = subscriber;
-        await using var host = await MessagingHost.StartAsync(grpcPort, o => o.PollInterval = TimeSpan.FromMinutes(5));
+        await using var host = await OutboxInboxHost.StartAsync(grpcPort, o => o.PollInterval = TimeSpan.FromMinutes(5));
         await host.Dispatcher.StartAsync(CancellationToken.None);
         try
         {
@@ -150,8 +150,8 @@ public sealed class OutboxTests
             await Task.Delay(500);
             await host.InScopeAsync(async sp =>
             {
-                sp.GetRequiredService<Outbox<MessagingTestDb>>().Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), "fast"));
-                return await sp.GetRequiredService<MessagingTestDb>().SaveChangesAsync();
+                sp.GetRequiredService<Outbox<OutboxInboxTestDb>>().Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), "fast"));
+                return await sp.GetRequiredService<OutboxInboxTestDb>().SaveChangesAsync();
             });
 
             var rows = await WaitForAsync(host, r => r.Single().SentAt is not null);
@@ -169,11 +169,11 @@ public sealed class OutboxTests
     public async Task Dispatcher_keeps_running_when_the_database_is_unreachable()
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddDbContext<MessagingTestDb>(o => o.UseNpgsql(new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.AdminConnectionString) { Database = "missing_" + Guid.NewGuid().ToString("N") }.ConnectionString));
+        services.AddDbContext<OutboxInboxTestDb>(o => o.UseNpgsql(new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.AdminConnectionString) { Database = "missing_" + Guid.NewGuid().ToString("N") }.ConnectionString));
         services.AddDaprClient(dapr => dapr.UseGrpcEndpoint($"http://127.0.0.1:{Nowhere()}"));
-        services.AddOutbox<MessagingTestDb>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        services.AddOutbox<OutboxInboxTestDb>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
         await using var provider = services.BuildServiceProvider();
-        var dispatcher = provider.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
+        var dispatcher = provider.GetRequiredService<OutboxDispatcher<OutboxInboxTestDb>>();
 
         await dispatcher.StartAsync(CancellationToken.None);
         await Task.Delay(600);
@@ -187,12 +187,12 @@ public sealed class OutboxTests
     [Fact]
     public async Task Backoff_grows_exponentially_and_is_capped()
     {
-        await using var host = await MessagingHost.StartAsync(Nowhere(), o =>
+        await using var host = await OutboxInboxHost.StartAsync(Nowhere(), o =>
         {
             o.InitialBackoff = TimeSpan.FromSeconds(1);
             o.MaxBackoff = TimeSpan.FromSeconds(8);
         });
-        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<OutboxInboxTestDb>>();
 
         dispatcher.Backoff(1).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(500)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(1));
         dispatcher.Backoff(3).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(4));
@@ -207,18 +207,18 @@ public sealed class OutboxTests
         var (sidecars, subscriber) = await StartSidecarsAsync(grpcPort);
         await using var _ = sidecars;
         await using var __ = subscriber;
-        await using var host = await MessagingHost.StartAsync(grpcPort, o => o.BatchSize = 10);
+        await using var host = await OutboxInboxHost.StartAsync(grpcPort, o => o.BatchSize = 10);
         await host.InScopeAsync(async sp =>
         {
-            var outbox = sp.GetRequiredService<Outbox<MessagingTestDb>>();
+            var outbox = sp.GetRequiredService<Outbox<OutboxInboxTestDb>>();
             for (var i = 0; i < 20; i++)
             {
                 outbox.Enqueue(Topic, new WidgetCreated(Guid.NewGuid(), $"w{i}"));
             }
 
-            return await sp.GetRequiredService<MessagingTestDb>().SaveChangesAsync();
+            return await sp.GetRequiredService<OutboxInboxTestDb>().SaveChangesAsync();
         });
-        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<MessagingTestDb>>();
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<OutboxInboxTestDb>>();
 
         var claimed = await Task.WhenAll(dispatcher.DispatchDueAsync(CancellationToken.None), dispatcher.DispatchDueAsync(CancellationToken.None));
 
@@ -235,7 +235,7 @@ public sealed class OutboxTests
         subscriber.Received.Select(e => e.GetProperty("id").GetString()).Should().OnlyHaveUniqueItems().And.HaveCount(20);
     }
 
-    private static Task<List<OutboxMessage>> WaitForAsync(MessagingHost host, Func<List<OutboxMessage>, bool> condition) =>
+    private static Task<List<OutboxMessage>> WaitForAsync(OutboxInboxHost host, Func<List<OutboxMessage>, bool> condition) =>
         Eventually.UntilAsync(
             "outbox rows to reach the expected state",
             _ => host.OutboxRowsAsync(),

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
 /// <summary>
 /// Publishes due outbox rows through the sidecar with the official <see cref="DaprClient"/>, at least once. Rows are claimed with FOR UPDATE SKIP LOCKED,
@@ -26,7 +26,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly DaprClient _dapr;
-    private readonly MessagingMetrics _metrics;
+    private readonly OutboxInboxMetrics _metrics;
     private DateTimeOffset _backlogReadAt = DateTimeOffset.MinValue;
 
     public OutboxDispatcher(
@@ -36,7 +36,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
         IOptionsMonitor<OutboxOptions> options,
         TimeProvider timeProvider,
         ILogger<OutboxDispatcher<TContext>> logger,
-        MessagingMetrics metrics)
+        OutboxInboxMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         _scopes = scopes;
@@ -184,8 +184,8 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
     {
         var name = $"{message.Topic} publish";
         return message.TraceParent is not null && ActivityContext.TryParse(message.TraceParent, traceState: null, isRemote: true, out var parent)
-            ? MessagingMetrics.Source.StartActivity(name, ActivityKind.Producer, parent)
-            : MessagingMetrics.Source.StartActivity(name, ActivityKind.Producer);
+            ? OutboxInboxMetrics.Source.StartActivity(name, ActivityKind.Producer, parent)
+            : OutboxInboxMetrics.Source.StartActivity(name, ActivityKind.Producer);
     }
 
     /// <summary>InitialBackoff · 2^(attempt-1), capped at MaxBackoff, then jittered into [d/2, d] so replicas don't retry in lockstep.</summary>
@@ -200,7 +200,7 @@ public sealed class OutboxDispatcher<TContext> : BackgroundService
     {
         var entity = db.Model.FindEntityType(typeof(OutboxMessage))
             ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no OutboxMessage entity; call modelBuilder.ConfigureOutbox().");
-        var table = Quote(entity.GetTableName() ?? MessagingSchema.OutboxTable);
+        var table = Quote(entity.GetTableName() ?? OutboxInboxSchema.OutboxTable);
         var schema = entity.GetSchema();
         return schema is null ? table : string.Create(CultureInfo.InvariantCulture, $"{Quote(schema)}.{table}");
     }

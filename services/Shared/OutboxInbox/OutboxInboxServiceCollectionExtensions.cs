@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
-public static class MessagingServiceCollectionExtensions
+public static class OutboxInboxServiceCollectionExtensions
 {
     /// <summary>Scoped <see cref="Outbox{TContext}"/> plus a hosted dispatcher that publishes through <see cref="DaprClient"/>.</summary>
     public static IServiceCollection AddOutbox<TContext>(this IServiceCollection services, Action<OutboxOptions>? configure = null)
@@ -23,7 +23,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddDaprClient();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MessagingMetrics>();
+        services.TryAddSingleton<OutboxInboxMetrics>();
         services.TryAddSingleton<OutboxSignal<TContext>>();
         services.TryAddScoped<Outbox<TContext>>();
         if (!services.Any(d => d.ServiceType == typeof(OutboxDispatcher<TContext>)))
@@ -41,7 +41,7 @@ public static class MessagingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MessagingMetrics>();
+        services.TryAddSingleton<OutboxInboxMetrics>();
         services.TryAddScoped<Inbox<TContext>>();
         return services;
     }

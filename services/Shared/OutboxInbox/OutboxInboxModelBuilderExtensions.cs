@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
-using static DaprPlatform.Messaging.MessagingSchema;
+using static DaprPlatform.OutboxInbox.OutboxInboxSchema;
 
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
-public static class MessagingModelBuilderExtensions
+public static class OutboxInboxModelBuilderExtensions
 {
     public static ModelBuilder ConfigureOutbox(this ModelBuilder b)
     {

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using DaprPlatform.ServiceDefaults;
 
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
 public enum InboxResult
 {
@@ -15,9 +15,9 @@ public sealed class Inbox<TContext>
 {
     private readonly TContext _db;
     private readonly TimeProvider _time;
-    private readonly MessagingMetrics _metrics;
+    private readonly OutboxInboxMetrics _metrics;
 
-    public Inbox(TContext db, TimeProvider timeProvider, MessagingMetrics metrics)
+    public Inbox(TContext db, TimeProvider timeProvider, OutboxInboxMetrics metrics)
     {
         _db = db;
         _time = timeProvider;
@@ -87,7 +87,7 @@ public sealed class Inbox<TContext>
                 {
                     await _db.SaveChangesAsync(token);
                 }
-                catch (DbUpdateException ex) when (ex.IsUniqueViolation(MessagingSchema.InboxPrimaryKey))
+                catch (DbUpdateException ex) when (ex.IsUniqueViolation(OutboxInboxSchema.InboxPrimaryKey))
                 {
                     // Discard the work's pending changes too, so a later SaveChanges cannot write them.
                     _db.ChangeTracker.Clear();
@@ -148,7 +148,7 @@ public sealed class Inbox<TContext>
             await _db.SaveChangesAsync(ct);
             return InboxResult.Processed;
         }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation(MessagingSchema.InboxPrimaryKey))
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation(OutboxInboxSchema.InboxPrimaryKey))
         {
             // Discard the work's pending changes too, so a later SaveChanges cannot write them.
             _db.ChangeTracker.Clear();

@@ -2,24 +2,24 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
 /// <summary>
 /// The outbox's and inbox's instruments on the meter <see cref="MeterName"/>, created through <see cref="IMeterFactory"/>
 /// so each host (and each test host) owns its meter. Registered as a singleton by AddOutbox / AddInbox.
 /// </summary>
-public sealed class MessagingMetrics
+public sealed class OutboxInboxMetrics
 {
-    public const string MeterName = "DaprPlatform.Messaging";
+    public const string MeterName = "DaprPlatform.OutboxInbox";
 
     /// <summary>The producer spans of outbox publishes.</summary>
-    public const string ActivitySourceName = "DaprPlatform.Messaging";
+    public const string ActivitySourceName = "DaprPlatform.OutboxInbox";
 
     private readonly Counter<long> _inboxDuplicates;
     private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset? Oldest)> _outboxBacklogs = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
-    public MessagingMetrics(IMeterFactory meterFactory, TimeProvider timeProvider)
+    public OutboxInboxMetrics(IMeterFactory meterFactory, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);

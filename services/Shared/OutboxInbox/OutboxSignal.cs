@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
 /// <summary>Wakes the dispatcher of one DbContext type after new outbox rows were saved (coalesces bursts).</summary>
 public sealed class OutboxSignal<TContext>

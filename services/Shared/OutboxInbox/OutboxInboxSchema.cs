@@ -1,7 +1,7 @@
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
 /// <summary>Names of the outbox and inbox tables and keys, shared by the EF model and the code that catches or queries them.</summary>
-public static class MessagingSchema
+public static class OutboxInboxSchema
 {
     public const string OutboxTable = "outbox_messages";
     public const string OutboxPrimaryKey = "pk_outbox_messages";

@@ -1,17 +1,17 @@
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace DaprPlatform.Messaging.Tests;
+namespace DaprPlatform.OutboxInbox.Tests;
 
 /// <summary>A real Postgres database with the test schema and a DI container wired like a service.</summary>
-public sealed class MessagingHost : IAsyncDisposable
+public sealed class OutboxInboxHost : IAsyncDisposable
 {
     private readonly PostgresDatabase _database;
 
-    private MessagingHost(PostgresDatabase database, ServiceProvider services)
+    private OutboxInboxHost(PostgresDatabase database, ServiceProvider services)
     {
         _database = database;
         Services = services;
@@ -22,23 +22,23 @@ public sealed class MessagingHost : IAsyncDisposable
     public string ConnectionString => _database.ConnectionString;
 
     /// <param name="sidecarGrpcPort">Where the outbox's DaprClient finds its sidecar (nothing need listen there).</param>
-    public static async Task<MessagingHost> StartAsync(int sidecarGrpcPort, Action<OutboxOptions>? outbox = null)
+    public static async Task<OutboxInboxHost> StartAsync(int sidecarGrpcPort, Action<OutboxOptions>? outbox = null)
     {
         var database = new PostgresDatabase("messaging");
         await database.InitializeAsync();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDbContext<MessagingTestDb>(o => o.UseNpgsql(database.ConnectionString));
+        services.AddDbContext<OutboxInboxTestDb>(o => o.UseNpgsql(database.ConnectionString));
         services.AddDaprClient(dapr => dapr.UseGrpcEndpoint($"http://127.0.0.1:{sidecarGrpcPort}"));
-        services.AddOutbox<MessagingTestDb>(outbox);
-        services.AddInbox<MessagingTestDb>();
+        services.AddOutbox<OutboxInboxTestDb>(outbox);
+        services.AddInbox<OutboxInboxTestDb>();
         var provider = services.BuildServiceProvider();
         await using (var scope = provider.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<MessagingTestDb>().Database.EnsureCreatedAsync();
+            await scope.ServiceProvider.GetRequiredService<OutboxInboxTestDb>().Database.EnsureCreatedAsync();
         }
 
-        return new MessagingHost(database, provider);
+        return new OutboxInboxHost(database, provider);
     }
 
     public IHostedService Dispatcher => Services.GetServices<IHostedService>().Single();
@@ -50,7 +50,7 @@ public sealed class MessagingHost : IAsyncDisposable
     }
 
     public async Task<List<OutboxMessage>> OutboxRowsAsync() =>
-        await InScopeAsync(sp => sp.GetRequiredService<MessagingTestDb>().OutboxMessages.AsNoTracking().ToListAsync());
+        await InScopeAsync(sp => sp.GetRequiredService<OutboxInboxTestDb>().OutboxMessages.AsNoTracking().ToListAsync());
 
     public async ValueTask DisposeAsync()
     {

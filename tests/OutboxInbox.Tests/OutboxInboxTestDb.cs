@@ -1,7 +1,7 @@
-using DaprPlatform.Messaging;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 
-namespace DaprPlatform.Messaging.Tests;
+namespace DaprPlatform.OutboxInbox.Tests;
 
 public sealed class Widget
 {
@@ -11,7 +11,7 @@ public sealed class Widget
 }
 
 /// <summary>A service-like DbContext: some state plus the outbox and inbox tables.</summary>
-public sealed class MessagingTestDb(DbContextOptions<MessagingTestDb> options) : DbContext(options), IOutboxStore, IInboxStore
+public sealed class OutboxInboxTestDb(DbContextOptions<OutboxInboxTestDb> options) : DbContext(options), IOutboxStore, IInboxStore
 {
     public DbSet<Widget> Widgets => Set<Widget>();
 

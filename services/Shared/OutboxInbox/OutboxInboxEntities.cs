@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
 /// <summary>An event waiting to be published (or already published) through the sidecar.</summary>
 public sealed class OutboxMessage

@@ -1,4 +1,4 @@
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
 public sealed class OutboxOptions
 {

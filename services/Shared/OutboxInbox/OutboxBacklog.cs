@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace DaprPlatform.Messaging;
+namespace DaprPlatform.OutboxInbox;
 
 /// <summary>Unsent outbox rows: how many, and how long the oldest has waited (null when none).</summary>
 public sealed record OutboxBacklog(int Count, TimeSpan? OldestAge);
