@@ -24,6 +24,16 @@ public static class PlatformTopics
     public const string BookingConfirmed = "booking.confirmed";
     public const string BookingCancelled = "booking.cancelled";
     public const string BookingCompleted = "booking.completed";
+    public const string MessageSent = "message.sent";
+    public const string MessageRead = "message.read";
+    public const string ReviewPosted = "review.posted";
+    public const string ReviewEdited = "review.edited";
+    public const string ReviewHidden = "review.hidden";
+    public const string ReviewRestored = "review.restored";
+    public const string ReviewDeleted = "review.deleted";
+    public const string PayoutInitiated = "payout.initiated";
+    public const string PayoutCompleted = "payout.completed";
+    public const string PayoutFailed = "payout.failed";
 
     /// <summary>Where the sidecar sends an event a subscriber dropped or could not take after its retries.</summary>
     public static string DeadLetterOf(string topic) => topic + ".deadletter";
