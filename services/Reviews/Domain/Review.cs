@@ -58,6 +58,12 @@ public sealed class Review
 
     public int HelpfulCount { get; private set; }
 
+    /// <summary>
+    /// Flags ever received. Stored so that every flag changes the review's row: two concurrent flags then meet on its row
+    /// version, and the one that re-runs sees the other's flag when it counts towards <see cref="FlagsToHide"/>.
+    /// </summary>
+    public int FlagCount { get; private set; }
+
     public IReadOnlyList<ReviewFlag> Flags => _flags;
 
     public DateTimeOffset EditableUntil => PostedAt + EditWindow;
@@ -147,6 +153,7 @@ public sealed class Review
         }
 
         _flags.Add(ReviewFlag.Create(Id, userId, reason, note, now));
+        FlagCount++;
         UpdatedAt = now;
         if (State == ReviewState.Visible && OpenFlagCount >= FlagsToHide)
         {

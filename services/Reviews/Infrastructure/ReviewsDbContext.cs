@@ -68,6 +68,7 @@ public sealed class ReviewsDbContext(DbContextOptions<ReviewsDbContext> options)
         e.Property(r => r.ReplyText).HasColumnName("reply_text").HasMaxLength(Review.MaxReplyLength);
         e.Property(r => r.RepliedAt).HasColumnName("replied_at");
         e.Property(r => r.HelpfulCount).HasColumnName("helpful_count");
+        e.Property(r => r.FlagCount).HasColumnName("flag_count");
         // Postgres' row version: concurrent flags, helpful marks and edits of one review cannot lose each other's update
         // (nor both hide it and publish two events for one version).
         e.Property<uint>("xmin").HasColumnName("xmin").IsRowVersion();

@@ -135,6 +135,10 @@ namespace DaprPlatform.Reviews.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
 
+                    b.Property<int>("FlagCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("flag_count");
+
                     b.Property<int>("HelpfulCount")
                         .HasColumnType("integer")
                         .HasColumnName("helpful_count");

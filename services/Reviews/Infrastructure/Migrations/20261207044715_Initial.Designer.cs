@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DaprPlatform.Reviews.Infrastructure.Migrations
 {
     [DbContext(typeof(ReviewsDbContext))]
-    [Migration("20261207044231_Initial")]
+    [Migration("20261207044715_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -137,6 +137,10 @@ namespace DaprPlatform.Reviews.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("EditedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
+
+                    b.Property<int>("FlagCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("flag_count");
 
                     b.Property<int>("HelpfulCount")
                         .HasColumnType("integer")

@@ -82,6 +82,7 @@ namespace DaprPlatform.Reviews.Infrastructure.Migrations
                     reply_text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     replied_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     helpful_count = table.Column<int>(type: "integer", nullable: false),
+                    flag_count = table.Column<int>(type: "integer", nullable: false),
                     xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },
                 constraints: table =>
