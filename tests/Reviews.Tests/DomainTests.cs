@@ -131,6 +131,18 @@ public sealed class DomainTests
     }
 
     [Fact]
+    public void An_edit_of_a_hidden_review_keeps_it_hidden()
+    {
+        var review = Posted();
+        review.Hide(Now);
+
+        review.Edit(1, "Changed my mind", Now.AddDays(1)).Should().BeTrue();
+
+        review.State.Should().Be(ReviewState.Hidden);
+        review.Version.Should().Be(3);
+    }
+
+    [Fact]
     public void A_moderator_hides_and_repeating_it_changes_nothing()
     {
         var review = Posted();

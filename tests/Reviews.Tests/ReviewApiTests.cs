@@ -19,7 +19,7 @@ public sealed class ReviewApiTests(ReviewsFixture fx) : IClassFixture<ReviewsFix
 
         review.GetProperty("bookingId").GetGuid().Should().Be(bookingId);
         review.GetProperty("tutorId").GetGuid().Should().Be(tutor);
-        review.GetProperty("studentName").GetString().Should().Be("Stu Dent");
+        review.GetProperty("studentName").GetString().Should().Be("Stella Student", "the name booking recorded, not the token's");
         review.GetProperty("subject").GetString().Should().Be("Algebra");
         review.GetProperty("comment").GetString().Should().Be("Clear explanations");
         review.GetProperty("state").GetString().Should().Be("visible");

@@ -43,7 +43,7 @@ public sealed class ReviewEventTests(ReviewsFixture fx) : IClassFixture<ReviewsF
             data.GetProperty("bookingId").GetGuid().Should().Be(review.GetProperty("bookingId").GetGuid());
             data.GetProperty("tutorId").GetGuid().Should().Be(tutor);
             data.GetProperty("studentId").GetGuid().Should().Be(student);
-            data.GetProperty("studentName").GetString().Should().Be("Stu Dent");
+            data.GetProperty("studentName").GetString().Should().Be("Stella Student");
             data.GetProperty("subject").GetString().Should().Be("Algebra");
             data.GetProperty("occurredAt").ValueKind.Should().Be(JsonValueKind.String);
         }

@@ -45,7 +45,7 @@ public sealed class ReviewsFixture : IAsyncLifetime
         .OrderBy(e => e.Data.GetProperty("version").GetInt64())
         .ToList();
 
-    public HttpClient Student(Guid id, string name = "Stu Dent") => Factory.CreateClientFor(id, PlatformRoles.Student, name);
+    public HttpClient Student(Guid id, string name = "Token Name") => Factory.CreateClientFor(id, PlatformRoles.Student, name);
 
     public HttpClient Tutor(Guid id) => Factory.CreateClientFor(id, PlatformRoles.Tutor, "Tu Tor");
 
@@ -65,7 +65,7 @@ public sealed class ReviewsFixture : IAsyncLifetime
     {
         bookingId,
         studentId,
-        studentName = "Stu Dent",
+        studentName = "Stella Student",
         tutorId,
         tutorName = "Tu Tor",
         subject,
