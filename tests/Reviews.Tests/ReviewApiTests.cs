@@ -278,6 +278,22 @@ public sealed class ReviewApiTests(ReviewsFixture fx) : IClassFixture<ReviewsFix
         count.Should().Be(3);
     }
 
+    [Fact]
+    public async Task The_openapi_document_lists_every_public_route_and_no_subscription()
+    {
+        using var anonymous = fx.Anonymous();
+
+        var document = await ReviewsFixture.ExpectAsync(await anonymous.GetAsync("/swagger/v1/swagger.json"), 200);
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.Should().BeEquivalentTo(
+        [
+            "/api/reviews", "/api/reviews/tutor/{tutorId}", "/api/reviews/booking/{bookingId}", "/api/reviews/{id}",
+            "/api/reviews/{id}/flag", "/api/reviews/{id}/reply", "/api/reviews/{id}/helpful", "/api/reviews/moderation",
+            "/api/reviews/{id}/hide", "/api/reviews/{id}/restore",
+        ]);
+    }
+
     private async Task<List<Guid>> ReadAllAsync(Guid tutor, string sort, int limit)
     {
         using var anonymous = fx.Anonymous();
