@@ -27,6 +27,7 @@ builder.Services.AddChannelFeatures();
 builder.Services.AddStudentFeatures();
 builder.Services.AddNotificationFeatures();
 builder.Services.AddTutorFeatures();
+builder.Services.AddReviewFeatures();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();
