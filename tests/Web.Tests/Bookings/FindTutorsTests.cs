@@ -9,7 +9,7 @@ namespace DaprPlatform.Web.Tests.Bookings;
 
 public sealed class FindTutorsTests : WebComponentContext
 {
-    public FindTutorsTests() => Services.AddStudentFeatures();
+    public FindTutorsTests() => Services.AddStudentFeatures().AddReviewFeatures();
 
     protected override CultureInfo Culture => CultureInfo.GetCultureInfo("de-DE");
 

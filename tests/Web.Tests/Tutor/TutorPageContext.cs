@@ -9,7 +9,7 @@ public abstract class TutorPageContext : WebComponentContext
 {
     protected TutorPageContext()
     {
-        Services.AddTutorFeatures();
+        Services.AddTutorFeatures().AddReviewFeatures();
     }
 
     protected Guid TutorId { get; private set; }
