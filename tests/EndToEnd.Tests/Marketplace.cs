@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.TestSupport;
+using Npgsql;
 
 namespace DaprPlatform.EndToEnd.Tests;
 
@@ -36,8 +37,17 @@ public sealed class Marketplace(PlatformFixture platform)
     public async Task<MarketUser> NewTutorAsync(long hourlyRate)
     {
         var (id, token) = await platform.RegisterAndLogInAsync("tutor");
+        var tutor = new MarketUser(id, token);
+        await CreateTutorProfileAsync(tutor, hourlyRate);
+        return tutor;
+    }
+
+    /// <summary>Gives a registered tutor the profile <see cref="NewTutorAsync"/> describes (for a tutor made elsewhere, e.g. with a password to sign in).</summary>
+    public async Task CreateTutorProfileAsync(MarketUser tutor, long hourlyRate)
+    {
+        ArgumentNullException.ThrowIfNull(tutor);
         string[] days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-        var profile = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, "/api/tutors/profile", token, new
+        var profile = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, "/api/tutors/profile", tutor.Token, new
         {
             bio = "Patient maths tutor.",
             subjects = new[] { "algebra", "geometry" },
@@ -46,13 +56,35 @@ public sealed class Marketplace(PlatformFixture platform)
             availability = new { rules = days.Select(day => new { day, start = "00:00", end = DayEnd.ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture) }) },
         });
         profile.StatusCode.Should().Be(HttpStatusCode.Created, await profile.Content.ReadAsStringAsync());
-        return new MarketUser(id, token);
     }
 
     public async Task<MarketUser> NewStudentAsync()
     {
         var (id, token) = await platform.RegisterAndLogInAsync("student");
         return new MarketUser(id, token);
+    }
+
+    /// <summary>
+    /// A confirmed session takes place and its tutor completes it. Time passing, for the test: the session is moved to have
+    /// ended an hour ago in booking's own database (booking completes a session only after its end; no other rule reads the
+    /// time again).
+    /// </summary>
+    public async Task TakePlaceAndCompleteAsync(MarketUser tutor, BookingRequest booking)
+    {
+        ArgumentNullException.ThrowIfNull(tutor);
+        ArgumentNullException.ThrowIfNull(booking);
+        await using (var connection = new NpgsqlConnection(platform.Host.GetAppConnectionString("booking")))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "UPDATE bookings SET end_at = now() - interval '1 hour', start_at = now() - interval '1 hour' - (end_at - start_at) WHERE id = @id AND status = 'Confirmed'",
+                connection);
+            command.Parameters.AddWithValue("id", booking.BookingId);
+            (await command.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var completed = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, $"/api/bookings/{booking.BookingId}/complete", tutor.Token);
+        completed.StatusCode.Should().Be(HttpStatusCode.OK, await completed.Content.ReadAsStringAsync());
     }
 
     public async Task<BookingRequest> BookAsync(MarketUser student, MarketUser tutor, DateTimeOffset start, int minutes)

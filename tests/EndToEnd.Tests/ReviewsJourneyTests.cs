@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.TestSupport;
-using Npgsql;
 
 namespace DaprPlatform.EndToEnd.Tests;
 
@@ -31,9 +30,7 @@ public sealed class ReviewsJourneyTests(PlatformFixture platform) : IAsyncLifeti
         var early = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, "/api/reviews", student.Token, new { bookingId = booking.BookingId, rating = 5 });
         early.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, await early.Content.ReadAsStringAsync());
 
-        await SessionHasTakenPlaceAsync(booking.BookingId);
-        var completed = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, $"/api/bookings/{booking.BookingId}/complete", tutor.Token);
-        completed.StatusCode.Should().Be(HttpStatusCode.OK, await completed.Content.ReadAsStringAsync());
+        await market.TakePlaceAndCompleteAsync(tutor, booking);
 
         // booking.completed travels through booking's outbox and the broker; until reviews has it the answer is 422 (nothing written).
         var posted = await Eventually.UntilAsync(
@@ -67,20 +64,5 @@ public sealed class ReviewsJourneyTests(PlatformFixture platform) : IAsyncLifeti
         var hidden = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, $"/api/reviews/booking/{booking.BookingId}", stranger.Token);
         hidden.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await platform.CountRowsAsync("reviews", "outbox_messages WHERE topic = 'review.posted'")).Should().BeGreaterThanOrEqualTo(1);
-    }
-
-    /// <summary>
-    /// Time passing, for the test: the confirmed session is moved to have ended an hour ago in booking's own database
-    /// (booking completes a session only after its end; no other rule reads the time again).
-    /// </summary>
-    private async Task SessionHasTakenPlaceAsync(Guid bookingId)
-    {
-        await using var connection = new NpgsqlConnection(platform.Host.GetAppConnectionString("booking"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "UPDATE bookings SET end_at = now() - interval '1 hour', start_at = now() - interval '1 hour' - (end_at - start_at) WHERE id = @id AND status = 'Confirmed'",
-            connection);
-        command.Parameters.AddWithValue("id", bookingId);
-        (await command.ExecuteNonQueryAsync()).Should().Be(1);
     }
 }

@@ -32,7 +32,12 @@ public sealed class LessonReviewTests : ReviewsContext
 
         var page = RenderLessons(tutorId);
 
-        page.WaitForAssertion(() => page.FindAll(".lesson-review").Select(r => r.TextContent.Trim()).Should().HaveCount(2).And.Contain("No review yet."), Patience);
+        // The two completed lessons' reviews load independently: wait for both.
+        page.WaitForAssertion(() =>
+        {
+            page.FindAll(".lesson-review").Select(r => r.TextContent.Trim()).Should().HaveCount(2).And.Contain("No review yet.");
+            page.FindAll(".lesson-review .stars").Should().ContainSingle();
+        }, Patience);
         var reviewed = page.Find(".lesson-review");
         reviewed.GetAttribute("aria-label").Should().Be("Review of algebra with Sam Student");
         reviewed.QuerySelector(".stars")!.GetAttribute("aria-label").Should().Be("4 of 5 stars");

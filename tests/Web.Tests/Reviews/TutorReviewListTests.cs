@@ -161,3 +161,54 @@ public sealed class TutorReviewListTests : ReviewsContext
         list.FindAll("button").Select(b => b.TextContent).Should().NotContain("Report", "a person reports a review once");
     }
 }
+
+/// <summary>The tutor page's rating line at the top comes from reviews' summary; its link leads to the reviews below.</summary>
+public sealed class TutorPageRatingTests : ReviewsContext
+{
+    private void AnswerTutor()
+    {
+        Answer("tutoring", "GET", $"api/tutors/{TutorId}", 200, Bookings.StudentJson.Profile());
+        Answer("tutoring", "GET", $"api/tutors/{TutorId}/slots", 200, $$"""{"tutorId":"{{TutorId}}","durationMinutes":60,"slots":[]}""");
+    }
+
+    [Fact]
+    public void The_rating_line_shows_the_average_and_links_the_count_to_the_reviews()
+    {
+        AnswerTutor();
+        Answer(App, "GET", $"api/reviews/tutor/{TutorId}", 200, TutorReviews(Summary(4.5m, 0, 0, 0, 1, 1), null,
+            PublicReview(Guid.NewGuid(), "Sam Student", 5, "Great"), PublicReview(Guid.NewGuid(), "Ann Other", 4, "Good")));
+
+        var page = Render<Web.Features.Tutors.TutorPage>(p => p.Add(x => x.TutorId, TutorId));
+
+        page.WaitForAssertion(() => page.Find("dd.rating span").TextContent.Should().Be("4.5 out of 5"), Patience);
+        var link = page.Find("dd.rating a");
+        link.TextContent.Should().Be("2 reviews");
+        link.GetAttribute("href").Should().Be("#reviews-heading");
+        page.Find("#reviews-heading").TextContent.Should().Be("Reviews");
+        page.FindAll("li.review").Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void A_tutor_without_reviews_says_so_in_the_rating_line()
+    {
+        AnswerTutor();
+        Answer(App, "GET", $"api/reviews/tutor/{TutorId}", 200, TutorReviews(Summary(null, 0, 0, 0, 0, 0), null));
+
+        var page = Render<Web.Features.Tutors.TutorPage>(p => p.Add(x => x.TutorId, TutorId));
+
+        page.WaitForAssertion(() => page.Find("dd.rating").TextContent.Trim().Should().Be("No reviews yet"), Patience);
+    }
+
+    [Fact]
+    public void Without_an_answer_from_reviews_the_tutor_page_still_offers_booking_and_says_the_reviews_could_not_load()
+    {
+        AnswerTutor();
+        Answer(App, "GET", $"api/reviews/tutor/{TutorId}", 503, "");
+
+        var page = Render<Web.Features.Tutors.TutorPage>(p => p.Add(x => x.TutorId, TutorId));
+
+        page.WaitForAssertion(() => page.Find(".tutor-reviews [role=alert]").TextContent.Should().Contain("Something went wrong on our side"), Patience);
+        page.FindAll("dd.rating").Should().BeEmpty();
+        page.Find("#book-heading").TextContent.Should().Be("Book a lesson");
+    }
+}
