@@ -148,6 +148,25 @@ public sealed class BookingReviewTests : ReviewsContext
     }
 
     [Fact]
+    public async Task A_booking_whose_review_was_deleted_cannot_be_reviewed_again_and_reviews_says_why()
+    {
+        SignIn(PlatformRoles.Student);
+        // A deleted review is 404 for everyone, so the page offers to write one; reviews keeps its tombstone and refuses.
+        AnswerNoReview();
+        Answer(App, "POST", "api/reviews", 409, Problem(409, "The booking is already reviewed", "Edit the review instead."));
+
+        var review = RenderReview();
+        review.WaitForAssertion(() => review.Find("button").TextContent.Should().Be("Write a review"), Patience);
+        await review.Find("button").ClickAsync();
+        review.FindAll("input[type=radio]")[0].Change("1");
+        await review.Find("form").SubmitAsync();
+
+        review.WaitForAssertion(() => review.Find(".problem").TextContent.Should().Contain("The booking is already reviewed").And.Contain("Edit the review instead."), Patience);
+        review.FindAll("form").Should().ContainSingle("the form stays, nothing was posted");
+        review.FindAll(".stars").Should().BeEmpty();
+    }
+
+    [Fact]
     public void My_bookings_offers_a_review_only_under_completed_bookings()
     {
         SignIn(PlatformRoles.Student);
