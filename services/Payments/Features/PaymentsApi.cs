@@ -21,6 +21,11 @@ public static class PaymentsApi
         RefundPayment.Map(steps);
         VoidPayment.Map(steps);
 
+        // Tutor payouts: the payout account and the history (through the gateway, tutors only).
+        var payouts = app.MapGroup("/api/payouts").RequireAuthorization().WithTags("Payouts");
+        ConnectPayoutAccount.Map(payouts);
+        GetPayoutAccount.Map(payouts);
+
         // Stripe calls this one (signed, no bearer), through the gateway.
         StripeWebhook.Map(app);
         return app;
