@@ -67,6 +67,8 @@ public sealed class PayoutsFixture : IAsyncLifetime
         if (onboard)
         {
             await OpenAsync(account.GetProperty("onboardingUrl").GetString()!);
+            // Back on the return URL, the web app reads the account: payments asks Stripe and stores it enabled.
+            (await tutor.GetFromJsonAsync<JsonElement>("/api/payouts/account")).GetProperty("status").GetString().Should().Be("enabled");
         }
 
         return account;
@@ -164,6 +166,41 @@ public sealed class PayoutsFixture : IAsyncLifetime
         Factory.WithDbAsync(async db => (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
                 db.Ledger.Where(e => e.TutorId == tutorId).OrderBy(e => e.RecordedAt).ThenBy(e => e.RefundedTotal)))
             .Select(e => (e.Kind.ToString(), e.Amount)).ToList());
+
+    /// <summary>Adds to the platform's available balance at the stand-in: a succeeded charge of <paramref name="amount"/>.</summary>
+    public async Task FundAsync(long amount)
+    {
+        var intent = await Stripe.CreateIntentAsync(("amount", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await Stripe.CreateAsync($"/v1/payment_intents/{intent.GetProperty("id").GetString()}/confirm", ("payment_method", "pm_card_visa"));
+    }
+
+    /// <summary>The saga's Balance step: opens the tutor's payout of a period.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Payout)> OpenPayoutAsync(Guid tutorId, DateTimeOffset start, DateTimeOffset end)
+    {
+        using var app = App();
+        using var response = await app.PostAsJsonAsync("/internal/payouts", new { tutorId, periodStart = start, periodEnd = end });
+        var body = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.Should().BeTrue(body);
+        return (response.StatusCode, JsonDocument.Parse(body).RootElement.Clone());
+    }
+
+    /// <summary>The saga's Transfer step.</summary>
+    public async Task<JsonElement> TransferAsync(JsonElement payout)
+    {
+        using var app = App();
+        using var response = await app.PostAsync($"/internal/payouts/{payout.GetProperty("payoutId").GetGuid()}/transfer", null);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>The transfers the stand-in made to a tutor's account, newest first.</summary>
+    public async Task<List<JsonElement>> TransfersToAsync(JsonElement account) =>
+        [.. (await Stripe.GetJsonAsync($"/v1/transfers?limit=100&destination={account.GetProperty("accountId").GetString()}")).GetProperty("data").EnumerateArray().Select(t => t.Clone())];
+
+    /// <summary>payout.* outbox rows about one payout, oldest first.</summary>
+    public Task<List<(string Topic, JsonElement Data)>> PayoutEventsAsync(Guid payoutId) =>
+        Factory.WithDbAsync(db => db.EventsAboutAsync("payoutId", payoutId, t => t.StartsWith("payout.", StringComparison.Ordinal)));
 
     public Task<RowCounts> CountsAsync() =>
         Database.CountRowsAsync("payout_accounts", "earnings_ledger", "payouts", "payout_claims", "inbox_messages", "outbox_messages");

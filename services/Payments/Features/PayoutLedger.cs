@@ -18,11 +18,15 @@ public static class PayoutLedger
         return db.PayoutClaims.AnyAsync(c => c.EntryId == entryId && db.Payouts.Any(p => p.Id == c.PayoutId && Settling.Contains(p.Status)), ct);
     }
 
-    /// <summary>A tutor's entries that happened before <paramref name="before"/> and no payout settles: what the next payout pays.</summary>
-    public static IQueryable<LedgerEntry> Unsettled(PaymentsDbContext db, Guid tutorId, DateTimeOffset before)
+    /// <summary>Every entry that happened before <paramref name="before"/> and no payout settles.</summary>
+    public static IQueryable<LedgerEntry> Unsettled(PaymentsDbContext db, DateTimeOffset before)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.Ledger.Where(e => e.TutorId == tutorId && e.OccurredAt < before
+        return db.Ledger.Where(e => e.OccurredAt < before
             && !db.PayoutClaims.Any(c => c.EntryId == e.Id && db.Payouts.Any(p => p.Id == c.PayoutId && Settling.Contains(p.Status))));
     }
+
+    /// <summary>A tutor's entries that happened before <paramref name="before"/> and no payout settles: what the next payout pays.</summary>
+    public static IQueryable<LedgerEntry> Unsettled(PaymentsDbContext db, Guid tutorId, DateTimeOffset before) =>
+        Unsettled(db, before).Where(e => e.TutorId == tutorId);
 }

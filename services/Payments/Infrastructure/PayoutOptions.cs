@@ -11,6 +11,9 @@ public sealed class PayoutOptions
     /// <summary>The smallest balance paid out, in minor units of its currency; a smaller one is skipped and carried forward.</summary>
     public long MinimumAmount { get; set; } = 1000;
 
+    /// <summary>The currency a payout with no entries at all is recorded in (it is skipped: there is nothing to pay).</summary>
+    public string EmptyPayoutCurrency { get; set; } = "USD";
+
     /// <summary>The country of the tutors' Express accounts.</summary>
     public string AccountCountry { get; set; } = "US";
 }
