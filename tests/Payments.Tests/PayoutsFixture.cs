@@ -24,12 +24,17 @@ public sealed class PayoutsFixture : IAsyncLifetime
 
     public StripeStandInHarness Stripe { get; private set; } = null!;
 
+    /// <summary>The app's own sidecar: it forwards POST /api/payouts/initiate to the workflows app, whose answer this fakes.</summary>
+    public FakeSidecar Sidecar { get; private set; } = null!;
+
     public ServiceFactory<Program, PaymentsDbContext> Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         Stripe = await StripeStandInHarness.StartAsync();
+        Sidecar = await FakeSidecar.StartAsync(recordBodies: true);
+        Sidecar.Handler = context => DefaultReply(context.Request.Method, context.Request.Path.Value ?? "/").WriteToAsync(context);
         Factory = new(new Dictionary<string, string?>
         {
             ["ConnectionStrings:payments"] = Database.ConnectionString,
@@ -39,7 +44,10 @@ public sealed class PayoutsFixture : IAsyncLifetime
             ["stripe:webhookSecret"] = Stripe.StandIn.Options.WebhookSecret,
             ["Payments:Payouts:PlatformFeePercent"] = FeePercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Payments:Payouts:MinimumAmount"] = MinimumAmount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        })
+        {
+            Sidecar = Sidecar.Endpoint,
+        };
         _ = Factory.Server;
     }
 
@@ -47,8 +55,19 @@ public sealed class PayoutsFixture : IAsyncLifetime
     {
         await Factory.DisposeAsync();
         await Stripe.DisposeAsync();
+        await Sidecar.DisposeAsync();
         await Database.DisposeAsync();
     }
+
+    /// <summary>The on-demand payout the workflows app would answer (202, started), publishes accepted, anything else unexpected.</summary>
+    private static SidecarReply DefaultReply(string method, string path) => path switch
+    {
+        "/v1.0/invoke/workflows/method/internal/payouts/on-demand" when method == "POST" => new SidecarReply(202,
+            """{"instanceId":"payout-x-20261130000000","periodStart":"2026-11-30T00:00:00Z","periodEnd":"2026-12-07T00:00:00Z","started":true}"""),
+        _ when path.StartsWith("/v1.0/publish/", StringComparison.Ordinal) => new SidecarReply(204),
+        _ when path.StartsWith("/v1.0/healthz", StringComparison.Ordinal) => new SidecarReply(204),
+        _ => new SidecarReply(500, """{"errorCode":"ERR_UNEXPECTED","message":"the test did not expect this call"}"""),
+    };
 
     public HttpClient Tutor(Guid tutorId) => Factory.CreateClientFor(tutorId, PlatformRoles.Tutor);
 

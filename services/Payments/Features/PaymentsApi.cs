@@ -26,6 +26,7 @@ public static class PaymentsApi
         ConnectPayoutAccount.Map(payouts);
         GetPayoutAccount.Map(payouts);
         ListPayouts.Map(payouts);
+        InitiatePayout.Map(payouts);
 
         // The payout saga's steps and its calendar's question (invocation only, the workflows app only).
         var payoutSteps = app.MapGroup("/internal/payouts").RequireSidecarCaller(SagaAppId);
