@@ -190,6 +190,23 @@ public sealed class PayoutTests(PayoutsFixture fx) : IClassFixture<PayoutsFixtur
     }
 
     [Fact]
+    public async Task Payouts_of_one_tutor_opened_at_once_never_settle_an_earning_twice()
+    {
+        var (tutorId, _) = await TutorWithEarningsAsync(4500, 6000);
+
+        // The calendar's period and an on-demand one racing, each asked twice.
+        var opened = await Task.WhenAll(
+            fx.OpenPayoutAsync(tutorId, Week(0).Start, Week(0).End), fx.OpenPayoutAsync(tutorId, Week(1).Start, Week(1).End),
+            fx.OpenPayoutAsync(tutorId, Week(0).Start, Week(0).End), fx.OpenPayoutAsync(tutorId, Week(1).Start, Week(1).End));
+
+        var payouts = opened.Select(o => o.Payout).DistinctBy(p => p.GetProperty("payoutId").GetGuid()).ToList();
+        payouts.Should().HaveCount(2, "one payout per tutor and period");
+        payouts.Select(p => p.GetProperty("amount").GetProperty("amount").GetInt64()).Order().Should().Equal(0L, 8925L);
+        var claims = await fx.Factory.WithDbAsync(db => Task.FromResult(db.PayoutClaims.Where(c => payouts.Select(p => p.GetProperty("payoutId").GetGuid()).Contains(c.PayoutId)).ToList()));
+        claims.Should().HaveCount(2).And.OnlyHaveUniqueItems(c => c.EntryId);
+    }
+
+    [Fact]
     public async Task Only_the_workflows_app_may_call_the_payout_steps()
     {
         using var gateway = fx.Factory.CreateAppClient("gateway");
