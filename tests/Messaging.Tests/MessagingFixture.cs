@@ -164,3 +164,9 @@ public sealed class MessagingCollection : ICollectionFixture<MessagingFixture>
 {
     public const string Name = "messaging";
 }
+
+/// <summary>The caller's live stream, open once messaging has registered it.</summary>
+public static class LiveStream
+{
+    public static Task<ServerSentEventStream> OpenAsync(HttpClient client) => ServerSentEventStream.OpenAsync(client, "/api/messaging/live", ": connected");
+}
