@@ -4,6 +4,7 @@ using System.Text.Json;
 using DaprPlatform.Messaging.Contracts;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
+using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Messaging.Tests;
 
@@ -206,6 +207,26 @@ public sealed class ConversationApiTests(MessagingFixture fx)
         var page3 = await pair.GetAsync(pair.Student, $"?limit=3&before={page2.GetProperty("nextCursor").GetString()}");
         page3.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetGuid()).Should().Equal(sent[0]);
         page3.GetProperty("nextCursor").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Both_sides_sending_and_reading_at_once_lose_nothing_and_each_change_gets_its_own_version()
+    {
+        using var pair = await fx.StartPairAsync();
+        var sends = Enumerable.Range(0, 20).Select(i => pair.SendAsync(i % 2 == 0 ? pair.Student : pair.Tutor, $"burst {i}")).ToList();
+        var sent = await Task.WhenAll(sends);
+        var reads = await Task.WhenAll(sent.Where(m => m.GetProperty("senderId").GetGuid() == pair.StudentId)
+            .Select(m => pair.ReadAsync(pair.Tutor, m.GetProperty("id").GetGuid())));
+
+        reads.SelectMany(r => r.GetProperty("messageIds").EnumerateArray().Select(e => e.GetGuid()))
+            .Should().OnlyHaveUniqueItems("a message is newly read by one action only").And.HaveCount(10);
+        var conversation = await fx.WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync(c => c.Id == pair.ConversationId));
+        var readActions = reads.Count(r => r.GetProperty("messageIds").GetArrayLength() > 0);
+        conversation.Version.Should().Be(20 + readActions, "every send and every read that read something is one version");
+        var notices = (await fx.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.Topic == LiveNotice.Topic).Select(m => m.Payload).ToListAsync()))
+            .Select(p => JsonDocument.Parse(p).RootElement)
+            .Where(n => n.GetProperty("conversationId").GetGuid() == pair.ConversationId);
+        notices.Select(n => n.GetProperty("version").GetInt64()).Should().OnlyHaveUniqueItems().And.HaveCount(20 + readActions);
     }
 
     private static async Task<List<Guid>> ListIdsAsync(HttpClient client, string query) =>

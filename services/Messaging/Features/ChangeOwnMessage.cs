@@ -26,8 +26,11 @@ public static class ChangeOwnMessage
         db.RetryConcurrentChangeAsync<Results<Ok<MessageResponse>, NotFoundProblem, ForbiddenProblem, ConflictProblem>>(
             async token =>
             {
-                var message = await db.Messages.SingleOrDefaultAsync(m => m.Id == messageId, token);
-                var conversation = message is null ? null : await ConversationRows.FindAsync(db, message.ConversationId, userId, token);
+                await using var transaction = await db.Database.BeginTransactionAsync(token);
+                var conversationId = await db.Messages.Where(m => m.Id == messageId).Select(m => (Guid?)m.ConversationId).SingleOrDefaultAsync(token);
+                var conversation = conversationId is { } cid ? await ConversationRows.LockAsync(db, cid, userId, token) : null;
+                // Read under the conversation's lock, so a concurrent edit or delete of the same message has finished.
+                var message = conversation is null ? null : await db.Messages.SingleAsync(m => m.Id == messageId, token);
                 if (message is null || conversation is null)
                 {
                     return MessagingProblems.MessageNotFound(messageId);
@@ -53,6 +56,7 @@ public static class ChangeOwnMessage
                 conversation.Changed();
                 LiveNotices.Enqueue(outbox, conversation, liveEvent, now, MessageResponse.From(message));
                 await db.SaveChangesAsync(token);
+                await transaction.CommitAsync(token);
                 return TypedResults.Ok(MessageResponse.From(message));
             },
             () => MessagingProblems.StillChanging(messageId),

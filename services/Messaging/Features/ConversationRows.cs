@@ -17,6 +17,22 @@ public static class ConversationRows
     public static Task<Conversation?> FindAsync(MessagingDbContext db, Guid id, Guid participant, CancellationToken ct) =>
         Of(db, participant).SingleOrDefaultAsync(c => c.Id == id, ct);
 
+    /// <summary>
+    /// As <see cref="FindAsync"/>, holding the conversation's row lock until the caller's transaction ends: changes that bump
+    /// the conversation's version (send, read, edit, delete) queue up behind each other instead of failing on its row version.
+    /// </summary>
+    public static async Task<Conversation?> LockAsync(MessagingDbContext db, Guid id, Guid participant, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A row lock lasts as long as a transaction; begin one first.");
+        }
+
+        await db.Database.ExecuteSqlAsync($"SELECT id FROM conversations WHERE id = {id} FOR UPDATE", ct);
+        return await FindAsync(db, id, participant, ct);
+    }
+
     /// <summary>Unread: messages from the other participant, not deleted, not read yet.</summary>
     public static IQueryable<ConversationRow> WithSummary(MessagingDbContext db, IQueryable<Conversation> conversations, Guid viewer) =>
         conversations.AsNoTracking().Select(c => new ConversationRow(

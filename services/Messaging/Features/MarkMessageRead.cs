@@ -28,8 +28,9 @@ public static class MarkMessageRead
         return await db.RetryConcurrentChangeAsync<Results<Ok<ReadReceiptResponse>, NotFoundProblem, ConflictProblem>>(
             async token =>
             {
+                await using var transaction = await db.Database.BeginTransactionAsync(token);
                 var target = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, token);
-                var conversation = target is null ? null : await ConversationRows.FindAsync(db, target.ConversationId, me, token);
+                var conversation = target is null ? null : await ConversationRows.LockAsync(db, target.ConversationId, me, token);
                 if (target is null || conversation is null)
                 {
                     return MessagingProblems.MessageNotFound(id);
@@ -56,6 +57,7 @@ public static class MarkMessageRead
                 }
 
                 var unread = await db.Messages.CountAsync(m => m.ConversationId == conversation.Id && m.SenderId != me && m.ReadAt == null && m.DeletedAt == null, token);
+                await transaction.CommitAsync(token);
                 return TypedResults.Ok(new ReadReceiptResponse(conversation.Id, me, ids, now, unread));
             },
             () => MessagingProblems.StillChanging(id),

@@ -57,7 +57,7 @@ public static class SendMessage
             async token =>
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(token);
-                var conversation = await ConversationRows.FindAsync(db, id, me, token);
+                var conversation = await ConversationRows.LockAsync(db, id, me, token);
                 if (conversation is null)
                 {
                     return MessagingProblems.ConversationNotFound(id);
