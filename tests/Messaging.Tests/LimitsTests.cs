@@ -82,6 +82,29 @@ public sealed class LimitsTests : IAsyncLifetime
         (await _factory.WithDbAsync(db => db.Messages.SingleAsync(m => m.Id == id))).Text.Should().Be("edited");
     }
 
+    [Fact]
+    public async Task An_idle_live_stream_gets_a_keep_alive_comment_every_interval()
+    {
+        using var client = _factory.CreateClientFor(Guid.NewGuid(), PlatformRoles.Tutor);
+        using var response = await client.GetAsync("/api/messaging/live", HttpCompletionOption.ResponseHeadersRead);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        response.Headers.CacheControl!.NoCache.Should().BeTrue();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        (await reader.ReadLineAsync()).Should().Be(": connected");
+        (await reader.ReadLineAsync()).Should().BeEmpty();
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var next = reader.ReadLineAsync(deadline.Token).AsTask();
+        while (!next.IsCompleted && !deadline.IsCancellationRequested)
+        {
+            // The stream may start its idle timer just after an advance: keep moving the clock until it writes.
+            _clock.Advance(TimeSpan.FromSeconds(15));
+            await Task.WhenAny(next, Task.Delay(100));
+        }
+
+        (await next).Should().Be(": keep-alive");
+    }
+
     private async Task<(Guid Conversation, Guid Student, Guid Tutor)> SeedAsync()
     {
         var (student, tutor) = (Guid.NewGuid(), Guid.NewGuid());
