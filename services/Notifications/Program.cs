@@ -16,6 +16,9 @@ builder.Services.AddScoped<BookingConfirmedHandler>();
 builder.Services.AddScoped<BookingCancelledHandler>();
 builder.Services.AddScoped<PaymentFailedHandler>();
 builder.Services.AddScoped<PaymentRefundedHandler>();
+builder.Services.AddScoped<PayoutInitiatedHandler>();
+builder.Services.AddScoped<PayoutCompletedHandler>();
+builder.Services.AddScoped<PayoutFailedHandler>();
 builder.Services.AddTelegramBotClient(builder.Configuration);
 builder.Services.AddScoped<TelegramDelivery>();
 
@@ -29,6 +32,9 @@ app.MapTopic<BookingChanged, BookingConfirmedHandler>("/events/booking-confirmed
 app.MapTopic<BookingChanged, BookingCancelledHandler>("/events/booking-cancelled", PlatformTopics.Subscription(PlatformTopics.BookingCancelled), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PaymentChanged, PaymentFailedHandler>("/events/payment-failed", PlatformTopics.Subscription(PlatformTopics.PaymentFailed), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PaymentChanged, PaymentRefundedHandler>("/events/payment-refunded", PlatformTopics.Subscription(PlatformTopics.PaymentRefunded), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PayoutChanged, PayoutInitiatedHandler>("/events/payout-initiated", PlatformTopics.Subscription(PlatformTopics.PayoutInitiated), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PayoutChanged, PayoutCompletedHandler>("/events/payout-completed", PlatformTopics.Subscription(PlatformTopics.PayoutCompleted), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PayoutChanged, PayoutFailedHandler>("/events/payout-failed", PlatformTopics.Subscription(PlatformTopics.PayoutFailed), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapNotificationsApi();
 app.MapOnboardingApi();
 
