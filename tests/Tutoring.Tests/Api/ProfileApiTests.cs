@@ -33,7 +33,10 @@ public sealed class ProfileApiTests(TutoringFixture fx) : IClassFixture<Tutoring
         body.GetProperty("hourlyRate").GetProperty("currency").GetString().Should().Be("JPY");
         body.GetProperty("timezone").GetString().Should().Be("Europe/Berlin");
         body.GetProperty("availability").GetProperty("rules")[0].GetProperty("day").GetString().Should().Be("monday");
-        body.GetProperty("rating").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        var rating = body.GetProperty("rating");
+        rating.GetProperty("average").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null, "nobody has reviewed the tutor yet");
+        rating.GetProperty("count").GetInt32().Should().Be(0);
+        rating.GetProperty("distribution").EnumerateObject().Select(p => (p.Name, p.Value.GetInt32())).Should().Equal(("1", 0), ("2", 0), ("3", 0), ("4", 0), ("5", 0));
 
         using var anonymous = fx.Anonymous();
         using var read = await anonymous.GetAsync($"/api/tutors/{tutorId}");
