@@ -113,3 +113,12 @@ public sealed class PaymentRefundedHandler(NotificationsDbContext db, Inbox<Noti
 
     protected override IReadOnlyList<PartyMessage> Compose(PaymentChanged data) => MarketplaceMessages.PaymentRefunded(data);
 }
+
+/// <summary><c>review.posted</c> → the reviewed tutor.</summary>
+public sealed class ReviewPostedHandler(NotificationsDbContext db, Inbox<NotificationsDbContext> inbox, TelegramDelivery telegram, TimeProvider time, ILogger<ReviewPostedHandler> logger)
+    : PartyNotificationHandler<ReviewChanged>(db, inbox, telegram, time, logger)
+{
+    protected override string Consumer => "notifications.review-posted";
+
+    protected override IReadOnlyList<PartyMessage> Compose(ReviewChanged data) => MarketplaceMessages.ReviewPosted(data);
+}
