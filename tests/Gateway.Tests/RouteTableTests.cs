@@ -37,6 +37,7 @@ public sealed class RouteTableTests : IClassFixture<RouteTableFixture>
     [InlineData("/api/analytics/channels/3f2c9a/live", "analytics")]
     [InlineData("/api/onboarding", "workflows")]
     [InlineData("/api/payments/webhooks/stripe", "payments")]
+    [InlineData("/api/reviews/booking/3f2c9a", "reviews")]
     public async Task Longest_prefix_on_a_segment_boundary_wins(string path, string expectedApp)
     {
         using var client = _fx.Gateway.CreateClientWithToken();
@@ -54,4 +55,19 @@ public sealed class RouteTableTests : IClassFixture<RouteTableFixture>
     [InlineData("POST", "/api/auth/login/extra", false)]
     public void Public_routes_match_method_and_exact_path(string method, string path, bool expected) =>
         new PublicRoutes(["POST /api/auth/login"]).IsPublic(method, path).Should().Be(expected);
+
+    [Theory]
+    [InlineData("GET", "/api/reviews/tutor/3f2c9a?sort=helpful", HttpStatusCode.OK)]
+    [InlineData("GET", "/api/reviews/booking/3f2c9a", HttpStatusCode.Unauthorized)]
+    [InlineData("POST", "/api/reviews", HttpStatusCode.Unauthorized)]
+    [InlineData("POST", "/api/reviews/tutor/3f2c9a", HttpStatusCode.Unauthorized)]
+    public async Task A_tutors_reviews_are_the_only_reviews_route_without_a_token(string method, string path, HttpStatusCode expected)
+    {
+        using var client = _fx.Gateway.CreatePlainClient();
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(expected);
+    }
 }

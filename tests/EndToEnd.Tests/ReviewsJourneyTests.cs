@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DaprPlatform.TestSupport;
+using Npgsql;
+
+namespace DaprPlatform.EndToEnd.Tests;
+
+/// <summary>
+/// Reviews through the gateway on DevHost: a paid booking takes place, its tutor completes it, booking's
+/// <c>booking.completed</c> reaches reviews over pub/sub, and the student's review shows in the tutor's public list.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ReviewsJourneyTests(PlatformFixture platform) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => MarketplaceInvariants.AssertHoldAsync(platform);
+
+    [Fact]
+    public async Task A_completed_booking_is_reviewed_and_the_public_list_shows_it()
+    {
+        var market = new Marketplace(platform);
+        var tutor = await market.NewTutorAsync(hourlyRate: 3500);
+        var student = await market.NewStudentAsync();
+        var booking = await market.BookAsync(student, tutor, Marketplace.SlotStart(TimeSpan.FromDays(5)), 60);
+        await market.PayAsync(student, await market.WaitForPaymentAsync(student, booking), "pm_card_visa");
+        (await market.WaitForSagaEndAsync(student, booking)).GetProperty("outcome").GetString().Should().Be("confirmed");
+
+        // Before the session a review is refused: reviews knows no completed booking of this id.
+        var early = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, "/api/reviews", student.Token, new { bookingId = booking.BookingId, rating = 5 });
+        early.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, await early.Content.ReadAsStringAsync());
+
+        await SessionHasTakenPlaceAsync(booking.BookingId);
+        var completed = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, $"/api/bookings/{booking.BookingId}/complete", tutor.Token);
+        completed.StatusCode.Should().Be(HttpStatusCode.OK, await completed.Content.ReadAsStringAsync());
+
+        // booking.completed travels through booking's outbox and the broker; until reviews has it the answer is 422 (nothing written).
+        var posted = await Eventually.UntilAsync(
+            "reviews to learn of the completed booking",
+            async _ =>
+            {
+                var response = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, "/api/reviews", student.Token,
+                    new { bookingId = booking.BookingId, rating = 4, comment = "Patient and clear" });
+                return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+            },
+            r => r.StatusCode != HttpStatusCode.UnprocessableEntity,
+            TimeSpan.FromSeconds(60),
+            r => $"{(int)r.StatusCode} {r.Body}",
+            interval: TimeSpan.FromMilliseconds(250));
+        posted.StatusCode.Should().Be(HttpStatusCode.Created, posted.Body);
+        var review = JsonDocument.Parse(posted.Body).RootElement;
+        review.GetProperty("tutorId").GetGuid().Should().Be(tutor.Id);
+        review.GetProperty("subject").GetString().Should().Be("algebra");
+
+        // Anyone, without a token, through the gateway.
+        var list = await platform.Gateway.GetFromJsonAsync<JsonElement>($"/api/reviews/tutor/{tutor.Id}");
+        list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reviewId").GetGuid()).Should().Equal(review.GetProperty("reviewId").GetGuid());
+        list.GetProperty("items")[0].GetProperty("comment").GetString().Should().Be("Patient and clear");
+        list.GetProperty("summary").GetProperty("average").GetDecimal().Should().Be(4.0m);
+        list.GetProperty("summary").GetProperty("count").GetInt32().Should().Be(1);
+
+        // The tutor answers; the booking's review is the tutor's to read, a stranger's 404.
+        var reply = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, $"/api/reviews/{review.GetProperty("reviewId")}/reply", tutor.Token, new { text = "Thank you!" });
+        reply.StatusCode.Should().Be(HttpStatusCode.OK, await reply.Content.ReadAsStringAsync());
+        var stranger = await market.NewStudentAsync();
+        var hidden = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, $"/api/reviews/booking/{booking.BookingId}", stranger.Token);
+        hidden.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await platform.CountRowsAsync("reviews", "outbox_messages WHERE topic = 'review.posted'")).Should().BeGreaterThanOrEqualTo(1);
+    }
+
+    /// <summary>
+    /// Time passing, for the test: the confirmed session is moved to have ended an hour ago in booking's own database
+    /// (booking completes a session only after its end; no other rule reads the time again).
+    /// </summary>
+    private async Task SessionHasTakenPlaceAsync(Guid bookingId)
+    {
+        await using var connection = new NpgsqlConnection(platform.Host.GetAppConnectionString("booking"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "UPDATE bookings SET end_at = now() - interval '1 hour', start_at = now() - interval '1 hour' - (end_at - start_at) WHERE id = @id AND status = 'Confirmed'",
+            connection);
+        command.Parameters.AddWithValue("id", bookingId);
+        (await command.ExecuteNonQueryAsync()).Should().Be(1);
+    }
+}
