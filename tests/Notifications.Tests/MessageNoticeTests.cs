@@ -312,7 +312,8 @@ public sealed class SmallBatchMessageNoticeFixture() : IAsyncLifetime
     public Task DisposeAsync() => Inner.DisposeAsync();
 }
 
-public sealed class MessageNoticeReplicaTests(SmallBatchMessageNoticeFixture small) : IClassFixture<SmallBatchMessageNoticeFixture>
+/// <summary>The dispatcher as replicas run it: side by side, in the background, and purging what is settled.</summary>
+public sealed class MessageNoticeDispatcherTests(SmallBatchMessageNoticeFixture small) : IClassFixture<SmallBatchMessageNoticeFixture>
 {
     private readonly MessageNoticeFixture _fx = small.Inner;
 
@@ -364,5 +365,29 @@ public sealed class MessageNoticeReplicaTests(SmallBatchMessageNoticeFixture sma
             "the notice delivered by the background dispatcher", _ => _fx.NoticeAsync(message), n => n.Status == MessageNoticeStatus.Delivered,
             TimeSpan.FromSeconds(10), n => n.Status.ToString());
         (await _fx.NotificationsOfAsync(recipient)).Should().ContainSingle().Which.Id.Should().Be(notice.NotificationId!.Value);
+    }
+
+    [Fact]
+    public async Task Told_and_read_notices_are_purged_after_the_retention_and_pending_or_recent_ones_kept()
+    {
+        // No access tokens in this class: the clock may run far ahead of real time.
+        var (recipient, conversation) = (Guid.NewGuid(), Guid.NewGuid());
+        var (told, readFirst, pending, recentRead) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        (await _fx.DeliverAsync("message.sent", MessageNoticeFixture.Sent(told, conversation, Guid.NewGuid(), recipient, _fx.Clock.GetUtcNow()))).Should().Be("SUCCESS");
+        (await _fx.DeliverAsync("message.read", MessageNoticeFixture.Read(conversation, recipient, _fx.Clock.GetUtcNow(), readFirst))).Should().Be("SUCCESS");
+        _fx.Clock.Advance(MessageNoticeFixture.Grace);
+        await _fx.DispatchAllDueAsync();
+        await Eventually.UntilAsync("the first message told", _ => _fx.NoticeAsync(told), n => n.Status == MessageNoticeStatus.Delivered, TimeSpan.FromSeconds(10), n => n.Status.ToString());
+
+        _fx.Clock.Advance(TimeSpan.FromDays(30));
+        (await _fx.DeliverAsync("message.sent", MessageNoticeFixture.Sent(pending, conversation, Guid.NewGuid(), recipient, _fx.Clock.GetUtcNow()))).Should().Be("SUCCESS");
+        (await _fx.DeliverAsync("message.read", MessageNoticeFixture.Read(conversation, recipient, _fx.Clock.GetUtcNow(), recentRead))).Should().Be("SUCCESS");
+        _fx.Clock.Advance(TimeSpan.FromMinutes(1) - MessageNoticeFixture.Grace + TimeSpan.FromSeconds(1)); // 30 days and 1 s after the first two settled
+        await _fx.NewDispatcher().PurgeSettledAsync(CancellationToken.None);
+
+        var left = await _fx.Factory.WithDbAsync(db => db.MessageNotices.AsNoTracking().Where(n => n.RecipientId == recipient).Select(n => n.MessageId).ToListAsync());
+        left.Should().BeEquivalentTo([pending, recentRead]);
+        (await _fx.DeliverAsync("message.sent", MessageNoticeFixture.Sent(recentRead, conversation, Guid.NewGuid(), recipient, _fx.Clock.GetUtcNow()))).Should().Be("SUCCESS");
+        (await _fx.NoticeAsync(recentRead)).Status.Should().Be(MessageNoticeStatus.Read, "within the retention a late message.sent still tells nobody");
     }
 }

@@ -19,10 +19,17 @@ public sealed class MessageNoticeOptions
     /// <summary>Notices claimed per transaction.</summary>
     public int MessageNoticeBatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// How long a told or read notice is kept (at least 1 day): while it is, a late or replayed message.sent of that
+    /// message tells nobody; after it, the row is deleted so the table holds only recent messages.
+    /// </summary>
+    public TimeSpan MessageNoticeRetention { get; set; } = TimeSpan.FromDays(30);
+
     public bool IsValid =>
         MessageGracePeriod >= TimeSpan.Zero && MessageGracePeriod <= TimeSpan.FromDays(1)
         && MessageNoticePollInterval > TimeSpan.Zero && MessageNoticePollInterval <= TimeSpan.FromMinutes(10)
-        && MessageNoticeBatchSize is >= 1 and <= 10_000;
+        && MessageNoticeBatchSize is >= 1 and <= 10_000
+        && MessageNoticeRetention >= TimeSpan.FromDays(1);
 }
 
 /// <summary>
@@ -32,6 +39,7 @@ public sealed class MessageNoticeOptions
 /// recipient and conversation that are due at the same pass make ONE notification ("3 new messages from Sam"); a message
 /// whose grace ends later is told at a later pass. Telegram (for those who chose it) is logged pending in that
 /// transaction and sent after the commit, as the event handlers do: an outage never loses the in-app notification.
+/// Once an hour it also deletes told and read notices older than the retention.
 /// </summary>
 public sealed partial class MessageNoticeDispatcher(
     IServiceScopeFactory scopes,
@@ -39,14 +47,22 @@ public sealed partial class MessageNoticeDispatcher(
     TimeProvider time,
     ILogger<MessageNoticeDispatcher> logger) : BackgroundService
 {
+    public static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextPurgeAt = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var batchWasFull = false;
             try
             {
                 batchWasFull = await DispatchDueAsync(stoppingToken) >= options.Value.MessageNoticeBatchSize;
+                if (time.GetUtcNow() >= nextPurgeAt)
+                {
+                    await PurgeSettledAsync(stoppingToken);
+                    nextPurgeAt = time.GetUtcNow() + PurgeInterval;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -126,6 +142,17 @@ public sealed partial class MessageNoticeDispatcher(
         }
 
         return claimed;
+    }
+
+    /// <summary>Deletes told and read notices last changed before the retention; returns how many.</summary>
+    public async Task<int> PurgeSettledAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var before = time.GetUtcNow() - options.Value.MessageNoticeRetention;
+        return await db.MessageNotices
+            .Where(n => n.Status != MessageNoticeStatus.Pending && n.UpdatedAt < before)
+            .ExecuteDeleteAsync(ct);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering due message notices failed; retrying in {Interval}")]

@@ -45,6 +45,8 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
         e.Property(n => n.UpdatedAt).HasColumnName("updated_at");
         // The dispatcher's claim reads only pending rows by due time: a small partial index.
         e.HasIndex(n => n.DueAt).HasDatabaseName("ix_message_notices_due_at_pending").HasFilter("status = 'pending'");
+        // The hourly purge reads settled rows by age.
+        e.HasIndex(n => n.UpdatedAt).HasDatabaseName("ix_message_notices_updated_at_settled").HasFilter("status <> 'pending'");
     }
 
     private static void ConfigureNotification(EntityTypeBuilder<Notification> e)

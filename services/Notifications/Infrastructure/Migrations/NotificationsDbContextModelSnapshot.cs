@@ -131,6 +131,10 @@ namespace DaprPlatform.Notifications.Infrastructure.Migrations
                         .HasDatabaseName("ix_message_notices_due_at_pending")
                         .HasFilter("status = 'pending'");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_message_notices_updated_at_settled")
+                        .HasFilter("status <> 'pending'");
+
                     b.ToTable("message_notices", null, t =>
                         {
                             t.HasCheckConstraint("ck_message_notices_status", "status IN ('pending', 'read', 'delivered')");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DaprPlatform.Notifications.Infrastructure.Migrations
 {
     [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261207044928_MessageNotices")]
+    [Migration("20261207052535_MessageNotices")]
     partial class MessageNotices
     {
         /// <inheritdoc />
@@ -133,6 +133,10 @@ namespace DaprPlatform.Notifications.Infrastructure.Migrations
                     b.HasIndex("DueAt")
                         .HasDatabaseName("ix_message_notices_due_at_pending")
                         .HasFilter("status = 'pending'");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_message_notices_updated_at_settled")
+                        .HasFilter("status <> 'pending'");
 
                     b.ToTable("message_notices", null, t =>
                         {

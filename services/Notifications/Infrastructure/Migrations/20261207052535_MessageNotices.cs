@@ -40,6 +40,12 @@ namespace DaprPlatform.Notifications.Infrastructure.Migrations
                 table: "message_notices",
                 column: "due_at",
                 filter: "status = 'pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_message_notices_updated_at_settled",
+                table: "message_notices",
+                column: "updated_at",
+                filter: "status <> 'pending'");
         }
 
         /// <inheritdoc />
