@@ -132,7 +132,7 @@ public static class SearchTutors
         return TypedResults.Ok(new PagedResponse<TutorProfileResponse>(pageItems, paging.Page, paging.PageSize, available.Count));
     }
 
-    /// <summary>A search row: the profile and its rating row, if any (a class with setters, so EF can compose over it).</summary>
+    /// <summary>A search row: the profile and its rating row, if any (a class with init properties, so EF can compose over it).</summary>
     private sealed class RatedTutor
     {
         public required TutorProfile Tutor { get; init; }

@@ -152,8 +152,12 @@ public sealed class ProfileApiTests(TutoringFixture fx) : IClassFixture<Tutoring
         using var response = await fx.Anonymous().GetAsync("/swagger/v1/swagger.json");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        var paths = (await TutoringFixture.BodyAsync(response)).GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        var document = await TutoringFixture.BodyAsync(response);
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         paths.Should().Contain(["/api/tutors/profile", "/api/tutors/availability", "/api/tutors/pricing", "/api/tutors/{id}", "/api/tutors", "/api/tutors/{id}/slots"]);
         paths.Should().NotContain(p => p.StartsWith("/internal", StringComparison.Ordinal));
+        paths.Should().NotContain(p => p.StartsWith("/events", StringComparison.Ordinal), "subscriptions are the sidecar's, not the public API");
+        document.GetProperty("paths").GetProperty("/api/tutors").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Select(p => p.GetProperty("name").GetString()).Should().Contain(["minRating", "sort"]);
     }
 }
