@@ -108,7 +108,7 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_posted_review_tells_the_tutor_once_in_app_and_on_telegram_when_chosen()
+    public async Task A_posted_review_tells_the_tutor_once_per_review_in_app_and_on_telegram_when_chosen()
     {
         var review = Review(4, "Clear and patient.");
         using (var tutorApi = _app.CreateClientFor(review.TutorId))
@@ -121,6 +121,7 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
         var eventId = Guid.NewGuid().ToString();
         (await DeliverAsync(client, "/events/review-posted", eventId, review)).Should().Be("SUCCESS");
         (await DeliverAsync(client, "/events/review-posted", eventId, review)).Should().Be("SUCCESS");
+        (await DeliverAsync(client, "/events/review-posted", Guid.NewGuid().ToString(), review)).Should().Be("SUCCESS", "a replay under a new id is the same review");
 
         var notification = (await NotificationsOfAsync(review.TutorId)).Should().ContainSingle().Subject;
         notification.Kind.Should().Be(MarketplaceMessages.ReviewPostedKind);
