@@ -1,5 +1,5 @@
-using System.Globalization;
 using DaprPlatform.ServiceDefaults;
+using DaprPlatform.TestSupport;
 using Xunit.Abstractions;
 
 namespace DaprPlatform.Tutoring.Tests.Api;
@@ -19,22 +19,9 @@ public sealed class RatingPropertyTests(TutoringFixture fx, ITestOutputHelper ou
     [Fact]
     public async Task The_rating_equals_a_naive_recount_of_final_states_for_any_delivery_order_and_duplicates()
     {
-        var seeds = Environment.GetEnvironmentVariable("RATING_PROPERTY_SEED") is { Length: > 0 } one
-            ? [int.Parse(one, CultureInfo.InvariantCulture)]
-            : Enumerable.Range(BaseSeed, Cases).ToArray();
-        foreach (var seed in seeds)
-        {
-            try
-            {
-                await RunCaseAsync(seed);
-            }
-            catch (Exception e)
-            {
-                throw new InvalidOperationException($"Case with seed {seed} failed (rerun it alone with RATING_PROPERTY_SEED={seed}): {e.Message}", e);
-            }
-        }
+        var seeds = await SeededCases.RunAsync("RATING_PROPERTY_SEED", BaseSeed, Cases, RunCaseAsync);
 
-        output.WriteLine($"{seeds.Length} cases passed (seeds {seeds[0]}..{seeds[^1]}).");
+        output.WriteLine($"{seeds.Count} cases passed (seeds {seeds[0]}..{seeds[^1]}).");
     }
 
     private async Task RunCaseAsync(int seed)
