@@ -3,6 +3,7 @@ using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Workflows.BookingPayment;
 using DaprPlatform.Workflows.Features;
 using DaprPlatform.Workflows.Onboarding;
+using DaprPlatform.Workflows.Payouts;
 using DaprPlatform.Workflows.ServiceSteps;
 using DaprPlatform.Workflows.Telemetry;
 
@@ -20,6 +21,8 @@ builder.Services.AddDaprWorkflow(options =>
     options.RegisterWorkflow<UserOnboardingWorkflow>();
     options.RegisterWorkflow<BookingPaymentWorkflow>();
     options.RegisterWorkflow<BookingCancellationWorkflow>();
+    options.RegisterWorkflow<TutorPayoutWorkflow>();
+    options.RegisterWorkflow<PayoutCalendarWorkflow>();
 });
 builder.Services.AddTransient<ServiceStepCall>();
 builder.Services.AddTransient<PaymentResultRelay>();
@@ -34,6 +37,12 @@ builder.Services.AddOptions<OnboardingOptions>()
     .Validate(o => o.StepDeadline > TimeSpan.Zero && o.StepDeadline <= TimeSpan.FromHours(1),
         "Onboarding:StepDeadline must be positive and at most an hour (the credential reference lives for one).")
     .ValidateOnStart();
+builder.Services.AddOptions<PayoutOptions>()
+    .Bind(builder.Configuration.GetSection(PayoutOptions.SectionName))
+    .Validate(o => o.Period >= TimeSpan.FromSeconds(10) && o.Period <= TimeSpan.FromDays(366), "Payouts:Period must be from 10 seconds to a year.")
+    .ValidateOnStart();
+// The durable payout schedule (ADR 0025): started idempotently at every start of the app.
+builder.Services.AddHostedService<PayoutCalendarStarter>();
 builder.Services.AddSingleton<SagaMetrics>();
 
 var app = builder.Build();
@@ -46,6 +55,7 @@ app.MapSubscribeHandler();
 app.MapPaymentResultRelay();
 app.MapOnboardingApi();
 app.MapBookingSagasApi();
+app.MapPayoutSagasApi();
 
 await app.RunAsync();
 

@@ -24,6 +24,9 @@ builder.Services.AddOptions<MessageNoticeOptions>()
     .Validate(o => o.IsValid, "Notifications:MessageGracePeriod must be 0 to 1 day, MessageNoticePollInterval above 0 and at most 10 minutes, MessageNoticeBatchSize 1 to 10000.")
     .ValidateOnStart();
 builder.Services.AddHostedService<MessageNoticeDispatcher>();
+builder.Services.AddScoped<PayoutInitiatedHandler>();
+builder.Services.AddScoped<PayoutCompletedHandler>();
+builder.Services.AddScoped<PayoutFailedHandler>();
 builder.Services.AddTelegramBotClient(builder.Configuration);
 builder.Services.AddScoped<TelegramDelivery>();
 
@@ -40,6 +43,9 @@ app.MapTopic<PaymentChanged, PaymentRefundedHandler>("/events/payment-refunded",
 app.MapTopic<ReviewChanged, ReviewPostedHandler>("/events/review-posted", PlatformTopics.Subscription(PlatformTopics.ReviewPosted), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<MessageSent, MessageSentHandler>("/events/message-sent", PlatformTopics.Subscription(PlatformTopics.MessageSent), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<MessageRead, MessageReadHandler>("/events/message-read", PlatformTopics.Subscription(PlatformTopics.MessageRead), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PayoutChanged, PayoutInitiatedHandler>("/events/payout-initiated", PlatformTopics.Subscription(PlatformTopics.PayoutInitiated), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PayoutChanged, PayoutCompletedHandler>("/events/payout-completed", PlatformTopics.Subscription(PlatformTopics.PayoutCompleted), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PayoutChanged, PayoutFailedHandler>("/events/payout-failed", PlatformTopics.Subscription(PlatformTopics.PayoutFailed), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapNotificationsApi();
 app.MapOnboardingApi();
 

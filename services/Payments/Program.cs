@@ -1,3 +1,4 @@
+using DaprPlatform.Payments.Contracts;
 using DaprPlatform.Payments.Features;
 using DaprPlatform.Payments.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -8,11 +9,23 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("payments");
 builder.AddServiceDatabase<PaymentsDbContext>("payments");
 builder.Services.AddOutbox<PaymentsDbContext>();
+builder.Services.AddInbox<PaymentsDbContext>();
+builder.Services.AddOptions<PayoutOptions>()
+    .Bind(builder.Configuration.GetSection(PayoutOptions.SectionName))
+    .Validate(o => o.PlatformFeePercent is >= 0 and <= 100, "Payments:Payouts:PlatformFeePercent must be 0..100.")
+    .Validate(o => o.MinimumAmount >= 1, "Payments:Payouts:MinimumAmount must be at least 1 minor unit.")
+    .ValidateOnStart();
+builder.Services.AddScoped<RecordEarning>();
+builder.Services.AddScoped<ReverseRefundedEarning>();
 builder.Services.AddStripe(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseCloudEventDeliveries();
+app.MapSubscribeHandler();
+app.MapTopic<BookingCompleted, RecordEarning>("/events/booking-completed", PlatformTopics.Subscription(PlatformTopics.BookingCompleted), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PaymentEvent, ReverseRefundedEarning>("/events/payment-refunded", PlatformTopics.Subscription(PlatformTopics.PaymentRefunded), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapPaymentsApi();
 
 await app.MigrateDatabaseAsync<PaymentsDbContext>();

@@ -68,6 +68,8 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["gateway"] = new Dictionary<string, string> { ["Gateway__RateLimit__PermitLimit"] = "100000" },
                 // Every browser test signs in from 127.0.0.1; the sign-in limit itself is tested in Web.Tests.
                 ["web"] = new Dictionary<string, string> { ["Web__SignInRateLimit__PermitLimit"] = "100000" },
+                // Payout periods of a minute, so a payout period runs within a test (PayoutJourneyTests).
+                ["workflows"] = new Dictionary<string, string> { ["Payouts__Period"] = "00:01:00" },
             },
         });
     }

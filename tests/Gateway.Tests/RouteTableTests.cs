@@ -37,6 +37,7 @@ public sealed class RouteTableTests : IClassFixture<RouteTableFixture>
     [InlineData("/api/analytics/channels/3f2c9a/live", "analytics")]
     [InlineData("/api/onboarding", "workflows")]
     [InlineData("/api/payments/webhooks/stripe", "payments")]
+    [InlineData("/api/payouts/account", "payments")]
     [InlineData("/api/reviews/booking/3f2c9a", "reviews")]
     public async Task Longest_prefix_on_a_segment_boundary_wins(string path, string expectedApp)
     {

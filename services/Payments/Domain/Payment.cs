@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using DaprPlatform.Monetary;
 
 namespace DaprPlatform.Payments.Domain;
@@ -73,14 +71,7 @@ public sealed class Payment
     /// The payment id of a booking. Deterministic, so a retried create (after a crash between Stripe's answer and our
     /// commit) sends Stripe the same idempotency key and gets the same PaymentIntent instead of a second one.
     /// </summary>
-    public static Guid IdFor(Guid bookingId)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"daprplatform:payments:payment:{bookingId:N}"));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8 (name-based, custom hash) in the big-endian layout below
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
-        return new Guid(bytes, bigEndian: true);
-    }
+    public static Guid IdFor(Guid bookingId) => DomainIds.NameBased($"daprplatform:payments:payment:{bookingId:N}");
 
     public static Payment Create(
         Guid bookingId,
@@ -246,8 +237,7 @@ public sealed class Payment
 
     private void Touch(DateTimeOffset now) => UpdatedAt = Truncate(now);
 
-    // PostgreSQL keeps microseconds; rounding here makes the row, the response and the event agree exactly.
-    private static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - (t.Ticks % 10), t.Offset);
+    private static DateTimeOffset Truncate(DateTimeOffset t) => DomainIds.ToMicroseconds(t);
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
 }

@@ -21,6 +21,19 @@ public static class PaymentsApi
         RefundPayment.Map(steps);
         VoidPayment.Map(steps);
 
+        // Tutor payouts: the payout account and the history (through the gateway, tutors only).
+        var payouts = app.MapGroup("/api/payouts").RequireAuthorization().WithTags("Payouts");
+        ConnectPayoutAccount.Map(payouts);
+        GetPayoutAccount.Map(payouts);
+        ListPayouts.Map(payouts);
+        InitiatePayout.Map(payouts);
+
+        // The payout saga's steps and its calendar's question (invocation only, the workflows app only).
+        var payoutSteps = app.MapGroup("/internal/payouts").RequireSidecarCaller(SagaAppId);
+        OpenPayout.Map(payoutSteps);
+        TransferPayout.Map(payoutSteps);
+        DuePayouts.Map(payoutSteps);
+
         // Stripe calls this one (signed, no bearer), through the gateway.
         StripeWebhook.Map(app);
         return app;

@@ -218,6 +218,7 @@ public static class StripeWebhook
         {
             EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed or EventTypes.PaymentIntentCanceled => "payment_intent",
             EventTypes.ChargeRefunded => "charge",
+            EventTypes.AccountUpdated => "account",
             _ => null,
         };
         if (kind is null)
@@ -278,6 +279,13 @@ public static class StripeWebhook
             }
 
             return (payment.Id, changed || succeeded ? "applied" : "unchanged");
+        }
+
+        if (subject is Account account)
+        {
+            // A tutor's payout account (Connect onboarding finished, or Stripe restricted it again).
+            var payoutAccount = await db.PayoutAccounts.SingleOrDefaultAsync(a => a.StripeAccountId == account.Id, ct);
+            return payoutAccount is null ? (null, "ignored") : (null, PayoutAccountSync.Apply(payoutAccount, account, now) ? "applied" : "unchanged");
         }
 
         return (null, "ignored");

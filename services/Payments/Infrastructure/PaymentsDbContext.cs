@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace DaprPlatform.Payments.Infrastructure;
 
-public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> options) : DbContext(options), IOutboxStore
+public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> options) : DbContext(options), IOutboxStore, IInboxStore
 {
     public const string UniqueBookingIndex = "ux_payments_booking_id";
     public const string UniquePaymentIntentIndex = "ux_payments_payment_intent_id";
@@ -13,21 +13,102 @@ public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> option
     public const string UniqueRefundKeyIndex = "ux_payment_refunds_payment_id_idempotency_key";
     public const string StripeEventsPrimaryKey = "pk_stripe_events";
     public const string StripeCustomersPrimaryKey = "pk_stripe_customers";
+    public const string PayoutAccountsPrimaryKey = "pk_payout_accounts";
+    public const string UniqueLedgerRefundLevelIndex = "ux_earnings_ledger_booking_id_refunded_total";
+    public const string PayoutsPrimaryKey = "pk_payouts";
+    public const string PayoutClaimsPrimaryKey = "pk_payout_claims";
 
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<PaymentRefund> Refunds => Set<PaymentRefund>();
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
     public DbSet<StripeCustomer> StripeCustomers => Set<StripeCustomer>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    public DbSet<PayoutAccount> PayoutAccounts => Set<PayoutAccount>();
+    public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
+    public DbSet<Payout> Payouts => Set<Payout>();
+    public DbSet<PayoutClaim> PayoutClaims => Set<PayoutClaim>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.ConfigureOutbox();
+        modelBuilder.ConfigureInbox();
         modelBuilder.Entity<Payment>(ConfigurePayment);
         modelBuilder.Entity<PaymentRefund>(ConfigureRefund);
         modelBuilder.Entity<StripeEvent>(ConfigureStripeEvent);
         modelBuilder.Entity<StripeCustomer>(ConfigureStripeCustomer);
+        modelBuilder.Entity<PayoutAccount>(ConfigurePayoutAccount);
+        modelBuilder.Entity<LedgerEntry>(ConfigureLedgerEntry);
+        modelBuilder.Entity<Payout>(ConfigurePayout);
+        modelBuilder.Entity<PayoutClaim>(ConfigurePayoutClaim);
+    }
+
+    private static void ConfigurePayoutAccount(EntityTypeBuilder<PayoutAccount> e)
+    {
+        e.ToTable("payout_accounts");
+        e.HasKey(a => a.TutorId).HasName(PayoutAccountsPrimaryKey);
+        e.Property(a => a.TutorId).HasColumnName("tutor_id").ValueGeneratedNever();
+        e.Property(a => a.StripeAccountId).HasColumnName("stripe_account_id").HasMaxLength(Payment.MaxStripeIdLength);
+        e.Property(a => a.DetailsSubmitted).HasColumnName("details_submitted");
+        e.Property(a => a.PayoutsEnabled).HasColumnName("payouts_enabled");
+        e.Property(a => a.TransfersActive).HasColumnName("transfers_active");
+        e.Property(a => a.CreatedAt).HasColumnName("created_at");
+        e.Property(a => a.UpdatedAt).HasColumnName("updated_at");
+        e.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
+        e.HasIndex(a => a.StripeAccountId).IsUnique().HasDatabaseName("ux_payout_accounts_stripe_account_id");
+    }
+
+    private static void ConfigureLedgerEntry(EntityTypeBuilder<LedgerEntry> e)
+    {
+        // Append-only: the app inserts rows and never updates or deletes them (the invariant checker reads them as history).
+        e.ToTable("earnings_ledger");
+        e.HasKey(x => x.Id).HasName("pk_earnings_ledger");
+        e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
+        e.Property(x => x.TutorId).HasColumnName("tutor_id");
+        e.Property(x => x.BookingId).HasColumnName("booking_id");
+        e.Property(x => x.Kind).HasColumnName("kind").HasConversion<string>().HasMaxLength(16);
+        e.Property(x => x.Amount).HasColumnName("amount");
+        e.Property(x => x.Currency).HasColumnName("currency").HasMaxLength(3);
+        e.Property(x => x.BookingPrice).HasColumnName("booking_price");
+        e.Property(x => x.RefundedTotal).HasColumnName("refunded_total");
+        e.Property(x => x.OccurredAt).HasColumnName("occurred_at");
+        e.Property(x => x.RecordedAt).HasColumnName("recorded_at");
+        // One earning per booking (refunded_total 0) and one entry per refund level: a repeated report adds nothing.
+        e.HasIndex(x => new { x.BookingId, x.RefundedTotal }).IsUnique().HasDatabaseName(UniqueLedgerRefundLevelIndex);
+        e.HasIndex(x => new { x.TutorId, x.OccurredAt }).HasDatabaseName("ix_earnings_ledger_tutor_id_occurred_at");
+    }
+
+    private static void ConfigurePayout(EntityTypeBuilder<Payout> e)
+    {
+        e.ToTable("payouts");
+        e.HasKey(p => p.Id).HasName(PayoutsPrimaryKey);
+        e.Property(p => p.Id).HasColumnName("id").ValueGeneratedNever();
+        e.Property(p => p.TutorId).HasColumnName("tutor_id");
+        e.Property(p => p.PeriodStart).HasColumnName("period_start");
+        e.Property(p => p.PeriodEnd).HasColumnName("period_end");
+        e.Property(p => p.Amount).HasColumnName("amount");
+        e.Property(p => p.Currency).HasColumnName("currency").HasMaxLength(3);
+        e.Property(p => p.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
+        e.Property(p => p.TransferId).HasColumnName("transfer_id").HasMaxLength(Payment.MaxStripeIdLength);
+        e.Property(p => p.FailureReason).HasColumnName("failure_reason").HasMaxLength(Payout.MaxFailureReasonLength);
+        e.Property(p => p.CreatedAt).HasColumnName("created_at");
+        e.Property(p => p.UpdatedAt).HasColumnName("updated_at");
+        e.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
+        // One payout per tutor and period, decided by the database (the id is derived from them too).
+        e.HasIndex(p => new { p.TutorId, p.PeriodStart, p.PeriodEnd }).IsUnique().HasDatabaseName("ux_payouts_tutor_id_period");
+        e.HasIndex(p => p.TransferId).IsUnique().HasDatabaseName("ux_payouts_transfer_id");
+    }
+
+    private static void ConfigurePayoutClaim(EntityTypeBuilder<PayoutClaim> e)
+    {
+        e.ToTable("payout_claims");
+        e.HasKey(c => new { c.PayoutId, c.EntryId }).HasName(PayoutClaimsPrimaryKey);
+        e.Property(c => c.PayoutId).HasColumnName("payout_id");
+        e.Property(c => c.EntryId).HasColumnName("entry_id");
+        e.HasOne<Payout>().WithMany().HasForeignKey(c => c.PayoutId).HasConstraintName("fk_payout_claims_payouts_payout_id").OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<LedgerEntry>().WithMany().HasForeignKey(c => c.EntryId).HasConstraintName("fk_payout_claims_earnings_ledger_entry_id").OnDelete(DeleteBehavior.Restrict);
+        e.HasIndex(c => c.EntryId).HasDatabaseName("ix_payout_claims_entry_id");
     }
 
     private static void ConfigurePayment(EntityTypeBuilder<Payment> e)

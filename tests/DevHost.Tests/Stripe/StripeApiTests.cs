@@ -457,5 +457,5 @@ public sealed class StripeApiTests : IAsyncLifetime
         await json.ShouldBeStripeErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error");
     }
 
-    private static IEnumerable<(string Name, string Value)> Pairs(string form) => form.Split('&').Select(p => p.Split('=', 2)).Select(p => (p[0], p[1]));
+    internal static IEnumerable<(string Name, string Value)> Pairs(string form) => form.Split('&').Select(p => p.Split('=', 2)).Select(p => (p[0], p[1]));
 }

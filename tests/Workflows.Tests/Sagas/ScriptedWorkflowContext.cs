@@ -139,7 +139,11 @@ public sealed class ScriptedWorkflowContext : WorkflowContext
 
     public override ILogger<T> CreateReplaySafeLogger<T>() => NullLogger<T>.Instance;
 
-    public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true) => throw new NotSupportedException();
+    /// <summary>The input the workflow continued as new with (as JSON), once it did.</summary>
+    public string? ContinuedAsNewWith { get; private set; }
+
+    public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true) =>
+        ContinuedAsNewWith = JsonSerializer.Serialize(newInput, JsonSerializerOptions.Web);
 
     public override Guid NewGuid() => Guid.NewGuid();
 

@@ -6,7 +6,8 @@ using System.Text.Json.Nodes;
 namespace DaprPlatform.DevHost.Stripe;
 
 /// <summary>
-/// Stripe's v1 REST surface for the objects the payments service uses, with Stripe's request rules: secret-key auth
+/// Stripe's v1 REST surface for the objects the payments service uses (Connect's accounts, account links, transfers and
+/// balance included), with Stripe's request rules: secret-key auth
 /// (Bearer, or Basic with the key as user name), form-encoded parameters, JSON answers with a <c>Request-Id</c> header,
 /// Stripe's error object, and idempotent POSTs ("Idempotent requests").
 /// </summary>
@@ -122,6 +123,13 @@ internal static class StripeApiEndpoints
         ("GET", ["charges", var id]) => (p, r) => (200, ledger.RetrieveCharge(id, p, r)),
         ("POST", ["customers"]) => (p, r) => (200, ledger.CreateCustomer(p, r)),
         ("GET", ["customers", var id]) => (p, _) => (200, ledger.RetrieveCustomer(id, p)),
+        ("POST", ["accounts"]) => (p, r) => (200, ledger.CreateAccount(p, r)),
+        ("GET", ["accounts", var id]) => (p, _) => (200, ledger.RetrieveAccount(id, p)),
+        ("POST", ["account_links"]) => (p, r) => (200, ledger.CreateAccountLink(p, r)),
+        ("POST", ["transfers"]) => (p, r) => (200, ledger.CreateTransfer(p, r)),
+        ("GET", ["transfers"]) => (p, _) => (200, ledger.ListTransfers(p)),
+        ("GET", ["transfers", var id]) => (p, _) => (200, ledger.RetrieveTransfer(id, p)),
+        ("GET", ["balance"]) => (p, _) => (200, ledger.RetrieveBalance(p)),
         ("GET", ["events", var id]) => (p, _) =>
         {
             p.OnlyAllow();

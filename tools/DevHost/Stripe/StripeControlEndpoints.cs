@@ -2,15 +2,18 @@ namespace DaprPlatform.DevHost.Stripe;
 
 /// <summary>
 /// The stand-in's own API for tests and humans (not Stripe's), under <c>/standin</c>: the events with their delivery
-/// attempts, redelivery of one event (to exercise duplicate delivery), pausing webhook delivery, and a throttle that
-/// answers the next API requests with 429.
+/// attempts, redelivery of one event (to exercise duplicate delivery), pausing webhook delivery, a throttle that
+/// answers the next API requests with 429, and failures for the next transfers.
 /// </summary>
 internal static class StripeControlEndpoints
 {
     /// <summary>Body of <c>POST /standin/throttle</c>.</summary>
     private sealed record ThrottleRequest(int? Requests, string? Code);
 
-    public static void Map(IEndpointRouteBuilder app, StripeWebhooks webhooks, StripeThrottle throttle)
+    /// <summary>Body of <c>POST /standin/transfer-failures</c>.</summary>
+    private sealed record TransferFailuresRequest(int? Transfers, string? Code);
+
+    public static void Map(IEndpointRouteBuilder app, StripeWebhooks webhooks, StripeThrottle throttle, StripeTransferFailures transferFailures)
     {
         var control = app.MapGroup("/standin");
         control.MapGet("/throttle", () => Results.Ok(throttle.View));
@@ -21,6 +24,19 @@ internal static class StripeControlEndpoints
             var code = request?.Code ?? StripeThrottle.RateLimit;
             if (code is not (StripeThrottle.RateLimit or StripeThrottle.LockTimeout)) { errors["code"] = [$"code must be {StripeThrottle.RateLimit} or {StripeThrottle.LockTimeout}."]; }
             return errors.Count > 0 ? Results.ValidationProblem(errors) : Results.Ok(throttle.Set(request!.Requests!.Value, code));
+        });
+        control.MapGet("/transfer-failures", () => Results.Ok(transferFailures.View));
+        control.MapPost("/transfer-failures", (TransferFailuresRequest? request) =>
+        {
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            if (request?.Transfers is not (>= 0 and <= 1000)) { errors["transfers"] = ["transfers must be 0..1000: how many transfers to refuse."]; }
+            var code = request?.Code ?? StripeTransferFailures.BalanceInsufficientCode;
+            if (code is not (StripeTransferFailures.BalanceInsufficientCode or StripeTransferFailures.InsufficientCapabilitiesCode))
+            {
+                errors["code"] = [$"code must be {StripeTransferFailures.BalanceInsufficientCode} or {StripeTransferFailures.InsufficientCapabilitiesCode}."];
+            }
+
+            return errors.Count > 0 ? Results.ValidationProblem(errors) : Results.Ok(transferFailures.Set(request!.Transfers!.Value, code));
         });
         control.MapGet("/events", (string? type, string? objectId) => Results.Ok(webhooks.List(type, objectId)));
         control.MapGet("/events/{id}", (string id) =>

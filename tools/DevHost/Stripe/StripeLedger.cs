@@ -5,17 +5,19 @@ namespace DaprPlatform.DevHost.Stripe;
 
 /// <summary>
 /// The API request being served: what an event's <c>request</c> field names, and the API version its answer is rendered
-/// in (the <c>Stripe-Version</c> it sent, else the account's).
+/// in (the <c>Stripe-Version</c> it sent, else the account's). A change no API request made (an onboarding form filled
+/// in on Stripe's pages) has no request id.
 /// </summary>
-internal sealed record StripeRequestInfo(string RequestId, string? IdempotencyKey, string ApiVersion);
+internal sealed record StripeRequestInfo(string? RequestId, string? IdempotencyKey, string ApiVersion);
 
 /// <summary>
-/// The stand-in's account, in memory: PaymentIntents, Charges, Refunds, Customers and PaymentMethods, changed the way
+/// The stand-in's account, in memory: PaymentIntents, Charges, Refunds, Customers and PaymentMethods (and, in
+/// StripeLedger.Connect.cs, connected accounts, transfers and the balance), changed the way
 /// Stripe's test mode changes them (API reference: "PaymentIntents", "Refunds", "Customers"), each change announced as
 /// events through <see cref="StripeWebhooks"/>. Callers hold <see cref="Gate"/> around each request so that a request,
 /// its idempotency record and its events are one step.
 /// </summary>
-internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
+internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks webhooks, Uri baseUrl, StripeTransferFailures transferFailures)
 {
     private const string CancelableStatuses = "requires_payment_method, requires_capture, requires_confirmation, requires_action, processing";
 
@@ -191,6 +193,7 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
             intent.AmountReceived = intent.Amount;
             intent.PaymentMethod = method.Id;
             intent.LastPaymentError = null;
+            AddToBalance(intent.Currency, intent.Amount);
             webhooks.Publish("charge.succeeded", RenderCharge(charge, Empty, webhooks.ApiVersion), intent.Id, request);
             webhooks.Publish("payment_intent.succeeded", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.Id, request);
             return;
@@ -296,6 +299,7 @@ internal sealed class StripeLedger(TimeProvider time, StripeWebhooks webhooks)
         var refund = new Refund(NewId("re"), amount, charge, reason, new Dictionary<string, string>(metadata?.Set.Where(e => e.Value.Length > 0) ?? [], StringComparer.Ordinal), Now, NewId("txn"));
         _refunds[refund.Id] = refund;
         charge.AmountRefunded += amount;
+        AddToBalance(charge.Intent.Currency, -amount);
         webhooks.Publish("charge.refunded", RenderCharge(charge, Empty, webhooks.ApiVersion), charge.Intent.Id, request);
         webhooks.Publish("refund.created", RenderRefund(refund, Empty, webhooks.ApiVersion), charge.Intent.Id, request);
         return RenderRefund(refund, expand, request.ApiVersion);

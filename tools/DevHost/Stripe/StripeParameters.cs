@@ -102,6 +102,32 @@ internal sealed class StripeParameters
         return hash;
     }
 
+    /// <summary>
+    /// A hash of hashes of scalars (<c>capabilities[transfers][requested]=true</c>) with the outer keys in
+    /// <paramref name="keys"/> and the inner ones in <paramref name="innerKeys"/>; null when not given.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? NestedHash(string name, string[] keys, string[] innerKeys)
+    {
+        if (_root.GetValueOrDefault(name) is not { } value) { return null; }
+        if (value is not Dictionary<string, object> outer) { throw StripeError.InvalidParameter(name, $"Invalid object: {name} must be a hash, e.g. {name}[key][field]=value."); }
+        var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (key, child) in outer.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!keys.Contains(key, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{name}[{key}]"); }
+            if (child is not Dictionary<string, object> inner) { throw StripeError.InvalidParameter($"{name}[{key}]", $"Invalid object: {name}[{key}] must be a hash."); }
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (field, scalar) in inner.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                if (!innerKeys.Contains(field, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{name}[{key}][{field}]"); }
+                fields[field] = scalar as string ?? throw StripeError.InvalidParameter($"{name}[{key}][{field}]", $"Invalid value for {name}[{key}][{field}]: nested hashes are not allowed here.");
+            }
+
+            result[key] = fields;
+        }
+
+        return result;
+    }
+
     public static bool? ParseBoolean(string? text, string name) => text switch
     {
         null => null,

@@ -5,7 +5,7 @@ namespace DaprPlatform.DevHost.Stripe;
 
 /// <summary>
 /// A local stand-in for Stripe's API in test mode (PaymentIntents with the test payment methods, Refunds, Charges,
-/// Customers, Events), sending signed webhooks to one endpoint, plus a control API under <c>/standin</c>. A documented
+/// Customers, Events; Connect's Express accounts, Account Links, Transfers and Balance), sending signed webhooks to one endpoint, plus a control API under <c>/standin</c>. A documented
 /// test double: state lives in memory and is gone when it stops.
 /// </summary>
 public sealed class StripeStandIn : IAsyncDisposable
@@ -46,10 +46,12 @@ public sealed class StripeStandIn : IAsyncDisposable
         var app = LoopbackListener.Build(options.Port);
         var webhookClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var webhooks = new StripeWebhooks(options, webhookClient, time);
-        var ledger = new StripeLedger(time, webhooks);
+        var transferFailures = new StripeTransferFailures();
+        var ledger = new StripeLedger(time, webhooks, new Uri($"http://127.0.0.1:{options.Port.ToString(CultureInfo.InvariantCulture)}"), transferFailures);
         var throttle = new StripeThrottle();
         StripeApiEndpoints.Map(app, ledger, webhooks, new StripeIdempotency(time), throttle, options);
-        StripeControlEndpoints.Map(app, webhooks, throttle);
+        StripeControlEndpoints.Map(app, webhooks, throttle, transferFailures);
+        StripeConnectPages.Map(app, ledger);
         try
         {
             await app.StartAsync(ct);

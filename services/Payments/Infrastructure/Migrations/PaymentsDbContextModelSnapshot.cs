@@ -22,6 +22,26 @@ namespace DaprPlatform.Payments.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.InboxMessage", b =>
+                {
+                    b.Property<string>("MessageId")
+                        .HasColumnType("text")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Consumer")
+                        .HasColumnType("text")
+                        .HasColumnName("consumer");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("pk_inbox_messages");
+
+                    b.ToTable("inbox_messages", (string)null);
+                });
+
             modelBuilder.Entity("DaprPlatform.OutboxInbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -74,6 +94,65 @@ namespace DaprPlatform.Payments.Infrastructure.Migrations
                         .HasDatabaseName("ix_outbox_messages_sent_at_next_attempt_at");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("DaprPlatform.Payments.Domain.LedgerEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<long>("BookingPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("booking_price");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<long>("RefundedTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_total");
+
+                    b.Property<Guid>("TutorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tutor_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_earnings_ledger");
+
+                    b.HasIndex("BookingId", "RefundedTotal")
+                        .IsUnique()
+                        .HasDatabaseName("ux_earnings_ledger_booking_id_refunded_total");
+
+                    b.HasIndex("TutorId", "OccurredAt")
+                        .HasDatabaseName("ix_earnings_ledger_tutor_id_occurred_at");
+
+                    b.ToTable("earnings_ledger", (string)null);
                 });
 
             modelBuilder.Entity("DaprPlatform.Payments.Domain.Payment", b =>
@@ -237,6 +316,145 @@ namespace DaprPlatform.Payments.Infrastructure.Migrations
                     b.ToTable("payment_refunds", (string)null);
                 });
 
+            modelBuilder.Entity("DaprPlatform.Payments.Domain.Payout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<DateTimeOffset>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TransferId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("transfer_id");
+
+                    b.Property<Guid>("TutorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tutor_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payouts");
+
+                    b.HasIndex("TransferId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payouts_transfer_id");
+
+                    b.HasIndex("TutorId", "PeriodStart", "PeriodEnd")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payouts_tutor_id_period");
+
+                    b.ToTable("payouts", (string)null);
+                });
+
+            modelBuilder.Entity("DaprPlatform.Payments.Domain.PayoutAccount", b =>
+                {
+                    b.Property<Guid>("TutorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tutor_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("DetailsSubmitted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("details_submitted");
+
+                    b.Property<bool>("PayoutsEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("payouts_enabled");
+
+                    b.Property<string>("StripeAccountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_account_id");
+
+                    b.Property<bool>("TransfersActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("transfers_active");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("TutorId")
+                        .HasName("pk_payout_accounts");
+
+                    b.HasIndex("StripeAccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payout_accounts_stripe_account_id");
+
+                    b.ToTable("payout_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("DaprPlatform.Payments.Domain.PayoutClaim", b =>
+                {
+                    b.Property<Guid>("PayoutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payout_id");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.HasKey("PayoutId", "EntryId")
+                        .HasName("pk_payout_claims");
+
+                    b.HasIndex("EntryId")
+                        .HasDatabaseName("ix_payout_claims_entry_id");
+
+                    b.ToTable("payout_claims", (string)null);
+                });
+
             modelBuilder.Entity("DaprPlatform.Payments.Domain.StripeCustomer", b =>
                 {
                     b.Property<Guid>("StudentId")
@@ -307,6 +525,23 @@ namespace DaprPlatform.Payments.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payment_refunds_payments_payment_id");
+                });
+
+            modelBuilder.Entity("DaprPlatform.Payments.Domain.PayoutClaim", b =>
+                {
+                    b.HasOne("DaprPlatform.Payments.Domain.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_claims_earnings_ledger_entry_id");
+
+                    b.HasOne("DaprPlatform.Payments.Domain.Payout", null)
+                        .WithMany()
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_claims_payouts_payout_id");
                 });
 #pragma warning restore 612, 618
         }

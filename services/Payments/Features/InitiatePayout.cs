@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using DaprPlatform.Payments.Infrastructure;
+using DaprPlatform.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using InitiateAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Accepted<DaprPlatform.Payments.Features.PayoutInitiatedResponse>,
+    DaprPlatform.ServiceDefaults.ForbiddenProblem,
+    DaprPlatform.ServiceDefaults.ConflictProblem,
+    DaprPlatform.ServiceDefaults.StatusProblem>;
+
+namespace DaprPlatform.Payments.Features;
+
+/// <param name="InstanceId">The TutorPayout saga's instance (one per tutor and period).</param>
+/// <param name="Started">False when this period's payout had been started already (on demand or by the calendar).</param>
+public sealed record PayoutInitiatedResponse(string InstanceId, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, bool Started);
+
+/// <summary>
+/// POST /api/payouts/initiate — a tutor asks to be paid now: the workflows app starts the current period's TutorPayout
+/// saga at once instead of at the period's end (the same saga instance, so a period is still paid once; what is earned
+/// later in the period waits for the next). Needs an enabled payout account (409 otherwise).
+/// </summary>
+public static class InitiatePayout
+{
+    public const string WorkflowsAppId = "workflows";
+
+    public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapPost("/initiate", HandleAsync).WithName("InitiatePayout");
+
+    public static async Task<InitiateAnswer> HandleAsync(ClaimsPrincipal user, PaymentsDbContext db, AppInvocationClients invocation, CancellationToken ct)
+    {
+        if (!user.IsInRole(PlatformRoles.Tutor))
+        {
+            return PayoutAccess.TutorsOnly();
+        }
+
+        var tutorId = user.GetUserId();
+        var account = await db.PayoutAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.TutorId == tutorId, ct);
+        if (account is not { IsEnabled: true })
+        {
+            return Problems.Conflict("Connect a payout account and finish its onboarding first (POST /api/payouts/account, then GET it once you are back).");
+        }
+
+        try
+        {
+            using var response = await invocation.For(WorkflowsAppId).PostAsJsonAsync("internal/payouts/on-demand", new { tutorId }, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (int)response.StatusCode is 503 or 404
+                    ? Problems.Unavailable("The payout saga could not be started; try again shortly.")
+                    : new BadGatewayProblem($"The workflows app answered {(int)response.StatusCode}.", "Payouts are unavailable.");
+            }
+
+            var started = JsonSerializer.Deserialize<PayoutInitiatedResponse>(body, JsonSerializerOptions.Web)
+                ?? throw new JsonException("workflows answered no body.");
+            return TypedResults.Accepted("/api/payouts", started);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            return Problems.Unavailable("The payout saga could not be started; try again shortly.");
+        }
+    }
+}
