@@ -154,6 +154,24 @@ public sealed class PayoutsPageTests : TutorPageContext
     }
 
     [Fact]
+    public async Task A_period_already_requested_is_said_so()
+    {
+        SignInAsTutor();
+        AnswerProfile(ProfileJson(timezone: "UTC"));
+        Answer("payments", "GET", "api/payouts/account", 200, Account("enabled"));
+        Answer("payments", "GET", "api/payouts", 200, History(0));
+        Answer("payments", "POST", "api/payouts/initiate", 202,
+            """{"instanceId":"payout-x","periodStart":"2026-11-30T00:00:00+00:00","periodEnd":"2026-12-07T00:00:00+00:00","started":false}""");
+
+        var page = Render<PayoutsPage>();
+        await page.WaitForElement("button:contains('Request payout now')", Patience).ClickAsync();
+
+        page.WaitForAssertion(() => page.Find("p.notice[role=status]").TextContent.Should()
+            .StartWith("This period's payout was already requested: 11/30/2026 12:00\u202fAM (UTC)"), Patience);
+        page.FindAll("[role=alert]").Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_refused_payout_request_shows_the_apis_problem()
     {
         SignInAsTutor();
