@@ -16,6 +16,14 @@ builder.Services.AddScoped<BookingConfirmedHandler>();
 builder.Services.AddScoped<BookingCancelledHandler>();
 builder.Services.AddScoped<PaymentFailedHandler>();
 builder.Services.AddScoped<PaymentRefundedHandler>();
+builder.Services.AddScoped<ReviewPostedHandler>();
+builder.Services.AddScoped<MessageSentHandler>();
+builder.Services.AddScoped<MessageReadHandler>();
+builder.Services.AddOptions<MessageNoticeOptions>()
+    .Bind(builder.Configuration.GetSection(MessageNoticeOptions.SectionName))
+    .Validate(o => o.IsValid, "Notifications:MessageGracePeriod must be 0 to 1 day, MessageNoticePollInterval above 0 and at most 10 minutes, MessageNoticeBatchSize 1 to 10000.")
+    .ValidateOnStart();
+builder.Services.AddHostedService<MessageNoticeDispatcher>();
 builder.Services.AddScoped<PayoutInitiatedHandler>();
 builder.Services.AddScoped<PayoutCompletedHandler>();
 builder.Services.AddScoped<PayoutFailedHandler>();
@@ -32,6 +40,9 @@ app.MapTopic<BookingChanged, BookingConfirmedHandler>("/events/booking-confirmed
 app.MapTopic<BookingChanged, BookingCancelledHandler>("/events/booking-cancelled", PlatformTopics.Subscription(PlatformTopics.BookingCancelled), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PaymentChanged, PaymentFailedHandler>("/events/payment-failed", PlatformTopics.Subscription(PlatformTopics.PaymentFailed), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PaymentChanged, PaymentRefundedHandler>("/events/payment-refunded", PlatformTopics.Subscription(PlatformTopics.PaymentRefunded), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<ReviewChanged, ReviewPostedHandler>("/events/review-posted", PlatformTopics.Subscription(PlatformTopics.ReviewPosted), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<MessageSent, MessageSentHandler>("/events/message-sent", PlatformTopics.Subscription(PlatformTopics.MessageSent), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<MessageRead, MessageReadHandler>("/events/message-read", PlatformTopics.Subscription(PlatformTopics.MessageRead), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PayoutChanged, PayoutInitiatedHandler>("/events/payout-initiated", PlatformTopics.Subscription(PlatformTopics.PayoutInitiated), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PayoutChanged, PayoutCompletedHandler>("/events/payout-completed", PlatformTopics.Subscription(PlatformTopics.PayoutCompleted), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PayoutChanged, PayoutFailedHandler>("/events/payout-failed", PlatformTopics.Subscription(PlatformTopics.PayoutFailed), (h, e, ct) => h.HandleAsync(e, ct));

@@ -14,7 +14,10 @@ public static partial class ComponentUsage
     public const string StateStore = "statestore";
     public const string SecretStore = "secretstore";
 
-    public static readonly string[] Names = [PubSub, StateStore, SecretStore];
+    /// <summary>messaging's live fan-out (ADR 0023), named by its literal in the code that publishes and subscribes.</summary>
+    public const string MessagingLive = "messaging-live";
+
+    public static readonly string[] Names = [PubSub, StateStore, SecretStore, MessagingLive];
 
     [GeneratedRegex(@"\bAdd(Bulk)?TopicHandler\b|\.Enqueue\(|""pubsub""|\bPlatformTopics\.(Subscription|PubSub)\b|\bPublish(Raw)?(Event|Json)\w*Async\b")]
     private static partial Regex PubSubUse();
@@ -40,6 +43,11 @@ public static partial class ComponentUsage
         if (StateStoreUse().IsMatch(code))
         {
             used.Add(StateStore);
+        }
+
+        if (code.Contains($"\"{MessagingLive}\"", StringComparison.Ordinal))
+        {
+            used.Add(MessagingLive);
         }
 
         return used;

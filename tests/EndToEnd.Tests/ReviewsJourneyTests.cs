@@ -8,7 +8,8 @@ namespace DaprPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// Reviews through the gateway on DevHost: a paid booking takes place, its tutor completes it, booking's
-/// <c>booking.completed</c> reaches reviews over pub/sub, and the student's review shows in the tutor's public list.
+/// <c>booking.completed</c> reaches reviews over pub/sub, the student's review shows in the tutor's public list, and its
+/// events reach tutoring (the tutor's rating in search) and notifications (the tutor is told).
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class ReviewsJourneyTests(PlatformFixture platform) : IAsyncLifetime
@@ -60,6 +61,15 @@ public sealed class ReviewsJourneyTests(PlatformFixture platform) : IAsyncLifeti
         list.GetProperty("summary").GetProperty("average").GetDecimal().Should().Be(4.0m);
         list.GetProperty("summary").GetProperty("count").GetInt32().Should().Be(1);
 
+        // tutoring projects review.posted into the tutor's rating (search filters and sorts by it); notifications tells the tutor.
+        var rated = await TutorInSearchAsync(tutor.Id, "minRating=4&sort=rating", found => found is not null);
+        (rated!.Value.GetProperty("average").GetDecimal(), rated.Value.GetProperty("count").GetInt32()).Should().Be((4.0m, 1));
+        rated.Value.GetProperty("distribution").GetProperty("4").GetInt32().Should().Be(1);
+        (await market.WaitForNotificationAsync(tutor.Token, "review-posted")).GetProperty("title").GetString().Should().Contain("★★★★☆");
+        var edited = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Patch, $"/api/reviews/{review.GetProperty("reviewId")}", student.Token, new { rating = 2 });
+        edited.StatusCode.Should().Be(HttpStatusCode.OK, await edited.Content.ReadAsStringAsync());
+        (await TutorInSearchAsync(tutor.Id, "minRating=4&sort=rating", found => found is null)).Should().BeNull("review.edited brought the average to 2.0");
+
         // The tutor answers; the booking's review is the tutor's to read, a stranger's 404.
         var reply = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, $"/api/reviews/{review.GetProperty("reviewId")}/reply", tutor.Token, new { text = "Thank you!" });
         reply.StatusCode.Should().Be(HttpStatusCode.OK, await reply.Content.ReadAsStringAsync());
@@ -68,6 +78,23 @@ public sealed class ReviewsJourneyTests(PlatformFixture platform) : IAsyncLifeti
         hidden.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await platform.CountRowsAsync("reviews", "outbox_messages WHERE topic = 'review.posted'")).Should().BeGreaterThanOrEqualTo(1);
     }
+
+    /// <summary>The tutor's rating as the public search (through the gateway) shows it, once <paramref name="done"/> holds; null: not listed.</summary>
+    private Task<JsonElement?> TutorInSearchAsync(Guid tutorId, string query, Func<JsonElement?, bool> done) =>
+        Eventually.UntilAsync(
+            "the tutor's rating in search",
+            async _ =>
+            {
+                var page = await platform.Gateway.GetFromJsonAsync<JsonElement>($"/api/tutors?subject=algebra&pageSize=100&{query}");
+                return page.GetProperty("items").EnumerateArray()
+                    .Where(i => i.GetProperty("tutorId").GetGuid() == tutorId)
+                    .Select(i => (JsonElement?)i.GetProperty("rating"))
+                    .SingleOrDefault();
+            },
+            done,
+            TimeSpan.FromSeconds(60),
+            found => found?.ToString() ?? "not listed",
+            interval: TimeSpan.FromMilliseconds(250));
 
     /// <summary>
     /// Time passing, for the test: the confirmed session is moved to have ended an hour ago in booking's own database

@@ -21,7 +21,7 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
         var subscriptions = await client.GetFromJsonAsync<JsonElement>("/dapr/subscribe");
 
         var topics = subscriptions.EnumerateArray().ToDictionary(s => s.GetProperty("topic").GetString()!, s => s.GetProperty("deadLetterTopic").GetString());
-        foreach (var topic in new[] { "booking.confirmed", "booking.cancelled", "payment.failed", "payment.refunded" })
+        foreach (var topic in new[] { "booking.confirmed", "booking.cancelled", "payment.failed", "payment.refunded", "review.posted", "message.sent", "message.read" })
         {
             topics.Should().ContainKey(topic).WhoseValue.Should().Be(topic + ".deadletter");
         }
@@ -106,6 +106,48 @@ public sealed class MarketplaceEventTests(NotificationsFixture fx) : IClassFixtu
 
         (await _app.WithDbAsync(db => db.Notifications.CountAsync())).Should().Be(before);
     }
+
+    [Fact]
+    public async Task A_posted_review_tells_the_tutor_once_per_review_in_app_and_on_telegram_when_chosen()
+    {
+        var review = Review(4, "Clear and patient.");
+        using (var tutorApi = _app.CreateClientFor(review.TutorId))
+        {
+            using var put = await tutorApi.PutAsJsonAsync("/api/notifications/preferences", new { inApp = true, telegram = true, email = false, telegramChatId = "@tess_tutor" });
+            put.EnsureSuccessStatusCode();
+        }
+
+        using var client = _app.CreateClient();
+        var eventId = Guid.NewGuid().ToString();
+        (await DeliverAsync(client, "/events/review-posted", eventId, review)).Should().Be("SUCCESS");
+        (await DeliverAsync(client, "/events/review-posted", eventId, review)).Should().Be("SUCCESS");
+        (await DeliverAsync(client, "/events/review-posted", Guid.NewGuid().ToString(), review)).Should().Be("SUCCESS", "a replay under a new id is the same review");
+
+        var notification = (await NotificationsOfAsync(review.TutorId)).Should().ContainSingle().Subject;
+        notification.Kind.Should().Be(MarketplaceMessages.ReviewPostedKind);
+        notification.Title.Should().Be("New review: ★★★★☆ from Sam Student");
+        notification.Body.Should().Be("Sam Student rated your algebra session 4 of 5. “Clear and patient.”");
+        (await NotificationsOfAsync(review.StudentId)).Should().BeEmpty("the student wrote it");
+        fx.Bot.Calls.Should().ContainSingle(c => c.Body.Contains("@tess_tutor")).Which.Body.Should().Contain("Sam Student rated");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    public async Task A_review_event_with_a_rating_outside_1_to_5_or_no_tutor_is_dropped(int rating)
+    {
+        using var client = _app.CreateClient();
+        var before = await _app.WithDbAsync(db => db.Notifications.CountAsync());
+
+        (await DeliverAsync(client, "/events/review-posted", Guid.NewGuid().ToString(), Review(rating, null))).Should().Be("DROP");
+        (await DeliverAsync(client, "/events/review-posted", Guid.NewGuid().ToString(), Review(3, null) with { TutorId = Guid.Empty })).Should().Be("DROP");
+
+        (await _app.WithDbAsync(db => db.Notifications.CountAsync())).Should().Be(before);
+    }
+
+    private static ReviewChanged Review(int rating, string? comment) => new(
+        Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "Sam Student", "algebra", rating, comment, "visible", 1,
+        new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
 
     private static BookingChanged Booking(string status) => new(
         Guid.NewGuid(), Guid.NewGuid(), "Sam Student", Guid.NewGuid(), "Tina Tutor", "algebra",

@@ -6,16 +6,24 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprPlatform.Notifications.Tests;
 
-/// <summary>The notifications app (no sidecar) on its own database, sending Telegram messages to a fake Bot API.</summary>
-public sealed class NotificationsFactory(string connectionString, Uri telegramBaseUrl, string? botToken)
+/// <summary>
+/// The notifications app (no sidecar) on its own database, sending Telegram messages to a fake Bot API; <paramref name="settings"/>
+/// adds configuration and <paramref name="services"/> test services (e.g. a hand-moved clock).
+/// </summary>
+public sealed class NotificationsFactory(
+    string connectionString, Uri telegramBaseUrl, string? botToken, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : ServiceFactory<Program, NotificationsDbContext>(
-        new Dictionary<string, string?> { ["ConnectionStrings:notifications"] = connectionString },
-        services => services.Configure<TelegramSettings>(o =>
+        new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["ConnectionStrings:notifications"] = connectionString },
+        testServices =>
         {
-            o.BaseUrl = telegramBaseUrl;
-            o.BotToken = botToken;
-            o.Timeout = TimeSpan.FromSeconds(5);
-        }))
+            testServices.Configure<TelegramSettings>(o =>
+            {
+                o.BaseUrl = telegramBaseUrl;
+                o.BotToken = botToken;
+                o.Timeout = TimeSpan.FromSeconds(5);
+            });
+            services?.Invoke(testServices);
+        })
 {
     /// <summary>A client of a student.</summary>
     public HttpClient CreateClientFor(Guid userId) => CreateClientFor(userId, PlatformRoles.Student);

@@ -32,6 +32,12 @@ public sealed record SidecarAppHostOptions
 
     /// <summary>Start of the temp folder's and the databases' names, so leftovers say which tests made them.</summary>
     public string Prefix { get; init; } = "sah";
+
+    /// <summary>
+    /// App ids of further replicas of the app under test: each is the same <c>Program</c> with the same settings behind a sidecar of
+    /// its own (DevHost runs one sidecar per app id), so each gets its own copy of every event, as a per-replica consumer id does.
+    /// </summary>
+    public IReadOnlyList<string> Replicas { get; init; } = [];
 }
 
 /// <summary>
@@ -53,6 +59,7 @@ public sealed class SidecarAppHost<TProgram> : IAsyncDisposable
     private TemporaryRunFile? _runFile;
     private PlatformHost? _host;
     private AppFactory? _factory;
+    private readonly Dictionary<string, AppFactory> _replicas = new(StringComparer.Ordinal);
 
     private SidecarAppHost(string prefix) => _databasePrefix = prefix + Guid.NewGuid().ToString("N")[..8] + "_";
 
@@ -81,6 +88,9 @@ public sealed class SidecarAppHost<TProgram> : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A further replica of the app under test (<see cref="SidecarAppHostOptions.Replicas"/>) by its app id.</summary>
+    public WebApplicationFactory<TProgram> Replica(string appId) => _replicas[appId];
 
     /// <summary>A stand-in callee by app id.</summary>
     public LoopbackApp StandIn(string appId) => _standIns[appId];
@@ -116,6 +126,11 @@ public sealed class SidecarAppHost<TProgram> : IAsyncDisposable
             await _factory.DisposeAsync();
         }
 
+        foreach (var replica in _replicas.Values)
+        {
+            await replica.DisposeAsync();
+        }
+
         foreach (var standIn in _standIns.Values)
         {
             await standIn.DisposeAsync();
@@ -145,6 +160,14 @@ public sealed class SidecarAppHost<TProgram> : IAsyncDisposable
         if (options.DaprApiToken is { } daprToken) { tokens.Add(KeyValuePair.Create("DAPR_API_TOKEN", daprToken)); }
         if (options.AppApiToken is { } appToken) { tokens.Add(KeyValuePair.Create("APP_API_TOKEN", appToken)); }
         apps.Add(new RunFileApp(options.AppId, httpPort, AppPort) { AppDirPath = "./" + options.AppId, DaprGrpcPort = grpcPort, Env = tokens });
+        var replicaPorts = new Dictionary<string, (int App, int Http, int Grpc)>(StringComparer.Ordinal);
+        foreach (var replica in options.Replicas)
+        {
+            var ports = (App: FreeTcpPort.Next(), Http: FreeTcpPort.Next(), Grpc: FreeTcpPort.Next());
+            replicaPorts[replica] = ports;
+            _sidecarHttpPorts[replica] = ports.Http;
+            apps.Add(new RunFileApp(replica, ports.Http, ports.App) { AppDirPath = "./" + replica, DaprGrpcPort = ports.Grpc, Env = tokens });
+        }
 
         _runFile = TemporaryRunFile.Create(options.Prefix + "-", apps);
         foreach (var app in apps) { _runFile.WithFile(Path.Combine(app.AppId, ".keep"), ""); }
@@ -181,6 +204,24 @@ public sealed class SidecarAppHost<TProgram> : IAsyncDisposable
 
         // The app came up after its sidecar: have DevHost read its GET /dapr/subscribe (and actor config) now.
         await _host.RefreshSubscriptionsAsync(options.AppId, ct);
+
+        foreach (var (replica, ports) in replicaPorts)
+        {
+            var replicaSettings = new Dictionary<string, string>(settings, StringComparer.Ordinal)
+            {
+                ["APP_ID"] = replica,
+                ["APP_PORT"] = ports.App.ToString(CultureInfo.InvariantCulture),
+                ["DAPR_HTTP_PORT"] = ports.Http.ToString(CultureInfo.InvariantCulture),
+                ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{ports.Http}",
+                ["DAPR_GRPC_PORT"] = ports.Grpc.ToString(CultureInfo.InvariantCulture),
+                ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{ports.Grpc}",
+            };
+            var factory = new AppFactory(replicaSettings, options.ConfigureWebHost);
+            _replicas[replica] = factory;
+            factory.UseKestrel(ports.App);
+            factory.StartServer();
+            await _host.RefreshSubscriptionsAsync(replica, ct);
+        }
     }
 
     private sealed class AppFactory(IReadOnlyDictionary<string, string> settings, Action<IWebHostBuilder>? configure) : WebApplicationFactory<TProgram>

@@ -17,6 +17,7 @@ public static class MarketplaceMessages
     public const string BookingCancelledKind = "booking-cancelled";
     public const string PaymentFailedKind = "payment-failed";
     public const string PaymentRefundedKind = "payment-refunded";
+    public const string ReviewPostedKind = "review-posted";
 
     public static IReadOnlyList<PartyMessage> BookingConfirmed(BookingChanged booking)
     {
@@ -63,6 +64,22 @@ public static class MarketplaceMessages
         ArgumentNullException.ThrowIfNull(payment);
         var refunded = payment.Refunded ?? payment.Amount;
         return [new(payment.StudentId, PaymentRefundedKind, $"Refund of {Format(refunded)}", $"{Format(refunded)} of your {Format(payment.Amount)} payment is on its way back to you.")];
+    }
+
+    /// <summary>A new review of a tutor → the tutor (none for an event that names no tutor or a rating outside 1–5).</summary>
+    public static IReadOnlyList<PartyMessage> ReviewPosted(ReviewChanged review)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        if (review.Rating is < 1 or > 5)
+        {
+            return [];
+        }
+
+        var student = string.IsNullOrWhiteSpace(review.StudentName) ? "A student" : review.StudentName;
+        var session = string.IsNullOrWhiteSpace(review.Subject) ? "a session" : $"your {review.Subject} session";
+        var stars = new string('★', review.Rating) + new string('☆', 5 - review.Rating);
+        var comment = string.IsNullOrWhiteSpace(review.Comment) ? string.Empty : $" “{review.Comment.Trim()}”";
+        return [new(review.TutorId, ReviewPostedKind, $"New review: {stars} from {student}", $"{student} rated {session} {review.Rating} of 5.{comment}")];
     }
 
     /// <summary>A refund, or a cancellation the parties asked for, can only happen to a confirmed booking.</summary>

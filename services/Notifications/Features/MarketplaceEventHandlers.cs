@@ -26,6 +26,9 @@ public abstract partial class PartyNotificationHandler<TEvent>(
     /// <summary>The messages for this event; empty when the event cannot be valid (it is dropped, not retried).</summary>
     protected abstract IReadOnlyList<PartyMessage> Compose(TEvent data);
 
+    /// <summary>What the inbox deduplicates on: the CloudEvent id, unless the event names a fact that is told once whatever its id.</summary>
+    protected virtual string InboxKey(TEvent data, string eventId) => eventId;
+
     public async Task<SubscriberStatus> HandleAsync(TopicEvent<TEvent> delivery, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -38,7 +41,7 @@ public abstract partial class PartyNotificationHandler<TEvent>(
         }
 
         var telegramSends = new List<(DeliveryAttempt Attempt, string ChatId, string Text)>();
-        var result = await inbox.ProcessOnceAsync(eventId, Consumer, async token =>
+        var result = await inbox.ProcessOnceAsync(InboxKey(data, eventId), Consumer, async token =>
         {
             var now = time.GetUtcNow();
             var recipients = messages.Select(m => m.UserId).Distinct().ToList();
@@ -112,4 +115,15 @@ public sealed class PaymentRefundedHandler(NotificationsDbContext db, Inbox<Noti
     protected override string Consumer => "notifications.payment-refunded";
 
     protected override IReadOnlyList<PartyMessage> Compose(PaymentChanged data) => MarketplaceMessages.PaymentRefunded(data);
+}
+
+/// <summary><c>review.posted</c> → the reviewed tutor, once per review: a republish or replay under a new CloudEvent id is not told again.</summary>
+public sealed class ReviewPostedHandler(NotificationsDbContext db, Inbox<NotificationsDbContext> inbox, TelegramDelivery telegram, TimeProvider time, ILogger<ReviewPostedHandler> logger)
+    : PartyNotificationHandler<ReviewChanged>(db, inbox, telegram, time, logger)
+{
+    protected override string Consumer => "notifications.review-posted";
+
+    protected override string InboxKey(ReviewChanged data, string eventId) => $"review:{data.ReviewId}";
+
+    protected override IReadOnlyList<PartyMessage> Compose(ReviewChanged data) => MarketplaceMessages.ReviewPosted(data);
 }

@@ -7,10 +7,13 @@ namespace DaprPlatform.Notifications.Infrastructure;
 
 public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options), IInboxStore
 {
+    public const string MessageNoticesPrimaryKey = "pk_message_notices";
+
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<DeliveryAttempt> DeliveryLog => Set<DeliveryAttempt>();
     public DbSet<NotificationPreferences> Preferences => Set<NotificationPreferences>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    public DbSet<MessageNotice> MessageNotices => Set<MessageNotice>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -19,6 +22,31 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
         modelBuilder.Entity<Notification>(ConfigureNotification);
         modelBuilder.Entity<DeliveryAttempt>(ConfigureDeliveryAttempt);
         modelBuilder.Entity<NotificationPreferences>(ConfigurePreferences);
+        modelBuilder.Entity<MessageNotice>(ConfigureMessageNotice);
+    }
+
+    private static void ConfigureMessageNotice(EntityTypeBuilder<MessageNotice> e)
+    {
+        e.ToTable("message_notices", t => t.HasCheckConstraint("ck_message_notices_status", "status IN ('pending', 'read', 'delivered')"));
+        e.HasKey(n => n.MessageId).HasName(MessageNoticesPrimaryKey);
+        e.Property(n => n.MessageId).HasColumnName("message_id").ValueGeneratedNever();
+        e.Property(n => n.ConversationId).HasColumnName("conversation_id");
+        e.Property(n => n.RecipientId).HasColumnName("recipient_id");
+        e.Property(n => n.SenderId).HasColumnName("sender_id");
+        e.Property(n => n.SenderName).HasColumnName("sender_name").HasMaxLength(MessageNotice.MaxSenderNameLength);
+        e.Property(n => n.Preview).HasColumnName("preview").HasMaxLength(MessageNotice.MaxPreviewLength);
+        e.Property(n => n.SentAt).HasColumnName("sent_at");
+        e.Property(n => n.DueAt).HasColumnName("due_at");
+        e.Property(n => n.Status).HasColumnName("status").HasMaxLength(16)
+            .HasConversion(s => s.ToString().ToLowerInvariant(), s => Enum.Parse<MessageNoticeStatus>(s, true));
+        e.Property(n => n.ReadAt).HasColumnName("read_at");
+        e.Property(n => n.NotificationId).HasColumnName("notification_id");
+        e.Property(n => n.CreatedAt).HasColumnName("created_at");
+        e.Property(n => n.UpdatedAt).HasColumnName("updated_at");
+        // The dispatcher's claim reads only pending rows by due time: a small partial index.
+        e.HasIndex(n => n.DueAt).HasDatabaseName("ix_message_notices_due_at_pending").HasFilter("status = 'pending'");
+        // The hourly purge reads settled rows by age.
+        e.HasIndex(n => n.UpdatedAt).HasDatabaseName("ix_message_notices_updated_at_settled").HasFilter("status <> 'pending'");
     }
 
     private static void ConfigureNotification(EntityTypeBuilder<Notification> e)

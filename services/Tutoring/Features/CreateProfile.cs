@@ -90,7 +90,7 @@ public static class CreateProfile
             return AlreadyExists(tutorId);
         }
 
-        return TypedResults.Created($"/api/tutors/{tutorId}", TutorProfileResponse.From(profile));
+        return TypedResults.Created($"/api/tutors/{tutorId}", await TutorProfileResponse.ReadAsync(db, profile, ct));
     }
 
     private static ConflictProblem AlreadyExists(Guid tutorId) =>

@@ -16,6 +16,6 @@ public static class GetTutor
     public static async Task<Results<Ok<TutorProfileResponse>, NotFoundProblem>> HandleAsync(Guid id, TutoringDbContext db, CancellationToken ct)
     {
         var profile = await db.Tutors.AsNoTracking().SingleOrDefaultAsync(t => t.TutorId == id, ct);
-        return profile is null ? TutoringProblems.NoProfile(id) : TypedResults.Ok(TutorProfileResponse.From(profile));
+        return profile is null ? TutoringProblems.NoProfile(id) : TypedResults.Ok(await TutorProfileResponse.ReadAsync(db, profile, ct));
     }
 }

@@ -51,6 +51,27 @@ public static class QueryValues
         return true;
     }
 
+    /// <summary>A number from <paramref name="min"/> to <paramref name="max"/> with at most one decimal (<c>4</c>, <c>4.5</c>).</summary>
+    public static bool TryTenths(string? raw, string field, decimal min, decimal max, ValidationErrors errors, out decimal? value)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        value = null;
+        if (string.IsNullOrEmpty(raw))
+        {
+            return true;
+        }
+
+        if (!decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed)
+            || parsed < min || parsed > max || decimal.Round(parsed, 1) != parsed)
+        {
+            errors.Add(field, $"{field} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)} with at most one decimal, e.g. 4.5.");
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+
     /// <summary>Checks a [from, to) window: from before to and at most 14 days long.</summary>
     public static void CheckWindow(DateTimeOffset from, DateTimeOffset to, string fromField, string toField, ValidationErrors errors)
     {

@@ -41,6 +41,6 @@ public static class SetAvailability
         // Existing holds and bookings stay: they were agreed under the old rules.
         profile.SetAvailability(availability!, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(TutorProfileResponse.From(profile));
+        return TypedResults.Ok(await TutorProfileResponse.ReadAsync(db, profile, ct));
     }
 }

@@ -37,6 +37,6 @@ public static class SetPricing
 
         profile.Price(rate!.Value, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(TutorProfileResponse.From(profile));
+        return TypedResults.Ok(await TutorProfileResponse.ReadAsync(db, profile, ct));
     }
 }

@@ -91,6 +91,6 @@ public static class UpdateProfile
         }
 
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(TutorProfileResponse.From(profile));
+        return TypedResults.Ok(await TutorProfileResponse.ReadAsync(db, profile, ct));
     }
 }

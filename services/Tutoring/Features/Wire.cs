@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Monetary;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Tutoring.Domain;
+using DaprPlatform.Tutoring.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Tutoring.Features;
 
@@ -13,8 +15,19 @@ public sealed record AvailabilityBody(IReadOnlyList<AvailabilityRuleBody> Rules)
         new(availability.Rules.Select(r => new AvailabilityRuleBody(WeeklyAvailability.DayName(r.Day), r.StartText, r.EndText)).ToList());
 }
 
-/// <summary>Filled by the review projection once reviews exist; null until then.</summary>
-public sealed record TutorRating(decimal Average, int Count);
+/// <summary>
+/// The tutor's rating over visible reviews: <c>average</c> to one decimal (null while there are none), <c>count</c>, and
+/// <c>distribution</c> as reviews per star, <c>{"1": n, …, "5": n}</c>.
+/// </summary>
+public sealed record RatingBody(decimal? Average, int Count, IReadOnlyDictionary<string, int> Distribution)
+{
+    public static RatingBody From(TutorRating? rating) => new(
+        rating?.Average,
+        rating?.Count ?? 0,
+        Enumerable.Range(ReviewSnapshot.MinStars, ReviewSnapshot.MaxStars).ToDictionary(
+            stars => stars.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            stars => rating?.Distribution[stars - 1] ?? 0));
+}
 
 public sealed record TutorProfileResponse(
     Guid TutorId,
@@ -24,11 +37,21 @@ public sealed record TutorProfileResponse(
     MoneyPayload HourlyRate,
     string Timezone,
     AvailabilityBody Availability,
-    TutorRating? Rating,
+    RatingBody Rating,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static TutorProfileResponse From(TutorProfile profile) => new(
+    /// <summary>The profile with its rating as projected now.</summary>
+    public static async Task<TutorProfileResponse> ReadAsync(TutoringDbContext db, TutorProfile profile, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(profile);
+        var rating = await db.TutorRatings.AsNoTracking().SingleOrDefaultAsync(r => r.TutorId == profile.TutorId, ct);
+        return From(profile, rating);
+    }
+
+    /// <summary>The profile with its rating (null: no review of the tutor has been projected).</summary>
+    public static TutorProfileResponse From(TutorProfile profile, TutorRating? rating) => new(
         profile.TutorId,
         profile.DisplayName,
         profile.Bio,
@@ -36,7 +59,7 @@ public sealed record TutorProfileResponse(
         MoneyPayload.From(profile.HourlyRate),
         profile.TimeZoneId,
         AvailabilityBody.From(profile.Availability),
-        null,
+        RatingBody.From(rating),
         profile.CreatedAt,
         profile.UpdatedAt);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DaprPlatform.OutboxInbox;
 using DaprPlatform.Tutoring.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -7,14 +8,18 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace DaprPlatform.Tutoring.Infrastructure;
 
-public sealed class TutoringDbContext(DbContextOptions<TutoringDbContext> options) : DbContext(options)
+public sealed class TutoringDbContext(DbContextOptions<TutoringDbContext> options) : DbContext(options), IInboxStore
 {
     public const string TutorsPrimaryKey = "pk_tutors";
     public const string SlotHoldsPrimaryKey = "pk_slot_holds";
     public const string SubjectsIndex = "ix_tutors_subjects";
+    public const string TutorRatingsPrimaryKey = "pk_tutor_ratings";
 
     public DbSet<TutorProfile> Tutors => Set<TutorProfile>();
     public DbSet<SlotHold> SlotHolds => Set<SlotHold>();
+    public DbSet<ReviewRating> ReviewRatings => Set<ReviewRating>();
+    public DbSet<TutorRating> TutorRatings => Set<TutorRating>();
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -22,6 +27,43 @@ public sealed class TutoringDbContext(DbContextOptions<TutoringDbContext> option
         modelBuilder.HasPostgresExtension(SlotHoldExclusion.Extension);
         modelBuilder.Entity<TutorProfile>(ConfigureTutor);
         modelBuilder.Entity<SlotHold>(ConfigureHold);
+        modelBuilder.ConfigureInbox();
+        modelBuilder.Entity<ReviewRating>(ConfigureReviewRating);
+        modelBuilder.Entity<TutorRating>(ConfigureTutorRating);
+    }
+
+    private static void ConfigureReviewRating(EntityTypeBuilder<ReviewRating> e)
+    {
+        e.ToTable("review_ratings", t =>
+        {
+            t.HasCheckConstraint("ck_review_ratings_stars", "stars BETWEEN 1 AND 5");
+            t.HasCheckConstraint("ck_review_ratings_state", "state IN ('visible', 'hidden', 'deleted')");
+        });
+        e.HasKey(r => r.ReviewId).HasName("pk_review_ratings");
+        e.Property(r => r.ReviewId).HasColumnName("review_id").ValueGeneratedNever();
+        e.Property(r => r.TutorId).HasColumnName("tutor_id");
+        e.Property(r => r.Stars).HasColumnName("stars");
+        e.Property(r => r.State).HasColumnName("state").HasMaxLength(16)
+            .HasConversion(s => ReviewSnapshot.WireName(s), s => ReviewSnapshot.ParseState(s) ?? ReviewState.Deleted);
+        e.Property(r => r.Version).HasColumnName("version");
+        e.Property(r => r.OccurredAt).HasColumnName("occurred_at");
+        e.Ignore(r => r.Counts);
+        // The recount reads one tutor's reviews.
+        e.HasIndex(r => r.TutorId).HasDatabaseName("ix_review_ratings_tutor_id");
+    }
+
+    private static void ConfigureTutorRating(EntityTypeBuilder<TutorRating> e)
+    {
+        // No foreign key to tutors: a review event may be projected before (or without) the profile it rates.
+        e.ToTable("tutor_ratings", t => t.HasCheckConstraint("ck_tutor_ratings_distribution", "cardinality(distribution) = 5"));
+        e.HasKey(r => r.TutorId).HasName(TutorRatingsPrimaryKey);
+        e.Property(r => r.TutorId).HasColumnName("tutor_id").ValueGeneratedNever();
+        e.Property(r => r.Count).HasColumnName("review_count");
+        e.Property(r => r.Average).HasColumnName("average").HasPrecision(2, 1);
+        e.Property(r => r.Distribution).HasColumnName("distribution").HasColumnType("integer[]");
+        e.Property(r => r.UpdatedAt).HasColumnName("updated_at");
+        // Search by minRating and sort=rating read the average and count.
+        e.HasIndex(r => new { r.Average, r.Count }).HasDatabaseName("ix_tutor_ratings_average_review_count");
     }
 
     private static void ConfigureTutor(EntityTypeBuilder<TutorProfile> e)

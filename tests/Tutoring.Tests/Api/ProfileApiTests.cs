@@ -33,7 +33,10 @@ public sealed class ProfileApiTests(TutoringFixture fx) : IClassFixture<Tutoring
         body.GetProperty("hourlyRate").GetProperty("currency").GetString().Should().Be("JPY");
         body.GetProperty("timezone").GetString().Should().Be("Europe/Berlin");
         body.GetProperty("availability").GetProperty("rules")[0].GetProperty("day").GetString().Should().Be("monday");
-        body.GetProperty("rating").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        var rating = body.GetProperty("rating");
+        rating.GetProperty("average").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null, "nobody has reviewed the tutor yet");
+        rating.GetProperty("count").GetInt32().Should().Be(0);
+        rating.GetProperty("distribution").EnumerateObject().Select(p => (p.Name, p.Value.GetInt32())).Should().Equal(("1", 0), ("2", 0), ("3", 0), ("4", 0), ("5", 0));
 
         using var anonymous = fx.Anonymous();
         using var read = await anonymous.GetAsync($"/api/tutors/{tutorId}");
@@ -149,8 +152,12 @@ public sealed class ProfileApiTests(TutoringFixture fx) : IClassFixture<Tutoring
         using var response = await fx.Anonymous().GetAsync("/swagger/v1/swagger.json");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        var paths = (await TutoringFixture.BodyAsync(response)).GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        var document = await TutoringFixture.BodyAsync(response);
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         paths.Should().Contain(["/api/tutors/profile", "/api/tutors/availability", "/api/tutors/pricing", "/api/tutors/{id}", "/api/tutors", "/api/tutors/{id}/slots"]);
         paths.Should().NotContain(p => p.StartsWith("/internal", StringComparison.Ordinal));
+        paths.Should().NotContain(p => p.StartsWith("/events", StringComparison.Ordinal), "subscriptions are the sidecar's, not the public API");
+        document.GetProperty("paths").GetProperty("/api/tutors").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Select(p => p.GetProperty("name").GetString()).Should().Contain(["minRating", "sort"]);
     }
 }

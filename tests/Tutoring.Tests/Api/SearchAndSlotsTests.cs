@@ -37,6 +37,46 @@ public sealed class SearchAndSlotsTests(TutoringFixture fx) : IClassFixture<Tuto
     }
 
     [Fact]
+    public async Task Search_filters_by_minimum_rating_and_sorts_by_rating_then_count_then_name()
+    {
+        var subject = $"rated-{Guid.NewGuid():N}"[..20];
+        var unrated = await fx.CreateTutorAsync(subjects: [subject], name: "A unrated");
+        var fewer = await fx.CreateTutorAsync(subjects: [subject], name: "B fewer");
+        var more = await fx.CreateTutorAsync(subjects: [subject], name: "C more");
+        var lower = await fx.CreateTutorAsync(subjects: [subject], name: "D lower");
+        var tied = await fx.CreateTutorAsync(subjects: [subject], name: "E tied");
+        await ReviewAsync(fewer, 5, 4);          // 4.5 of 2
+        await ReviewAsync(more, 5, 4, 5, 4);     // 4.5 of 4
+        await ReviewAsync(lower, 3);             // 3.0 of 1
+        await ReviewAsync(tied, 5, 4);           // 4.5 of 2, after B by name
+
+        Ids(await GetAsync($"/api/tutors?subject={subject}&sort=rating")).Should().Equal(more, fewer, tied, lower, unrated);
+        Ids(await GetAsync($"/api/tutors?subject={subject}&sort=name")).Should().Equal(unrated, fewer, more, lower, tied);
+        Ids(await GetAsync($"/api/tutors?subject={subject}&minRating=4.5")).Should().Equal(fewer, more, tied);
+        Ids(await GetAsync($"/api/tutors?subject={subject}&minRating=3")).Should().Equal(fewer, more, lower, tied);
+        Ids(await GetAsync($"/api/tutors?subject={subject}&minRating=0")).Should().HaveCount(5, "0 is no minimum: unrated tutors match it");
+        var page = await GetAsync($"/api/tutors?subject={subject}&minRating=4.5&sort=rating&page=2&pageSize=2");
+        Ids(page).Should().Equal(tied);
+        page.GetProperty("total").GetInt32().Should().Be(3);
+        var first = page.GetProperty("items")[0].GetProperty("rating");
+        (first.GetProperty("average").GetDecimal(), first.GetProperty("count").GetInt32()).Should().Be((4.5m, 2));
+
+        var start = fx.QuarterHourAhead(TimeSpan.FromDays(1));
+        Ids(await GetAsync($"/api/tutors?subject={subject}&minRating=4&sort=rating&availableFrom={Q(start)}&availableTo={Q(start.AddHours(2))}"))
+            .Should().Equal(more, fewer, tied);
+    }
+
+    private async Task ReviewAsync(Guid tutorId, params int[] stars)
+    {
+        using var client = fx.Anonymous();
+        foreach (var star in stars)
+        {
+            var posted = new ReviewEvent(DaprPlatform.ServiceDefaults.PlatformTopics.ReviewPosted, Guid.NewGuid(), tutorId, star, "visible", 1);
+            (await posted.DeliverAsync(client, Guid.NewGuid().ToString())).Should().Be("SUCCESS");
+        }
+    }
+
+    [Fact]
     public async Task Search_by_window_needs_a_free_hour_in_it()
     {
         var subject = $"win-{Guid.NewGuid():N}"[..20];

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.TestSupport;
+using DaprPlatform.Tutoring.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -12,19 +13,19 @@ namespace DaprPlatform.Tutoring.Tests.Api;
 /// <summary>The tutoring app in-process on its own real Postgres database, with a hand-moved clock.</summary>
 public sealed class TutoringFixture : IAsyncLifetime
 {
-    private ServiceFactory<Program>? _factory;
+    private ServiceFactory<Program, TutoringDbContext>? _factory;
 
     public PostgresDatabase Database { get; } = new("tutoring");
 
     // Near the real time (access tokens are checked against it too), on a whole minute so slot maths stays exact.
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(DateTimeOffset.UtcNow.UtcTicks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero));
 
-    public ServiceFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
+    public ServiceFactory<Program, TutoringDbContext> Factory => _factory ?? throw new InvalidOperationException("Fixture not initialised.");
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        _factory = new ServiceFactory<Program>(
+        _factory = new ServiceFactory<Program, TutoringDbContext>(
             new Dictionary<string, string?> { ["ConnectionStrings:tutoring"] = Database.ConnectionString },
             services => services.AddSingleton<TimeProvider>(Clock));
         _ = _factory.Server; // starts the host, which applies the migration

@@ -22,26 +22,6 @@ namespace DaprPlatform.Notifications.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("DaprPlatform.OutboxInbox.InboxMessage", b =>
-                {
-                    b.Property<string>("MessageId")
-                        .HasColumnType("text")
-                        .HasColumnName("message_id");
-
-                    b.Property<string>("Consumer")
-                        .HasColumnType("text")
-                        .HasColumnName("consumer");
-
-                    b.Property<DateTimeOffset>("ProcessedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("processed_at");
-
-                    b.HasKey("MessageId", "Consumer")
-                        .HasName("pk_inbox_messages");
-
-                    b.ToTable("inbox_messages", (string)null);
-                });
-
             modelBuilder.Entity("DaprPlatform.Notifications.Domain.DeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -84,6 +64,81 @@ namespace DaprPlatform.Notifications.Infrastructure.Migrations
                         .HasDatabaseName("ix_delivery_log_notification_id");
 
                     b.ToTable("delivery_log", (string)null);
+                });
+
+            modelBuilder.Entity("DaprPlatform.Notifications.Domain.MessageNotice", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid?>("NotificationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notification_id");
+
+                    b.Property<string>("Preview")
+                        .HasMaxLength(280)
+                        .HasColumnType("character varying(280)")
+                        .HasColumnName("preview");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<Guid?>("SenderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sender_id");
+
+                    b.Property<string>("SenderName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("sender_name");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MessageId")
+                        .HasName("pk_message_notices");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_message_notices_due_at_pending")
+                        .HasFilter("status = 'pending'");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_message_notices_updated_at_settled")
+                        .HasFilter("status <> 'pending'");
+
+                    b.ToTable("message_notices", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_message_notices_status", "status IN ('pending', 'read', 'delivered')");
+                        });
                 });
 
             modelBuilder.Entity("DaprPlatform.Notifications.Domain.Notification", b =>
@@ -166,6 +221,26 @@ namespace DaprPlatform.Notifications.Infrastructure.Migrations
                         .HasName("pk_notification_preferences");
 
                     b.ToTable("notification_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.InboxMessage", b =>
+                {
+                    b.Property<string>("MessageId")
+                        .HasColumnType("text")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Consumer")
+                        .HasColumnType("text")
+                        .HasColumnName("consumer");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("pk_inbox_messages");
+
+                    b.ToTable("inbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("DaprPlatform.Notifications.Domain.DeliveryAttempt", b =>

@@ -24,6 +24,68 @@ namespace DaprPlatform.Tutoring.Infrastructure.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "btree_gist");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.InboxMessage", b =>
+                {
+                    b.Property<string>("MessageId")
+                        .HasColumnType("text")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Consumer")
+                        .HasColumnType("text")
+                        .HasColumnName("consumer");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("pk_inbox_messages");
+
+                    b.ToTable("inbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("DaprPlatform.Tutoring.Domain.ReviewRating", b =>
+                {
+                    b.Property<Guid>("ReviewId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("review_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<int>("Stars")
+                        .HasColumnType("integer")
+                        .HasColumnName("stars");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("TutorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tutor_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("ReviewId")
+                        .HasName("pk_review_ratings");
+
+                    b.HasIndex("TutorId")
+                        .HasDatabaseName("ix_review_ratings_tutor_id");
+
+                    b.ToTable("review_ratings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_review_ratings_stars", "stars BETWEEN 1 AND 5");
+
+                            t.HasCheckConstraint("ck_review_ratings_state", "state IN ('visible', 'hidden', 'deleted')");
+                        });
+                });
+
             modelBuilder.Entity("DaprPlatform.Tutoring.Domain.SlotHold", b =>
                 {
                     b.Property<Guid>("BookingId")
@@ -162,6 +224,42 @@ namespace DaprPlatform.Tutoring.Infrastructure.Migrations
                         .HasDatabaseName("ix_tutors_hourly_rate");
 
                     b.ToTable("tutors", (string)null);
+                });
+
+            modelBuilder.Entity("DaprPlatform.Tutoring.Domain.TutorRating", b =>
+                {
+                    b.Property<Guid>("TutorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tutor_id");
+
+                    b.Property<decimal?>("Average")
+                        .HasPrecision(2, 1)
+                        .HasColumnType("numeric(2,1)")
+                        .HasColumnName("average");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("review_count");
+
+                    b.PrimitiveCollection<int[]>("Distribution")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("distribution");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TutorId")
+                        .HasName("pk_tutor_ratings");
+
+                    b.HasIndex("Average", "Count")
+                        .HasDatabaseName("ix_tutor_ratings_average_review_count");
+
+                    b.ToTable("tutor_ratings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_tutor_ratings_distribution", "cardinality(distribution) = 5");
+                        });
                 });
 #pragma warning restore 612, 618
         }
