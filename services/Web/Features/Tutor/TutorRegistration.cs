@@ -5,6 +5,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class TutorRegistration
 {
-    /// <summary>The tutor pages' client for tutoring and booking.</summary>
-    public static IServiceCollection AddTutorFeatures(this IServiceCollection services) => services.AddScoped<TutorApi>();
+    /// <summary>The tutor pages' clients for tutoring and booking, and for payments' payouts.</summary>
+    public static IServiceCollection AddTutorFeatures(this IServiceCollection services) =>
+        services.AddScoped<TutorApi>().AddScoped<PayoutsApi>();
 }

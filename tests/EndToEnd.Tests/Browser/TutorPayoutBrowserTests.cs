@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace DaprPlatform.EndToEnd.Tests.Browser;
+
+/// <summary>A tutor's Payouts page in a real browser: connecting a payout account through the Stripe stand-in's onboarding and asking for a payout.</summary>
+[Collection(PlatformCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class TutorPayoutBrowserTests(PlatformFixture platform)
+{
+    [Fact]
+    public Task A_tutor_connects_a_payout_account_finishes_onboarding_comes_back_enabled_and_asks_for_a_payout() =>
+        BrowserJourney.RunAsync(platform, "tutor-payouts", async page =>
+        {
+            var tutor = await BrowserJourney.CreateUserAsync(platform, "tutor", "Paula Payout");
+            await BrowserJourney.SignInAsync(page, tutor);
+
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Payouts" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payouts" })).ToBeVisibleAsync();
+            await Expect(page.GetByText("Connect a payout account to be paid")).ToBeVisibleAsync();
+
+            // The stand-in's hosted onboarding completes when opened and sends the browser back to the return URL: this page.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Connect payout account" }).ClickAsync();
+            await page.WaitForURLAsync("**/tutor/payouts");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Request payout now" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Expect(page.GetByText("No payouts yet.")).ToBeVisibleAsync();
+
+            using (var account = new HttpRequestMessage(HttpMethod.Get, "/api/payouts/account"))
+            {
+                account.Headers.Authorization = new("Bearer", tutor.AccessToken);
+                using var read = await platform.Gateway.SendAsync(account);
+                read.StatusCode.Should().Be(HttpStatusCode.OK);
+                (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().Should().Be("enabled");
+            }
+
+            // Nothing earned yet: the period's payout starts and is skipped below the minimum, as its row then says.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Request payout now" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Payout requested for" })).ToBeVisibleAsync();
+            var rows = page.GetByRole(AriaRole.Table).Locator("tbody tr");
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+            while (await rows.CountAsync() == 0 && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(1000);
+                await page.ReloadAsync();
+                await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Request payout now" })).ToBeVisibleAsync();
+            }
+
+            await Expect(rows).ToHaveCountAsync(1);
+            await Expect(rows.First).ToContainTextAsync("Skipped");
+            await Expect(rows.First).ToContainTextAsync("Below the minimum payout");
+            await BrowserJourney.ScreenshotAsync(page, "tutor-payouts");
+        });
+}
