@@ -22,18 +22,19 @@ public sealed class TelegramClientTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _bot.DisposeAsync();
 
-    private static ServiceProvider Services(Uri baseUrl, string? token) => new ServiceCollection()
+    // Generous by default: a loaded CI machine once took over 2 s to answer a local 404, read as a timeout.
+    private static ServiceProvider Services(Uri baseUrl, string? token, string timeout = "00:00:30") => new ServiceCollection()
         .AddTelegramBotClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Telegram:BaseUrl"] = baseUrl.ToString(),
             ["telegram:botToken"] = token,
-            ["Telegram:Timeout"] = "00:00:02",
+            ["Telegram:Timeout"] = timeout,
         }).Build())
         .BuildServiceProvider();
 
-    private async Task<TelegramFailure> FailureOfSendAsync(Uri? baseUrl = null, CancellationToken ct = default)
+    private async Task<TelegramFailure> FailureOfSendAsync(Uri? baseUrl = null, string timeout = "00:00:30", CancellationToken ct = default)
     {
-        await using var services = Services(baseUrl ?? _bot.BaseUrl, Token);
+        await using var services = Services(baseUrl ?? _bot.BaseUrl, Token, timeout);
         var bot = services.GetRequiredService<ConfiguredTelegramBot>().Client!;
         var exception = await FluentActions.Awaiting(() => bot.SendMessage("1", "x", cancellationToken: ct)).Should().ThrowAsync<RequestException>();
         return TelegramFailure.From(exception.Which);
@@ -131,7 +132,7 @@ public sealed class TelegramClientTests : IAsyncLifetime
     {
         _bot.Reply = async context => await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
 
-        var failure = await FailureOfSendAsync();
+        var failure = await FailureOfSendAsync(timeout: "00:00:02");
 
         failure.Kind.Should().Be(TelegramFailureKind.Unavailable);
         failure.Description.Should().Contain("did not answer");
