@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -25,6 +26,12 @@ public sealed class PlatformFixture : IAsyncLifetime
     public const int TelegramStandInPort = 8081;
 
     public const int StripeStandInPort = 12111;
+
+    /// <summary>Notifications' grace before telling of an unread message in this run (short, so a test sees it pass).</summary>
+    public static readonly TimeSpan MessageGracePeriod = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often notifications looks for notices whose grace has passed (as in production; MessageNoticeJourneyTests).</summary>
+    public static readonly TimeSpan MessageNoticePollInterval = TimeSpan.FromSeconds(5);
 
     public HttpClient Gateway { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:5000"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -70,6 +77,7 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["web"] = new Dictionary<string, string> { ["Web__SignInRateLimit__PermitLimit"] = "100000" },
                 // Payout periods of a minute, so a payout period runs within a test (PayoutJourneyTests).
                 ["workflows"] = new Dictionary<string, string> { ["Payouts__Period"] = "00:01:00" },
+                ["notifications"] = new Dictionary<string, string> { ["Notifications__MessageGracePeriod"] = MessageGracePeriod.ToString("c", CultureInfo.InvariantCulture), ["Notifications__MessageNoticePollInterval"] = MessageNoticePollInterval.ToString("c", CultureInfo.InvariantCulture) },
             },
         });
     }
