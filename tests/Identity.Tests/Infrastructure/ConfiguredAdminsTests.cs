@@ -1,5 +1,7 @@
+using System.Text.Json;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
+using DaprPlatform.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,6 +27,21 @@ public sealed class ConfiguredAdminsTests
         }
 
         admins.Lists("someone@example.com").Should().BeFalse();
+    }
+
+    [Fact]
+    public void Local_runs_list_the_documented_admin_through_the_secret_store()
+    {
+        // secretstores.local.file with nestedSeparator ":" turns {"identity": {"admins": …}} into the secret "identity:admins",
+        // which start-up loads into configuration under that name; configuration keys ignore case.
+        using var secrets = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "components", "secrets.dev.json")));
+        var flattened = secrets.RootElement.GetProperty("identity").EnumerateObject()
+            .ToDictionary(key => $"identity:{key.Name}", key => (string?)key.Value.GetString());
+
+        var admins = Read(flattened);
+
+        admins.Lists("admin@example.com").Should().BeTrue("README tells local users to sign up as admin@example.com to moderate");
+        admins.Count.Should().Be(1);
     }
 
     [Fact]
