@@ -11,7 +11,8 @@ namespace DaprPlatform.Identity.Infrastructure;
 /// and refresh, so the first admin exists without touching the database and a person listed later becomes admin at their
 /// next sign-in. Leaving the list demotes nobody. The value is one string of addresses separated by commas, semicolons
 /// or white space (the secret store's <c>identity:admins</c>, <c>Identity__Admins</c>), an indexed list
-/// (<c>Identity__Admins__0</c>, …), or both.
+/// (<c>Identity__Admins__0</c>, …), or both: an environment variable <c>Identity__Admins</c> outranks the secret store's
+/// string, while indexed entries add to it.
 /// </summary>
 public sealed partial class ConfiguredAdmins(IReadOnlyCollection<string> normalizedEmails, ILogger<ConfiguredAdmins> logger)
 {
