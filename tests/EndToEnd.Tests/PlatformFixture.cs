@@ -27,6 +27,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public const int StripeStandInPort = 12111;
 
+    /// <summary>The workflows app's payout period here: short, so a period ends within a test (the minimum it accepts is 10 s).</summary>
+    public static readonly TimeSpan PayoutPeriod = TimeSpan.FromSeconds(20);
+
     /// <summary>Notifications' grace before telling of an unread message in this run (short, so a test sees it pass).</summary>
     public static readonly TimeSpan MessageGracePeriod = TimeSpan.FromSeconds(3);
 
@@ -75,8 +78,8 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["gateway"] = new Dictionary<string, string> { ["Gateway__RateLimit__PermitLimit"] = "100000" },
                 // Every browser test signs in from 127.0.0.1; the sign-in limit itself is tested in Web.Tests.
                 ["web"] = new Dictionary<string, string> { ["Web__SignInRateLimit__PermitLimit"] = "100000" },
-                // Payout periods of a minute, so a payout period runs within a test (PayoutJourneyTests).
-                ["workflows"] = new Dictionary<string, string> { ["Payouts__Period"] = "00:01:00" },
+                // Short payout periods, so a payout period runs within a test (PayoutJourneyTests).
+                ["workflows"] = new Dictionary<string, string> { ["Payouts__Period"] = PayoutPeriod.ToString("c", CultureInfo.InvariantCulture) },
                 ["notifications"] = new Dictionary<string, string> { ["Notifications__MessageGracePeriod"] = MessageGracePeriod.ToString("c", CultureInfo.InvariantCulture), ["Notifications__MessageNoticePollInterval"] = MessageNoticePollInterval.ToString("c", CultureInfo.InvariantCulture) },
             },
         });
