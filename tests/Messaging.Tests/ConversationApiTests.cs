@@ -81,6 +81,30 @@ public sealed class ConversationApiTests(MessagingFixture fx)
     }
 
     [Fact]
+    public async Task Booking_is_asked_only_for_a_student_s_well_formed_request_with_a_booking_id()
+    {
+        var student = Guid.NewGuid();
+        var tutor = fx.PublishTutor();
+        var booking = fx.Book(student, tutor);
+        using var client = fx.ClientFor(student);
+        using var tutorClient = fx.ClientFor(tutor, PlatformRoles.Tutor);
+        var calls = fx.BookingCallers.Count;
+
+        await client.ShouldRejectAsync(HttpMethod.Post, "/api/conversations", "application/json",
+            $$"""{"tutorId":"{{student}}","bookingId":"{{booking}}"}""", 400, "tutorId", "with oneself");
+        await client.ShouldRejectAsync(HttpMethod.Post, "/api/conversations", "application/json",
+            $$"""{"bookingId":"{{booking}}"}""", 400, "tutorId", "no tutor");
+        await tutorClient.ShouldRejectAsync(HttpMethod.Post, "/api/conversations", "application/json",
+            $$"""{"tutorId":"{{fx.PublishTutor()}}","bookingId":"{{booking}}"}""", 403, null, "a tutor starting");
+        using (var withoutBooking = await client.PostAsJsonAsync("/api/conversations", new { tutorId = tutor }))
+        {
+            withoutBooking.StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+
+        fx.BookingCallers.Count.Should().Be(calls, "bad input, a tutor, and a conversation without a booking never reach booking");
+    }
+
+    [Fact]
     public async Task Booking_unavailable_is_503_and_nothing_is_written()
     {
         var student = Guid.NewGuid();
