@@ -376,6 +376,49 @@ public sealed class ReviewApiTests(ReviewsFixture fx) : IClassFixture<ReviewsFix
     }
 
     [Fact]
+    public async Task A_deleted_review_and_one_that_never_existed_get_the_same_answer_on_every_route()
+    {
+        var (student, tutor) = (Guid.NewGuid(), Guid.NewGuid());
+        var review = await fx.ReviewAsync(student, tutor);
+        var deleted = review.GetProperty("reviewId").GetGuid();
+        var deletedBooking = review.GetProperty("bookingId").GetGuid();
+        using (var author = fx.Student(student))
+        {
+            await ReviewsFixture.ExpectAsync(await author.DeleteAsync($"/api/reviews/{deleted}"), 204);
+        }
+
+        var (never, neverBooking) = (Guid.NewGuid(), await fx.CompletedBookingAsync(student, tutor));
+        string[] routes =
+        [
+            "GET /api/reviews/booking/{booking}", "PATCH /api/reviews/{id}", "DELETE /api/reviews/{id}", "POST /api/reviews/{id}/reply",
+            "POST /api/reviews/{id}/flag", "POST /api/reviews/{id}/helpful", "DELETE /api/reviews/{id}/helpful",
+        ];
+        foreach (var (caller, client) in new[] { ("author", fx.Student(student)), ("tutor", fx.Tutor(tutor)), ("stranger", fx.Student(Guid.NewGuid())) })
+        {
+            using (client)
+            {
+                foreach (var route in routes)
+                {
+                    var answers = new List<string>();
+                    foreach (var (id, booking) in new[] { (deleted, deletedBooking), (never, neverBooking) })
+                    {
+                        var parts = route.Split(' ', 2);
+                        using var request = new HttpRequestMessage(new HttpMethod(parts[0]), parts[1].Replace("{id}", id.ToString(), StringComparison.Ordinal).Replace("{booking}", booking.ToString(), StringComparison.Ordinal));
+                        request.Content = parts[0] is "PATCH" or "POST" ? JsonContent.Create(new { rating = 3, text = "Thanks", reason = "spam" }) : null;
+                        using var response = await client.SendAsync(request);
+                        var problem = System.Text.Json.Nodes.JsonNode.Parse((await response.ReadProblemAsync()).GetRawText())!.AsObject();
+                        problem.Remove("traceId");
+                        // The ids named (and the request's trace) differ; nothing else may.
+                        answers.Add($"{(int)response.StatusCode} {problem.ToJsonString()}".Replace(id.ToString(), "{id}", StringComparison.Ordinal).Replace(booking.ToString(), "{id}", StringComparison.Ordinal));
+                    }
+
+                    answers[0].Should().StartWith("404").And.Be(answers[1], "{0} {1}: a deleted review is told apart from none at all by nothing", caller, route);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_every_public_route_and_no_subscription()
     {
         using var anonymous = fx.Anonymous();
