@@ -1,0 +1,61 @@
+using DaprPlatform.Web.Infrastructure.Services;
+
+namespace DaprPlatform.Web.Features.Messaging;
+
+/// <summary>
+/// The signed-in person's unread messages over all their conversations, one per circuit: the header's Messages link shows
+/// it. Messaging has no total, so it is the sum of the conversations' own counts, read again whenever the live stream
+/// brings a message, a read receipt or a deletion, and whenever the stream is live again (it is not resumable).
+/// </summary>
+public sealed class UnreadMessages(MessagingClient messaging)
+{
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private int _wanted;
+
+    /// <summary>Null until the service has answered once.</summary>
+    public int? Count { get; private set; }
+
+    /// <summary>Why the last refresh failed; null once it answers again.</summary>
+    public ApiProblem? Problem { get; private set; }
+
+    /// <summary>Raised after every refresh whose outcome changed what the link shows.</summary>
+    public event Func<Task>? Changed;
+
+    /// <summary>Whether this event can change the count.</summary>
+    public static bool Affects(MessagingEvent e) => e is MessageArrived or MessagesRead or MessageChanged { Message.Deleted: true };
+
+    /// <summary>
+    /// Reads the count again. Calls that arrive while one runs are folded into one more read after it, so a burst of events
+    /// costs two reads, and the last read starts after the last event.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref _wanted);
+        await _refreshing.WaitAsync(ct);
+        try
+        {
+            if (Interlocked.Exchange(ref _wanted, 0) == 0)
+            {
+                // A read that started after this call was made has already answered it.
+                return;
+            }
+
+            var answer = await messaging.ListEveryAsync(ct);
+            var count = answer.Succeeded ? answer.Value.Sum(c => c.Unread) : Count;
+            var changed = count != Count || (answer.Problem is null) != (Problem is null);
+            Count = count;
+            Problem = answer.Problem;
+            if (changed && Changed is { } handlers)
+            {
+                foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
+                {
+                    await handler();
+                }
+            }
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+}
