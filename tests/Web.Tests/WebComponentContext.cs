@@ -93,6 +93,27 @@ public abstract class WebComponentContext : BunitContext, IAsyncLifetime
     protected IReadOnlyList<SidecarRequest> CallsTo(string appId) =>
         Sidecar.Received.Where(r => r.Path.StartsWith($"/v1.0/invoke/{appId}/method/", StringComparison.Ordinal)).ToList();
 
+    /// <summary>
+    /// Runs a UI interaction again when the dashboard re-rendered between finding the element and firing its event (a live
+    /// feed keeps reconnecting in these tests), as a person's second click would.
+    /// </summary>
+    protected static void Interact(Action interaction)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                interaction();
+                return;
+            }
+            catch (Exception e) when (attempt < 5 && e is Bunit.Rendering.UnknownEventHandlerIdException or Bunit.ElementRemovedFromDomException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();

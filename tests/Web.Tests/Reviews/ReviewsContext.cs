@@ -10,7 +10,7 @@ public abstract class ReviewsContext : WebComponentContext
 {
     protected const string App = "reviews";
 
-    protected ReviewsContext() => Services.AddReviewFeatures().AddStudentFeatures().AddTutorFeatures();
+    protected ReviewsContext() => Services.AddReviewFeatures().AddStudentFeatures().AddTutorFeatures().AddMessagingFeatures();
 
     protected static readonly Guid TutorId = Guid.Parse("7d3c1f0e-5b6a-4f1e-9c2d-8a7b6c5d4e3f");
 
