@@ -71,13 +71,6 @@ public abstract class MessagingContext : WebComponentContext
     protected void AnswerLive(params (string Event, string Data)[] events) =>
         Answer(App, "GET", LivePath, 200, string.Concat(events.Select(e => $"event: {e.Event}\ndata: {e.Data}\n\n")));
 
-    protected static string Problem(int status, string title, string? detail = null, params (string Field, string Message)[] errors) =>
-        JsonSerializer.Serialize(new
-        {
-            title, status, detail,
-            errors = errors.Length == 0 ? null : errors.ToDictionary(e => e.Field, e => new[] { e.Message }),
-        }, JsonSerializerOptions.Web);
-
     protected IReadOnlyList<JsonElement> BodiesSent(string method, string path) =>
         CallsTo(App).Where(r => r.Method == method && r.Path.EndsWith(path, StringComparison.Ordinal))
             .Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();

@@ -46,14 +46,6 @@ public abstract class ReviewsContext : WebComponentContext
             distribution = new Dictionary<string, int> { ["1"] = one, ["2"] = two, ["3"] = three, ["4"] = four, ["5"] = five },
         }, JsonSerializerOptions.Web);
 
-    /// <summary>RFC 9457 problem details as the services write them; <paramref name="errors"/> are field errors.</summary>
-    protected static string Problem(int status, string title, string? detail = null, params (string Field, string Message)[] errors) =>
-        JsonSerializer.Serialize(new
-        {
-            title, status, detail,
-            errors = errors.Length == 0 ? null : errors.ToDictionary(e => e.Field, e => new[] { e.Message }),
-        }, JsonSerializerOptions.Web);
-
     protected IReadOnlyList<JsonElement> BodiesSent(string method, string path) =>
         CallsTo(App).Where(r => r.Method == method && r.Path.EndsWith(path, StringComparison.Ordinal))
             .Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();

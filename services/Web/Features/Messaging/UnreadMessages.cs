@@ -1,3 +1,4 @@
+using DaprPlatform.Web.Infrastructure;
 using DaprPlatform.Web.Infrastructure.Services;
 
 namespace DaprPlatform.Web.Features.Messaging;
@@ -45,12 +46,9 @@ public sealed class UnreadMessages(MessagingClient messaging)
             var changed = count != Count || (answer.Problem is null) != (Problem is null);
             Count = count;
             Problem = answer.Problem;
-            if (changed && Changed is { } handlers)
+            if (changed)
             {
-                foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
-                {
-                    await handler();
-                }
+                await AsyncEvent.RaiseAsync(Changed);
             }
         }
         finally
