@@ -11,6 +11,7 @@ builder.AddIdentityServices();
 
 var app = builder.Build();
 app.EnsureSigningKeyConfigured();
+app.EnsureAdminListConfigured();
 app.UseServiceDefaults();
 app.MapIdentityApi();
 await app.MigrateDatabaseAsync<IdentityDbContext>();

@@ -165,6 +165,7 @@ public sealed class ComponentTests(KustomizeRenders renders)
         var expected = selfHosted.RootElement.GetProperty("connectionStrings").EnumerateObject().Select(p => p.Name);
         OverlayTests.SecretKeys(render, "connectionstrings").Should().BeEquivalentTo(expected);
         OverlayTests.SecretKeys(render, "jwt").Should().BeEquivalentTo(["signingKey", "keyId"]);
+        OverlayTests.SecretKeys(render, "identity").Should().BeEquivalentTo(["admins"]);
     }
 
     [Fact]

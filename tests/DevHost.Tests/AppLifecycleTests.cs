@@ -55,6 +55,25 @@ public sealed class AppLifecycleTests
     }
 
     [Fact]
+    public async Task A_restart_environment_goes_on_top_of_the_options_and_an_empty_one_returns_to_them()
+    {
+        await using var run = await ShellApp.StartAsync("echo \"flags [${Feature__Switch:-unset}] [${Other__Switch:-unset}] pid $$\"", o => o with
+        {
+            AppEnvironment = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["app"] = new Dictionary<string, string> { ["Feature__Switch"] = "from-options" } },
+        });
+        var host = run.Host;
+
+        await host.RestartAppAsync("app", new Dictionary<string, string> { ["Other__Switch"] = "on" });
+        run.Output.Should().Contain($"flags [from-options] [on] pid {host.Apps.Single().Pid}");
+
+        await host.RestartAppAsync("app", new Dictionary<string, string> { ["Feature__Switch"] = "overridden" });
+        run.Output.Should().Contain($"flags [overridden] [unset] pid {host.Apps.Single().Pid}");
+
+        await host.RestartAppAsync("app", new Dictionary<string, string>());
+        run.Output.Should().Contain($"flags [from-options] [unset] pid {host.Apps.Single().Pid}", "an empty set returns to the options' environment");
+    }
+
+    [Fact]
     public async Task Starting_a_running_app_or_stopping_a_stopped_one_is_refused()
     {
         await using var run = await ShellApp.StartAsync("true");

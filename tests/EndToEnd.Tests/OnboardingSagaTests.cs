@@ -41,8 +41,9 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
         // Failure injection through configuration only: analytics answers 503 to provisioning while this is set.
         // DevHost gives the variable to the analytics process alone; the test process's environment stays untouched.
         // A 503 is transient, so the saga retries it until the sign-up's deadline: shortened here to keep the test quick.
-        await platform.Host.RestartAppAsync("analytics", new Dictionary<string, string> { ["Workspaces__RefuseProvisioning"] = "true" });
-        await platform.Host.RestartAppAsync("workflows", new Dictionary<string, string> { ["Onboarding__StepDeadline"] = "00:00:15" });
+        await Task.WhenAll(
+            platform.Host.RestartAppAsync("analytics", new Dictionary<string, string> { ["Workspaces__RefuseProvisioning"] = "true" }),
+            platform.Host.RestartAppAsync("workflows", new Dictionary<string, string> { ["Onboarding__StepDeadline"] = "00:00:08" }));
         try
         {
             var email = Email();
@@ -69,8 +70,9 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
         }
         finally
         {
-            await platform.Host.RestartAppAsync("analytics", new Dictionary<string, string>());
-            await platform.Host.RestartAppAsync("workflows", new Dictionary<string, string>());
+            await Task.WhenAll(
+                platform.Host.RestartAppAsync("analytics", new Dictionary<string, string>()),
+                platform.Host.RestartAppAsync("workflows", new Dictionary<string, string>()));
         }
     }
 

@@ -8,17 +8,14 @@ namespace DaprPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// Tutor payouts through the gateway on DevHost with the Stripe stand-in: a tutor connects a payout account (Stripe
-/// Connect onboarding in the stand-in's test mode), two paid lessons complete, and the payout calendar (a one-minute
-/// period through DevHost's per-app environment, PlatformFixture) pays the period in one transfer — also when the
+/// Connect onboarding in the stand-in's test mode), two paid lessons complete, and the payout calendar (a short period
+/// through DevHost's per-app environment, PlatformFixture.PayoutPeriod) pays the period in one transfer — also when the
 /// workflows app is killed in the middle of the payout saga. The marketplace invariants, payments' ledger included, are
 /// checked after each test.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class PayoutJourneyTests(PlatformFixture platform) : IAsyncLifetime
 {
-    /// <summary>What the workflows app runs with here: one-minute payout periods (restarts keep it).</summary>
-    private static readonly Dictionary<string, string> OneMinutePeriods = new() { ["Payouts__Period"] = "00:01:00" };
-
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => MarketplaceInvariants.AssertHoldAsync(platform);
@@ -47,14 +44,14 @@ public sealed class PayoutJourneyTests(PlatformFixture platform) : IAsyncLifetim
             _ => CountAsync("payments", "SELECT count(*) FROM earnings_ledger WHERE tutor_id = @tutor AND kind = 'Earning'", tutor.Id),
             n => n == 2, TimeSpan.FromSeconds(60), n => $"{n} earnings");
 
-        // The period ends within a minute; its saga opens the payout and then fails on Stripe's 429s.
+        // The period ends soon; its saga opens the payout and then fails on Stripe's 429s.
         var pending = await Eventually.UntilAsync("a pending payout of the tutor",
             _ => CountAsync("payments", "SELECT count(*) FROM payouts WHERE tutor_id = @tutor AND status = 'Pending'", tutor.Id),
             n => n == 1, TimeSpan.FromSeconds(150), n => $"{n} pending", interval: TimeSpan.FromMilliseconds(100));
         pending.Should().Be(1);
         await platform.Host.StopAppAsync("workflows", DevHost.AppStopMode.Kill);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        await platform.Host.StartAppAsync("workflows", OneMinutePeriods);
+        await platform.Host.StartAppAsync("workflows");
 
         var history = await Eventually.UntilAsync("the payout to complete",
             async _ =>
@@ -76,14 +73,14 @@ public sealed class PayoutJourneyTests(PlatformFixture platform) : IAsyncLifetim
         var start = payout.GetProperty("periodStart").GetDateTimeOffset().UtcDateTime;
         var end = payout.GetProperty("periodEnd").GetDateTimeOffset().UtcDateTime;
         transfers[0].GetProperty("transfer_group").GetString().Should().Be($"payout-{tutor.Id:N}-{start:yyyyMMddTHHmmssZ}-{end:yyyyMMddTHHmmssZ}");
-        (end - start).Should().Be(TimeSpan.FromMinutes(1));
+        (end - start).Should().Be(PlatformFixture.PayoutPeriod);
         (await platform.StripeStandIn.GetFromJsonAsync<JsonElement>("/standin/throttle")).GetProperty("refused").GetInt32().Should().BeGreaterThan(0, "the saga met Stripe's refusals");
 
         // The tutor hears of it (payout.completed → notifications).
         (await market.WaitForNotificationAsync(tutor.Token, "payout-completed")).GetProperty("body").GetString().Should().Contain("85.00");
 
         // Nothing is left: later periods find nothing due for this tutor, and no second transfer is ever made.
-        await Task.Delay(TimeSpan.FromSeconds(70));
+        await Task.Delay(PlatformFixture.PayoutPeriod + TimeSpan.FromSeconds(10));
         (await TransfersToAsync(account)).Should().ContainSingle();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -25,6 +26,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     public const int TelegramStandInPort = 8081;
 
     public const int StripeStandInPort = 12111;
+
+    /// <summary>The workflows app's payout period here: short, so a period ends within a test (the minimum it accepts is 10 s).</summary>
+    public static readonly TimeSpan PayoutPeriod = TimeSpan.FromSeconds(20);
 
     public HttpClient Gateway { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:5000"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -68,8 +72,8 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["gateway"] = new Dictionary<string, string> { ["Gateway__RateLimit__PermitLimit"] = "100000" },
                 // Every browser test signs in from 127.0.0.1; the sign-in limit itself is tested in Web.Tests.
                 ["web"] = new Dictionary<string, string> { ["Web__SignInRateLimit__PermitLimit"] = "100000" },
-                // Payout periods of a minute, so a payout period runs within a test (PayoutJourneyTests).
-                ["workflows"] = new Dictionary<string, string> { ["Payouts__Period"] = "00:01:00" },
+                // Short payout periods, so a payout period runs within a test (PayoutJourneyTests).
+                ["workflows"] = new Dictionary<string, string> { ["Payouts__Period"] = PayoutPeriod.ToString("c", CultureInfo.InvariantCulture) },
             },
         });
     }

@@ -22,6 +22,8 @@ public static class SidecarSettings
     /// <summary>
     /// The app's own sidecar at <paramref name="http"/> (and <paramref name="grpc"/> for the runtime gRPC API), in both the
     /// _ENDPOINT and _PORT forms the SDK and ServiceDefaults read; no secret store is read at start-up (the test gives the settings).
+    /// Without <paramref name="grpc"/> the gRPC API is a closed port: the SDK's default (50001) is the gateway sidecar of a
+    /// platform that may be running (the end-to-end suite runs beside the other tests), where a publish would land.
     /// </summary>
     public static IWebHostBuilder UseSidecar(this IWebHostBuilder builder, Uri http, Uri? grpc = null)
     {
@@ -30,12 +32,10 @@ public static class SidecarSettings
         builder
             .UseSetting("DAPR_HTTP_ENDPOINT", http.ToString().TrimEnd('/'))
             .UseSetting("DAPR_HTTP_PORT", http.Port.ToString(CultureInfo.InvariantCulture));
-        if (grpc is not null)
-        {
-            builder
-                .UseSetting("DAPR_GRPC_ENDPOINT", grpc.ToString().TrimEnd('/'))
-                .UseSetting("DAPR_GRPC_PORT", grpc.Port.ToString(CultureInfo.InvariantCulture));
-        }
+        grpc ??= new Uri("http://127.0.0.1:" + FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
+        builder
+            .UseSetting("DAPR_GRPC_ENDPOINT", grpc.ToString().TrimEnd('/'))
+            .UseSetting("DAPR_GRPC_PORT", grpc.Port.ToString(CultureInfo.InvariantCulture));
 
         return builder.UseSetting("Sidecar:SecretStore", "none");
     }

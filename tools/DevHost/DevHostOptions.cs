@@ -41,7 +41,8 @@ public sealed record DevHostOptions
 
     /// <summary>
     /// Extra environment per app id, on top of what the run file gives it (e.g. a test raising the gateway's rate limit);
-    /// <see cref="PlatformHost.StartAppAsync(string, IReadOnlyDictionary{string, string}?, CancellationToken)"/> can replace them later.
+    /// <see cref="PlatformHost.StartAppAsync(string, IReadOnlyDictionary{string, string}?, CancellationToken)"/> adds to them
+    /// (and outranks them) later; an empty set there returns to these.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> AppEnvironment { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);

@@ -41,7 +41,6 @@ public sealed partial class PlatformHost : IAsyncDisposable
     private PlatformHost(DevHostOptions options, RunFile runFile, ILoggerFactory loggerFactory, TextWriter console)
     {
         _options = options;
-        foreach (var (appId, environment) in options.AppEnvironment) { _environmentOverrides[appId] = environment; }
         _platform = new Platform(runFile, TimeProvider.System, loggerFactory);
         _logger = loggerFactory.CreateLogger("DevHost");
         _console = console;
@@ -135,8 +134,9 @@ public sealed partial class PlatformHost : IAsyncDisposable
     /// <summary>
     /// Starts a stopped app's command and waits until it is ready as start-up does (its app port open; with health checks
     /// a passing probe; then GET /dapr/config and GET /dapr/subscribe re-read). <paramref name="environment"/> (null = keep
-    /// the last ones) adds variables on top of what the run file gives the app, so a test can switch a service's
-    /// configuration without touching this process's environment. Throws <see cref="InvalidOperationException"/> when the
+    /// the last ones, empty = none) adds variables on top of what the run file and <see cref="DevHostOptions.AppEnvironment"/>
+    /// give the app, so a test can switch a service's configuration without touching this process's environment, and
+    /// without losing the host's own settings when it switches back. Throws <see cref="InvalidOperationException"/> when the
     /// app exits before it is ready and <see cref="TimeoutException"/> when it is not ready within
     /// <see cref="DevHostOptions.AppStartTimeout"/> (DevHost keeps waiting for it, as daprd does).
     /// </summary>
@@ -291,6 +291,7 @@ public sealed partial class PlatformHost : IAsyncDisposable
         foreach (var (k, v) in _telegram?.AppEnvironment ?? new Dictionary<string, string>()) { env[k] = v; }
         foreach (var (k, v) in _stripe?.AppEnvironment ?? new Dictionary<string, string>()) { env[k] = v; }
         env[$"ConnectionStrings__{app.AppId}"] = Databases.ConnectionStringFor(_adminConnectionString, _options.DatabasePrefix + app.AppId);
+        foreach (var (k, v) in _options.AppEnvironment.GetValueOrDefault(app.AppId) ?? new Dictionary<string, string>()) { env[k] = v; }
         foreach (var (k, v) in _environmentOverrides.GetValueOrDefault(app.AppId) ?? new Dictionary<string, string>()) { env[k] = v; }
         return env;
     }

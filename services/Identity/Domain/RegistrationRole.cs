@@ -16,21 +16,19 @@ public static class RegistrationRole
             return true;
         }
 
-        var candidate = requested.Trim().ToLowerInvariant();
-        if (candidate == PlatformRoles.Admin)
+        if (requested.Trim().Equals(PlatformRoles.Admin, StringComparison.OrdinalIgnoreCase))
         {
             // Admins are appointed, never self-made: otherwise anyone could register straight into full control.
             error = "The admin role cannot be chosen at registration.";
             return false;
         }
 
-        if (!PlatformRoles.SelfService.Contains(candidate))
+        if (!RoleName.TryResolve(requested, PlatformRoles.SelfService, out role, out error))
         {
-            error = $"Role must be one of: {string.Join(", ", PlatformRoles.SelfService.Order(StringComparer.Ordinal))}.";
+            role = Default;
             return false;
         }
 
-        role = candidate;
         return true;
     }
 }

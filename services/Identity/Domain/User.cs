@@ -1,3 +1,5 @@
+using DaprPlatform.ServiceDefaults;
+
 namespace DaprPlatform.Identity.Domain;
 
 public sealed class User
@@ -42,6 +44,25 @@ public sealed class User
         ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
         DisplayName = displayName;
         UpdatedAt = now;
+    }
+
+    /// <summary>Gives the account another role; false when it already held it (nothing changed).</summary>
+    public bool ChangeRole(string role, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+        if (!PlatformRoles.All.Contains(role))
+        {
+            throw new ArgumentException($"'{role}' is not a platform role.", nameof(role));
+        }
+
+        if (role == Role)
+        {
+            return false;
+        }
+
+        Role = role;
+        UpdatedAt = now;
+        return true;
     }
 
     public void ReplacePasswordHash(string passwordHash, DateTimeOffset now)

@@ -23,6 +23,7 @@ public static class CreateOnboardedUser
         CreateOnboardedUserRequest request,
         IdentityDbContext db,
         Outbox<IdentityDbContext> outbox,
+        ConfiguredAdmins admins,
         TimeProvider timeProvider,
         CancellationToken ct)
     {
@@ -70,6 +71,12 @@ public static class CreateOnboardedUser
         }
 
         var user = credential.Redeem(key!, now);
+        // A listed address is an admin from the start, as at self-registration; user.registered says so.
+        if (admins.Lists(user.NormalizedEmail))
+        {
+            user.ChangeRole(PlatformRoles.Admin, now);
+        }
+
         db.Users.Add(user);
         outbox.Enqueue(UserRegistered.Topic, new UserRegistered(user.Id, user.Email, user.DisplayName, user.Role, now, UserRegistered.OnboardingOrigin));
         try

@@ -18,6 +18,7 @@ public static class IdentityApi
         GetUser.Map(users);
         UpdateUser.Map(users);
         ChangePassword.Map(users);
+        ChangeUserRole.Map(users);
 
         // Read by every service's token validation (through invocation) and by the gateway.
         Jwks.Map(app);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,8 @@ public static class Login
         LoginRequest request,
         IdentityDbContext db,
         Pbkdf2PasswordHasher hasher,
+        Outbox<IdentityDbContext> outbox,
+        ConfiguredAdmins admins,
         AccessTokenIssuer accessTokens,
         IOptions<TokenLifetimeOptions> lifetimes,
         TimeProvider timeProvider,
@@ -58,6 +61,8 @@ public static class Login
         }
 
         var now = timeProvider.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await admins.PromoteIfListedAsync(user, db, outbox, now, ct);
         if (Pbkdf2PasswordHasher.NeedsRehash(user.PasswordHash))
         {
             // The only moment we hold the plain password: upgrade hashes made with an older iteration count.
@@ -69,6 +74,7 @@ public static class Login
         db.RefreshTokenFamilies.Add(family);
         db.RefreshTokens.Add(first);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
 
         return TypedResults.Ok(TokenPair.Create(accessTokens.Issue(user), refreshToken));
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using DaprPlatform.Identity.Domain;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
+using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,8 @@ public static class Refresh
     public static async Task<Results<Ok<TokenPairResponse>, ValidationProblem, UnauthorizedProblem>> HandleAsync(
         RefreshRequest request,
         IdentityDbContext db,
+        Outbox<IdentityDbContext> outbox,
+        ConfiguredAdmins admins,
         AccessTokenIssuer accessTokens,
         IOptions<TokenLifetimeOptions> lifetimes,
         TimeProvider timeProvider,
@@ -62,6 +65,8 @@ public static class Refresh
             return Problems.Unauthorized(FailureDetail);
         }
 
+        // The new access token carries the role the row holds now (an appointment since the last one, or the admin list).
+        await admins.PromoteIfListedAsync(user, db, outbox, now, ct);
         db.RefreshTokens.Add(outcome.Next!);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -23,6 +23,7 @@ public static class Register
         IdentityDbContext db,
         Outbox<IdentityDbContext> outbox,
         Pbkdf2PasswordHasher hasher,
+        ConfiguredAdmins admins,
         TimeProvider timeProvider,
         CancellationToken ct)
     {
@@ -38,7 +39,7 @@ public static class Register
         }
 
         var now = timeProvider.GetUtcNow();
-        var user = User.Register(form.Email, form.DisplayName, form.Role, hasher.Hash(request.Password!), now);
+        var user = User.Register(form.Email, form.DisplayName, admins.RoleAtRegistration(form.Email, form.Role), hasher.Hash(request.Password!), now);
         db.Users.Add(user);
         // Same SaveChanges as the user row: the event exists exactly when the account does.
         outbox.Enqueue(UserRegistered.Topic, new UserRegistered(user.Id, user.Email, user.DisplayName, user.Role, now));

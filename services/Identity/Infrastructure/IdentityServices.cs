@@ -16,6 +16,9 @@ public static class IdentityServices
         builder.Services.Replace(ServiceDescriptor.Singleton<IAccessTokenKeySource, LocalAccessTokenKeySource>());
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddSingleton<Pbkdf2PasswordHasher>();
+        // Lazily too: the secret store's "identity:admins" is loaded with the other secrets.
+        builder.Services.AddSingleton(sp => ConfiguredAdmins.FromConfiguration(
+            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILogger<ConfiguredAdmins>>()));
         return builder;
     }
 
@@ -24,6 +27,14 @@ public static class IdentityServices
     {
         ArgumentNullException.ThrowIfNull(app);
         _ = app.Services.GetRequiredService<AccessTokenSigningKey>();
+        return app;
+    }
+
+    /// <summary>Reads the admin list once so a malformed address stops start-up (and its size is logged).</summary>
+    public static WebApplication EnsureAdminListConfigured(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        _ = app.Services.GetRequiredService<ConfiguredAdmins>();
         return app;
     }
 }

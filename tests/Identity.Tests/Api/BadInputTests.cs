@@ -108,6 +108,41 @@ public sealed class BadInputTests(IdentityApiFixture api) : IClassFixture<Identi
         ["change-password: missing fields → 400"] = new(
             (k, _) => Bearer(Json(HttpMethod.Post, $"/api/users/{k.User.Id}/change-password", new { }), k.Session.AccessToken),
             HttpStatusCode.BadRequest, "currentPassword", "newPassword"),
+        ["role: a student for another account → 403"] = new(
+            (k, _) => Bearer(Json(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", new { role = "admin" }), k.Session.AccessToken), HttpStatusCode.Forbidden),
+        ["role: a student making themselves admin → 403"] = new(
+            (k, _) => Bearer(Json(HttpMethod.Put, $"/api/users/{k.User.Id}/role", new { role = "admin" }), k.Session.AccessToken), HttpStatusCode.Forbidden),
+        ["role: a student, unknown id → 403"] = new(
+            (k, _) => Bearer(Json(HttpMethod.Put, $"/api/users/{Guid.NewGuid()}/role", new { role = "tutor" }), k.Session.AccessToken), HttpStatusCode.Forbidden),
+        ["role: token says admin, the account does not → 403"] = new(
+            (k, t) => Bearer(Json(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", new { role = "admin" }), t.Issue(k.User.Id, "admin")), HttpStatusCode.Forbidden),
+        ["role: no token → 401"] = new(
+            (k, _) => Json(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", new { role = "admin" }), HttpStatusCode.Unauthorized),
+        ["role: admin claim in an alg none token → 401"] = new(
+            (k, t) => Bearer(Json(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", new { role = "admin" }), t.IssueUnsigned(k.User.Id, "admin")),
+            HttpStatusCode.Unauthorized),
+        ["role: unknown role → 400"] = new(
+            (k, _) => Bearer(Json(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", new { role = "superuser" }), k.AdminSession.AccessToken),
+            HttpStatusCode.BadRequest, "role"),
+        ["role: missing role → 400"] = new(
+            (k, _) => Bearer(Json(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", new { }), k.AdminSession.AccessToken), HttpStatusCode.BadRequest, "role"),
+        ["role: blank role → 400"] = new(
+            (k, _) => Bearer(Json(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", new { role = "  " }), k.AdminSession.AccessToken), HttpStatusCode.BadRequest, "role"),
+        ["role: role of the wrong JSON type → 400"] = new(
+            (k, _) => Bearer(Raw(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", "{\"role\": [\"admin\"]}", "application/json"), k.AdminSession.AccessToken),
+            HttpStatusCode.BadRequest),
+        ["role: malformed JSON → 400"] = new(
+            (k, _) => Bearer(Raw(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", "{\"role\": ", "application/json"), k.AdminSession.AccessToken),
+            HttpStatusCode.BadRequest),
+        ["role: empty body → 400"] = new(
+            (k, _) => Bearer(Raw(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", "", "application/json"), k.AdminSession.AccessToken), HttpStatusCode.BadRequest),
+        ["role: wrong content type → 415"] = new(
+            (k, _) => Bearer(Raw(HttpMethod.Put, $"/api/users/{k.Other.Id}/role", "role=admin", "text/plain"), k.AdminSession.AccessToken),
+            HttpStatusCode.UnsupportedMediaType),
+        ["role: unknown user → 404"] = new(
+            (k, _) => Bearer(Json(HttpMethod.Put, $"/api/users/{Guid.NewGuid()}/role", new { role = "tutor" }), k.AdminSession.AccessToken), HttpStatusCode.NotFound),
+        ["role: demoting an admin listed in Identity:Admins → 409"] = new(
+            (k, _) => Bearer(Json(HttpMethod.Put, $"/api/users/{k.Admin.Id}/role", new { role = "student" }), k.AdminSession.AccessToken), HttpStatusCode.Conflict),
         ["logout: no token → 401"] = new(
             (k, _) => Json(HttpMethod.Post, "/api/auth/logout", new { refreshToken = k.Session.RefreshToken }), HttpStatusCode.Unauthorized),
         ["logout: missing refresh token → 400"] = new(
@@ -132,6 +167,7 @@ public sealed class BadInputTests(IdentityApiFixture api) : IClassFixture<Identi
         var known = await api.GetKnownUsersAsync();
         var testCase = Cases[name];
         var before = await api.CountRowsAsync();
+        var rolesBefore = await api.RolesAsync();
         using var client = api.CreateClient();
         using var request = testCase.Build(known, api.Tokens);
 
@@ -145,6 +181,7 @@ public sealed class BadInputTests(IdentityApiFixture api) : IClassFixture<Identi
         }
 
         (await api.CountRowsAsync()).Should().Be(before);
+        (await api.RolesAsync()).Should().Be(rolesBefore);
         if (name.StartsWith("patch", StringComparison.Ordinal))
         {
             (await api.ScalarAsync<string>("SELECT display_name FROM users WHERE id = @id", ("id", known.Other.Id))).Should().Be(known.Other.DisplayName);

@@ -38,6 +38,22 @@ public sealed class OnboardingApiTests(IdentityApiFixture api) : IClassFixture<I
     }
 
     [Fact]
+    public async Task A_listed_address_signed_up_through_the_saga_is_an_admin_from_the_start()
+    {
+        var credentialRef = await IssueCredentialAsync(api.SecondListedAdminEmail, role: "tutor");
+        using var client = SidecarCaller();
+
+        using var created = await client.PostAsJsonAsync("/internal/users", new { credentialRef, idempotencyKey = "wf-admin:CreateAccount" });
+
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var user = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var userId = user.GetProperty("id").GetGuid();
+        user.GetProperty("role").GetString().Should().Be("admin");
+        (await api.EventsAsync("user.registered", userId)).Should().ContainSingle().Which.GetProperty("role").GetString().Should().Be("admin");
+        (await api.EventsAsync("user.role-changed", userId)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Replaying_create_with_the_same_idempotency_key_returns_the_same_user_without_a_second_event()
     {
         // Dapr rule: activities run at least once, so the step they call must be idempotent per key.

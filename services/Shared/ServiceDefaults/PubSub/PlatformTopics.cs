@@ -14,6 +14,7 @@ public static class PlatformTopics
 
     public const string UserRegistered = "user.registered";
     public const string UserDeleted = "user.deleted";
+    public const string UserRoleChanged = "user.role-changed";
     public const string ChannelRegistered = "channel.registered";
     public const string ChannelRemoved = "channel.removed";
     public const string ChannelMetrics = "channel.metrics";
