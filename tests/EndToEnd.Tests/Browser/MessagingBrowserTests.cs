@@ -122,6 +122,14 @@ public sealed partial class MessagingBrowserTests(PlatformFixture platform)
             await entry.GetByRole(AriaRole.Link, new() { Name = tutor.DisplayName }).FocusAsync();
             await page.Keyboard.PressAsync("Enter");
             await Expect(thread).ToContainTextAsync("Hi! Are you free this week?");
+            var conversationUrl = page.Url;
+
+            // Messaging the tutor again opens the same conversation.
+            await page.GotoAsync($"/tutors/{tutor.Id}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Message this tutor" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(conversationUrl);
+            await Expect(thread).ToContainTextAsync("Hi! Are you free this week?");
         }, width: 390);
 
     private async Task<(WebUser Tutor, WebUser Student)> TutorAndStudentAsync(string studentName)

@@ -4,6 +4,7 @@ using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Web.Features.Bookings;
 using DaprPlatform.Web.Features.Messaging;
 using DaprPlatform.Web.Features.Tutors;
+using DaprPlatform.Web.Tests.Bookings;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,6 +47,25 @@ public sealed class StartConversationTests : MessagingContext
 
         page.WaitForAssertion(() => page.Find("h1").TextContent.Should().Be("Tess Tutor"), Patience);
         page.FindAll(".message-button").Should().BeEmpty("only students start conversations");
+    }
+
+    [Fact]
+    public void The_booking_page_opens_the_conversation_with_its_tutor_naming_the_booking()
+    {
+        SignInStudent();
+        var booking = Guid.NewGuid();
+        Answer("booking", "GET", $"api/bookings/{booking}/saga", 200, StudentJson.Saga(booking, "COMPLETED", "Confirmed", outcome: "confirmed"));
+        Answer("booking", "GET", $"api/bookings/{booking}", 200, StudentJson.Booking(booking, BookingStatuses.Confirmed));
+        Answer(App, "POST", "api/conversations", 201, Conversation(Opened, Me));
+
+        var page = Render<BookingPage>(p => p.Add(x => x.BookingId, booking));
+        page.WaitForAssertion(() => page.Find(".message-button button").TextContent.Should().Be("Message Tess Tutor"), Patience);
+        Interact(() => page.Find(".message-button button").Click());
+
+        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith($"/messages/{Opened}"), Patience);
+        var sent = BodiesSent("POST", "/api/conversations").Single();
+        sent.GetProperty("tutorId").GetGuid().Should().Be(StudentJson.Tutor);
+        sent.GetProperty("bookingId").GetGuid().Should().Be(booking);
     }
 
     [Fact]

@@ -291,6 +291,22 @@ public sealed class ThreadPageTests : MessagingContext
     }
 
     [Fact]
+    public void A_message_from_the_one_typing_ends_their_typing()
+    {
+        SignInStudent();
+        AnswerDetail(Detail(null));
+        Answer(App, "PATCH", $"api/messages/{Reply}/read", 200, "{}");
+        var page = RenderThread(typingShownFor: TimeSpan.FromMinutes(1));
+        AnswerLive(("user:typing", JsonSerializer.Serialize(new { conversationId = ConversationId, userId = TutorId, name = "Tess Tutor", at = DateTimeOffset.UtcNow }, JsonSerializerOptions.Web)));
+        page.WaitForAssertion(() => page.Find(".typing").TextContent.Should().Be("Tess Tutor is typing…"), Patience);
+
+        AnswerLive(("message:new", Message(Reply, TutorId, "Done typing", DateTimeOffset.UtcNow)));
+
+        page.WaitForAssertion(() => Texts(page).Should().Equal("Done typing"), Patience);
+        page.Find(".typing").TextContent.Should().BeEmpty("the message it announced has come");
+    }
+
+    [Fact]
     public void Someone_elses_conversation_is_not_found()
     {
         SignInStudent();
