@@ -22,8 +22,14 @@ public sealed class UnreadMessages(MessagingClient messaging)
     /// <summary>Raised after every refresh whose outcome changed what the link shows.</summary>
     public event Func<Task>? Changed;
 
-    /// <summary>Whether this event can change the count.</summary>
-    public static bool Affects(MessagingEvent e) => e is MessageArrived or MessagesRead or MessageChanged { Message.Deleted: true };
+    /// <summary>Whether this event can change <paramref name="me"/>'s count: another's new or deleted message, or my reading.</summary>
+    public static bool Affects(MessagingEvent e, Guid me) => e switch
+    {
+        MessageArrived arrived => arrived.Message.SenderId != me,
+        MessageChanged changed => changed.Message.Deleted && changed.Message.SenderId != me,
+        MessagesRead read => read.Receipt.ReaderId == me,
+        _ => false,
+    };
 
     /// <summary>
     /// Reads the count again. Calls that arrive while one runs are folded into one more read after it, so a burst of events
