@@ -10,6 +10,9 @@ public sealed class ConversationThread(Guid conversationId)
     private readonly Dictionary<Guid, Message> _byId = [];
     private List<Message>? _ordered;
 
+    // Whether an older page has been read: the newest page read again later must not move the cursor back up then.
+    private bool _pagedBack;
+
     public Guid ConversationId { get; } = conversationId;
 
     /// <summary>Oldest first, as the thread shows them (newest at the bottom).</summary>
@@ -17,9 +20,6 @@ public sealed class ConversationThread(Guid conversationId)
 
     /// <summary>The cursor for older messages; null once the oldest is here.</summary>
     public string? OlderCursor { get; private set; }
-
-    /// <summary>Whether an older page has been asked for; the newest page read again later keeps its cursor then.</summary>
-    private bool _pagedBack;
 
     /// <summary>The newest page (first load, or read again after the stream was cut): merged, its cursor kept unless paged further.</summary>
     public void MergeNewest(IEnumerable<Message> page, string? nextCursor)
