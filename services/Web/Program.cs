@@ -28,6 +28,7 @@ builder.Services.AddStudentFeatures();
 builder.Services.AddNotificationFeatures();
 builder.Services.AddTutorFeatures();
 builder.Services.AddReviewFeatures();
+builder.Services.AddMessagingFeatures();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using Bunit;
 using Bunit.TestDoubles;
 using DaprPlatform.ServiceDefaults;
@@ -92,6 +93,35 @@ public abstract class WebComponentContext : BunitContext, IAsyncLifetime
     /// <summary>Calls the page made to <paramref name="appId"/> (path and query), in order.</summary>
     protected IReadOnlyList<SidecarRequest> CallsTo(string appId) =>
         Sidecar.Received.Where(r => r.Path.StartsWith($"/v1.0/invoke/{appId}/method/", StringComparison.Ordinal)).ToList();
+
+    /// <summary>RFC 9457 problem details as the services write them; <paramref name="errors"/> are field errors.</summary>
+    protected static string Problem(int status, string title, string? detail = null, params (string Field, string Message)[] errors) =>
+        JsonSerializer.Serialize(new
+        {
+            title, status, detail,
+            errors = errors.Length == 0 ? null : errors.ToDictionary(e => e.Field, e => new[] { e.Message }),
+        }, JsonSerializerOptions.Web);
+
+    /// <summary>
+    /// Runs a UI interaction again when the dashboard re-rendered between finding the element and firing its event (a live
+    /// feed keeps reconnecting in these tests), as a person's second click would.
+    /// </summary>
+    protected static void Interact(Action interaction)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                interaction();
+                return;
+            }
+            catch (Exception e) when (attempt < 5 && e is Bunit.Rendering.UnknownEventHandlerIdException or Bunit.ElementRemovedFromDomException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
 
     async Task IAsyncLifetime.DisposeAsync()
     {

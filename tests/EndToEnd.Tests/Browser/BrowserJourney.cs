@@ -40,6 +40,19 @@ public static class BrowserJourney
         overflow.Should().BeLessThanOrEqualTo(0, $"{page.Url} must fit the viewport without scrolling sideways");
     }
 
+    /// <summary>Presses Tab from where the focus is until <paramref name="target"/> has it: fails if it is not reached in <paramref name="most"/> presses.</summary>
+    public static async Task TabToAsync(IPage page, ILocator target, int most = 20)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(target);
+        for (var presses = 0; presses < most && !await target.EvaluateAsync<bool>("e => e === document.activeElement"); presses++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Assertions.Expect(target).ToBeFocusedAsync(new() { Timeout = 1_000 });
+    }
+
     public static async Task RunAsync(PlatformFixture platform, string name, Func<IPage, Task> journey,
         string locale = "en-US", string timeZone = "Europe/Berlin", int width = 1280)
     {

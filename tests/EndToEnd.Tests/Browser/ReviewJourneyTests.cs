@@ -1,9 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DaprPlatform.TestSupport;
 using Microsoft.Playwright;
-using Npgsql;
 using static Microsoft.Playwright.Assertions;
 
 namespace DaprPlatform.EndToEnd.Tests.Browser;
@@ -117,18 +117,32 @@ public sealed class ReviewJourneyTests(PlatformFixture platform)
     }
 
     /// <summary>
-    /// An admin, for the test: identity grants no admin role through its API (registration refuses it; there is no seed),
-    /// so a registered person's role is set in identity's own database before they sign in (the access token takes its
-    /// role from that row at sign-in).
+    /// An admin, made the way an operator makes one: the platform's configured admin (<c>admin@example.com</c>, listed in
+    /// components/secrets.dev.json; registered on first use in this platform's fresh databases) appoints a newly
+    /// registered person through identity's API. The access token takes its role from identity's row at sign-in.
     /// </summary>
     private async Task<WebUser> NewAdminAsync()
     {
         var person = await BrowserJourney.CreateUserAsync(platform, "student", "Ada Admin");
-        await using var connection = new NpgsqlConnection(platform.Host.GetAppConnectionString("identity"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("UPDATE users SET role = 'admin' WHERE id = @id", connection);
-        command.Parameters.AddWithValue("id", person.Id);
-        (await command.ExecuteNonQueryAsync()).Should().Be(1);
+        using var appoint = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Put, $"/api/users/{person.Id}/role",
+            await ConfiguredAdminTokenAsync(), new { role = "admin" });
+        appoint.StatusCode.Should().Be(HttpStatusCode.OK, await appoint.Content.ReadAsStringAsync());
         return person with { Role = "admin" };
+    }
+
+    private async Task<string> ConfiguredAdminTokenAsync()
+    {
+        const string email = "admin@example.com", password = "correct horse battery staple";
+        using var login = await platform.Gateway.PostAsJsonAsync("/api/auth/login", new { email, password });
+        if (login.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            using var register = await platform.Gateway.PostAsJsonAsync("/api/auth/register", new { email, password, displayName = "Platform Admin", role = "student" });
+            register.StatusCode.Should().Be(HttpStatusCode.Created, await register.Content.ReadAsStringAsync());
+            return await ConfiguredAdminTokenAsync();
+        }
+
+        login.StatusCode.Should().Be(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
+        var session = await login.Content.ReadFromJsonAsync<JsonElement>();
+        return session.GetProperty("accessToken").GetString()!;
     }
 }

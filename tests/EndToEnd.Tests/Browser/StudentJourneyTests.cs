@@ -115,7 +115,8 @@ public sealed class StudentJourneyTests(PlatformFixture platform)
             // The owner sees it.
             await BrowserJourney.SignInAsync(page, owner);
             await page.GotoAsync($"/bookings/{booking.BookingId}");
-            await Expect(page.GetByText(tutor.DisplayName)).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            // Exact: the page also has a "Message <tutor>" button.
+            await Expect(page.GetByText(tutor.DisplayName, new() { Exact = true })).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
             var (context, other) = await BrowserJourney.OpenSecondBrowserAsync(platform);
             await using (context)

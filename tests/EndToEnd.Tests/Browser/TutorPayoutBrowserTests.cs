@@ -53,4 +53,33 @@ public sealed class TutorPayoutBrowserTests(PlatformFixture platform)
             await Expect(rows.First).ToContainTextAsync("Below the minimum payout");
             await BrowserJourney.ScreenshotAsync(page, "tutor-payouts");
         });
+
+    /// <summary>At a phone's width (390 px): the page fits, and its controls are reached and used with the keyboard.</summary>
+    [Fact]
+    public Task At_phone_width_the_payouts_page_fits_and_its_controls_are_reached_by_keyboard() =>
+        BrowserJourney.RunAsync(platform, "tutor-payouts-phone", async page =>
+        {
+            var tutor = await BrowserJourney.CreateUserAsync(platform, "tutor", "Pia Phone");
+            await BrowserJourney.SignInAsync(page, tutor);
+            await page.GotoAsync("/tutor/payouts");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payouts" })).ToBeVisibleAsync();
+            var connect = page.GetByRole(AriaRole.Button, new() { Name = "Connect payout account" });
+            await Expect(connect).ToBeVisibleAsync();
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+
+            // From the top of the content, Tab reaches the button and Enter uses it (onboarding comes back to this page).
+            await page.Locator("#main").FocusAsync();
+            await BrowserJourney.TabToAsync(page, connect);
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync("**/tutor/payouts");
+            var request = page.GetByRole(AriaRole.Button, new() { Name = "Request payout now" });
+            await Expect(request).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+
+            await page.Locator("#main").FocusAsync();
+            await BrowserJourney.TabToAsync(page, request);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Payout requested for" })).ToBeVisibleAsync();
+            await BrowserJourney.ExpectNoSidewaysScrollAsync(page);
+        }, width: 390);
 }

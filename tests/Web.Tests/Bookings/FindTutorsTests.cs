@@ -9,7 +9,7 @@ namespace DaprPlatform.Web.Tests.Bookings;
 
 public sealed class FindTutorsTests : WebComponentContext
 {
-    public FindTutorsTests() => Services.AddStudentFeatures().AddReviewFeatures();
+    public FindTutorsTests() => Services.AddStudentFeatures().AddReviewFeatures().AddMessagingFeatures();
 
     protected override CultureInfo Culture => CultureInfo.GetCultureInfo("de-DE");
 

@@ -33,7 +33,7 @@ internal static class StudentJson
 
 public sealed class SlotCalendarViewTests : WebComponentContext
 {
-    public SlotCalendarViewTests() => Services.AddStudentFeatures().AddReviewFeatures();
+    public SlotCalendarViewTests() => Services.AddStudentFeatures().AddReviewFeatures().AddMessagingFeatures();
 
     protected override string BrowserZone => "Asia/Tokyo";
 
@@ -100,7 +100,7 @@ public sealed class SlotCalendarViewTests : WebComponentContext
 
 public sealed class BookingProgressTests : WebComponentContext
 {
-    public BookingProgressTests() => Services.AddStudentFeatures().AddReviewFeatures();
+    public BookingProgressTests() => Services.AddStudentFeatures().AddReviewFeatures().AddMessagingFeatures();
 
     private readonly Guid _bookingId = Guid.NewGuid();
     private readonly Guid _paymentId = Guid.NewGuid();
@@ -169,7 +169,7 @@ public sealed class BookingProgressTests : WebComponentContext
 
 public sealed class CancelBookingTests : WebComponentContext
 {
-    public CancelBookingTests() => Services.AddStudentFeatures().AddReviewFeatures();
+    public CancelBookingTests() => Services.AddStudentFeatures().AddReviewFeatures().AddMessagingFeatures();
 
     [Fact]
     public void Cancel_shows_the_refund_quote_first_and_posts_only_after_the_student_confirms()
@@ -216,7 +216,8 @@ public sealed class CancelBookingTests : WebComponentContext
         page.WaitForAssertion(() => page.Find(".quote").TextContent.Should().Be("Nothing has been paid yet, so there is nothing to refund."), Patience);
         page.Find("button.secondary:not([aria-label])").Click();
 
-        page.FindAll("#cancel-heading").Should().BeEmpty();
+        // The dialog closes on the circuit's next render, which a loaded machine may not have finished yet.
+        page.WaitForAssertion(() => page.FindAll("#cancel-heading").Should().BeEmpty(), Patience);
         CallsTo("booking").Should().NotContain(c => c.Method == "POST");
     }
 }

@@ -15,25 +15,4 @@ public abstract class ChannelsComponentContext : WebComponentContext
         Services.AddChannelFeatures();
         JSInterop.Setup<Rect>("Radzen.createChart", _ => true).SetResult(new Rect { Width = 640, Height = 320 });
     }
-
-    /// <summary>
-    /// Runs a UI interaction again when the dashboard re-rendered between finding the element and firing its event (the live
-    /// feed keeps reconnecting in these tests), as a person's second click would.
-    /// </summary>
-    protected static void Interact(Action interaction)
-    {
-        ArgumentNullException.ThrowIfNull(interaction);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                interaction();
-                return;
-            }
-            catch (Exception e) when (attempt < 5 && e is Bunit.Rendering.UnknownEventHandlerIdException or Bunit.ElementRemovedFromDomException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-    }
 }

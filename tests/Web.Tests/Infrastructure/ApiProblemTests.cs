@@ -32,4 +32,20 @@ public sealed class ApiProblemTests
         problem.Title.Should().Be(title);
         problem.Errors.Should().BeEmpty();
     }
+
+    [Fact]
+    public void Retry_After_is_read_as_seconds_or_as_a_date_against_the_responses_own_date()
+    {
+        using var seconds = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        seconds.Headers.TryAddWithoutValidation("Retry-After", "17");
+        ApiProblem.ReadRetryAfter(seconds.Headers).Should().Be(TimeSpan.FromSeconds(17));
+
+        using var date = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        date.Headers.Date = new DateTimeOffset(2026, 12, 7, 8, 0, 0, TimeSpan.Zero);
+        date.Headers.TryAddWithoutValidation("Retry-After", "Mon, 07 Dec 2026 08:00:30 GMT");
+        ApiProblem.ReadRetryAfter(date.Headers).Should().Be(TimeSpan.FromSeconds(30));
+
+        using var none = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        ApiProblem.ReadRetryAfter(none.Headers).Should().BeNull();
+    }
 }

@@ -10,7 +10,7 @@ public abstract class ReviewsContext : WebComponentContext
 {
     protected const string App = "reviews";
 
-    protected ReviewsContext() => Services.AddReviewFeatures().AddStudentFeatures().AddTutorFeatures();
+    protected ReviewsContext() => Services.AddReviewFeatures().AddStudentFeatures().AddTutorFeatures().AddMessagingFeatures();
 
     protected static readonly Guid TutorId = Guid.Parse("7d3c1f0e-5b6a-4f1e-9c2d-8a7b6c5d4e3f");
 
@@ -44,14 +44,6 @@ public abstract class ReviewsContext : WebComponentContext
         {
             average, count = one + two + three + four + five,
             distribution = new Dictionary<string, int> { ["1"] = one, ["2"] = two, ["3"] = three, ["4"] = four, ["5"] = five },
-        }, JsonSerializerOptions.Web);
-
-    /// <summary>RFC 9457 problem details as the services write them; <paramref name="errors"/> are field errors.</summary>
-    protected static string Problem(int status, string title, string? detail = null, params (string Field, string Message)[] errors) =>
-        JsonSerializer.Serialize(new
-        {
-            title, status, detail,
-            errors = errors.Length == 0 ? null : errors.ToDictionary(e => e.Field, e => new[] { e.Message }),
         }, JsonSerializerOptions.Web);
 
     protected IReadOnlyList<JsonElement> BodiesSent(string method, string path) =>

@@ -5,8 +5,8 @@ namespace DaprPlatform.Web.Tests.Tutor;
 
 public sealed class LessonsPageTests : TutorPageContext
 {
-    private static string Lesson(string student, string start, string status) => $$"""
-        {"bookingId":"{{Guid.NewGuid()}}","studentId":"{{Guid.NewGuid()}}","studentName":"{{student}}","tutorId":"{{Guid.NewGuid()}}",
+    private static string Lesson(string student, string start, string status, Guid? studentId = null) => $$"""
+        {"bookingId":"{{Guid.NewGuid()}}","studentId":"{{studentId ?? Guid.NewGuid()}}","studentName":"{{student}}","tutorId":"{{Guid.NewGuid()}}",
          "tutorName":"Ada Tutor","subject":"algebra","start":"{{start}}","end":"{{start}}","durationMinutes":60,
          "price":{"amount":4000,"currency":"USD"},"status":"{{status}}","paymentId":null,"refund":null,"cancellationReason":null,
          "workflowInstanceId":"x","createdAt":"2026-12-01T10:00:00+00:00","updatedAt":"2026-12-01T10:00:00+00:00"}
@@ -28,6 +28,31 @@ public sealed class LessonsPageTests : TutorPageContext
         page.Find("caption").TextContent.Should().Contain("America/New_York (your profile's time zone)");
         CallsTo("booking").Should().ContainSingle().Which.RawTarget.Should().Contain("as=tutor").And.Contain("page=1");
         page.FindAll("nav.pager").Should().BeEmpty("one page needs no pager");
+    }
+
+    [Fact]
+    public void A_student_who_started_a_conversation_has_a_link_to_it_and_one_who_did_not_has_none()
+    {
+        SignInAsTutor();
+        AnswerNoProfile();
+        var talked = Guid.NewGuid();
+        var conversation = Guid.NewGuid();
+        Answer("booking", "GET", "api/bookings", 200,
+            $$"""{"items":[{{Lesson("Grace Student", "2026-12-08T15:00:00+00:00", "confirmed", talked)}},{{Lesson("Quiet Student", "2026-12-07T15:00:00+00:00", "confirmed")}}],"page":1,"pageSize":20,"total":2}""");
+        // Messaging lists the tutor's conversations (inbox, then archive): only Grace has started one.
+        Sidecar.Respond(r => r.Path == "/v1.0/invoke/messaging/method/api/conversations"
+            ? new TestSupport.SidecarReply(200, r.RawTarget.Contains("archived=true", StringComparison.Ordinal)
+                ? """{"items":[],"nextCursor":null}"""
+                : $$"""{"items":[{"id":"{{conversation}}","student":{"id":"{{talked}}","name":"Grace Student"},"tutor":{"id":"{{TutorId}}","name":"Ada Tutor"},"otherParticipant":{"id":"{{talked}}","name":"Grace Student"},"bookingId":null,"archived":false,"unread":0,"lastMessage":null,"createdAt":"2026-12-01T10:00:00Z","lastActivityAt":"2026-12-01T10:00:00Z"}],"nextCursor":null}""")
+            : null);
+
+        var page = Render<LessonsPage>();
+
+        page.WaitForAssertion(() => page.FindAll("a.message-link").Should().ContainSingle(), Patience);
+        var link = page.Find("a.message-link");
+        link.GetAttribute("href").Should().Be($"/messages/{conversation}");
+        link.GetAttribute("aria-label").Should().Be("Messages with Grace Student");
+        link.ParentElement!.TextContent.Should().StartWith("Grace Student");
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public abstract class TutorPageContext : WebComponentContext
 {
     protected TutorPageContext()
     {
-        Services.AddTutorFeatures().AddReviewFeatures();
+        Services.AddTutorFeatures().AddReviewFeatures().AddMessagingFeatures();
     }
 
     protected Guid TutorId { get; private set; }

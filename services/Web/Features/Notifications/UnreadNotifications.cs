@@ -1,3 +1,4 @@
+using DaprPlatform.Web.Infrastructure;
 using DaprPlatform.Web.Infrastructure.Services;
 
 namespace DaprPlatform.Web.Features.Notifications;
@@ -24,12 +25,9 @@ public sealed class UnreadNotifications(NotificationsClient notifications)
         var changed = count != Count || (answer.Problem is null) != (Problem is null);
         Count = count;
         Problem = answer.Problem;
-        if (changed && Changed is { } handlers)
+        if (changed)
         {
-            foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
-            {
-                await handler();
-            }
+            await AsyncEvent.RaiseAsync(Changed);
         }
     }
 }

@@ -36,6 +36,7 @@ public sealed record UpdateTutorProfile(string? DisplayName, string Bio, IReadOn
 /// <summary>A lesson as booking lists it (<c>GET /api/bookings?as=tutor</c>).</summary>
 public sealed record LessonBody(
     Guid BookingId,
+    Guid StudentId,
     string StudentName,
     string Subject,
     DateTimeOffset Start,

@@ -11,6 +11,9 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
 {
     private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 
+    /// <summary>How long the service asked to wait before trying again (its <c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The session behind the cookie ended (signed out elsewhere, refresh token revoked or expired).</summary>
     public static ApiProblem SignedOut { get; } = new(401, "Your session has ended", "Sign in again to continue.", NoErrors);
 
@@ -70,6 +73,21 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
         }
 
         return new ApiProblem(code, DefaultTitle(code), null, NoErrors);
+    }
+
+    /// <summary>
+    /// A <c>Retry-After</c> header as a wait: its seconds, or its date less the response's own <c>Date</c> (the server's
+    /// clock on both sides, so this machine's clock does not matter).
+    /// </summary>
+    public static TimeSpan? ReadRetryAfter(System.Net.Http.Headers.HttpResponseHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } when headers.Date is { } sent && date > sent => date - sent,
+            _ => null,
+        };
     }
 
     private static Dictionary<string, string[]> ReadErrors(JsonElement root)

@@ -110,7 +110,9 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
         {
             using var response = await appClient.SendAsync(request, timeout.Token);
             var content = await response.Content.ReadAsStringAsync(timeout.Token);
-            return response.IsSuccessStatusCode ? (null, content) : (ApiProblem.Read(response.StatusCode, content), null);
+            return response.IsSuccessStatusCode
+                ? (null, content)
+                : (ApiProblem.Read(response.StatusCode, content) with { RetryAfter = ApiProblem.ReadRetryAfter(response.Headers) }, null);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
