@@ -28,12 +28,13 @@ public abstract class ReviewsContext : WebComponentContext
             editableUntil = editableUntil ?? DateTimeOffset.UtcNow.AddDays(6),
         }, JsonSerializerOptions.Web);
 
-    protected static string PublicReview(Guid reviewId, string studentName, int rating, string? comment, int helpful = 0, string? reply = null) =>
+    protected static string PublicReview(Guid reviewId, string studentName, int rating, string? comment, int helpful = 0, string? reply = null,
+        bool? mine = null, bool? markedHelpfulByMe = null, bool? flaggedByMe = null) =>
         JsonSerializer.Serialize(new
         {
             reviewId, studentName, subject = "algebra", rating, comment, helpfulCount = helpful,
             reply = reply is null ? null : new { text = reply, repliedAt = "2026-12-05T10:00:00Z" },
-            postedAt = "2026-12-04T09:30:00Z", editedAt = (string?)null,
+            postedAt = "2026-12-04T09:30:00Z", editedAt = (string?)null, mine, markedHelpfulByMe, flaggedByMe,
         }, JsonSerializerOptions.Web);
 
     protected static string TutorReviews(string summary, string? nextCursor, params string[] items) =>

@@ -129,6 +129,32 @@ public sealed class TutorReviewListTests : ReviewsContext
     }
 
     [Fact]
+    public async Task A_signed_in_reader_sees_their_own_review_without_actions_their_helpful_marks_pressed_and_their_reports_noted()
+    {
+        SignIn(PlatformRoles.Student);
+        Answer(App, "GET", $"api/reviews/tutor/{TutorId}", 200, TutorReviews(Summary(4.3m, 0, 0, 1, 0, 2), null,
+            PublicReview(First, "Ann Other", 5, "Great", helpful: 3, mine: false, markedHelpfulByMe: true, flaggedByMe: false),
+            PublicReview(Second, "Test Person", 5, "Mine", helpful: 1, mine: true, markedHelpfulByMe: false, flaggedByMe: false),
+            PublicReview(Third, "Spam Bot", 3, "Buy cheap watches", mine: false, markedHelpfulByMe: false, flaggedByMe: true)));
+        Answer(App, "DELETE", $"api/reviews/{First}/helpful", 200, $$"""{"reviewId":"{{First}}","helpfulCount":2,"markedByMe":false}""");
+
+        var list = RenderList();
+        list.WaitForAssertion(() => list.FindAll("li.review").Should().HaveCount(3), Patience);
+        var reviews = list.FindAll("li.review");
+        var helpful = reviews[0].QuerySelector(".review-actions button")!;
+        helpful.GetAttribute("aria-pressed").Should().Be("true", "reviews says this reader marked it");
+        reviews[1].QuerySelectorAll(".review-actions button").Should().BeEmpty("one's own review is neither marked nor reported");
+        reviews[1].QuerySelector(".review-actions")!.TextContent.Should().Contain("Your review").And.Contain("1 found it helpful");
+        reviews[2].QuerySelector(".review-actions")!.TextContent.Should().Contain("You reported this review.");
+        reviews[2].QuerySelectorAll(".review-actions button").Select(b => b.TextContent).Should().Equal("Helpful (0)");
+
+        // Pressed from the start, so the first click takes the mark back.
+        await helpful.ClickAsync();
+        list.WaitForAssertion(() => list.FindAll("li.review")[0].QuerySelector(".review-actions button")!.GetAttribute("aria-pressed").Should().Be("false"), Patience);
+        CallsTo(App).Where(r => r.Path.EndsWith("/helpful", StringComparison.Ordinal)).Select(r => r.Method).Should().Equal("DELETE");
+    }
+
+    [Fact]
     public async Task A_report_takes_a_reason_and_a_note_shows_the_services_field_errors_and_thanks_once_sent()
     {
         SignIn(PlatformRoles.Student);

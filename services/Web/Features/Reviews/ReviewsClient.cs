@@ -35,7 +35,10 @@ public static class ReviewStates
     public const string Hidden = "hidden";
 }
 
-/// <summary>A review as the public sees it: no ids but its own.</summary>
+/// <summary>
+/// A review as the public sees it: no ids but its own. For a signed-in reader reviews also says whether they wrote it,
+/// marked it helpful or reported it (absent, so null, for anonymous readers).
+/// </summary>
 public sealed record PublicReview(
     Guid ReviewId,
     string StudentName,
@@ -45,7 +48,10 @@ public sealed record PublicReview(
     int HelpfulCount,
     ReviewReply? Reply,
     DateTimeOffset PostedAt,
-    DateTimeOffset? EditedAt);
+    DateTimeOffset? EditedAt,
+    bool? Mine = null,
+    bool? MarkedHelpfulByMe = null,
+    bool? FlaggedByMe = null);
 
 /// <summary>A tutor's rating over their visible reviews: average to one decimal (null without reviews), count, stars 1..5.</summary>
 public sealed record RatingSummary(decimal? Average, int Count, IReadOnlyDictionary<string, int> Distribution)
