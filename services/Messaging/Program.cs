@@ -20,6 +20,7 @@ builder.Services.AddOptions<LiveOptions>()
 builder.Services.AddSingleton<LiveConnections>();
 builder.Services.AddSingleton<TypingThrottle>();
 builder.Services.AddScoped<TutoringApp>();
+builder.Services.AddScoped<BookingApp>();
 
 var app = builder.Build();
 

@@ -63,6 +63,37 @@ public sealed class MessagingJourneyTests(PlatformFixture platform)
         (await platform.CountRowsAsync("messaging", "messages")).Should().BeGreaterThanOrEqualTo(3);
     }
 
+    [Fact]
+    public async Task A_conversation_links_only_a_booking_of_the_pair_as_booking_itself_answers()
+    {
+        var market = new Marketplace(platform);
+        var tutor = await market.NewTutorAsync(hourlyRate: 3000);
+        var student = await market.NewStudentAsync();
+        var other = await market.NewStudentAsync();
+        var booking = await market.BookAsync(student, tutor, Marketplace.SlotStart(TimeSpan.FromDays(4)), 60);
+        await market.WaitForPaymentAsync(student, booking); // booking has made the booking by then
+
+        // Another student naming this booking: booking does not show it to them (404), so messaging refuses it.
+        using (var foreign = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, "/api/conversations", other.Token, new { tutorId = tutor.Id, bookingId = booking.BookingId }))
+        {
+            foreign.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, await foreign.Content.ReadAsStringAsync());
+            (await foreign.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("bookingId", out _).Should().BeTrue();
+        }
+
+        using var start = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, "/api/conversations", student.Token, new { tutorId = tutor.Id, bookingId = booking.BookingId });
+        start.StatusCode.Should().Be(HttpStatusCode.Created, await start.Content.ReadAsStringAsync());
+        (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookingId").GetGuid().Should().Be(booking.BookingId);
+        (await platform.CountRowsAsync("messaging", $"conversations WHERE student_id = '{other.Id}'")).Should().Be(0);
+
+        // Withdrawn, so no saga is left waiting for a payment when the other journeys check the marketplace's invariants.
+        using (var withdraw = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, $"/api/bookings/{booking.BookingId}/cancel", student.Token, new { reason = "only here to talk" }))
+        {
+            withdraw.StatusCode.Should().Be(HttpStatusCode.Accepted, await withdraw.Content.ReadAsStringAsync());
+        }
+
+        (await market.WaitForSagaEndAsync(student, booking)).GetProperty("outcome").GetString().Should().NotBe("confirmed");
+    }
+
     /// <summary>A client of the gateway without a response timeout, for a stream that stays open.</summary>
     private static HttpClient StreamClient(MarketUser user)
     {

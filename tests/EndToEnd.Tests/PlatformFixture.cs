@@ -30,6 +30,12 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The workflows app's payout period here: short, so a period ends within a test (the minimum it accepts is 10 s).</summary>
     public static readonly TimeSpan PayoutPeriod = TimeSpan.FromSeconds(20);
 
+    /// <summary>Notifications' grace before telling of an unread message in this run (short, so a test sees it pass).</summary>
+    public static readonly TimeSpan MessageGracePeriod = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often notifications looks for notices whose grace has passed (as in production; MessageNoticeJourneyTests).</summary>
+    public static readonly TimeSpan MessageNoticePollInterval = TimeSpan.FromSeconds(5);
+
     public HttpClient Gateway { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:5000"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The web front end as a person's browser reaches it (<c>localhost</c>: a secure context, so its secure cookie is kept).</summary>
@@ -74,6 +80,7 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["web"] = new Dictionary<string, string> { ["Web__SignInRateLimit__PermitLimit"] = "100000" },
                 // Short payout periods, so a payout period runs within a test (PayoutJourneyTests).
                 ["workflows"] = new Dictionary<string, string> { ["Payouts__Period"] = PayoutPeriod.ToString("c", CultureInfo.InvariantCulture) },
+                ["notifications"] = new Dictionary<string, string> { ["Notifications__MessageGracePeriod"] = MessageGracePeriod.ToString("c", CultureInfo.InvariantCulture), ["Notifications__MessageNoticePollInterval"] = MessageNoticePollInterval.ToString("c", CultureInfo.InvariantCulture) },
             },
         });
     }

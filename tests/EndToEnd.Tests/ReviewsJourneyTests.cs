@@ -55,6 +55,7 @@ public sealed class ReviewsJourneyTests(PlatformFixture platform) : IAsyncLifeti
         var list = await platform.Gateway.GetFromJsonAsync<JsonElement>($"/api/reviews/tutor/{tutor.Id}");
         list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reviewId").GetGuid()).Should().Equal(review.GetProperty("reviewId").GetGuid());
         list.GetProperty("items")[0].GetProperty("comment").GetString().Should().Be("Patient and clear");
+        list.GetProperty("items")[0].TryGetProperty("mine", out _).Should().BeFalse("an anonymous reader has no marks of their own");
         list.GetProperty("summary").GetProperty("average").GetDecimal().Should().Be(4.0m);
         list.GetProperty("summary").GetProperty("count").GetInt32().Should().Be(1);
 
@@ -73,6 +74,21 @@ public sealed class ReviewsJourneyTests(PlatformFixture platform) : IAsyncLifeti
         var stranger = await market.NewStudentAsync();
         var hidden = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, $"/api/reviews/booking/{booking.BookingId}", stranger.Token);
         hidden.StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        // Signed in, the public list (the gateway passes the token on) says what is the reader's own; the author's list has it.
+        var reviewId = review.GetProperty("reviewId").GetGuid();
+        (await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, $"/api/reviews/{reviewId}/helpful", stranger.Token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        foreach (var (reader, mine, marked) in new[] { (student, true, false), (stranger, false, true) })
+        {
+            using var read = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, $"/api/reviews/tutor/{tutor.Id}", reader.Token);
+            var item = (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items")[0];
+            (item.GetProperty("mine").GetBoolean(), item.GetProperty("markedHelpfulByMe").GetBoolean(), item.GetProperty("flaggedByMe").GetBoolean())
+                .Should().Be((mine, marked, false));
+        }
+
+        using var own = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, "/api/reviews/mine", student.Token);
+        own.StatusCode.Should().Be(HttpStatusCode.OK, await own.Content.ReadAsStringAsync());
+        (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reviewId").GetGuid()).Should().Equal(reviewId);
         (await platform.CountRowsAsync("reviews", "outbox_messages WHERE topic = 'review.posted'")).Should().BeGreaterThanOrEqualTo(1);
     }
 

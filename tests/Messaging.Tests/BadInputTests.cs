@@ -26,6 +26,8 @@ public sealed class BadInputTests(MessagingFixture fx) : IAsyncLifetime
         { "start: empty tutorId", "POST", "/api/conversations", Json, $$"""{"tutorId":"{{Guid.Empty}}"}""", 400, "tutorId" },
         { "start: empty bookingId", "POST", "/api/conversations", Json, $$"""{"tutorId":"{{Guid.NewGuid()}}","bookingId":"{{Guid.Empty}}"}""", 400, "bookingId" },
         { "start: tutorId not a guid", "POST", "/api/conversations", Json, """{"tutorId":"grace"}""", 400, null },
+        { "start: bookingId not a guid", "POST", "/api/conversations", Json, $$"""{"tutorId":"{{Guid.NewGuid()}}","bookingId":"b-1"}""", 400, null },
+        { "start: unknown booking", "POST", "/api/conversations", Json, $$"""{"tutorId":"{{Guid.NewGuid()}}","bookingId":"{{Guid.NewGuid()}}"}""", 422, "bookingId" },
         { "start: malformed json", "POST", "/api/conversations", Json, """{"tutorId":""", 400, null },
         { "start: wrong content type", "POST", "/api/conversations", "text/plain", "{}", 415, null },
         { "start: oversized body", "POST", "/api/conversations", Json, $$"""{"x":"{{new string('x', 1100 * 1024)}}"}""", 413, null },

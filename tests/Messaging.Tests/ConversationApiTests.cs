@@ -27,13 +27,106 @@ public sealed class ConversationApiTests(MessagingFixture fx)
         created.GetProperty("unread").GetInt32().Should().Be(0);
         created.GetProperty("bookingId").ValueKind.Should().Be(JsonValueKind.Null);
 
-        var booking = Guid.NewGuid();
+        var booking = fx.Book(student, tutor);
         using var again = await client.PostAsJsonAsync("/api/conversations", new { tutorId = tutor, bookingId = booking });
         again.StatusCode.Should().Be(HttpStatusCode.OK);
         var existing = await again.Content.ReadFromJsonAsync<JsonElement>();
         existing.GetProperty("id").GetGuid().Should().Be(created.GetProperty("id").GetGuid());
         existing.GetProperty("bookingId").GetGuid().Should().Be(booking);
         (await fx.WithDbAsync(db => Task.FromResult(db.Conversations.Count(c => c.StudentId == student)))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_booking_id_is_taken_only_for_a_booking_between_this_student_and_this_tutor()
+    {
+        var student = Guid.NewGuid();
+        var tutor = fx.PublishTutor();
+        using var client = fx.ClientFor(student);
+        var cases = new (string Name, Guid BookingId)[]
+        {
+            ("an unknown booking", Guid.NewGuid()),
+            ("another student's booking with this tutor", fx.Book(Guid.NewGuid(), tutor)),
+            ("this student's booking with another tutor", fx.Book(student, fx.PublishTutor())),
+        };
+
+        // Refused before a conversation exists (nothing is created) and once it does (its booking link stays as it is).
+        foreach (var exists in new[] { false, true })
+        {
+            foreach (var (name, bookingId) in cases)
+            {
+                var problem = await client.ShouldRejectAsync(HttpMethod.Post, "/api/conversations", "application/json",
+                    $$"""{"tutorId":"{{tutor}}","bookingId":"{{bookingId}}"}""", 422, "bookingId", name);
+                problem.GetProperty("detail").GetString().Should().Contain(bookingId.ToString());
+            }
+
+            var linked = await fx.WithDbAsync(db => db.Conversations.Where(c => c.StudentId == student).Select(c => c.BookingId).ToListAsync());
+            linked.Should().Equal(exists ? [null] : Array.Empty<Guid?>());
+            if (!exists)
+            {
+                using var start = await client.PostAsJsonAsync("/api/conversations", new { tutorId = tutor });
+                start.StatusCode.Should().Be(HttpStatusCode.Created);
+            }
+        }
+
+        // Booking is asked with the student's own token: booking's rule, not messaging's, decides whose booking it is.
+        var mine = fx.Book(student, tutor);
+        var calls = fx.BookingCallers.Count;
+        using (var linking = await client.PostAsJsonAsync("/api/conversations", new { tutorId = tutor, bookingId = mine }))
+        {
+            linking.StatusCode.Should().Be(HttpStatusCode.OK, await linking.Content.ReadAsStringAsync());
+            (await linking.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookingId").GetGuid().Should().Be(mine);
+        }
+
+        fx.BookingCallers.Skip(calls).Should().ContainSingle().Which.Should().Be(client.DefaultRequestHeaders.Authorization!.ToString());
+    }
+
+    [Fact]
+    public async Task Booking_is_asked_only_for_a_student_s_well_formed_request_with_a_booking_id()
+    {
+        var student = Guid.NewGuid();
+        var tutor = fx.PublishTutor();
+        var booking = fx.Book(student, tutor);
+        using var client = fx.ClientFor(student);
+        using var tutorClient = fx.ClientFor(tutor, PlatformRoles.Tutor);
+        var calls = fx.BookingCallers.Count;
+
+        await client.ShouldRejectAsync(HttpMethod.Post, "/api/conversations", "application/json",
+            $$"""{"tutorId":"{{student}}","bookingId":"{{booking}}"}""", 400, "tutorId", "with oneself");
+        await client.ShouldRejectAsync(HttpMethod.Post, "/api/conversations", "application/json",
+            $$"""{"bookingId":"{{booking}}"}""", 400, "tutorId", "no tutor");
+        await tutorClient.ShouldRejectAsync(HttpMethod.Post, "/api/conversations", "application/json",
+            $$"""{"tutorId":"{{fx.PublishTutor()}}","bookingId":"{{booking}}"}""", 403, null, "a tutor starting");
+        using (var withoutBooking = await client.PostAsJsonAsync("/api/conversations", new { tutorId = tutor }))
+        {
+            withoutBooking.StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+
+        fx.BookingCallers.Count.Should().Be(calls, "bad input, a tutor, and a conversation without a booking never reach booking");
+    }
+
+    [Fact]
+    public async Task Booking_unavailable_is_503_and_nothing_is_written()
+    {
+        var student = Guid.NewGuid();
+        var tutor = fx.PublishTutor();
+        var booking = fx.Book(student, tutor);
+        using var client = fx.ClientFor(student);
+
+        fx.BookingDown = true;
+        try
+        {
+            await client.ShouldRejectAsync(HttpMethod.Post, "/api/conversations", "application/json",
+                $$"""{"tutorId":"{{tutor}}","bookingId":"{{booking}}"}""", 503, null, "booking down");
+        }
+        finally
+        {
+            fx.BookingDown = false;
+        }
+
+        (await fx.WithDbAsync(db => db.Conversations.CountAsync(c => c.StudentId == student))).Should().Be(0);
+        using var retried = await client.PostAsJsonAsync("/api/conversations", new { tutorId = tutor, bookingId = booking });
+        retried.StatusCode.Should().Be(HttpStatusCode.Created, await retried.Content.ReadAsStringAsync());
+        (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookingId").GetGuid().Should().Be(booking);
     }
 
     [Fact]

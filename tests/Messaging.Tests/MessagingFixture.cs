@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace DaprPlatform.Messaging.Tests;
 
@@ -35,6 +36,15 @@ public sealed class MessagingFixture : IAsyncLifetime
     /// <summary>Set to make the tutoring stand-in fail (500).</summary>
     public bool TutoringDown { get; set; }
 
+    /// <summary>Bookings as booking's GET /api/bookings/{id} answers them: to their student and tutor only (404 to anyone else).</summary>
+    public ConcurrentDictionary<Guid, (Guid StudentId, Guid TutorId)> Bookings { get; } = new();
+
+    /// <summary>The Authorization header of every call the booking stand-in got.</summary>
+    public ConcurrentQueue<string> BookingCallers { get; } = new();
+
+    /// <summary>Set to make the booking stand-in fail (500).</summary>
+    public bool BookingDown { get; set; }
+
     public SidecarAppHost<Program> Host => _host ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
@@ -45,7 +55,7 @@ public sealed class MessagingFixture : IAsyncLifetime
             AppId = "messaging",
             Prefix = "msg",
             Replicas = [ReplicaAppId],
-            StandIns = new Dictionary<string, Action<WebApplication>> { ["tutoring"] = MapTutoring },
+            StandIns = new Dictionary<string, Action<WebApplication>> { ["tutoring"] = MapTutoring, ["booking"] = MapBooking },
             Components = new Dictionary<string, string>
             {
                 ["pubsub.yaml"] = ComponentYaml.RedisPubSub(),
@@ -84,6 +94,14 @@ public sealed class MessagingFixture : IAsyncLifetime
         return id;
     }
 
+    /// <summary>A new booking of <paramref name="studentId"/> with <paramref name="tutorId"/>; returns its id.</summary>
+    public Guid Book(Guid studentId, Guid tutorId)
+    {
+        var id = Guid.NewGuid();
+        Bookings[id] = (studentId, tutorId);
+        return id;
+    }
+
     /// <summary>A client of <paramref name="userId"/> calling the app (or its replica) directly, as its sidecar would.</summary>
     public HttpClient ClientFor(Guid userId, string role = PlatformRoles.Student, string name = "Ada Student", bool replica = false)
     {
@@ -116,6 +134,25 @@ public sealed class MessagingFixture : IAsyncLifetime
         : PublishedTutors.TryGetValue(id, out var name)
             ? Results.Json(new { tutorId = id, displayName = name, bio = "Algebra", subjects = new[] { "algebra" } })
             : Results.Problem(statusCode: 404, detail: $"Tutor {id} has no profile."));
+
+    /// <summary>Booking's rule for its public read: the caller named by the bearer token (read, not validated: booking's own
+    /// validation is booking's tests' subject) sees the booking only if it is its student or tutor.</summary>
+    private void MapBooking(WebApplication app) => app.MapGet("/api/bookings/{id:guid}", (Guid id, HttpRequest request) =>
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        BookingCallers.Enqueue(authorization);
+        if (BookingDown)
+        {
+            return Results.StatusCode(500);
+        }
+
+        var caller = authorization.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? Guid.Parse(new JsonWebTokenHandler().ReadJsonWebToken(authorization["Bearer ".Length..]).Subject)
+            : Guid.Empty;
+        return Bookings.TryGetValue(id, out var parties) && (caller == parties.StudentId || caller == parties.TutorId)
+            ? Results.Json(new { bookingId = id, parties.StudentId, parties.TutorId, subject = "algebra", status = "confirmed" })
+            : Results.Problem(statusCode: 404, detail: $"Booking {id} does not exist.");
+    });
 }
 
 /// <summary>A student and a tutor with a conversation, each with a client.</summary>

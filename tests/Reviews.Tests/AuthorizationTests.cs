@@ -21,14 +21,14 @@ public sealed class AuthorizationTests(ReviewsFixture fx) : IClassFixture<Review
         const string Reply = """{"text":"Thanks"}""";
         foreach (var caller in new[] { "author", "tutor", "otherStudent", "otherTutor", "admin", "anonymous" })
         {
-            var (get, edit, delete, reply, flag, helpful, queue, hide) = caller switch
+            var (get, edit, delete, reply, flag, helpful, queue, hide, mine) = caller switch
             {
-                "author" => (200, 200, 204, 403, 200, 403, 403, 403),
-                "tutor" => (200, 403, 403, 200, 200, 200, 403, 403),
-                "otherStudent" => (404, 403, 403, 403, 200, 200, 403, 403),
-                "otherTutor" => (404, 403, 403, 403, 200, 200, 403, 403),
-                "admin" => (200, 403, 204, 403, 200, 200, 200, 200),
-                _ => (401, 401, 401, 401, 401, 401, 401, 401),
+                "author" => (200, 200, 204, 403, 200, 403, 403, 403, 200),
+                "tutor" => (200, 403, 403, 200, 200, 200, 403, 403, 403),
+                "otherStudent" => (404, 403, 403, 403, 200, 200, 403, 403, 200),
+                "otherTutor" => (404, 403, 403, 403, 200, 200, 403, 403, 403),
+                "admin" => (200, 403, 204, 403, 200, 200, 200, 200, 403),
+                _ => (401, 401, 401, 401, 401, 401, 401, 401, 401),
             };
             Add("visible", caller, "GET /api/reviews/booking/{booking}", null, get);
             Add("visible", caller, "GET /api/reviews/tutor/{tutor}", null, 200);
@@ -40,6 +40,7 @@ public sealed class AuthorizationTests(ReviewsFixture fx) : IClassFixture<Review
             Add("visible", caller, "GET /api/reviews/moderation", null, queue);
             Add("visible", caller, "POST /api/reviews/{id}/hide", null, hide);
             Add("visible", caller, "POST /api/reviews/{id}/restore", null, hide);
+            Add("visible", caller, "GET /api/reviews/mine", null, mine);
         }
 
         // Hidden: out of sight for everyone but its parties and admins.

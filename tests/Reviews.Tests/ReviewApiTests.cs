@@ -279,6 +279,146 @@ public sealed class ReviewApiTests(ReviewsFixture fx) : IClassFixture<ReviewsFix
     }
 
     [Fact]
+    public async Task A_signed_in_reader_sees_which_reviews_are_theirs_marked_helpful_and_flagged_and_an_anonymous_one_none_of_it()
+    {
+        var (author, tutor, reader) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var own = (await fx.ReviewAsync(author, tutor, comment: "Mine")).GetProperty("reviewId").GetGuid();
+        var marked = (await fx.ReviewAsync(Guid.NewGuid(), tutor, comment: "Marked")).GetProperty("reviewId").GetGuid();
+        var flagged = (await fx.ReviewAsync(Guid.NewGuid(), tutor, comment: "Flagged")).GetProperty("reviewId").GetGuid();
+        var untouched = (await fx.ReviewAsync(Guid.NewGuid(), tutor, comment: "Untouched")).GetProperty("reviewId").GetGuid();
+        foreach (var client in new[] { fx.Student(author), fx.Student(reader) })
+        {
+            using (client)
+            {
+                await ReviewsFixture.ExpectAsync(await client.PostAsync($"/api/reviews/{marked}/helpful", null), 200);
+                await ReviewsFixture.ExpectAsync(await client.PostAsJsonAsync($"/api/reviews/{flagged}/flag", new { reason = "spam" }), 200);
+            }
+        }
+
+        // The author and another reader, on both sorts and across pages (limit 1): each review carries the reader's own marks.
+        foreach (var (who, client) in new[] { ("author", fx.Student(author)), ("reader", fx.Student(reader)) })
+        {
+            using (client)
+            {
+                foreach (var sort in new[] { "newest", "helpful" })
+                {
+                    var items = await ReadItemsAsync(client, tutor, sort);
+                    items.Select(i => i.GetProperty("reviewId").GetGuid()).Should().BeEquivalentTo([own, marked, flagged, untouched]);
+                    foreach (var item in items)
+                    {
+                        var id = item.GetProperty("reviewId").GetGuid();
+                        item.GetProperty("mine").GetBoolean().Should().Be(who == "author" && id == own, "{0} {1} {2}", who, sort, id);
+                        item.GetProperty("markedHelpfulByMe").GetBoolean().Should().Be(id == marked, "{0} {1} {2}", who, sort, id);
+                        item.GetProperty("flaggedByMe").GetBoolean().Should().Be(id == flagged, "{0} {1} {2}", who, sort, id);
+                    }
+                }
+            }
+        }
+
+        using var anonymous = fx.Anonymous();
+        foreach (var item in await ReadItemsAsync(anonymous, tutor, "newest"))
+        {
+            item.TryGetProperty("mine", out _).Should().BeFalse("an anonymous reader has no marks of their own");
+            item.TryGetProperty("markedHelpfulByMe", out _).Should().BeFalse();
+            item.TryGetProperty("flaggedByMe", out _).Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public async Task A_student_pages_through_their_own_reviews_newest_first_hidden_ones_too_deleted_ones_not()
+    {
+        var student = Guid.NewGuid();
+        var reviews = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            reviews.Add((await fx.ReviewAsync(student, Guid.NewGuid(), rating: i + 1)).GetProperty("reviewId").GetGuid());
+            fx.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await fx.ReviewAsync(Guid.NewGuid(), Guid.NewGuid()); // someone else's: never in this list
+        using (var admin = fx.Admin())
+        {
+            await ReviewsFixture.ExpectAsync(await admin.PostAsync($"/api/reviews/{reviews[1]}/hide", null), 200);
+        }
+
+        using var client = fx.Student(student);
+        await ReviewsFixture.ExpectAsync(await client.DeleteAsync($"/api/reviews/{reviews[3]}"), 204);
+
+        var seen = new List<JsonElement>();
+        string? cursor = null;
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var page = await ReviewsFixture.ExpectAsync(await client.GetAsync("/api/reviews/mine?limit=2" + (cursor is null ? "" : $"&cursor={cursor}")), 200);
+            page.GetProperty("items").GetArrayLength().Should().BeLessThanOrEqualTo(2);
+            seen.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+            if (cursor is null) { break; }
+        }
+
+        seen.Select(r => r.GetProperty("reviewId").GetGuid()).Should().Equal(reviews[4], reviews[2], reviews[1], reviews[0]);
+        seen.Single(r => r.GetProperty("reviewId").GetGuid() == reviews[1]).GetProperty("state").GetString().Should().Be("hidden");
+        seen.Should().OnlyContain(r => r.GetProperty("studentId").GetGuid() == student);
+    }
+
+    private static async Task<List<JsonElement>> ReadItemsAsync(HttpClient client, Guid tutor, string sort)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        for (var pages = 0; pages < 20; pages++)
+        {
+            var page = await ReviewsFixture.ExpectAsync(await client.GetAsync($"/api/reviews/tutor/{tutor}?sort={sort}&limit=1" + (cursor is null ? "" : $"&cursor={cursor}")), 200);
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+            if (cursor is null) { return items; }
+        }
+
+        throw new InvalidOperationException("More pages than reviews.");
+    }
+
+    [Fact]
+    public async Task A_deleted_review_and_one_that_never_existed_get_the_same_answer_on_every_route()
+    {
+        var (student, tutor) = (Guid.NewGuid(), Guid.NewGuid());
+        var review = await fx.ReviewAsync(student, tutor);
+        var deleted = review.GetProperty("reviewId").GetGuid();
+        var deletedBooking = review.GetProperty("bookingId").GetGuid();
+        using (var author = fx.Student(student))
+        {
+            await ReviewsFixture.ExpectAsync(await author.DeleteAsync($"/api/reviews/{deleted}"), 204);
+        }
+
+        var (never, neverBooking) = (Guid.NewGuid(), await fx.CompletedBookingAsync(student, tutor));
+        string[] routes =
+        [
+            "GET /api/reviews/booking/{booking}", "PATCH /api/reviews/{id}", "DELETE /api/reviews/{id}", "POST /api/reviews/{id}/reply",
+            "POST /api/reviews/{id}/flag", "POST /api/reviews/{id}/helpful", "DELETE /api/reviews/{id}/helpful",
+        ];
+        foreach (var (caller, client) in new[] { ("author", fx.Student(student)), ("tutor", fx.Tutor(tutor)), ("stranger", fx.Student(Guid.NewGuid())) })
+        {
+            using (client)
+            {
+                foreach (var route in routes)
+                {
+                    var answers = new List<string>();
+                    foreach (var (id, booking) in new[] { (deleted, deletedBooking), (never, neverBooking) })
+                    {
+                        var parts = route.Split(' ', 2);
+                        using var request = new HttpRequestMessage(new HttpMethod(parts[0]), parts[1].Replace("{id}", id.ToString(), StringComparison.Ordinal).Replace("{booking}", booking.ToString(), StringComparison.Ordinal));
+                        request.Content = parts[0] is "PATCH" or "POST" ? JsonContent.Create(new { rating = 3, text = "Thanks", reason = "spam" }) : null;
+                        using var response = await client.SendAsync(request);
+                        var problem = System.Text.Json.Nodes.JsonNode.Parse((await response.ReadProblemAsync()).GetRawText())!.AsObject();
+                        problem.Remove("traceId");
+                        // The ids named (and the request's trace) differ; nothing else may.
+                        answers.Add($"{(int)response.StatusCode} {problem.ToJsonString()}".Replace(id.ToString(), "{id}", StringComparison.Ordinal).Replace(booking.ToString(), "{id}", StringComparison.Ordinal));
+                    }
+
+                    answers[0].Should().StartWith("404").And.Be(answers[1], "{0} {1}: a deleted review is told apart from none at all by nothing", caller, route);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_every_public_route_and_no_subscription()
     {
         using var anonymous = fx.Anonymous();
@@ -290,8 +430,15 @@ public sealed class ReviewApiTests(ReviewsFixture fx) : IClassFixture<ReviewsFix
         [
             "/api/reviews", "/api/reviews/tutor/{tutorId}", "/api/reviews/booking/{bookingId}", "/api/reviews/{id}",
             "/api/reviews/{id}/flag", "/api/reviews/{id}/reply", "/api/reviews/{id}/helpful", "/api/reviews/moderation",
-            "/api/reviews/{id}/hide", "/api/reviews/{id}/restore",
+            "/api/reviews/{id}/hide", "/api/reviews/{id}/restore", "/api/reviews/mine",
         ]);
+
+        // The text limits are in the document, so a client can check them before sending.
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        schemas.GetProperty(nameof(PostReviewRequest)).GetProperty("properties").GetProperty("comment").GetProperty("maxLength").GetInt32().Should().Be(Domain.Review.MaxCommentLength);
+        schemas.GetProperty(nameof(EditReviewRequest)).GetProperty("properties").GetProperty("comment").GetProperty("maxLength").GetInt32().Should().Be(Domain.Review.MaxCommentLength);
+        schemas.GetProperty(nameof(ReplyRequest)).GetProperty("properties").GetProperty("text").GetProperty("maxLength").GetInt32().Should().Be(Domain.Review.MaxReplyLength);
+        schemas.GetProperty(nameof(FlagReviewRequest)).GetProperty("properties").GetProperty("note").GetProperty("maxLength").GetInt32().Should().Be(Domain.ReviewFlag.MaxNoteLength);
     }
 
     private async Task<List<Guid>> ReadAllAsync(Guid tutor, string sort, int limit)

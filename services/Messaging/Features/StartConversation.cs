@@ -11,7 +11,8 @@ public sealed record StartConversationRequest(Guid? TutorId, Guid? BookingId);
 
 /// <summary>
 /// POST /api/conversations {tutorId, bookingId?} — a student opens the conversation with a published tutor (asked of
-/// tutoring): 201 with a new one, or 200 with the pair's existing one (a booking id given is remembered on it).
+/// tutoring): 201 with a new one, or 200 with the pair's existing one (a booking id given is remembered on it). A booking id
+/// is taken only for a booking between this student and this tutor, asked of booking with the student's own token (ADR 0027).
 /// </summary>
 public static class StartConversation
 {
@@ -22,6 +23,8 @@ public static class StartConversation
         ClaimsPrincipal user,
         MessagingDbContext db,
         TutoringApp tutoring,
+        BookingApp bookings,
+        HttpRequest http,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -53,6 +56,22 @@ public static class StartConversation
             return Problems.Forbidden("Only students start conversations; tutors answer them.");
         }
 
+        if (request.BookingId is { } bookingId)
+        {
+            var booking = await bookings.FindAsync(bookingId, http.Headers.Authorization.ToString(), ct);
+            if (booking.Unavailable)
+            {
+                return Problems.Unavailable("Booking could not be asked whether the booking is yours with this tutor. Try again shortly.");
+            }
+
+            // Someone else's booking is 404 in booking, so "not yours" and "does not exist" are one answer here too.
+            if (booking.Found is not { } parties || parties.StudentId != me || parties.TutorId != tutorId)
+            {
+                return Problems.Unprocessable("bookingId", "bookingId must name a booking of yours with this tutor.",
+                    $"Booking {bookingId} is not a booking between you and tutor {tutorId}.");
+            }
+        }
+
         if (await ExistingAsync(db, me, tutorId!.Value, request.BookingId, ct) is { } existing)
         {
             return TypedResults.Ok(existing);
@@ -64,7 +83,7 @@ public static class StartConversation
             return Problems.Unavailable("Tutoring could not be asked whether the tutor is published. Try again shortly.");
         }
 
-        if (lookup.Tutor is not { } tutor)
+        if (lookup.Found is not { } tutor)
         {
             return Problems.Unprocessable("tutorId", "No published tutor has this id.", $"Tutor {tutorId} has no published profile.");
         }

@@ -64,6 +64,12 @@ public sealed class Payout
         : end <= start ? "A period ends after it starts."
         : null;
 
+    /// <summary>Whether a balance is worth a transfer: at least <paramref name="minimum"/> minor units, and never nothing.</summary>
+    public static bool IsPayable(Money balance, long minimum) => balance.MinorUnits >= SmallestPayout(minimum);
+
+    /// <summary>The smallest amount paid out under <paramref name="minimum"/> (a minimum of 0 still pays nothing for nothing).</summary>
+    public static long SmallestPayout(long minimum) => Math.Max(1, minimum);
+
     /// <summary>A payout of <paramref name="balance"/>: pending when it reaches <paramref name="minimum"/>, else skipped (carried forward).</summary>
     public static Payout Open(Guid tutorId, DateTimeOffset start, DateTimeOffset end, Money balance, long minimum, DateTimeOffset now)
     {
@@ -78,7 +84,7 @@ public sealed class Payout
             PeriodEnd = end,
             Amount = balance.MinorUnits,
             Currency = balance.Currency.Code,
-            Status = balance.MinorUnits >= Math.Max(1, minimum) ? PayoutStatus.Pending : PayoutStatus.Skipped,
+            Status = IsPayable(balance, minimum) ? PayoutStatus.Pending : PayoutStatus.Skipped,
             CreatedAt = at,
             UpdatedAt = at,
         };

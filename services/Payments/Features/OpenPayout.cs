@@ -71,10 +71,8 @@ public static class OpenPayout
             }
 
             var now = time.GetUtcNow();
-            var entries = await PayoutLedger.Unsettled(db, tutorId, end).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToListAsync(token);
-            var currency = entries.FirstOrDefault()?.Currency ?? options.Value.EmptyPayoutCurrency;
-            var settled = entries.Where(e => e.Currency == currency).ToList();
-            var payout = Payout.Open(tutorId, start, end, new Money(settled.Sum(e => e.Amount), Currency.Parse(currency)), options.Value.MinimumAmount, now);
+            var (settled, balance) = await PayoutLedger.PayableAsync(db, tutorId, end, options.Value.EmptyPayoutCurrency, token);
+            var payout = Payout.Open(tutorId, start, end, balance, options.Value.MinimumAmount, now);
             db.Payouts.Add(payout);
             if (payout.Status == PayoutStatus.Pending)
             {

@@ -1,3 +1,4 @@
+using DaprPlatform.Monetary;
 using DaprPlatform.Payments.Domain;
 using DaprPlatform.Payments.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -29,4 +30,17 @@ public static class PayoutLedger
     /// <summary>A tutor's entries that happened before <paramref name="before"/> and no payout settles: what the next payout pays.</summary>
     public static IQueryable<LedgerEntry> Unsettled(PaymentsDbContext db, Guid tutorId, DateTimeOffset before) =>
         Unsettled(db, before).Where(e => e.TutorId == tutorId);
+
+    /// <summary>
+    /// What a payout of the tutor opened now for entries before <paramref name="before"/> would pay: the unsettled entries in
+    /// the currency of the oldest (others wait for a later payout), and their sum (in <paramref name="emptyCurrency"/> when there are none).
+    /// </summary>
+    public static async Task<(IReadOnlyList<LedgerEntry> Entries, Money Balance)> PayableAsync(
+        PaymentsDbContext db, Guid tutorId, DateTimeOffset before, string emptyCurrency, CancellationToken ct)
+    {
+        var entries = await Unsettled(db, tutorId, before).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToListAsync(ct);
+        var currency = entries.FirstOrDefault()?.Currency ?? emptyCurrency;
+        var payable = entries.Where(e => e.Currency == currency).ToList();
+        return (payable, new Money(payable.Sum(e => e.Amount), Currency.Parse(currency)));
+    }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using DaprPlatform.OutboxInbox;
 using DaprPlatform.Reviews.Contracts;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace DaprPlatform.Reviews.Features;
 
 /// <summary>Absent fields stay as they are; <c>comment</c> "" (or blank) removes the comment.</summary>
-public sealed record EditReviewRequest(int? Rating, string? Comment);
+public sealed record EditReviewRequest(int? Rating, [property: MaxLength(Review.MaxCommentLength)] string? Comment);
 
 /// <summary>
 /// PATCH /api/reviews/{id} — the author changes the rating and/or comment within 7 days of posting; publishes

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using DaprPlatform.OutboxInbox;
 using DaprPlatform.Reviews.Contracts;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Reviews.Features;
 
-public sealed record FlagReviewRequest(string? Reason, string? Note);
+public sealed record FlagReviewRequest(string? Reason, [property: MaxLength(ReviewFlag.MaxNoteLength)] string? Note);
 
 public sealed record FlagResponse(Guid ReviewId, string Reason, string State);
 

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Serialization;
 using DaprPlatform.Reviews.Domain;
 using DaprPlatform.Reviews.Infrastructure;
 using DaprPlatform.ServiceDefaults;
@@ -7,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Reviews.Features;
 
-/// <summary>A review as the public sees it: no student id, no booking id.</summary>
+/// <summary>
+/// A review as the public sees it: no student id, no booking id. For a signed-in reader it also says whether the reader
+/// wrote it, marked it helpful and flagged it (absent for an anonymous one), so a page can show the reader's own state.
+/// </summary>
 public sealed record PublicReviewResponse(
     Guid ReviewId,
     string StudentName,
@@ -19,6 +23,18 @@ public sealed record PublicReviewResponse(
     DateTimeOffset PostedAt,
     DateTimeOffset? EditedAt)
 {
+    /// <summary>The signed-in reader wrote it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Mine { get; init; }
+
+    /// <summary>The signed-in reader has marked it helpful.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? MarkedHelpfulByMe { get; init; }
+
+    /// <summary>The signed-in reader has flagged it (a flag is once per reader, so they cannot flag it again).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? FlaggedByMe { get; init; }
+
     public static PublicReviewResponse From(Review review)
     {
         ArgumentNullException.ThrowIfNull(review);
@@ -31,13 +47,11 @@ public sealed record TutorReviewsResponse(Guid TutorId, RatingSummary Summary, I
 
 /// <summary>
 /// GET /api/reviews/tutor/{tutorId}?sort=newest|helpful&amp;cursor=&amp;limit= — public (no token): a tutor's visible
-/// reviews a page at a time (<c>nextCursor</c> fetches the next; null on the last page) and the rating summary over all of them.
+/// reviews a page at a time (<c>nextCursor</c> fetches the next; null on the last page) and the rating summary over all of
+/// them. With a token, each review also carries the reader's own marks (<see cref="PublicReviewResponse.Mine"/> and so on).
 /// </summary>
 public static class ListTutorReviews
 {
-    public const int DefaultLimit = 20;
-    public const int MaxLimit = 50;
-
     public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapGet("/tutor/{tutorId:guid}", HandleAsync).AllowAnonymous().WithName("ListTutorReviews");
 
@@ -46,6 +60,7 @@ public static class ListTutorReviews
         string? sort,
         string? cursor,
         string? limit,
+        ClaimsPrincipal user,
         ReviewsDbContext db,
         CancellationToken ct)
     {
@@ -61,56 +76,35 @@ public static class ListTutorReviews
             errors.Add("sort", "sort must be newest or helpful.");
         }
 
-        var after = string.IsNullOrEmpty(cursor) || order is null ? null : ReviewCursor.TryDecode(cursor, order.Value);
-        if (!string.IsNullOrEmpty(cursor) && order is not null && after is null)
-        {
-            errors.Add("cursor", "cursor must be a nextCursor of this list, with the same sort.");
-        }
-
-        var pageSize = DefaultLimit;
-        if (!string.IsNullOrEmpty(limit)
-            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxLimit))
-        {
-            errors.Add("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
-        }
-
-        if (!errors.IsEmpty)
+        var page = ReviewPage.TryRead(order, cursor, limit, errors);
+        if (page is null)
         {
             return errors.ToProblem();
         }
 
         var visible = db.Reviews.AsNoTracking().Where(r => r.TutorId == tutorId && r.State == ReviewState.Visible);
-        var page = await Page(visible, order!.Value, after).Take(pageSize + 1).ToListAsync(ct);
-        var next = page.Count > pageSize
-            ? new ReviewCursor(order.Value, page[pageSize - 1].HelpfulCount, page[pageSize - 1].PostedAt, page[pageSize - 1].Id).Encode()
-            : null;
+        var (items, next) = page.Cut(await page.Select(visible).ToListAsync(ct));
         var starCounts = await visible.GroupBy(r => r.Rating).Select(g => new { Stars = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Stars, g => g.Count, ct);
-        return TypedResults.Ok(new TutorReviewsResponse(
-            tutorId,
-            RatingSummary.From(starCounts),
-            page.Take(pageSize).Select(PublicReviewResponse.From).ToList(),
-            next));
+        return TypedResults.Ok(new TutorReviewsResponse(tutorId, RatingSummary.From(starCounts), await ForReaderAsync(items, user, db, ct), next));
     }
 
-    private static IQueryable<Review> Page(IQueryable<Review> visible, ReviewOrder order, ReviewCursor? after)
+    /// <summary>The page as <paramref name="user"/> sees it: with their own marks when signed in.</summary>
+    private static async Task<IReadOnlyList<PublicReviewResponse>> ForReaderAsync(IReadOnlyList<Review> items, ClaimsPrincipal user, ReviewsDbContext db, CancellationToken ct)
     {
-        if (order == ReviewOrder.Newest)
+        if (user.Identity?.IsAuthenticated != true || items.Count == 0)
         {
-            if (after is not null)
-            {
-                visible = visible.Where(r => r.PostedAt < after.PostedAt || (r.PostedAt == after.PostedAt && r.Id.CompareTo(after.ReviewId) < 0));
-            }
-
-            return visible.OrderByDescending(r => r.PostedAt).ThenByDescending(r => r.Id);
+            return items.Select(PublicReviewResponse.From).ToList();
         }
 
-        if (after is not null)
+        var me = user.GetUserId();
+        var ids = items.Select(r => r.Id).ToList();
+        var helpful = (await db.HelpfulVotes.Where(v => v.UserId == me && ids.Contains(v.ReviewId)).Select(v => v.ReviewId).ToListAsync(ct)).ToHashSet();
+        var flagged = (await db.Flags.Where(f => f.UserId == me && ids.Contains(f.ReviewId)).Select(f => f.ReviewId).ToListAsync(ct)).ToHashSet();
+        return items.Select(r => PublicReviewResponse.From(r) with
         {
-            visible = visible.Where(r => r.HelpfulCount < after.HelpfulCount
-                || (r.HelpfulCount == after.HelpfulCount && (r.PostedAt < after.PostedAt
-                    || (r.PostedAt == after.PostedAt && r.Id.CompareTo(after.ReviewId) < 0))));
-        }
-
-        return visible.OrderByDescending(r => r.HelpfulCount).ThenByDescending(r => r.PostedAt).ThenByDescending(r => r.Id);
+            Mine = r.IsAuthor(me),
+            MarkedHelpfulByMe = helpful.Contains(r.Id),
+            FlaggedByMe = flagged.Contains(r.Id),
+        }).ToList();
     }
 }

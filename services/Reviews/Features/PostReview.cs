@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using DaprPlatform.OutboxInbox;
 using DaprPlatform.Reviews.Contracts;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Reviews.Features;
 
-public sealed record PostReviewRequest(Guid? BookingId, int? Rating, string? Comment);
+public sealed record PostReviewRequest(Guid? BookingId, int? Rating, [property: MaxLength(Review.MaxCommentLength)] string? Comment);
 
 /// <summary>
 /// POST /api/reviews — the student of a completed booking reviews it, once; publishes <c>review.posted</c> (version 1).

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using DaprPlatform.OutboxInbox;
 using DaprPlatform.Reviews.Domain;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DaprPlatform.Reviews.Features;
 
-public sealed record ReplyRequest(string? Text);
+public sealed record ReplyRequest([property: MaxLength(Review.MaxReplyLength)] string? Text);
 
 /// <summary>
 /// POST /api/reviews/{id}/reply — the tutor of the reviewed booking answers, once (a second reply is 409). A reply is not

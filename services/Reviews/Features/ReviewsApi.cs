@@ -11,6 +11,7 @@ public static class ReviewsApi
         var api = app.MapGroup("/api/reviews").RequireAuthorization().WithTags("Reviews");
         PostReview.Map(api);
         ListTutorReviews.Map(api);
+        ListMyReviews.Map(api);
         GetBookingReview.Map(api);
         EditReview.Map(api);
         DeleteReview.Map(api);

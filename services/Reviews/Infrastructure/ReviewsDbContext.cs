@@ -80,6 +80,8 @@ public sealed class ReviewsDbContext(DbContextOptions<ReviewsDbContext> options)
         // The public list's two orders (keyset paging), visible reviews only.
         e.HasIndex(r => new { r.TutorId, r.PostedAt, r.Id }).HasDatabaseName("ix_reviews_tutor_id_posted_at").HasFilter("state = 'Visible'");
         e.HasIndex(r => new { r.TutorId, r.HelpfulCount, r.PostedAt, r.Id }).HasDatabaseName("ix_reviews_tutor_id_helpful").HasFilter("state = 'Visible'");
+        // A student's own reviews, newest first (GET /api/reviews/mine).
+        e.HasIndex(r => new { r.StudentId, r.PostedAt, r.Id }).HasDatabaseName("ix_reviews_student_id_posted_at");
     }
 
     private static void ConfigureFlag(EntityTypeBuilder<ReviewFlag> e)

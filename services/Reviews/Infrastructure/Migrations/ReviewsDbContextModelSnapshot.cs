@@ -207,6 +207,9 @@ namespace DaprPlatform.Reviews.Infrastructure.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_reviews_booking_id");
 
+                    b.HasIndex("StudentId", "PostedAt", "Id")
+                        .HasDatabaseName("ix_reviews_student_id_posted_at");
+
                     b.HasIndex("TutorId", "PostedAt", "Id")
                         .HasDatabaseName("ix_reviews_tutor_id_posted_at")
                         .HasFilter("state = 'Visible'");
