@@ -33,6 +33,11 @@ public sealed class MessagingJourneyTests(PlatformFixture platform)
         var question = await SendAsync(student, conversation, "Hello! Could we start with quadratic equations?");
         var detail = await SendAsync(student, conversation, "I struggle with completing the square.");
         (await ConversationAsync(tutor, conversation)).GetProperty("conversation").GetProperty("unread").GetInt32().Should().Be(2);
+        // The web's menu total and Lessons look-up, through the gateway.
+        var totals = await GetAsync(tutor, "/api/conversations/unread");
+        (totals.GetProperty("unread").GetInt32(), totals.GetProperty("conversations").GetInt32()).Should().Be((2, 1));
+        (await GetAsync(tutor, $"/api/conversations?participant={student.Id}")).GetProperty("items").EnumerateArray()
+            .Select(c => c.GetProperty("id").GetGuid()).Should().Equal(conversation);
         await ReadAsync(tutor, detail);
         var answer = await SendAsync(tutor, conversation, "Sure, we will do that first.");
         await ReadAsync(student, answer);
@@ -115,9 +120,11 @@ public sealed class MessagingJourneyTests(PlatformFixture platform)
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<JsonElement> ConversationAsync(MarketUser by, Guid conversation)
+    private Task<JsonElement> ConversationAsync(MarketUser by, Guid conversation) => GetAsync(by, $"/api/conversations/{conversation}");
+
+    private async Task<JsonElement> GetAsync(MarketUser by, string path)
     {
-        using var response = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, $"/api/conversations/{conversation}", by.Token);
+        using var response = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, path, by.Token);
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

@@ -40,6 +40,7 @@ public sealed class RouteTableTests : IClassFixture<RouteTableFixture>
     [InlineData("/api/payouts/account", "payments")]
     [InlineData("/api/reviews/booking/3f2c9a", "reviews")]
     [InlineData("/api/users/3f2c9a/role", "identity")]
+    [InlineData("/api/conversations/unread", "messaging")]
     public async Task Longest_prefix_on_a_segment_boundary_wins(string path, string expectedApp)
     {
         using var client = _fx.Gateway.CreateClientWithToken();

@@ -37,6 +37,11 @@ public sealed class BadInputTests(MessagingFixture fx) : IAsyncLifetime
         { "list: archived not a bool", "GET", "/api/conversations?archived=maybe", null, null, 400, "archived" },
         { "list: forged cursor", "GET", "/api/conversations?cursor=not-a-cursor", null, null, 400, "cursor" },
         { "list: a message cursor", "GET", "/api/conversations?cursor=bTo0Mg", null, null, 400, "cursor" },
+        { "list: participant not a guid", "GET", "/api/conversations?participant=grace", null, null, 400, "participant" },
+        { "list: participant empty guid", "GET", $"/api/conversations?participant={Guid.Empty}", null, null, 400, "participant" },
+        { "list: participant blank", "GET", "/api/conversations?participant=", null, null, 400, "participant" },
+        { "list: participant and a bad limit", "GET", $"/api/conversations?participant={Guid.NewGuid()}&limit=0", null, null, 400, "limit" },
+        { "unread: a POST", "POST", "/api/conversations/unread", Json, "{}", 405, null },
         { "get: forged before", "GET", "/api/conversations/{c}?before=zzz", null, null, 400, "before" },
         { "get: limit -1", "GET", "/api/conversations/{c}?limit=-1", null, null, 400, "limit" },
         { "get: id not a guid", "GET", "/api/conversations/abc", null, null, 404, null },
@@ -65,6 +70,7 @@ public sealed class BadInputTests(MessagingFixture fx) : IAsyncLifetime
     {
         { "POST", "/api/conversations", $$"""{"tutorId":"{{Guid.NewGuid()}}"}""" },
         { "GET", "/api/conversations", null },
+        { "GET", "/api/conversations/unread", null },
         { "GET", "/api/conversations/{c}", null },
         { "POST", "/api/conversations/{c}/messages", """{"text":"hi"}""" },
         { "PATCH", "/api/conversations/{c}/archive", """{"archived":true}""" },
@@ -106,9 +112,9 @@ public sealed class BadInputTests(MessagingFixture fx) : IAsyncLifetime
     [MemberData(nameof(EveryRoute))]
     public async Task A_third_user_finds_nothing_of_the_conversation(string method, string path, string? body)
     {
-        if (path is "/api/conversations" or "/api/messaging/live")
+        if (path is "/api/conversations" or "/api/conversations/unread" or "/api/messaging/live")
         {
-            return; // Not about one conversation: the list is checked below, the stream in the live tests.
+            return; // Not about one conversation: the list and the unread total are checked below, the stream in the live tests.
         }
 
         var before = await StateAsync();
@@ -118,6 +124,8 @@ public sealed class BadInputTests(MessagingFixture fx) : IAsyncLifetime
             await stranger.ShouldRejectAsync(new HttpMethod(method), Fill(path), body is null ? null : Json, body, 404, null, $"{role} {method} {path}");
             var list = await stranger.GetStringAsync("/api/conversations");
             list.Should().NotContain(_pair.ConversationId.ToString());
+            (await stranger.GetStringAsync($"/api/conversations?participant={_pair.TutorId}")).Should().NotContain(_pair.ConversationId.ToString());
+            (await stranger.GetStringAsync("/api/conversations/unread")).Should().Be("""{"unread":0,"conversations":0}""");
         }
 
         (await StateAsync()).Should().Be(before);

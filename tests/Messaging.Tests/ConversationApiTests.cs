@@ -322,6 +322,107 @@ public sealed class ConversationApiTests(MessagingFixture fx)
         notices.Select(n => n.GetProperty("version").GetInt64()).Should().OnlyHaveUniqueItems().And.HaveCount(20 + readActions);
     }
 
+    [Fact]
+    public async Task The_unread_total_counts_the_callers_conversations_archived_ones_too_as_the_list_does()
+    {
+        // One tutor, two students: the tutor has unread messages in both conversations, one of them archived.
+        using var pair = await fx.StartPairAsync();
+        var otherStudent = Guid.NewGuid();
+        using var other = fx.ClientFor(otherStudent, name: "Bea Student");
+        using var started = await other.PostAsJsonAsync("/api/conversations", new { tutorId = pair.TutorId });
+        var otherConversation = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await pair.SendAsync(pair.Student, "Hi!");
+        var second = await pair.SendAsync(pair.Student, "Are you free on Friday?");
+        await pair.SendAsync(pair.Tutor, "Let me check.");
+        (await other.PostAsJsonAsync($"/api/conversations/{otherConversation}/messages", new { text = "Hello" })).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await pair.Tutor.PatchAsJsonAsync($"/api/conversations/{otherConversation}/archive", new { archived = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await UnreadAsync(pair.Tutor)).Should().Be((3, 2), "the archived conversation counts, the tutor's own message does not");
+        (await UnreadAsync(pair.Student)).Should().Be((1, 1));
+        (await UnreadAsync(other)).Should().Be((0, 0));
+        using (var stranger = fx.ClientFor(Guid.NewGuid(), PlatformRoles.Tutor))
+        {
+            (await UnreadAsync(stranger)).Should().Be((0, 0), "nobody else's conversations count");
+        }
+
+        (await ListUnreadSumAsync(pair.Tutor)).Should().Be(3, "the total is the sum of the list's own counts");
+
+        (await pair.Student.DeleteAsync($"/api/messages/{second.GetProperty("id").GetGuid()}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await UnreadAsync(pair.Tutor)).Should().Be((2, 2), "a deleted message is nothing to read");
+        (await ListUnreadSumAsync(pair.Tutor)).Should().Be(2);
+
+        var detail = await pair.GetAsync(pair.Tutor);
+        await pair.ReadAsync(pair.Tutor, detail.GetProperty("messages").EnumerateArray().First(m => !m.GetProperty("deleted").GetBoolean()).GetProperty("id").GetGuid());
+        (await UnreadAsync(pair.Tutor)).Should().Be((1, 1), "reading the conversation leaves only the archived one unread");
+        (await ListUnreadSumAsync(pair.Tutor)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task The_participant_filter_finds_the_conversation_with_that_person_only()
+    {
+        var student = Guid.NewGuid();
+        using var client = fx.ClientFor(student);
+        var tutors = new[] { fx.PublishTutor("Tutor A"), fx.PublishTutor("Tutor B") };
+        var ids = new List<Guid>();
+        foreach (var tutor in tutors)
+        {
+            using var response = await client.PostAsJsonAsync("/api/conversations", new { tutorId = tutor });
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        }
+
+        (await ListIdsAsync(client, $"?participant={tutors[0]}")).Should().Equal(ids[0]);
+        (await ListIdsAsync(client, $"?participant={tutors[1]}&limit=1")).Should().Equal(ids[1]);
+        (await ListIdsAsync(client, $"?participant={Guid.NewGuid()}")).Should().BeEmpty();
+        (await ListIdsAsync(client, $"?participant={student}")).Should().BeEmpty("nobody has a conversation with themselves");
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations?participant={tutors[0]}&limit=1");
+        page.GetProperty("nextCursor").ValueKind.Should().Be(JsonValueKind.Null);
+
+        using var tutorA = fx.ClientFor(tutors[0], PlatformRoles.Tutor);
+        (await ListIdsAsync(tutorA, $"?participant={student}")).Should().Equal(ids[0]);
+        (await tutorA.PatchAsJsonAsync($"/api/conversations/{ids[0]}/archive", new { archived = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ListIdsAsync(tutorA, $"?participant={student}")).Should().BeEmpty("archived ones only with archived=true");
+        (await ListIdsAsync(tutorA, $"?participant={student}&archived=true")).Should().Equal(ids[0]);
+        using var tutorB = fx.ClientFor(tutors[1], PlatformRoles.Tutor);
+        (await ListIdsAsync(tutorB, $"?participant={tutors[0]}")).Should().BeEmpty("only the caller's own conversations");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_public_route_and_no_subscription()
+    {
+        using var anonymous = fx.Host.App.CreateClient();
+
+        var document = await anonymous.GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+
+        document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(
+        [
+            "/api/conversations", "/api/conversations/unread", "/api/conversations/{id}", "/api/conversations/{id}/messages",
+            "/api/conversations/{id}/archive", "/api/conversations/{id}/typing", "/api/messages/{id}/read", "/api/messages/{id}",
+            "/api/messaging/live",
+        ]);
+        var list = document.GetProperty("paths").GetProperty("/api/conversations").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Select(p => p.GetProperty("name").GetString());
+        list.Should().Contain("participant");
+    }
+
+    private static async Task<(int Unread, int Conversations)> UnreadAsync(HttpClient client)
+    {
+        var totals = await client.GetFromJsonAsync<JsonElement>("/api/conversations/unread");
+        totals.EnumerateObject().Select(p => p.Name).Should().Equal("unread", "conversations");
+        return (totals.GetProperty("unread").GetInt32(), totals.GetProperty("conversations").GetInt32());
+    }
+
+    private static async Task<int> ListUnreadSumAsync(HttpClient client)
+    {
+        var sum = 0;
+        foreach (var query in new[] { "?limit=100", "?archived=true&limit=100" })
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/conversations{query}");
+            sum += page.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("unread").GetInt32());
+        }
+
+        return sum;
+    }
+
     private static async Task<List<Guid>> ListIdsAsync(HttpClient client, string query) =>
         (await client.GetFromJsonAsync<JsonElement>($"/api/conversations{query}")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToList();
 }

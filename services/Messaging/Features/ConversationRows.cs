@@ -33,12 +33,19 @@ public static class ConversationRows
         return await FindAsync(db, id, participant, ct);
     }
 
-    /// <summary>Unread: messages from the other participant, not deleted, not read yet.</summary>
-    public static IQueryable<ConversationRow> WithSummary(MessagingDbContext db, IQueryable<Conversation> conversations, Guid viewer) =>
-        conversations.AsNoTracking().Select(c => new ConversationRow(
+    /// <summary>Unread for <paramref name="viewer"/>: messages from the other participant, not deleted, not read yet.</summary>
+    public static IQueryable<Message> UnreadBy(IQueryable<Message> messages, Guid viewer) =>
+        messages.Where(m => m.SenderId != viewer && m.ReadAt == null && m.DeletedAt == null);
+
+    public static IQueryable<ConversationRow> WithSummary(MessagingDbContext db, IQueryable<Conversation> conversations, Guid viewer)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var unread = UnreadBy(db.Messages, viewer);
+        return conversations.AsNoTracking().Select(c => new ConversationRow(
             c,
             db.Messages.Where(m => m.ConversationId == c.Id).OrderByDescending(m => m.Position).FirstOrDefault(),
-            db.Messages.Count(m => m.ConversationId == c.Id && m.SenderId != viewer && m.ReadAt == null && m.DeletedAt == null)));
+            unread.Count(m => m.ConversationId == c.Id)));
+    }
 
     public static async Task<ConversationResponse> SummaryAsync(MessagingDbContext db, Guid id, Guid viewer, CancellationToken ct)
     {

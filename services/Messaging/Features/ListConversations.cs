@@ -7,8 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace DaprPlatform.Messaging.Features;
 
 /// <summary>
-/// GET /api/conversations?archived=true&amp;cursor=&amp;limit= — the caller's conversations, newest activity first, each with the
-/// other participant, the last message and the caller's unread count. Archived ones only with <c>archived=true</c>.
+/// GET /api/conversations?archived=true&amp;participant=&amp;cursor=&amp;limit= — the caller's conversations, newest activity first,
+/// each with the other participant, the last message and the caller's unread count. Archived ones only with
+/// <c>archived=true</c>; with <c>participant</c> only the one with that person, if any (a page finds it without listing all).
 /// </summary>
 public static class ListConversations
 {
@@ -16,6 +17,7 @@ public static class ListConversations
 
     public static async Task<Results<Ok<ConversationPage>, ValidationProblem>> HandleAsync(
         string? archived,
+        string? participant,
         string? cursor,
         string? limit,
         ClaimsPrincipal user,
@@ -28,6 +30,13 @@ public static class ListConversations
         if (archived is not null && !bool.TryParse(archived, out wantArchived))
         {
             errors.Add("archived", "archived must be true or false.");
+        }
+
+        Guid? with = null;
+        if (participant is not null)
+        {
+            if (Guid.TryParse(participant, out var other) && other != Guid.Empty) { with = other; }
+            else { errors.Add("participant", "participant must be a user id."); }
         }
 
         (DateTimeOffset LastActivityAt, long Sequence)? after = null;
@@ -44,6 +53,11 @@ public static class ListConversations
         var me = user.GetUserId();
         var mine = ConversationRows.Of(db, me)
             .Where(c => (c.StudentId == me ? c.StudentArchived : c.TutorArchived) == wantArchived);
+        if (with is { } person)
+        {
+            mine = mine.Where(c => (c.StudentId == me ? c.TutorId : c.StudentId) == person);
+        }
+
         if (after is { } position)
         {
             var (at, sequence) = position;

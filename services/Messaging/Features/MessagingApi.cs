@@ -13,6 +13,7 @@ public static class MessagingApi
         var conversations = app.MapGroup("/api/conversations").RequireAuthorization().WithTags("Conversations");
         StartConversation.Map(conversations);
         ListConversations.Map(conversations);
+        CountUnread.Map(conversations);
         GetConversation.Map(conversations);
         SendMessage.Map(conversations);
         ArchiveConversation.Map(conversations);

@@ -65,6 +65,9 @@ public sealed record ConversationDetailResponse(ConversationResponse Conversatio
 /// <summary>One page of the conversation list; <see cref="NextCursor"/> is null on the last page.</summary>
 public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Items, string? NextCursor);
 
+/// <summary>GET /api/conversations/unread: unread messages over all the caller's conversations, and how many conversations have any.</summary>
+public sealed record UnreadTotalResponse(int Unread, int Conversations);
+
 /// <summary>PATCH /api/messages/{id}/read: what this action newly read, and what is still unread for the reader.</summary>
 public sealed record ReadReceiptResponse(Guid ConversationId, Guid ReaderId, IReadOnlyList<Guid> MessageIds, DateTimeOffset ReadAt, int Unread);
 

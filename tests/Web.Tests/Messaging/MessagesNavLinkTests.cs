@@ -6,20 +6,15 @@ namespace DaprPlatform.Web.Tests.Messaging;
 /// <summary>The main menu's Messages link: the unread total over every conversation, kept current by the live stream.</summary>
 public sealed class MessagesNavLinkTests : MessagingContext
 {
-    private void AnswerUnread(int inbox, int archived)
-    {
-        Sidecar.Respond(r => r.Method == "GET" && r.Path == "/v1.0/invoke/messaging/method/api/conversations"
-            ? new TestSupport.SidecarReply(200, r.RawTarget.Contains("archived=true", StringComparison.Ordinal)
-                ? ListOf(null, Conversation(unread: archived))
-                : ListOf(null, Conversation(unread: inbox), Conversation(unread: 0)))
-            : null);
-    }
+    /// <summary>Messaging's unread total; the link never pages through the conversation list for it.</summary>
+    private void AnswerUnread(int unread, int conversations) =>
+        Answer(App, "GET", "api/conversations/unread", 200, $$"""{"unread":{{unread}},"conversations":{{conversations}}}""");
 
     [Fact]
     public void Shows_the_total_unread_in_its_name_and_badge_and_follows_new_messages_live()
     {
         SignInStudent();
-        AnswerUnread(inbox: 2, archived: 1);
+        AnswerUnread(unread: 3, conversations: 2);
 
         var link = Render<MessagesNavLink>();
 
@@ -28,22 +23,23 @@ public sealed class MessagesNavLinkTests : MessagingContext
         link.Find(".unread-count").TextContent.Should().Be("3");
         link.Find(".unread-count").GetAttribute("aria-hidden").Should().Be("true");
 
-        AnswerUnread(inbox: 4, archived: 1);
+        AnswerUnread(unread: 5, conversations: 2);
         AnswerLive(("message:new", Message(Guid.NewGuid(), TutorId, "Hello?", Earlier)));
 
         link.WaitForAssertion(() => link.Find("a").GetAttribute("aria-label").Should().Be("Messages, 5 unread"), Patience);
         link.Find(".unread-count").TextContent.Should().Be("5");
+        CallsOf("GET", "/api/conversations").Should().Be(0, "the total comes from messaging, not from the list");
     }
 
     [Fact]
     public void Nothing_unread_shows_no_badge()
     {
         SignInStudent();
-        AnswerUnread(inbox: 0, archived: 0);
+        AnswerUnread(unread: 0, conversations: 0);
 
         var link = Render<MessagesNavLink>();
 
-        link.WaitForAssertion(() => CallsOf("GET", "/api/conversations").Should().BeGreaterThanOrEqualTo(2), Patience);
+        link.WaitForAssertion(() => CallsOf("GET", "/api/conversations/unread").Should().BeGreaterThanOrEqualTo(1), Patience);
         link.WaitForAssertion(() => link.Find("a").GetAttribute("aria-label").Should().Be("Messages"), Patience);
         link.FindAll(".unread-count").Should().BeEmpty();
     }
@@ -52,7 +48,7 @@ public sealed class MessagesNavLinkTests : MessagingContext
     public void On_a_static_page_it_asks_once_and_opens_no_stream()
     {
         SignInStudent(interactive: false);
-        AnswerUnread(inbox: 1, archived: 0);
+        AnswerUnread(unread: 1, conversations: 1);
 
         var link = Render<MessagesNavLink>();
 

@@ -30,6 +30,10 @@ public sealed class LessonsPageTests : TutorPageContext
         page.FindAll("nav.pager").Should().BeEmpty("one page needs no pager");
     }
 
+    /// <summary>messaging's list holding the tutor's one conversation with <paramref name="student"/>.</summary>
+    private string ConversationWith(Guid conversation, Guid student, string name, bool archived = false) =>
+        $$"""{"items":[{"id":"{{conversation}}","student":{"id":"{{student}}","name":"{{name}}"},"tutor":{"id":"{{TutorId}}","name":"Ada Tutor"},"otherParticipant":{"id":"{{student}}","name":"{{name}}"},"bookingId":null,"archived":{{(archived ? "true" : "false")}},"unread":0,"lastMessage":null,"createdAt":"2026-12-01T10:00:00Z","lastActivityAt":"2026-12-01T10:00:00Z"}],"nextCursor":null}""";
+
     [Fact]
     public void A_student_who_started_a_conversation_has_a_link_to_it_and_one_who_did_not_has_none()
     {
@@ -39,11 +43,11 @@ public sealed class LessonsPageTests : TutorPageContext
         var conversation = Guid.NewGuid();
         Answer("booking", "GET", "api/bookings", 200,
             $$"""{"items":[{{Lesson("Grace Student", "2026-12-08T15:00:00+00:00", "confirmed", talked)}},{{Lesson("Quiet Student", "2026-12-07T15:00:00+00:00", "confirmed")}}],"page":1,"pageSize":20,"total":2}""");
-        // Messaging lists the tutor's conversations (inbox, then archive): only Grace has started one.
+        // Messaging finds the tutor's conversation with each student (inbox, then archive): only Grace has started one.
         Sidecar.Respond(r => r.Path == "/v1.0/invoke/messaging/method/api/conversations"
-            ? new TestSupport.SidecarReply(200, r.RawTarget.Contains("archived=true", StringComparison.Ordinal)
-                ? """{"items":[],"nextCursor":null}"""
-                : $$"""{"items":[{"id":"{{conversation}}","student":{"id":"{{talked}}","name":"Grace Student"},"tutor":{"id":"{{TutorId}}","name":"Ada Tutor"},"otherParticipant":{"id":"{{talked}}","name":"Grace Student"},"bookingId":null,"archived":false,"unread":0,"lastMessage":null,"createdAt":"2026-12-01T10:00:00Z","lastActivityAt":"2026-12-01T10:00:00Z"}],"nextCursor":null}""")
+            ? new TestSupport.SidecarReply(200, r.RawTarget.Contains($"participant={talked}", StringComparison.Ordinal) && !r.RawTarget.Contains("archived=true", StringComparison.Ordinal)
+                ? ConversationWith(conversation, talked, "Grace Student")
+                : """{"items":[],"nextCursor":null}""")
             : null);
 
         var page = Render<LessonsPage>();
@@ -53,6 +57,45 @@ public sealed class LessonsPageTests : TutorPageContext
         link.GetAttribute("href").Should().Be($"/messages/{conversation}");
         link.GetAttribute("aria-label").Should().Be("Messages with Grace Student");
         link.ParentElement!.TextContent.Should().StartWith("Grace Student");
+        // One look-up per student: Grace is found in the inbox, the quiet student in neither inbox nor archive.
+        var lookups = CallsTo("messaging").Select(r => r.RawTarget).ToList();
+        lookups.Should().HaveCount(3).And.OnlyContain(t => t.Contains("participant=", StringComparison.Ordinal) && t.Contains("limit=1", StringComparison.Ordinal));
+        lookups.Count(t => t.Contains($"participant={talked}", StringComparison.Ordinal)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_archived_conversation_still_links_and_a_new_page_looks_up_only_students_not_seen_yet()
+    {
+        SignInAsTutor();
+        AnswerNoProfile();
+        var archivedWith = Guid.NewGuid();
+        var archivedConversation = Guid.NewGuid();
+        var laterStudent = Guid.NewGuid();
+        var laterConversation = Guid.NewGuid();
+        Answer("booking", "GET", "api/bookings", 200,
+            $$"""{"items":[{{Lesson("Grace Student", "2026-12-08T15:00:00+00:00", "confirmed", archivedWith)}}],"page":1,"pageSize":1,"total":2}""");
+        Sidecar.Respond(r => r.Path == "/v1.0/invoke/messaging/method/api/conversations"
+            ? new TestSupport.SidecarReply(200, (r.RawTarget.Contains($"participant={archivedWith}", StringComparison.Ordinal), r.RawTarget.Contains("archived=true", StringComparison.Ordinal)) switch
+            {
+                (true, true) => ConversationWith(archivedConversation, archivedWith, "Grace Student", archived: true),
+                (false, false) when r.RawTarget.Contains($"participant={laterStudent}", StringComparison.Ordinal) => ConversationWith(laterConversation, laterStudent, "Lin Student"),
+                _ => """{"items":[],"nextCursor":null}""",
+            })
+            : null);
+
+        var page = Render<LessonsPage>();
+
+        page.WaitForAssertion(() => page.Find("a.message-link").GetAttribute("href").Should().Be($"/messages/{archivedConversation}"), Patience);
+
+        Answer("booking", "GET", "api/bookings", 200,
+            $$"""{"items":[{{Lesson("Lin Student", "2026-12-01T15:00:00+00:00", "completed", laterStudent)}},{{Lesson("Grace Student", "2026-12-01T12:00:00+00:00", "completed", archivedWith)}}],"page":2,"pageSize":1,"total":2}""");
+        await page.FindAll("button").Single(b => b.TextContent == "Next page").ClickAsync();
+
+        page.WaitForAssertion(() => page.FindAll("a.message-link").Select(a => a.GetAttribute("href"))
+            .Should().Equal($"/messages/{laterConversation}", $"/messages/{archivedConversation}"), Patience);
+        var lookups = CallsTo("messaging").Select(r => r.RawTarget).ToList();
+        lookups.Count(t => t.Contains($"participant={archivedWith}", StringComparison.Ordinal)).Should().Be(2, "inbox, then archive, once");
+        lookups.Count(t => t.Contains($"participant={laterStudent}", StringComparison.Ordinal)).Should().Be(1, "found in the inbox");
     }
 
     [Fact]

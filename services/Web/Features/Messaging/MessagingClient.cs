@@ -44,6 +44,9 @@ public sealed record ConversationDetail(Conversation Conversation, IReadOnlyList
 /// <summary>A page of the conversation list; <see cref="NextCursor"/> is null on the last page.</summary>
 public sealed record ConversationPage(IReadOnlyList<Conversation> Items, string? NextCursor);
 
+/// <summary><c>GET /api/conversations/unread</c>: unread messages over all the person's conversations, and how many have any.</summary>
+public sealed record UnreadTotal(int Unread, int Conversations);
+
 /// <summary>What a read action newly read (<c>PATCH /api/messages/{id}/read</c> and the live <c>message:read</c>).</summary>
 public sealed record ReadReceipt(Guid ConversationId, Guid ReaderId, IReadOnlyList<Guid> MessageIds, DateTimeOffset ReadAt, int? Unread = null);
 
@@ -63,11 +66,6 @@ public sealed class MessagingClient(ServiceCalls services)
     public const int MessagesPerPage = 30;
     public const int ConversationsPerPage = 20;
 
-    /// <summary>The most conversations one look-up goes through (pages of the service's largest size).</summary>
-    public const int MaxConversationsScanned = 500;
-
-    private const int LargestPage = 100;
-
     /// <summary>Start-or-open: a student's conversation with the tutor (201 new, 200 the existing one); the booking is remembered on it.</summary>
     public Task<ApiResult<Conversation>> StartAsync(Guid tutorId, Guid? bookingId, CancellationToken ct) =>
         services.SendAsync<Conversation>(HttpMethod.Post, AppId, "api/conversations", new { tutorId, bookingId }, ct);
@@ -78,31 +76,32 @@ public sealed class MessagingClient(ServiceCalls services)
         return services.GetAsync<ConversationPage>(AppId, cursor is null ? path : $"{path}&cursor={Uri.EscapeDataString(cursor)}", ct);
     }
 
+    /// <summary><c>GET /api/conversations/unread</c>: the person's unread total over every conversation, archived ones too.</summary>
+    public Task<ApiResult<UnreadTotal>> GetUnreadAsync(CancellationToken ct) =>
+        services.GetAsync<UnreadTotal>(AppId, "api/conversations/unread", ct);
+
     /// <summary>
-    /// Every conversation of the person, inbox and archive (up to <see cref="MaxConversationsScanned"/>): messaging has no
-    /// total unread count and no look-up by participant, so both are worked out from the list.
+    /// The person's conversation with <paramref name="participant"/>, in the inbox or else the archive: empty when there is
+    /// none, else the one (messaging keeps one per pair).
     /// </summary>
-    public async Task<ApiResult<IReadOnlyList<Conversation>>> ListEveryAsync(CancellationToken ct)
+    public async Task<ApiResult<IReadOnlyList<Conversation>>> FindWithAsync(Guid participant, CancellationToken ct)
     {
-        var all = new List<Conversation>();
         foreach (var archived in new[] { false, true })
         {
-            string? cursor = null;
-            do
+            var path = string.Create(CultureInfo.InvariantCulture, $"api/conversations?participant={participant}&archived={(archived ? "true" : "false")}&limit=1");
+            var page = await services.GetAsync<ConversationPage>(AppId, path, ct);
+            if (!page.Succeeded)
             {
-                var page = await ListAsync(archived, cursor, ct, LargestPage);
-                if (!page.Succeeded)
-                {
-                    return ApiResult<IReadOnlyList<Conversation>>.Failure(page.Problem);
-                }
-
-                all.AddRange(page.Value.Items);
-                cursor = page.Value.NextCursor;
+                return ApiResult<IReadOnlyList<Conversation>>.Failure(page.Problem);
             }
-            while (cursor is not null && all.Count < MaxConversationsScanned);
+
+            if (page.Value.Items.Count > 0)
+            {
+                return ApiResult<IReadOnlyList<Conversation>>.Success(page.Value.Items);
+            }
         }
 
-        return ApiResult<IReadOnlyList<Conversation>>.Success(all);
+        return ApiResult<IReadOnlyList<Conversation>>.Success([]);
     }
 
     /// <param name="before">The previous page's <c>nextCursor</c>, for older messages; null for the newest.</param>

@@ -5,8 +5,8 @@ namespace DaprPlatform.Web.Features.Messaging;
 
 /// <summary>
 /// The signed-in person's unread messages over all their conversations, one per circuit: the header's Messages link shows
-/// it. Messaging has no total, so it is the sum of the conversations' own counts, read again whenever the live stream
-/// brings a message, a read receipt or a deletion, and whenever the stream is live again (it is not resumable).
+/// it. It is messaging's unread total, read again whenever the live stream brings a message, a read receipt or a deletion,
+/// and whenever the stream is live again (it is not resumable).
 /// </summary>
 public sealed class UnreadMessages(MessagingClient messaging)
 {
@@ -47,8 +47,8 @@ public sealed class UnreadMessages(MessagingClient messaging)
                 return;
             }
 
-            var answer = await messaging.ListEveryAsync(ct);
-            var count = answer.Succeeded ? answer.Value.Sum(c => c.Unread) : Count;
+            var answer = await messaging.GetUnreadAsync(ct);
+            var count = answer.Succeeded ? answer.Value.Unread : Count;
             var changed = count != Count || (answer.Problem is null) != (Problem is null);
             Count = count;
             Problem = answer.Problem;
