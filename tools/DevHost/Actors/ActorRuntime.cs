@@ -478,6 +478,14 @@ internal sealed class ActorRuntime(Platform platform, ReminderStore reminders, I
     {
         try
         {
+            // The loop's read may predate a fire of the same reminder that finished since (it deleted or moved the row):
+            // only what is still stored as it was read fires, or a one-shot reminder could fire twice.
+            if (await Reminders.GetAsync(row.ActorType, row.ActorId, row.Name, ct) is not { } stored
+                || stored.Version != row.Version || stored.NextDue != row.NextDue)
+            {
+                return;
+            }
+
             var now = Time.GetUtcNow();
             if (row.ExpiresAt is { } expired && expired <= now)
             {
