@@ -105,7 +105,9 @@ public sealed class ShutdownOrderTests
 
         // DevHost leads a process group of its own, as in a terminal, so SIGINT to the group is what Ctrl-C sends.
         var psi = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "DaprPlatform.DevHost"), "--run-file", Path.Combine(folder.Directory, "dapr.yaml"), "--postgres", PostgresDatabase.AdminConnectionString })
+        // `env --default-signal=INT`: a test run started in the background of a shell inherits SIGINT ignored (POSIX), and
+        // .NET keeps an inherited ignore, so without it Ctrl-C could not reach DevHost however DevHost handled it.
+        foreach (var arg in new[] { "env", "--default-signal=INT", Path.Combine(AppContext.BaseDirectory, "DaprPlatform.DevHost"), "--run-file", Path.Combine(folder.Directory, "dapr.yaml"), "--postgres", PostgresDatabase.AdminConnectionString })
         {
             psi.ArgumentList.Add(arg);
         }
