@@ -103,11 +103,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         return await client.SendAsync(request);
     }
 
-    /// <summary>Registers a new user with <paramref name="role"/> through the gateway and logs in; returns the user id and access token.</summary>
-    public async Task<(Guid UserId, string AccessToken)> RegisterAndLogInAsync(string role)
+    /// <summary>The password of every user <see cref="RegisterAndLogInAsync"/> registers.</summary>
+    public const string JourneyPassword = "correct horse battery staple";
+
+    /// <summary>
+    /// Registers a new user with <paramref name="role"/> through the gateway (a fresh address unless <paramref name="email"/>
+    /// names one) and logs in; returns the user id and access token.
+    /// </summary>
+    public async Task<(Guid UserId, string AccessToken)> RegisterAndLogInAsync(string role, string? email = null)
     {
-        var email = $"{role}.{Guid.NewGuid():N}@example.com";
-        const string password = "correct horse battery staple";
+        email ??= $"{role}.{Guid.NewGuid():N}@example.com";
+        const string password = JourneyPassword;
         var register = await Gateway.PostAsJsonAsync("/api/auth/register", new { email, password, displayName = "Journey User", role });
         register.StatusCode.Should().Be(HttpStatusCode.Created, await register.Content.ReadAsStringAsync());
         var userId = (await register.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();

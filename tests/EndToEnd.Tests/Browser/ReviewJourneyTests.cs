@@ -133,17 +133,14 @@ public sealed class ReviewJourneyTests(PlatformFixture platform)
 
     private async Task<string> ConfiguredAdminTokenAsync()
     {
-        const string email = "admin@example.com", password = "correct horse battery staple";
-        using var login = await platform.Gateway.PostAsJsonAsync("/api/auth/login", new { email, password });
+        const string email = "admin@example.com";
+        using var login = await platform.Gateway.PostAsJsonAsync("/api/auth/login", new { email, password = PlatformFixture.JourneyPassword });
         if (login.StatusCode == HttpStatusCode.Unauthorized)
         {
-            using var register = await platform.Gateway.PostAsJsonAsync("/api/auth/register", new { email, password, displayName = "Platform Admin", role = "student" });
-            register.StatusCode.Should().Be(HttpStatusCode.Created, await register.Content.ReadAsStringAsync());
-            return await ConfiguredAdminTokenAsync();
+            return (await platform.RegisterAndLogInAsync("student", email)).AccessToken;
         }
 
         login.StatusCode.Should().Be(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
-        var session = await login.Content.ReadFromJsonAsync<JsonElement>();
-        return session.GetProperty("accessToken").GetString()!;
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 }
