@@ -19,7 +19,7 @@ public sealed class StartConversationTests : MessagingContext
         $$"""{"tutorId":"{{TutorId}}","displayName":"Tess Tutor","bio":"Patient maths tutor.","subjects":["algebra"],"hourlyRate":{"amount":4000,"currency":"USD"},"timezone":"Europe/Berlin","availability":{"rules":[]},"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}""";
 
     [Fact]
-    public async Task A_student_on_a_tutors_page_opens_their_conversation_with_the_tutor()
+    public void A_student_on_a_tutors_page_opens_their_conversation_with_the_tutor()
     {
         SignInStudent();
         Answer("tutoring", "GET", $"api/tutors/{TutorId}", 200, Profile());
@@ -28,7 +28,8 @@ public sealed class StartConversationTests : MessagingContext
         var page = Render<TutorPage>(p => p.Add(x => x.TutorId, TutorId));
         page.WaitForAssertion(() => page.FindAll(".message-button button").Should().ContainSingle(), Patience);
         page.Find(".message-button button").TextContent.Should().Be("Message this tutor");
-        await page.Find(".message-button button").ClickAsync();
+        // The page re-renders as its slots and reviews arrive; a click retried on a fresh find meets the current handler.
+        page.WaitForAssertion(() => page.Find(".message-button button").Click(), Patience);
 
         page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.Should().EndWith($"/messages/{Opened}"), Patience);
         var sent = BodiesSent("POST", "/api/conversations").Single();
