@@ -79,32 +79,9 @@ public sealed class ChannelsFixture : IAsyncLifetime
     /// </summary>
     public async Task<string> DeliverPlanChangedAsync(Guid ownerId, string plan, long version, string? eventId = null, string reason = "changed")
     {
-        using var envelope = CloudEventDelivery.Envelope(eventId ?? Guid.NewGuid().ToString(), PlanChanged(ownerId, plan, version, reason), "plan.changed", "payments", options: JsonSerializerOptions.Web);
+        using var envelope = CloudEventDelivery.Envelope(eventId ?? Guid.NewGuid().ToString(), PlanChangedEvents.Data(ownerId, plan, version, reason), PlanChangedEvents.Topic, "payments", options: JsonSerializerOptions.Web);
         using var client = Factory.CreateClient();
         return await client.DeliverAsync("/events/plan-changed", envelope);
-    }
-
-    /// <summary>The data of a <c>plan.changed</c> event as payments publishes it, for a plan of the catalogue.</summary>
-    public static object PlanChanged(Guid ownerId, string plan, long version, string reason = "changed")
-    {
-        var (maxChannels, historyDays, alerts, exports, liftedBy) = plan switch
-        {
-            "free" => (1, 7, false, 3, (string?)"pro"),
-            "pro" => (5, 90, true, 30, "business"),
-            "business" => (25, 365, true, 300, null),
-            _ => throw new ArgumentOutOfRangeException(nameof(plan), plan, "Not a plan of the catalogue."),
-        };
-        return new
-        {
-            ownerId,
-            plan,
-            previousPlan = (string?)null,
-            reason,
-            entitlements = new { maxChannels, historyDays, anomalyAlerts = alerts, exportsPerMonth = exports },
-            liftedBy = new { maxChannels = liftedBy, historyDays = liftedBy, anomalyAlerts = plan == "free" ? "pro" : null, exportsPerMonth = liftedBy },
-            version,
-            changedAt = DateTimeOffset.UtcNow,
-        };
     }
 
     public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");

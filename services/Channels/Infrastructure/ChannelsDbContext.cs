@@ -1,3 +1,4 @@
+using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Channels.Domain;
 using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
@@ -59,14 +60,9 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
 
     private static void ConfigureOwnerPlan(EntityTypeBuilder<OwnerPlan> e)
     {
-        e.ToTable("owner_plans");
-        e.HasKey(p => p.OwnerId).HasName("pk_owner_plans");
-        e.Property(p => p.OwnerId).HasColumnName("owner_id").ValueGeneratedNever();
-        e.Property(p => p.Plan).HasColumnName("plan").HasMaxLength(OwnerPlan.MaxPlanLength);
+        e.ConfigureAnnouncedPlan();
         e.Property(p => p.MaxChannels).HasColumnName("max_channels");
-        e.Property(p => p.MaxChannelsLiftedBy).HasColumnName("max_channels_lifted_by").HasMaxLength(OwnerPlan.MaxPlanLength);
-        e.Property(p => p.Version).HasColumnName("version");
-        e.Property(p => p.ChangedAt).HasColumnName("changed_at");
+        e.Property(p => p.MaxChannelsLiftedBy).HasColumnName("max_channels_lifted_by").HasMaxLength(AnnouncedPlan.MaxPlanLength);
         e.Ignore(p => p.Allowance);
     }
 }
