@@ -65,12 +65,8 @@ public sealed class PlanEntitlementJourneyTests(PlatformFixture platform)
         notices.Should().Contain(n => n.Kind == "plan-changed" && n.Title == "Payment overdue: moved to Free");
     }
 
-    private async Task PublishPlanChangedAsync(Guid ownerId, string plan, long version, string reason)
-    {
-        // The sidecar's publish API (POST /v1.0/publish/{pubsub}/{topic}) wraps the data in a CloudEvent as daprd does.
-        using var response = await platform.GatewaySidecar.PostAsJsonAsync($"/v1.0/publish/pubsub/{PlanChangedEvents.Topic}", PlanChangedEvents.Data(ownerId, plan, version, reason));
-        response.StatusCode.Should().Be(HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
-    }
+    private Task PublishPlanChangedAsync(Guid ownerId, string plan, long version, string reason) =>
+        PlanChanges.PublishAsync(platform, ownerId, plan, version, reason);
 
     private async Task<(HttpStatusCode StatusCode, JsonElement Body)> RegisterAsync(string token, string username)
     {
@@ -94,4 +90,16 @@ public sealed class PlanEntitlementJourneyTests(PlatformFixture platform)
     }
 
     private static string NewUsername(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(32, prefix.Length + 13)];
+}
+
+/// <summary>Puts an owner on a plan as payments' outbox would announce it, until journeys subscribe through payments itself.</summary>
+public static class PlanChanges
+{
+    public static async Task PublishAsync(PlatformFixture platform, Guid ownerId, string plan, long version, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        // The sidecar's publish API (POST /v1.0/publish/{pubsub}/{topic}) wraps the data in a CloudEvent as daprd does.
+        using var response = await platform.GatewaySidecar.PostAsJsonAsync($"/v1.0/publish/pubsub/{PlanChangedEvents.Topic}", PlanChangedEvents.Data(ownerId, plan, version, reason));
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
+    }
 }
