@@ -35,8 +35,6 @@ public static class Producers
     public static readonly IReadOnlySet<string> AwaitingProducer = new HashSet<string>(StringComparer.Ordinal)
     {
         PlatformTopics.PlanChanged,
-        PlatformTopics.ChannelPaused,
-        PlatformTopics.ChannelResumed,
     };
 
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 10, 0, 0, 123, TimeSpan.Zero);
@@ -73,6 +71,10 @@ public static class Producers
         new(PlatformTopics.ChannelMetrics, "channels", "a batch of every kind",
             o => o.Enqueue(ChannelEvents.ChannelMetricsBatch.Topic, MetricsBatch.For(ChannelId,
                 Enum.GetValues<MetricKind>().Select((kind, i) => new MetricSample($"collector-{kind.WireName()}-{i}", kind, 10L * i, Now.AddMinutes(-i)))))),
+        new(PlatformTopics.ChannelPaused, "channels", "over the limit after a downgrade",
+            o => o.Enqueue(ChannelEvents.ChannelPaused.Topic, new ChannelEvents.ChannelPaused(ChannelId, OwnerId, "Dapr News", Channel.PlanLimitReason, "free", Now))),
+        new(PlatformTopics.ChannelResumed, "channels", "within the limit after an upgrade",
+            o => o.Enqueue(ChannelEvents.ChannelResumed.Topic, new ChannelEvents.ChannelResumed(ChannelId, OwnerId, "Dapr News", Channel.PlanLimitReason, "pro", Now))),
 
         // analytics
         new(AnalyticsEvents.ChannelAnomalyDetected.Topic, "analytics", "views far above the median",
