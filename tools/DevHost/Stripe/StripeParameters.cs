@@ -155,6 +155,39 @@ internal sealed class StripeParameters
         return (hash, false);
     }
 
+    /// <summary>A list of strings (<c>ids[]=…</c>, <c>lookup_keys[0]=…</c>); null when not given.</summary>
+    public IReadOnlyList<string>? StringList(string name) => _root.GetValueOrDefault(name) switch
+    {
+        null => null,
+        List<object> list => list.Select(v => v as string ?? throw StripeError.InvalidParameter(name, $"Invalid array: {name} must be a list of strings.")).ToList(),
+        _ => throw StripeError.InvalidParameter(name, $"Invalid array: {name} must be a list, e.g. {name}[]=value."),
+    };
+
+    /// <summary>
+    /// A list of hashes of scalars (<c>items[0][price]=…&amp;items[0][quantity]=…</c>) whose keys are in
+    /// <paramref name="keys"/>; null when not given.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>>? HashList(string name, params string[] keys)
+    {
+        if (_root.GetValueOrDefault(name) is not { } value) { return null; }
+        if (value is not List<object> list) { throw StripeError.InvalidParameter(name, $"Invalid array: {name} must be a list of hashes, e.g. {name}[0][key]=value."); }
+        var result = new List<IReadOnlyDictionary<string, string>>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not Dictionary<string, object> item) { throw StripeError.InvalidParameter($"{name}[{i}]", $"Invalid object: {name}[{i}] must be a hash."); }
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, scalar) in item.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                if (!keys.Contains(key, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{name}[{i}][{key}]"); }
+                fields[key] = scalar as string ?? throw StripeError.InvalidParameter($"{name}[{i}][{key}]", $"Invalid value for {name}[{i}][{key}]: nested hashes are not allowed here.");
+            }
+
+            result.Add(fields);
+        }
+
+        return result;
+    }
+
     /// <summary><c>expand[]</c>: the paths asked for, each one of <paramref name="expandable"/>.</summary>
     public IReadOnlySet<string> Expand(params string[] expandable)
     {
