@@ -446,6 +446,62 @@ public sealed class StripeBillingTests : StripeNetTestBase
         e.StripeError.Code.Should().Be("card_declined");
     }
 
+    [Fact]
+    public async Task Canceling_now_ends_the_subscription_at_once_and_announces_it()
+    {
+        var (_, clock, customer, subscription) = await SubscribedAsync();
+
+        var canceled = await Api.V1.Subscriptions.CancelAsync(subscription.Id, null, Key());
+
+        canceled.Status.Should().Be("canceled");
+        canceled.CanceledAt.Should().Be(Start);
+        canceled.EndedAt.Should().Be(Start);
+        canceled.CancellationDetails.Reason.Should().Be("cancellation_requested");
+        Construct((await WebhooksAsync("customer.subscription.deleted", subscription.Id)).Single()).Data.Object.Should().BeOfType<Subscription>().Which.Status.Should().Be("canceled");
+        await AdvanceAsync(clock, Start.AddMonths(2));
+        (await InvoicesAsync(subscription.Id)).Should().ContainSingle("an ended subscription is not renewed");
+        (await Api.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = customer.Id, Status = "all" })).Data.Should().ContainSingle();
+        var again = () => Api.V1.Subscriptions.CancelAsync(subscription.Id, null, Key());
+        (await again.Should().ThrowAsync<StripeException>()).Which.HttpStatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_retried_create_with_the_same_idempotency_key_replays_the_subscription_instead_of_making_another()
+    {
+        // docs.stripe.com/api/idempotent_requests: the same key and parameters replay the first answer.
+        var price = await MonthlyPriceAsync(900, "pro_monthly");
+        var clock = await ClockAsync();
+        var customer = await CustomerAsync(clock);
+        var options = new SubscriptionCreateOptions { Customer = customer.Id, Items = [new SubscriptionItemOptions { Price = price.Id }] };
+        var key = new RequestOptions { IdempotencyKey = "subscribe-owner-1" };
+
+        var first = await Api.V1.Subscriptions.CreateAsync(options, key);
+        var second = await Api.V1.Subscriptions.CreateAsync(options, key);
+
+        second.Id.Should().Be(first.Id);
+        (await Api.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = customer.Id })).Data.Should().ContainSingle();
+        (await Api.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = customer.Id })).Data.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task An_older_api_version_gets_the_period_on_the_subscription_and_the_payment_intent_on_the_invoice()
+    {
+        // 2025-03-31.basil moved current_period_* to the items and replaced invoice.subscription/payment_intent by parent/payments.
+        var (_, _, _, subscription) = await SubscribedAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/subscriptions/{subscription.Id}?expand[]=latest_invoice.payment_intent");
+        request.Headers.Add("Stripe-Version", "2024-06-20");
+
+        using var response = await Harness.Client.SendAsync(request);
+        var old = await response.ReadJsonAsync();
+        using var current = await Harness.Client.GetAsync($"/v1/subscriptions/{subscription.Id}?expand[]=latest_invoice.payment_intent");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, old.ToString());
+        old.GetProperty("current_period_end").GetInt64().Should().Be(new DateTimeOffset(Start.AddMonths(1)).ToUnixTimeSeconds());
+        old.GetProperty("latest_invoice").GetProperty("subscription").GetString().Should().Be(subscription.Id);
+        old.GetProperty("latest_invoice").GetProperty("payment_intent").GetProperty("status").GetString().Should().Be("succeeded");
+        await current.ShouldBeStripeErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error", param: "expand");
+    }
+
     /// <summary>Bad requests: (method, path, form with {placeholders}, status, code or null, param or null).</summary>
     public static TheoryData<string, string, string, int, string?, string?> BadRequests() => new()
     {

@@ -117,7 +117,7 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
         var expand = p.Expand("latest_charge", "customer", "payment_method");
         var intent = _intents.GetValueOrDefault(id) ?? throw StripeError.NoSuch("payment_intent", id, "intent");
         var method = p.String("payment_method") is { } pm ? ResolvePaymentMethod(pm) : null;
-        var invoice = intent.Invoice is { } invoiceId ? _invoices[invoiceId] : null;
+        var invoice = intent.Invoice is { } invoiceId ? _invoices.GetValueOrDefault(invoiceId) : null;
         if (invoice is { Status: not "open" })
         {
             throw StripeError.UnexpectedState($"This PaymentIntent's invoice ({invoice.Id}) is {invoice.Status}; only an open invoice's PaymentIntent can be confirmed.", RenderIntent(intent, Empty, request.ApiVersion));
