@@ -320,6 +320,8 @@ public sealed class StripeBillingTests : StripeNetTestBase
         active.Status.Should().Be("active");
         active.LatestInvoice.Status.Should().Be("paid");
         active.DefaultPaymentMethodId.Should().Be(intent.PaymentMethodId, "save_default_payment_method=on_subscription");
+        var activated = await EventAsync("customer.subscription.updated", subscription.Id, e => ((Subscription)e.Data.Object).Status == "active");
+        Previous(activated).Should().Contain("\"status\":\"incomplete\"").And.Contain("\"default_payment_method\":null");
     }
 
     [Fact]
@@ -342,6 +344,24 @@ public sealed class StripeBillingTests : StripeNetTestBase
         expired.Status.Should().Be("incomplete_expired");
         expired.LatestInvoice.Status.Should().Be("void");
         await WebhooksAsync("customer.subscription.deleted", subscription.Id);
+    }
+
+    [Fact]
+    public async Task An_incomplete_subscription_becomes_active_when_its_first_invoice_is_paid_with_another_card()
+    {
+        var (_, _, customer, subscription) = await SubscribedAsync("pm_card_chargeCustomerFail");
+
+        var attempt = () => Api.V1.Invoices.PayAsync(subscription.LatestInvoiceId, null, Key());
+        var declined = (await attempt.Should().ThrowAsync<StripeException>()).Which;
+        var paid = await Api.V1.Invoices.PayAsync(subscription.LatestInvoiceId, new InvoicePayOptions { PaymentMethod = "pm_card_visa" }, Key());
+
+        subscription.Status.Should().Be("incomplete");
+        declined.HttpStatusCode.Should().Be(HttpStatusCode.PaymentRequired);
+        declined.StripeError.Code.Should().Be("card_declined");
+        paid.Status.Should().Be("paid");
+        paid.AttemptCount.Should().Be(3);
+        (await GetAsync(subscription.Id)).Status.Should().Be("active");
+        (await Api.V1.PaymentMethods.ListAsync(new PaymentMethodListOptions { Customer = customer.Id })).Data.Should().HaveCount(2);
     }
 
     [Fact]

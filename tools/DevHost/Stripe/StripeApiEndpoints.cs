@@ -128,6 +128,8 @@ internal static class StripeApiEndpoints
         ("GET", ["customers", var id]) => (p, _) => (200, ledger.RetrieveCustomer(id, p)),
         ("POST", ["customers", var id]) => (p, r) => (200, ledger.UpdateCustomer(id, p, r)),
         ("GET", ["customers"]) => (p, _) => (200, ledger.ListCustomers(p)),
+        ("GET", ["payment_methods"]) => (p, _) => (200, ledger.ListPaymentMethods(null, p)),
+        ("GET", ["customers", var id, "payment_methods"]) => (p, _) => (200, ledger.ListPaymentMethods(id, p)),
         ("GET", ["payment_methods", var id]) => (p, _) => (200, ledger.RetrievePaymentMethod(id, p)),
         ("POST", ["payment_methods", var id, "attach"]) => (p, r) => (200, ledger.AttachPaymentMethod(id, p, r)),
         ("POST", ["payment_methods", var id, "detach"]) => (p, r) => (200, ledger.DetachPaymentMethod(id, p, r)),

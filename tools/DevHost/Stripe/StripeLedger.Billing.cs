@@ -718,13 +718,16 @@ internal sealed partial class StripeLedger
         if (subscription.Status is "incomplete" or "past_due"
             && !_invoices.Values.Any(i => i.Subscription == sid && i.Status == "open" && (i.AttemptCount > 0 || i.BillingReason == "subscription_create")))
         {
+            var before = RenderSubscription(subscription, Empty, webhooks.ApiVersion);
             if (subscription.SaveDefaultPaymentMethod == "on_subscription" && subscription.DefaultPaymentMethod is null && invoice.Intent is { } pi
                 && _intents[pi].PaymentMethod is { } used)
             {
                 subscription.DefaultPaymentMethod = used;
             }
 
-            SetStatus(subscription, "active", request);
+            subscription.Status = "active";
+            var after = RenderSubscription(subscription, Empty, webhooks.ApiVersion);
+            webhooks.Publish("customer.subscription.updated", after, stream, request, Changed(before, after));
         }
     }
 

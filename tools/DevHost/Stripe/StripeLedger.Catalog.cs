@@ -264,6 +264,21 @@ internal sealed partial class StripeLedger
         return RenderPaymentMethod(_paymentMethods.GetValueOrDefault(id) ?? throw StripeError.NoSuch("PaymentMethod", id, "payment_method"));
     }
 
+    /// <summary>
+    /// "List PaymentMethods" (<c>GET /v1/payment_methods?customer=</c>) and "List a Customer's PaymentMethods"
+    /// (<c>GET /v1/customers/{id}/payment_methods</c>): the customer's attached ones, newest first.
+    /// </summary>
+    public JsonObject ListPaymentMethods(string? customerInPath, StripeParameters p)
+    {
+        p.OnlyAllow(customerInPath is null ? ["customer", "type", "limit", "starting_after", "ending_before", "expand"] : ["type", "limit", "starting_after", "ending_before", "expand"]);
+        p.Expand();
+        var customerId = customerInPath ?? p.String("customer");
+        if (customerId is not null && !_customers.ContainsKey(customerId)) { throw StripeError.NoSuch("customer", customerId, "customer", customerInPath is null ? 400 : 404); }
+        var type = p.String("type");
+        var matching = _paymentMethods.Values.Reverse().Where(m => m.Customer is not null && (customerId is null || m.Customer == customerId) && type is null or "card").ToList();
+        return Page(p, matching, m => m.Id, m => RenderPaymentMethod(m), "payment_method", customerInPath is null ? "/v1/payment_methods" : $"/v1/customers/{customerInPath}/payment_methods");
+    }
+
     /// <summary>Stripe checks a card as it is attached: the decline cards fail here (402, as a charge would), pm_card_chargeCustomerFail does not.</summary>
     private static void CheckAttachable(PaymentMethod method, string param)
     {

@@ -25,7 +25,7 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
     private readonly Dictionary<string, Charge> _charges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Refund> _refunds = new(StringComparer.Ordinal);
     private readonly OrderedDictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PaymentMethod> _paymentMethods = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, PaymentMethod> _paymentMethods = new(StringComparer.Ordinal);
 
     public Lock Gate { get; } = new();
 
