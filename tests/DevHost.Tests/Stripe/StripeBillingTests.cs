@@ -558,6 +558,7 @@ public sealed class StripeBillingTests : StripeNetTestBase
         { "POST", "/v1/customers/{customer}", "invoice_settings[default_payment_method]={otherMethod}", 400, "resource_missing", "invoice_settings[default_payment_method]" },
         { "POST", "/v1/payment_methods/pm_card_visa/attach", "", 400, "parameter_missing", "customer" },
         { "POST", "/v1/payment_methods/pm_card_chargeDeclinedInsufficientFunds/attach", "customer={customer}", 402, "card_declined", null },
+        { "POST", "/v1/payment_methods/pm_card_visa_chargeDeclined/attach", "customer={customer}", 402, "card_declined", null },
         { "POST", "/v1/payment_methods/pm_nosuch/attach", "customer={customer}", 400, "resource_missing", "payment_method" },
     };
 

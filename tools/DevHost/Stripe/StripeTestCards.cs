@@ -36,7 +36,16 @@ internal static class StripeTestCards
         ["pm_card_chargeDeclinedProcessingError"] = new("visa", "0119", "credit", new("processing_error", "processing_error", "An error occurred while processing your card. Try again in a little bit."), false),
     };
 
+    /// <summary>The names Stripe's testing page gives the same cards under the brand ("pm_card_visa_chargeDeclined…").</summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["pm_card_visa_chargeDeclined"] = "pm_card_chargeDeclined",
+        ["pm_card_visa_chargeDeclinedInsufficientFunds"] = "pm_card_chargeDeclinedInsufficientFunds",
+        ["pm_card_visa_chargeDeclinedLostCard"] = "pm_card_chargeDeclinedLostCard",
+        ["pm_card_visa_chargeDeclinedStolenCard"] = "pm_card_chargeDeclinedStolenCard",
+    };
+
     public static IEnumerable<string> Names => Cards.Keys;
 
-    public static TestCard? Find(string name) => Cards.GetValueOrDefault(name);
+    public static TestCard? Find(string name) => Cards.GetValueOrDefault(Aliases.GetValueOrDefault(name) ?? name);
 }
