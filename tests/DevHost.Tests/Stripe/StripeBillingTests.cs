@@ -431,6 +431,29 @@ public sealed class StripeBillingTests : StripeNetTestBase
     }
 
     [Fact]
+    public async Task A_product_made_with_default_price_data_gets_its_recurring_default_price()
+    {
+        // docs.stripe.com/api/products/create: default_price_data creates a price and sets it as default_price.
+        var product = await Api.V1.Products.CreateAsync(
+            new ProductCreateOptions
+            {
+                Id = "plan_pro",
+                Name = "Pro",
+                DefaultPriceData = new ProductDefaultPriceDataOptions { Currency = "usd", UnitAmount = 900, Recurring = new ProductDefaultPriceDataRecurringOptions { Interval = "month" } },
+                Expand = ["default_price"],
+            },
+            Key());
+        var again = () => Api.V1.Products.CreateAsync(new ProductCreateOptions { Id = "plan_pro", Name = "Pro" }, Key());
+
+        product.Id.Should().Be("plan_pro");
+        product.DefaultPrice.UnitAmount.Should().Be(900);
+        product.DefaultPrice.Recurring.Interval.Should().Be("month");
+        product.DefaultPrice.ProductId.Should().Be("plan_pro");
+        (await Api.V1.Products.GetAsync("plan_pro")).DefaultPriceId.Should().Be(product.DefaultPrice.Id);
+        (await again.Should().ThrowAsync<StripeException>()).Which.StripeError.Code.Should().Be("resource_already_exists");
+    }
+
+    [Fact]
     public async Task Test_clocks_are_created_listed_and_deleted_with_their_customers()
     {
         var clock = await ClockAsync();
@@ -541,6 +564,9 @@ public sealed class StripeBillingTests : StripeNetTestBase
         { "GET", "/v1/subscriptions", "status=sleeping", 400, null, "status" },
         { "POST", "/v1/products", "description=no name", 400, "parameter_missing", "name" },
         { "GET", "/v1/products/prod_nosuch", "", 404, "resource_missing", null },
+        { "POST", "/v1/products", "name=Pro&default_price_data[currency]=usd&default_price_data[recurring][interval]=month", 400, "parameter_missing", "default_price_data[unit_amount]" },
+        { "POST", "/v1/products", "name=Pro&default_price_data[currency]=usd&default_price_data[unit_amount]=900&default_price_data[recurring][interval]=hour", 400, null, "default_price_data[recurring][interval]" },
+        { "POST", "/v1/products/{product}", "default_price=price_nosuch", 400, "resource_missing", "default_price" },
         { "POST", "/v1/prices", "product={product}&unit_amount=900", 400, "parameter_missing", "currency" },
         { "POST", "/v1/prices", "product={product}&currency=usd", 400, "parameter_missing", "unit_amount" },
         { "POST", "/v1/prices", "product=prod_nosuch&unit_amount=900&currency=usd", 400, "resource_missing", "product" },

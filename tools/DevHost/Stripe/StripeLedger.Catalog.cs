@@ -23,10 +23,14 @@ internal sealed partial class StripeLedger
 
     public JsonObject CreateProduct(StripeParameters p, StripeRequestInfo request)
     {
-        p.OnlyAllow("id", "name", "active", "description", "metadata", "expand");
-        p.Expand();
+        p.OnlyAllow("id", "name", "active", "description", "metadata", "default_price_data", "expand");
+        var expand = p.Expand("default_price");
         var name = p.RequiredString("name");
         var id = p.String("id") ?? NewId("prod");
+        var priceData = p.MixedHash("default_price_data", ["currency", "unit_amount"], new Dictionary<string, string[]> { ["recurring"] = ["interval", "interval_count"] });
+        var terms = priceData is { } data
+            ? PriceTerms(data.Scalars.GetValueOrDefault("currency"), data.Scalars.GetValueOrDefault("unit_amount"), data.Hashes.GetValueOrDefault("recurring"), field => "default_price_data[" + (field.Contains('[', StringComparison.Ordinal) ? field.Replace("[", "][", StringComparison.Ordinal) : field + "]"))
+            : default((string Currency, long UnitAmount, string? Interval, long IntervalCount)?);
         if (_products.ContainsKey(id)) { throw new StripeError(400, "invalid_request_error", "Product already exists.", "resource_already_exists", "id"); }
         var product = new Product
         {
@@ -39,31 +43,50 @@ internal sealed partial class StripeLedger
             Updated = Now,
         };
         _products[id] = product;
-        webhooks.Publish("product.created", RenderProduct(product), id, request);
-        return RenderProduct(product);
+        webhooks.Publish("product.created", RenderProduct(product, Empty), id, request);
+        if (terms is { } t)
+        {
+            // "default_price_data": the price is made with the product and becomes its default_price.
+            var price = new Price
+            {
+                Id = NewId("price"), Product = id, Currency = t.Currency, UnitAmount = t.UnitAmount, Interval = t.Interval, IntervalCount = t.IntervalCount,
+                Metadata = new(StringComparer.Ordinal), Active = true, Created = Now,
+            };
+            _prices[price.Id] = price;
+            product.DefaultPrice = price.Id;
+            webhooks.Publish("price.created", RenderPrice(price, Empty), id, request);
+        }
+
+        return RenderProduct(product, expand);
     }
 
     public JsonObject RetrieveProduct(string id, StripeParameters p)
     {
         p.OnlyAllow("expand");
-        p.Expand();
-        return RenderProduct(FindProduct(id, "id", 404));
+        var expand = p.Expand("default_price");
+        return RenderProduct(FindProduct(id, "id", 404), expand);
     }
 
     public JsonObject UpdateProduct(string id, StripeParameters p, StripeRequestInfo request)
     {
-        p.OnlyAllow("name", "active", "description", "metadata", "expand");
-        p.Expand();
+        p.OnlyAllow("name", "active", "description", "metadata", "default_price", "expand");
+        var expand = p.Expand("default_price");
         var product = FindProduct(id, "id", 404);
-        var before = RenderProduct(product);
+        var defaultPrice = p.String("default_price") is { } priceId
+            ? _prices.GetValueOrDefault(priceId) is { } price && price.Product == id && price.Active
+                ? priceId
+                : throw StripeError.InvalidParameter("default_price", $"The price {priceId} does not exist, is inactive or belongs to another product; a default_price must be an active price of this product.", "resource_missing")
+            : null;
+        var before = RenderProduct(product, Empty);
+        if (p.Has("default_price")) { product.DefaultPrice = defaultPrice; }
         if (p.Has("name")) { product.Name = p.RequiredString("name"); }
         product.Active = p.Boolean("active") ?? product.Active;
         if (p.Has("description")) { product.Description = p.String("description"); }
         UpdateMetadata(product.Metadata, p);
         product.Updated = Now;
-        var after = RenderProduct(product);
+        var after = RenderProduct(product, Empty);
         webhooks.Publish("product.updated", after, id, request, Changed(before, after));
-        return RenderProduct(product);
+        return RenderProduct(product, expand);
     }
 
     /// <summary>"List all products": newest first, filtered by <c>active</c> and <c>ids[]</c>.</summary>
@@ -74,7 +97,7 @@ internal sealed partial class StripeLedger
         var active = p.Boolean("active");
         var ids = p.StringList("ids");
         var matching = _products.Values.Reverse().Where(x => (active is null || x.Active == active) && (ids is null || ids.Contains(x.Id))).ToList();
-        return Page(p, matching, x => x.Id, x => RenderProduct(x), "product", "/v1/products");
+        return Page(p, matching, x => x.Id, x => RenderProduct(x, Empty), "product", "/v1/products");
     }
 
     private Product FindProduct(string id, string param, int status) => _products.GetValueOrDefault(id) ?? throw StripeError.NoSuch("product", id, param, status);
@@ -85,41 +108,8 @@ internal sealed partial class StripeLedger
     {
         p.OnlyAllow("product", "product_data", "unit_amount", "currency", "recurring", "lookup_key", "transfer_lookup_key", "nickname", "metadata", "active", "expand");
         var expand = p.Expand("product");
-        var currencyCode = p.RequiredString("currency");
-        var currency = StripeCurrencies.Find(currencyCode)
-            ?? throw StripeError.InvalidParameter("currency", $"Invalid currency: {currencyCode}. Stripe currently supports these currencies: {string.Join(", ", StripeCurrencies.Codes)}");
-        var amount = p.Integer("unit_amount") ?? throw new StripeError(400, "invalid_request_error",
-            "Missing required param: unit_amount. The DevHost stand-in serves per-unit prices (custom_unit_amount and tiers are not served).", "parameter_missing", "unit_amount", validation: true);
-        if (amount < 0) { throw StripeError.InvalidParameter("unit_amount", "This value must be greater than or equal to 0.", "parameter_invalid_integer"); }
-        if (amount > StripeCurrencies.MaxAmount) { throw StripeError.InvalidParameter("unit_amount", $"unit_amount must be no more than {StripeCurrencies.MaxAmount}.", "amount_too_large"); }
-        var recurring = p.Hash("recurring", "interval", "interval_count", "usage_type");
-        string? interval = null;
-        var intervalCount = 1L;
-        if (recurring is not null)
-        {
-            interval = recurring.GetValueOrDefault("interval") is { Length: > 0 } i ? i : throw StripeError.MissingParameter("recurring[interval]");
-            if (!Intervals.Contains(interval, StringComparer.Ordinal))
-            {
-                throw StripeError.InvalidParameter("recurring[interval]", $"Invalid recurring[interval]: must be one of {string.Join(", ", Intervals)}");
-            }
-
-            if (recurring.GetValueOrDefault("interval_count") is { } countText)
-            {
-                intervalCount = long.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1
-                    ? count
-                    : throw StripeError.InvalidParameter("recurring[interval_count]", $"Invalid integer: {countText}", "parameter_invalid_integer");
-            }
-
-            // "The maximum of one year interval allowed (1 year, 12 months, or 52 weeks)."
-            var days = interval switch { "day" => 1, "week" => 7, "month" => 31, _ => 366 } * intervalCount;
-            if (days > 366) { throw StripeError.InvalidParameter("recurring[interval_count]", "Invalid recurring[interval_count]: the maximum is one year (1 year, 12 months, 52 weeks or 365 days)."); }
-            if (recurring.GetValueOrDefault("usage_type") is { } usage && usage != "licensed")
-            {
-                throw StripeError.InvalidParameter("recurring[usage_type]", "recurring[usage_type]=metered (usage-based billing) is not served by the DevHost Stripe stand-in.");
-            }
-        }
-
-        var productData = p.Hash("product_data", "name", "active", "metadata");
+        var terms = PriceTerms(p.String("currency"), p.Has("unit_amount") ? p.String("unit_amount") : null, p.Hash("recurring", "interval", "interval_count", "usage_type"), name => name);
+        var productData = p.Hash("product_data", "name", "active");
         var productId = p.String("product");
         if ((productId is null) == (productData is null))
         {
@@ -143,17 +133,17 @@ internal sealed partial class StripeLedger
             var name = productData!.GetValueOrDefault("name") is { Length: > 0 } n ? n : throw StripeError.MissingParameter("product_data[name]");
             product = new Product { Id = NewId("prod"), Name = name, Active = true, Metadata = new(StringComparer.Ordinal), Created = Now, Updated = Now };
             _products[product.Id] = product;
-            webhooks.Publish("product.created", RenderProduct(product), product.Id, request);
+            webhooks.Publish("product.created", RenderProduct(product, Empty), product.Id, request);
         }
 
         var price = new Price
         {
             Id = NewId("price"),
             Product = product.Id,
-            Currency = currency.Code,
-            UnitAmount = amount,
-            Interval = interval,
-            IntervalCount = intervalCount,
+            Currency = terms.Currency,
+            UnitAmount = terms.UnitAmount,
+            Interval = terms.Interval,
+            IntervalCount = terms.IntervalCount,
             LookupKey = lookupKey,
             Nickname = p.String("nickname"),
             Metadata = metadata,
@@ -164,6 +154,54 @@ internal sealed partial class StripeLedger
         _prices[price.Id] = price;
         webhooks.Publish("price.created", RenderPrice(price, Empty), product.Id, request);
         return RenderPrice(price, expand);
+    }
+
+    /// <summary>
+    /// What a price charges — currency, unit_amount, recurring — checked as Stripe checks them, each parameter named
+    /// through <paramref name="param"/> (<c>unit_amount</c>, or <c>default_price_data[unit_amount]</c> on a product).
+    /// </summary>
+    private static (string Currency, long UnitAmount, string? Interval, long IntervalCount) PriceTerms(
+        string? currencyCode, string? amountText, IReadOnlyDictionary<string, string>? recurring, Func<string, string> param)
+    {
+        if (currencyCode is null) { throw StripeError.MissingParameter(param("currency")); }
+        var currency = StripeCurrencies.Find(currencyCode)
+            ?? throw StripeError.InvalidParameter(param("currency"), $"Invalid currency: {currencyCode}. Stripe currently supports these currencies: {string.Join(", ", StripeCurrencies.Codes)}");
+        if (amountText is null)
+        {
+            throw new StripeError(400, "invalid_request_error",
+                $"Missing required param: {param("unit_amount")}. The DevHost stand-in serves per-unit prices (custom_unit_amount and tiers are not served).", "parameter_missing", param("unit_amount"), validation: true);
+        }
+
+        if (!long.TryParse(amountText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount) || amount < 0)
+        {
+            throw StripeError.InvalidParameter(param("unit_amount"), $"Invalid integer: {amountText}; a unit_amount is at least 0.", "parameter_invalid_integer");
+        }
+
+        if (amount > StripeCurrencies.MaxAmount) { throw StripeError.InvalidParameter(param("unit_amount"), $"unit_amount must be no more than {StripeCurrencies.MaxAmount}.", "amount_too_large"); }
+        if (recurring is null) { return (currency.Code, amount, null, 1); }
+        var interval = recurring.GetValueOrDefault("interval") is { Length: > 0 } i ? i : throw StripeError.MissingParameter(param("recurring[interval]"));
+        if (!Intervals.Contains(interval, StringComparer.Ordinal))
+        {
+            throw StripeError.InvalidParameter(param("recurring[interval]"), $"Invalid recurring[interval]: must be one of {string.Join(", ", Intervals)}");
+        }
+
+        var intervalCount = 1L;
+        if (recurring.GetValueOrDefault("interval_count") is { } countText)
+        {
+            intervalCount = long.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1
+                ? count
+                : throw StripeError.InvalidParameter(param("recurring[interval_count]"), $"Invalid integer: {countText}", "parameter_invalid_integer");
+        }
+
+        // "The maximum of one year interval allowed (1 year, 12 months, or 52 weeks)."
+        var days = interval switch { "day" => 1, "week" => 7, "month" => 31, _ => 366 } * intervalCount;
+        if (days > 366) { throw StripeError.InvalidParameter(param("recurring[interval_count]"), "Invalid recurring[interval_count]: the maximum is one year (1 year, 12 months, 52 weeks or 365 days)."); }
+        if (recurring.GetValueOrDefault("usage_type") is { } usage && usage != "licensed")
+        {
+            throw StripeError.InvalidParameter(param("recurring[usage_type]"), "recurring[usage_type]=metered (usage-based billing) is not served by the DevHost Stripe stand-in.");
+        }
+
+        return (currency.Code, amount, interval, intervalCount);
     }
 
     public JsonObject RetrievePrice(string id, StripeParameters p)
@@ -513,13 +551,13 @@ internal sealed partial class StripeLedger
 
     // ---- Rendering ----
 
-    private static JsonObject RenderProduct(Product x) => new()
+    private JsonObject RenderProduct(Product x, IReadOnlySet<string> expand) => new()
     {
         ["id"] = x.Id,
         ["object"] = "product",
         ["active"] = x.Active,
         ["created"] = x.Created,
-        ["default_price"] = null,
+        ["default_price"] = x.DefaultPrice is { } dp && expand.Contains("default_price") ? RenderPrice(_prices[dp], Empty) : x.DefaultPrice,
         ["description"] = x.Description,
         ["images"] = new JsonArray(),
         ["livemode"] = false,
@@ -549,7 +587,7 @@ internal sealed partial class StripeLedger
         ["lookup_key"] = x.LookupKey,
         ["metadata"] = Metadata(x.Metadata),
         ["nickname"] = x.Nickname,
-        ["product"] = expand.Contains("product") ? RenderProduct(_products[x.Product]) : x.Product,
+        ["product"] = expand.Contains("product") ? RenderProduct(_products[x.Product], Empty) : x.Product,
         ["recurring"] = x.Interval is null
             ? null
             : new JsonObject { ["interval"] = x.Interval, ["interval_count"] = x.IntervalCount, ["meter"] = null, ["trial_period_days"] = null, ["usage_type"] = "licensed" },
@@ -609,6 +647,7 @@ internal sealed partial class StripeLedger
         public required Dictionary<string, string> Metadata { get; init; }
         public required long Created { get; init; }
         public required long Updated { get; set; }
+        public string? DefaultPrice { get; set; }
     }
 
     private sealed class Price

@@ -115,17 +115,55 @@ internal sealed class StripeParameters
         {
             if (!keys.Contains(key, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{name}[{key}]"); }
             if (child is not Dictionary<string, object> inner) { throw StripeError.InvalidParameter($"{name}[{key}]", $"Invalid object: {name}[{key}] must be a hash."); }
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (field, scalar) in inner.OrderBy(e => e.Key, StringComparer.Ordinal))
-            {
-                if (!innerKeys.Contains(field, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{name}[{key}][{field}]"); }
-                fields[field] = scalar as string ?? throw StripeError.InvalidParameter($"{name}[{key}][{field}]", $"Invalid value for {name}[{key}][{field}]: nested hashes are not allowed here.");
-            }
-
-            result[key] = fields;
+            result[key] = Scalars($"{name}[{key}]", inner, innerKeys);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A hash of scalars with the keys in <paramref name="keys"/> and, for the keys of <paramref name="nested"/>, hashes
+    /// of scalars with the keys given there (<c>default_price_data[currency]=…&amp;default_price_data[recurring][interval]=…</c>);
+    /// null when not given.
+    /// </summary>
+    public (IReadOnlyDictionary<string, string> Scalars, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Hashes)? MixedHash(
+        string name, string[] keys, IReadOnlyDictionary<string, string[]> nested)
+    {
+        if (_root.GetValueOrDefault(name) is not { } value) { return null; }
+        if (value is not Dictionary<string, object> outer) { throw StripeError.InvalidParameter(name, $"Invalid object: {name} must be a hash, e.g. {name}[key]=value."); }
+        var scalars = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hashes = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (key, child) in outer.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (nested.TryGetValue(key, out var innerKeys))
+            {
+                if (child is not Dictionary<string, object> inner) { throw StripeError.InvalidParameter($"{name}[{key}]", $"Invalid object: {name}[{key}] must be a hash."); }
+                hashes[key] = Scalars($"{name}[{key}]", inner, innerKeys);
+            }
+            else if (keys.Contains(key, StringComparer.Ordinal))
+            {
+                scalars[key] = child as string ?? throw StripeError.InvalidParameter($"{name}[{key}]", $"Invalid value for {name}[{key}]: nested hashes are not allowed here.");
+            }
+            else
+            {
+                throw StripeError.UnknownParameter($"{name}[{key}]");
+            }
+        }
+
+        return (scalars, hashes);
+    }
+
+    /// <summary>The scalars of the hash at <paramref name="path"/>, each key one of <paramref name="keys"/>.</summary>
+    private static Dictionary<string, string> Scalars(string path, Dictionary<string, object> hash, string[] keys)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, scalar) in hash.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!keys.Contains(key, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{path}[{key}]"); }
+            fields[key] = scalar as string ?? throw StripeError.InvalidParameter($"{path}[{key}]", $"Invalid value for {path}[{key}]: nested hashes are not allowed here.");
+        }
+
+        return fields;
     }
 
     public static bool? ParseBoolean(string? text, string name) => text switch
@@ -175,14 +213,7 @@ internal sealed class StripeParameters
         for (var i = 0; i < list.Count; i++)
         {
             if (list[i] is not Dictionary<string, object> item) { throw StripeError.InvalidParameter($"{name}[{i}]", $"Invalid object: {name}[{i}] must be a hash."); }
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, scalar) in item.OrderBy(e => e.Key, StringComparer.Ordinal))
-            {
-                if (!keys.Contains(key, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{name}[{i}][{key}]"); }
-                fields[key] = scalar as string ?? throw StripeError.InvalidParameter($"{name}[{i}][{key}]", $"Invalid value for {name}[{i}][{key}]: nested hashes are not allowed here.");
-            }
-
-            result.Add(fields);
+            result.Add(Scalars($"{name}[{i}]", item, keys));
         }
 
         return result;
