@@ -509,6 +509,26 @@ public sealed class StripeBillingTests : StripeNetTestBase
     }
 
     [Fact]
+    public async Task Canceling_a_past_due_subscription_stops_the_retries_of_its_open_invoice()
+    {
+        // "By default, upon subscription cancellation, Stripe stops automatic collection of all finalized invoices."
+        var (_, clock, customer, subscription) = await SubscribedAsync();
+        await UseCardAsync(customer.Id, "pm_card_chargeCustomerFail");
+        await AdvanceAsync(clock, Start.AddMonths(1).AddHours(2));
+        var pastDue = await GetAsync(subscription.Id);
+
+        await Api.V1.Subscriptions.CancelAsync(subscription.Id, null, Key());
+        await AdvanceAsync(clock, Start.AddMonths(1).AddDays(10));
+
+        pastDue.Status.Should().Be("past_due");
+        var invoice = await Api.V1.Invoices.GetAsync(pastDue.LatestInvoiceId);
+        invoice.Status.Should().Be("open");
+        invoice.AttemptCount.Should().Be(1, "no retry after the subscription ended");
+        invoice.NextPaymentAttempt.Should().BeNull();
+        invoice.AutoAdvance.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_retried_create_with_the_same_idempotency_key_replays_the_subscription_instead_of_making_another()
     {
         // docs.stripe.com/api/idempotent_requests: the same key and parameters replay the first answer.

@@ -760,6 +760,14 @@ internal sealed partial class StripeLedger
     /// <summary>The subscription ends (canceled or incomplete_expired), announced with customer.subscription.deleted.</summary>
     private void End(Subscription subscription, string status, string reason, long at, StripeRequestInfo request)
     {
+        // "Upon subscription cancellation, Stripe stops automatic collection of all finalized invoices": no retry or
+        // finalization of its invoices after it ended; they can still be paid explicitly.
+        foreach (var invoice in _invoices.Values.Where(i => i.Subscription == subscription.Id && i.Status is "draft" or "open"))
+        {
+            invoice.AutoAdvance = false;
+            invoice.NextPaymentAttempt = null;
+        }
+
         subscription.Status = status;
         subscription.EndedAt = at;
         subscription.CanceledAt ??= at;
@@ -805,7 +813,7 @@ internal sealed partial class StripeLedger
     {
         foreach (var invoice in _invoices.Values.Where(i => i.TestClock == clockId))
         {
-            if (invoice.Status == "draft") { yield return (invoice.FinalizeAt, () => FinalizeAndCharge(invoice)); }
+            if (invoice.Status == "draft" && invoice.AutoAdvance) { yield return (invoice.FinalizeAt, () => FinalizeAndCharge(invoice)); }
             else if (invoice.Status == "open" && invoice.NextPaymentAttempt is { } retry) { yield return (retry, () => Retry(invoice)); }
         }
 
@@ -981,7 +989,7 @@ internal sealed partial class StripeLedger
             ["application"] = null,
             ["attempt_count"] = i.AttemptCount,
             ["attempted"] = i.Attempted,
-            ["auto_advance"] = i.Status is "draft" or "open",
+            ["auto_advance"] = i.AutoAdvance && i.Status is "draft" or "open",
             ["automatic_tax"] = new JsonObject { ["disabled_reason"] = null, ["enabled"] = false, ["liability"] = null, ["provider"] = null, ["status"] = null },
             ["automatically_finalizes_at"] = i.Status == "draft" ? i.FinalizeAt : null,
             ["billing_reason"] = i.BillingReason,
@@ -1220,6 +1228,9 @@ internal sealed partial class StripeLedger
         public long? VoidedAt { get; set; }
         public long? UncollectibleAt { get; set; }
         public string? Intent { get; set; }
+
+        /// <summary>Stripe finalizes and collects it by itself; off once its subscription ended.</summary>
+        public bool AutoAdvance { get; set; } = true;
         public long Total => Lines.Sum(l => l.Amount);
 
         /// <summary>What is charged: the total less the customer's credit, never below zero (a draft shows the total).</summary>
