@@ -121,7 +121,7 @@ public sealed class SubscriptionDunningWorkflow : Workflow<DunningInput, Dunning
         var first = await Task.WhenAny(recovered, timer);
         if (first == recovered)
         {
-            await timerStop.CancelAsync();
+            timerStop.Cancel();
             return true;
         }
 
@@ -147,7 +147,7 @@ public sealed class SubscriptionDunningWorkflow : Workflow<DunningInput, Dunning
     private static async Task<DunningOutput> EndAsync(WorkflowContext context, DunningInput input, CancellationTokenSource stop, DunningOutput output, SagaOutcome outcome)
     {
         // The recovery wait is no longer needed.
-        await stop.CancelAsync();
+        stop.Cancel();
         context.SetCustomStatus(new DunningProgress(DunningSteps.Done, input.GraceUntil, output.RemindersSent, null, output.Reason));
         await SagaOutcomes.RecordAsync(context, nameof(SubscriptionDunningWorkflow), outcome, output.Outcome);
         return output;
