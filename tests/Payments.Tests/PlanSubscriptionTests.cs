@@ -187,6 +187,66 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_plan_change_moves_the_plan_when_Stripe_confirms_it_with_reason_changed()
+    {
+        var ownerId = Guid.NewGuid();
+        var t0 = DateTimeOffset.UtcNow;
+        var (subscriptionId, _) = await fixture.ActiveSubscriptionAsync(ownerId, t0);
+        using var owner = fixture.Owner(ownerId);
+
+        using (var upgrade = await owner.PutAsJsonAsync("/api/subscriptions/mine/plan", new { plan = "business" }))
+        {
+            upgrade.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        fixture.Stripe.CallsTo("POST", $"/v1/subscriptions/{subscriptionId}").Last().Form["proration_behavior"].Should().Be("always_invoice");
+        (await fixture.MineAsync(ownerId)).GetProperty("plan").GetString().Should().Be("pro", "the plan moves on Stripe's word");
+        (await fixture.DeliverAsync("customer.subscription.updated", fixture.Stripe.Subscription(subscriptionId), t0.AddSeconds(5))).Should().Be("applied");
+        (await fixture.MineAsync(ownerId)).GetProperty("plan").GetString().Should().Be("business");
+
+        using (var same = await owner.PutAsJsonAsync("/api/subscriptions/mine/plan", new { plan = "business" }))
+        {
+            same.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        }
+
+        using (var downgrade = await owner.PutAsJsonAsync("/api/subscriptions/mine/plan", new { plan = "pro" }))
+        {
+            downgrade.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        fixture.Stripe.CallsTo("POST", $"/v1/subscriptions/{subscriptionId}").Last().Form["proration_behavior"].Should().Be("create_prorations");
+        await fixture.DeliverAsync("customer.subscription.updated", fixture.Stripe.Subscription(subscriptionId), t0.AddSeconds(10));
+        (await fixture.PlanChangesAsync(ownerId)).Select(c => (c.GetProperty("plan").GetString(), c.GetProperty("previousPlan").GetString(), c.GetProperty("reason").GetString(), c.GetProperty("version").GetInt64()))
+            .Should().Equal(("pro", "free", "subscribed", 1L), ("business", "pro", "changed", 2L), ("pro", "business", "changed", 3L));
+    }
+
+    [Fact]
+    public async Task A_failed_renewal_while_the_workflows_app_is_down_answers_503_and_stores_nothing_so_Stripe_delivers_it_again()
+    {
+        var ownerId = Guid.NewGuid();
+        var t0 = DateTimeOffset.UtcNow;
+        var (subscriptionId, customerId) = await fixture.ActiveSubscriptionAsync(ownerId, t0);
+        var invoice = PlansFixture.Invoice("in_down_" + Guid.NewGuid().ToString("N")[..8], subscriptionId, customerId, "subscription_cycle", "open");
+        var down = true;
+        fixture.Sidecar.Respond(r => down && r.Body.Contains(subscriptionId, StringComparison.Ordinal) ? new TestSupport.SidecarReply(500, """{"errorCode":"ERR_DIRECT_INVOKE","message":"app workflows is not available"}""") : null);
+        var eventId = PaymentsFixture.NewEventId();
+        var json = PlansFixture.EventJson(eventId, "invoice.payment_failed", invoice, t0.AddSeconds(5));
+
+        using (var refused = await fixture.PostEventAsync(json))
+        {
+            refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        }
+
+        (await fixture.Factory.WithDbAsync(db => db.StripeEvents.AnyAsync(e => e.Id == eventId))).Should().BeFalse();
+        (await fixture.MineAsync(ownerId)).GetProperty("status").GetString().Should().Be("active");
+
+        down = false;
+        using var redelivered = await fixture.PostEventAsync(json);
+        redelivered.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await fixture.MineAsync(ownerId)).GetProperty("status").GetString().Should().Be("past_due");
+    }
+
+    [Fact]
     public async Task A_paid_renewal_refuses_the_downgrade_with_409()
     {
         var ownerId = Guid.NewGuid();

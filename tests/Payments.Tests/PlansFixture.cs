@@ -121,14 +121,23 @@ public sealed class PlansFixture : IAsyncLifetime
     /// <summary>Posts a signed Stripe event about <paramref name="subject"/> created at <paramref name="created"/>; answers the receipt's status.</summary>
     public async Task<string> DeliverAsync(string type, JsonObject subject, DateTimeOffset created, string? eventId = null)
     {
-        var json = $$$"""{"id":"{{{eventId ?? PaymentsFixture.NewEventId()}}}","object":"event","api_version":"{{{PaymentsFixture.ApiVersion}}}","created":{{{created.ToUnixTimeSeconds()}}},"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"{{{type}}}","data":{"object":{{{subject.ToJsonString()}}}}}""";
-        using var client = Factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhooks/stripe") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", PaymentsFixture.SignatureHeader(json, PaymentsFixture.WebhookSecret));
-        using var response = await client.SendAsync(request);
+        using var response = await PostEventAsync(EventJson(eventId ?? PaymentsFixture.NewEventId(), type, subject, created));
         var body = await response.Content.ReadAsStringAsync();
         response.IsSuccessStatusCode.Should().BeTrue(body);
         return JsonDocument.Parse(body).RootElement.GetProperty("status").GetString()!;
+    }
+
+    /// <summary>A Stripe event envelope in the API version Stripe.net pins.</summary>
+    public static string EventJson(string eventId, string type, JsonObject subject, DateTimeOffset created) =>
+        $$$"""{"id":"{{{eventId}}}","object":"event","api_version":"{{{PaymentsFixture.ApiVersion}}}","created":{{{created.ToUnixTimeSeconds()}}},"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"{{{type}}}","data":{"object":{{{subject.ToJsonString()}}}}}""";
+
+    /// <summary>Posts a signed event as Stripe would.</summary>
+    public async Task<HttpResponseMessage> PostEventAsync(string json)
+    {
+        using var client = Factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhooks/stripe") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", PaymentsFixture.SignatureHeader(json, PaymentsFixture.WebhookSecret));
+        return await client.SendAsync(request);
     }
 
     /// <summary>An invoice of a subscription, as Stripe's invoice.* events carry it.</summary>
