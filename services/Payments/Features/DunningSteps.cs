@@ -71,9 +71,14 @@ public static class DunningSteps
             {
                 await stripe.V1.Subscriptions.CancelAsync(id, cancellationToken: ct);
             }
-            catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+            catch (StripeException e) when (!e.IsUpstreamFailure())
             {
-                // Stripe has ended it already (its own retry schedule ran out): the local row is simply behind.
+                // Stripe refused the cancel: fine when it has ended the subscription already (its own retry schedule ran
+                // out and the deleted webhook is on its way); anything else is Stripe's answer to pass on.
+                if (!await EndedAtStripeAsync(stripe, id, ct))
+                {
+                    return StripeProblems.From(e);
+                }
             }
             catch (StripeException e)
             {
@@ -95,6 +100,19 @@ public static class DunningSteps
             await db.SaveChangesAsync(token);
             return TypedResults.Ok(State(row, account, catalogue));
         }, () => Problems.Conflict("The subscription kept changing; try again."), ct);
+    }
+
+    private static async Task<bool> EndedAtStripeAsync(StripeClient stripe, string id, CancellationToken ct)
+    {
+        try
+        {
+            var current = await stripe.V1.Subscriptions.GetAsync(id, cancellationToken: ct);
+            return PlanSubscriptionStatuses.IsTerminal(current.Status);
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+        {
+            return true;
+        }
     }
 
     private static DunningSubscriptionState State(PlanSubscription subscription, BillingAccount account, PlanCatalogue catalogue) =>

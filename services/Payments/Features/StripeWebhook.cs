@@ -113,7 +113,23 @@ public static class StripeWebhook
             return TypedResults.Ok(new WebhookReceipt(true, "duplicate"));
         }
 
-        return await db.RetryConcurrentChangeAsync(async Task<WebhookAnswer> (CancellationToken token) =>
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApplyOnceAsync(db, evt, subject, outbox, catalogue, dunning, time, ct);
+            }
+            catch (DbUpdateException e) when (attempt < 3 && e.IsUniqueViolation(PaymentsDbContext.PlanSubscriptionsPrimaryKey))
+            {
+                // Two events of one new subscription raced to store it (or the subscribe call did): the next attempt finds it.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static Task<WebhookAnswer> ApplyOnceAsync(
+        PaymentsDbContext db, Event evt, IHasObject? subject, Outbox<PaymentsDbContext> outbox, PlanCatalogue catalogue, DunningSagas dunning, TimeProvider time, CancellationToken ct) =>
+        db.RetryConcurrentChangeAsync(async Task<WebhookAnswer> (CancellationToken token) =>
         {
             var now = time.GetUtcNow();
             var occurredAt = evt.Created == default ? now : new DateTimeOffset(DateTime.SpecifyKind(evt.Created, DateTimeKind.Utc));
@@ -155,7 +171,6 @@ public static class StripeWebhook
 
             return TypedResults.Ok(new WebhookReceipt(true, applied));
         }, () => PaymentAccess.KeptChanging(), ct);
-    }
 
     /// <summary>
     /// The envelope fields payments stores or Stripe.net's parser trips over, checked on the signed body: id, type,

@@ -99,7 +99,8 @@ public static class Subscribe
             if (subscription.Status == PlanSubscriptionStatuses.Incomplete)
             {
                 var decline = await FirstInvoiceDeclineAsync(stripe, subscription, ct);
-                await stripe.V1.Subscriptions.CancelAsync(subscription.Id, cancellationToken: ct);
+                var canceled = await stripe.V1.Subscriptions.CancelAsync(subscription.Id, cancellationToken: ct);
+                await EndStoredAsync(db, catalogue, canceled, time, ct);
                 return SubscriptionAccess.CardDeclined(decline?.DeclineCode, decline?.Code ?? "card_declined", decline?.Message);
             }
 
@@ -125,6 +126,19 @@ public static class Subscribe
         catch (Exception e) when (StripeProblems.IsUnreachable(e, ct))
         {
             return StripeProblems.Unreachable(e);
+        }
+    }
+
+    /// <summary>
+    /// Its customer.subscription.created webhook may have stored the incomplete subscription meanwhile: it is ended with
+    /// Stripe's cancel answer, so it does not count as the owner's current subscription.
+    /// </summary>
+    private static async Task EndStoredAsync(PaymentsDbContext db, PlanCatalogue catalogue, Subscription canceled, TimeProvider time, CancellationToken ct)
+    {
+        var row = await db.PlanSubscriptions.SingleOrDefaultAsync(s => s.Id == canceled.Id, ct);
+        if (row is not null && await SubscriptionSync.SnapshotAsync(db, catalogue, canceled, at: null, ct) is { } snapshot && row.Apply(snapshot, time.GetUtcNow()))
+        {
+            await db.SaveChangesAsync(ct);
         }
     }
 
