@@ -19,4 +19,13 @@ public sealed record PlanChanged(
     DateTimeOffset ChangedAt)
 {
     public const string Topic = PlatformTopics.PlanChanged;
+
+    /// <summary>The event of the account's last move (<see cref="BillingAccount.MoveTo"/>) to <paramref name="plan"/>.</summary>
+    public static PlanChanged Of(BillingAccount account, Plan plan, string previousPlan, string reason, PlanCatalogue catalogue, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        return new(account.OwnerId, plan.Code, previousPlan, reason, plan.Entitlements, catalogue.LiftedBy(plan), account.PlanVersion, DomainIds.ToMicroseconds(now));
+    }
 }

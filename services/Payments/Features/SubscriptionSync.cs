@@ -181,8 +181,7 @@ public static class SubscriptionSync
             return false;
         }
 
-        outbox.Enqueue(PlanChanged.Topic, new PlanChanged(
-            account.OwnerId, plan.Code, change.Previous, change.Reason, plan.Entitlements, catalogue.LiftedBy(plan), account.PlanVersion, DomainIds.ToMicroseconds(now)));
+        outbox.Enqueue(PlanChanged.Topic, PlanChanged.Of(account, plan, change.Previous, change.Reason, catalogue, now));
         return true;
     }
 }
