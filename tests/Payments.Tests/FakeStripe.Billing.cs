@@ -17,6 +17,9 @@ public sealed partial class FakeStripe
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _clocks = new(StringComparer.Ordinal);
 
+    /// <summary>Attached PaymentMethod id → the test method it was made from (as at Stripe, each attach makes a new pm_…).</summary>
+    private readonly ConcurrentDictionary<string, string> _attached = new(StringComparer.Ordinal);
+
     public IReadOnlyCollection<JsonObject> Prices => [.. _prices.Values.Select(p => (JsonObject)p.DeepClone())];
 
     public int ProductCount => _products.Count;
@@ -155,14 +158,18 @@ public sealed partial class FakeStripe
 
         return pm switch
         {
-            "pm_card_visa" or "pm_card_mastercard" or "pm_card_chargeCustomerFail" => (200, new JsonObject
-            {
-                ["id"] = pm, ["object"] = "payment_method", ["type"] = "card", ["customer"] = customer, ["created"] = Now(), ["livemode"] = false,
-            }.ToJsonString()),
+            "pm_card_visa" or "pm_card_mastercard" or "pm_card_chargeCustomerFail" => (200, NewPaymentMethod(pm, customer)),
             "pm_card_chargeDeclined" => (402, ErrorBody("card_error", "card_declined", "Your card was declined.", "generic_decline", null, null)),
             "pm_card_chargeDeclinedInsufficientFunds" => (402, ErrorBody("card_error", "card_declined", "Your card has insufficient funds.", "insufficient_funds", null, null)),
             _ => (400, ErrorBody("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{pm}'", null, "payment_method", null)),
         };
+    }
+
+    private string NewPaymentMethod(string testMethod, string customer)
+    {
+        var id = "pm_" + Guid.NewGuid().ToString("N")[..24];
+        _attached[id] = testMethod;
+        return new JsonObject { ["id"] = id, ["object"] = "payment_method", ["type"] = "card", ["customer"] = customer, ["created"] = Now(), ["livemode"] = false }.ToJsonString();
     }
 
     private (int, string) CreateSubscription(IReadOnlyDictionary<string, string> form)
@@ -177,8 +184,13 @@ public sealed partial class FakeStripe
             return (400, ErrorBody("invalid_request_error", "resource_missing", $"No such price: '{priceId}'", null, "items[0][price]", null));
         }
 
+        if (form.GetValueOrDefault("default_payment_method") is not { } method || !_attached.TryGetValue(method, out var card))
+        {
+            return (400, ErrorBody("invalid_request_error", "resource_missing", "The customer does not have a payment method with that ID.", null, "default_payment_method", null));
+        }
+
         var id = "sub_" + Guid.NewGuid().ToString("N")[..14];
-        var fails = form.GetValueOrDefault("default_payment_method") == "pm_card_chargeCustomerFail";
+        var fails = card == "pm_card_chargeCustomerFail";
         var invoiceId = "in_" + Guid.NewGuid().ToString("N")[..14];
         var subscription = new JsonObject
         {

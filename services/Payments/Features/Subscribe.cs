@@ -72,9 +72,11 @@ public static class Subscribe
         try
         {
             var account = await customers.EnsureAsync(ownerId, ct);
+            PaymentMethod attached;
             try
             {
-                await stripe.V1.PaymentMethods.AttachAsync(method, new PaymentMethodAttachOptions { Customer = account.CustomerId }, cancellationToken: ct);
+                // A test method name (pm_card_visa) attaches as a new pm_… of the customer: that id is the default.
+                attached = await stripe.V1.PaymentMethods.AttachAsync(method, new PaymentMethodAttachOptions { Customer = account.CustomerId }, cancellationToken: ct);
             }
             catch (StripeException e) when (e.IsCardError())
             {
@@ -86,7 +88,7 @@ public static class Subscribe
                 {
                     Customer = account.CustomerId,
                     Items = [new SubscriptionItemOptions { Price = price.PriceId }],
-                    DefaultPaymentMethod = method,
+                    DefaultPaymentMethod = attached.Id,
                     PaymentBehavior = "allow_incomplete",
                     Metadata = new() { ["owner_id"] = ownerId.ToString(), ["plan"] = plan!.Code },
                     Expand = ["latest_invoice.payments"],
