@@ -52,6 +52,8 @@ def best_times(rows: list[HourOfWeekEngagement], top: int) -> BestTimes:
     posts = [0] * HOURS_PER_WEEK
     engagement = [0.0] * HOURS_PER_WEEK
     for row in rows:
+        if row.posts == 0:
+            continue  # engagement of an hour without a post belongs to earlier posts: it says nothing about posting then
         posts[row.hour_of_week] += row.posts
         engagement[row.hour_of_week] += row.engagement
 

@@ -57,6 +57,11 @@ def test_rows_for_the_same_hour_add_up():
     assert all(s.posts == 3 for s in result.slots)
 
 
+def test_hours_without_posts_count_for_nothing():
+    rows = four_weeks_of_posts() + [HourOfWeekEngagement(h, 0, 5000.0) for h in range(168)]
+    assert best_times(rows, top=3) == best_times(four_weeks_of_posts(), top=3)
+
+
 def test_top_beyond_the_ranked_slots_answers_the_ranked_ones():
     rows = [HourOfWeekEngagement(h, 4, 100.0 + h) for h in range(3)]
     assert len(best_times(rows, top=10).slots) == 3
