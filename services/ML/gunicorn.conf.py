@@ -14,5 +14,6 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = 30
 # daprd's graceful shutdown is 20 s (k8s/base/app-defaults.yaml); requests here take milliseconds.
 graceful_timeout = 5
-accesslog = "-"
+# No access log: the C# apps do not log every request either (and DevHost probes /healthz every few seconds).
+accesslog = None
 errorlog = "-"
