@@ -237,3 +237,16 @@ def test_answers_are_json_numbers_not_strings():
     body = client().post("/forecast", json={"series": series(), "horizonHours": 1}).get_data()
     point = json.loads(body)["points"][0]
     assert all(isinstance(point[k], float) for k in ("value", "lower", "upper"))
+
+
+def test_a_chunked_body_past_the_limit_is_413_while_it_is_read():
+    # No Content-Length (chunked, as gunicorn passes it on with wsgi.input_terminated): refused once the limit is passed.
+    import io
+    raw = b'{"series": "' + b"x" * MAX_REQUEST_BODY_BYTES + b'"}'
+    answer = client().post("/forecast", content_type="application/json", environ_overrides={
+        "wsgi.input": io.BytesIO(raw), "wsgi.input_terminated": True, "CONTENT_LENGTH": ""})
+    assert answer.status_code == 413
+
+
+def test_a_sidecar_port_that_is_not_a_number_means_no_sidecar():
+    assert SidecarSettings.from_environment({"DAPR_HTTP_PORT": "three"}).http_port is None
