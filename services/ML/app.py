@@ -11,7 +11,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from features import best_time, forecast, health
-from features.problems import problem
+from features.problems import BadBody, problem
 from infrastructure.dapr_sidecar import SidecarSettings, caller_is_sidecar
 
 # 1 MiB, as the C# apps' Limits:MaxRequestBodyBytes: a 9,600-point series is well below it.
@@ -29,6 +29,10 @@ def create_app(sidecar: SidecarSettings | None = None) -> Flask:
         if caller_is_sidecar(app.config["SIDECAR"], request.path, request.headers):
             return None
         return problem(401, "This route only accepts calls from the sidecar carrying a valid dapr-api-token.")
+
+    @app.errorhandler(BadBody)
+    def unreadable_body(bad: BadBody) -> Response:
+        return bad.response
 
     @app.errorhandler(HTTPException)
     def http_problem(error: HTTPException) -> Response:

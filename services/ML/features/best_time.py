@@ -16,7 +16,7 @@ from flask import Blueprint, Response, jsonify
 
 from domain import best_time, forecasting
 from features.forecast import parse_hour
-from features.problems import BadBody, ValidationErrors, is_number, read_json_object, read_whole_number
+from features.problems import ValidationErrors, is_number, read_json_object, read_whole_number
 
 blueprint = Blueprint("best_time", __name__)
 
@@ -80,11 +80,7 @@ def read_rows(errors: ValidationErrors, body: dict[str, Any]) -> list[best_time.
 
 @blueprint.post("/best-time")
 def post_best_time() -> Response:
-    try:
-        body = read_json_object(SHAPE)
-    except BadBody as bad:
-        return bad.response
-
+    body = read_json_object(SHAPE)
     errors = ValidationErrors()
     top = read_whole_number(errors, body, "top", DEFAULT_TOP, 1, best_time.MAX_TOP)
     rows = read_rows(errors, body)

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from domain import forecasting
-from features.problems import BadBody, ValidationErrors, is_number, read_json_object, read_whole_number
+from features.problems import ValidationErrors, is_number, read_json_object, read_whole_number
 
 blueprint = Blueprint("forecast", __name__)
 
@@ -91,11 +91,7 @@ def _iso(at: datetime) -> str:
 
 @blueprint.post("/forecast")
 def post_forecast() -> Response:
-    try:
-        body = read_json_object(SHAPE)
-    except BadBody as bad:
-        return bad.response
-
+    body = read_json_object(SHAPE)
     errors = ValidationErrors()
     horizon = read_whole_number(errors, body, "horizonHours", forecasting.MAX_HORIZON_HOURS, 1, forecasting.MAX_HORIZON_HOURS)
     interval = _interval(errors, body)

@@ -67,7 +67,7 @@ class ValidationErrors:
 
 
 class BadBody(Exception):
-    """The body is not a JSON object this app can read; `response` is the problem to answer."""
+    """The body is not a JSON object this app can read; `response` is the problem app.py answers with."""
 
     def __init__(self, response: Response) -> None:
         super().__init__(response.status)
