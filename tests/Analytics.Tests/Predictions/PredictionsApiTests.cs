@@ -205,12 +205,16 @@ public sealed class PredictionsApiTests(PredictionsPlatform platform) : IAsyncLi
         var channelId = await platform.ChannelWithHistoryAsync(owner, ThreeWeeks);
         using var client = platform.Factory.CreateClientFor(owner);
         var path = $"/api/analytics/channels/{channelId}/forecast?horizon=24";
+        var cachedPath = $"/api/analytics/channels/{channelId}/forecast?horizon=12";
+        (await GetJsonAsync(client, cachedPath)).GetProperty("cached").GetBoolean().Should().BeFalse();
 
         await platform.Ml.StopAsync();
         try
         {
             using var down = await client.GetAsync(path);
             await ShouldBeRetryLaterAsync(down);
+            // What is already cached for the same history needs no ml.
+            (await GetJsonAsync(client, cachedPath)).GetProperty("cached").GetBoolean().Should().BeTrue();
         }
         finally
         {
