@@ -31,6 +31,10 @@ builder.Services.AddOptions<FreePlanOptions>()
     .ValidateOnStart();
 builder.Services.AddScoped<OwnerPlans>();
 builder.Services.AddScoped<PlanChangedReceived>();
+// Forecasts and best posting times: the Python `ml` app through invocation, answers cached in the state store (ADR 0033).
+builder.Services.Configure<PredictionOptions>(builder.Configuration.GetSection(PredictionOptions.SectionName));
+builder.Services.AddScoped<HourlyHistory>();
+builder.Services.AddSingleton<MlApp>();
 
 var app = builder.Build();
 

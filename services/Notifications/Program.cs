@@ -54,6 +54,7 @@ app.MapTopic<ChannelPauseChanged, ChannelPausedHandler>("/events/channel-paused"
 app.MapTopic<ChannelPauseChanged, ChannelResumedHandler>("/events/channel-resumed", PlatformTopics.Subscription(PlatformTopics.ChannelResumed), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapNotificationsApi();
 app.MapOnboardingApi();
+app.MapBillingNoticeApi();
 
 await app.MigrateDatabaseAsync<NotificationsDbContext>();
 await app.RunAsync();
