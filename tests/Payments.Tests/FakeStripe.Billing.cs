@@ -17,6 +17,9 @@ public sealed partial class FakeStripe
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _clocks = new(StringComparer.Ordinal);
 
+    /// <summary>Renewal invoices a test made Stripe issue (<see cref="IssueInvoice"/>): read and voided as at Stripe.</summary>
+    private readonly ConcurrentDictionary<string, JsonObject> _invoices = new(StringComparer.Ordinal);
+
     /// <summary>Attached PaymentMethod id → the test method it was made from (as at Stripe, each attach makes a new pm_…).</summary>
     private readonly ConcurrentDictionary<string, string> _attached = new(StringComparer.Ordinal);
 
@@ -39,6 +42,22 @@ public sealed partial class FakeStripe
         lock (_gate)
         {
             return (JsonObject)_customers[id].DeepClone();
+        }
+    }
+
+    /// <summary>An invoice Stripe issued on its own (a renewal), as the test's webhook describes it; answers it back.</summary>
+    public JsonObject IssueInvoice(JsonObject invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        _invoices[invoice["id"]!.GetValue<string>()] = (JsonObject)invoice.DeepClone();
+        return invoice;
+    }
+
+    public JsonObject Invoice(string id)
+    {
+        lock (_gate)
+        {
+            return (JsonObject)_invoices[id].DeepClone();
         }
     }
 
@@ -70,6 +89,8 @@ public sealed partial class FakeStripe
         ("GET", ["v1", "subscriptions", var id]) => _subscriptions.TryGetValue(id, out var sub) ? (200, sub.ToJsonString()) : Missing("subscription", id),
         ("POST", ["v1", "subscriptions", var id]) => UpdateSubscription(id, call.Form),
         ("DELETE", ["v1", "subscriptions", var id]) => CancelSubscription(id),
+        ("GET", ["v1", "invoices", var id]) => _invoices.TryGetValue(id, out var invoice) ? (200, invoice.ToJsonString()) : Missing("invoice", id),
+        ("POST", ["v1", "invoices", var id, "void"]) => VoidInvoice(id),
         _ => null,
     };
 
@@ -340,6 +361,26 @@ public sealed partial class FakeStripe
         subscription["status"] = "canceled";
         subscription["canceled_at"] = Now();
         return (200, subscription.ToJsonString());
+    }
+
+    /// <summary>Only an open invoice can be voided (Stripe: 400 otherwise).</summary>
+    private (int, string) VoidInvoice(string id)
+    {
+        lock (_gate)
+        {
+            if (!_invoices.TryGetValue(id, out var invoice))
+            {
+                return Missing("invoice", id);
+            }
+
+            if (invoice["status"]?.GetValue<string>() != "open")
+            {
+                return (400, ErrorBody("invalid_request_error", null, $"You can only void an open invoice; {id} is {invoice["status"]}.", null, null, null));
+            }
+
+            invoice["status"] = "void";
+            return (200, invoice.ToJsonString());
+        }
     }
 
     private static JsonObject Item(JsonObject subscription) => (JsonObject)subscription["items"]!["data"]![0]!;

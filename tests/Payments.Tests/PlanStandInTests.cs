@@ -11,7 +11,7 @@ namespace DaprPlatform.Payments.Tests;
 /// <summary>
 /// The payments app against DevHost's Stripe stand-in (Stripe Billing with test clocks, signed webhooks relayed as the
 /// gateway would): subscribe → active through the webhooks → a renewal fails on the test clock → past due and the dunning
-/// saga started → the saga's downgrade → free.
+/// saga started → the saga's downgrade → free, and the unpaid renewal voided so it cannot be paid after.
 /// </summary>
 public sealed class PlanStandInTests : IAsyncLifetime
 {
@@ -95,6 +95,15 @@ public sealed class PlanStandInTests : IAsyncLifetime
         }
 
         (await _stripe.GetJsonAsync($"/v1/subscriptions/{subscriptionId}")).GetProperty("status").GetString().Should().Be("canceled");
+        // The unpaid renewal is voided with it: Stripe would still take its payment (pay, or the hosted page) from an owner now on free.
+        var renewal = (await _stripe.GetJsonAsync($"/v1/invoices?subscription={subscriptionId}&limit=100")).GetProperty("data").EnumerateArray()
+            .Should().ContainSingle(i => i.GetProperty("billing_reason").GetString() == "subscription_cycle").Subject;
+        renewal.GetProperty("status").GetString().Should().Be("void");
+        using (var paid = await _stripe.PostAsync($"/v1/invoices/{renewal.GetProperty("id").GetString()}/pay", [("payment_method", "pm_card_visa")]))
+        {
+            paid.StatusCode.Should().Be(HttpStatusCode.BadRequest, await paid.Content.ReadAsStringAsync());
+        }
+
         await RelayAsync();
         mine = await owner.GetFromJsonAsync<JsonElement>("/api/subscriptions/mine");
         mine.GetProperty("plan").GetString().Should().Be("free");

@@ -157,12 +157,13 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task The_sagas_downgrade_cancels_at_Stripe_sets_free_with_reason_downgraded_once_and_a_resubscription_is_restored()
+    public async Task The_sagas_downgrade_cancels_at_Stripe_voids_the_unpaid_renewal_sets_free_with_reason_downgraded_once_and_a_resubscription_is_restored()
     {
         var ownerId = Guid.NewGuid();
         var t0 = DateTimeOffset.UtcNow;
         var (subscriptionId, customerId) = await fixture.ActiveSubscriptionAsync(ownerId, t0);
-        await fixture.DeliverAsync("invoice.payment_failed", PlansFixture.Invoice("in_r_" + Guid.NewGuid().ToString("N")[..8], subscriptionId, customerId, "subscription_cycle", "open"), t0.AddSeconds(5));
+        var renewalId = "in_r_" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.DeliverAsync("invoice.payment_failed", fixture.Stripe.IssueInvoice(PlansFixture.Invoice(renewalId, subscriptionId, customerId, "subscription_cycle", "open")), t0.AddSeconds(5));
 
         using var saga = fixture.Factory.CreateAppClient("workflows");
         using (var first = await saga.PostAsync($"/internal/subscriptions/{subscriptionId}/downgrade", null))
@@ -178,6 +179,9 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
 
         fixture.Stripe.Subscription(subscriptionId)["status"]!.GetValue<string>().Should().Be("canceled");
         fixture.Stripe.CallsTo("DELETE", $"/v1/subscriptions/{subscriptionId}").Should().ContainSingle();
+        // The owner cannot pay the old renewal and end up paying for pro while on free; voided once (the repeat calls Stripe for nothing).
+        fixture.Stripe.Invoice(renewalId)["status"]!.GetValue<string>().Should().Be("void");
+        fixture.Stripe.CallsTo("POST", $"/v1/invoices/{renewalId}/void").Should().ContainSingle();
         (await fixture.DeliverAsync("customer.subscription.deleted", fixture.Stripe.Subscription(subscriptionId), t0.AddSeconds(30))).Should().Be("unchanged");
 
         var again = await fixture.SubscribeAsync(ownerId, "pro");

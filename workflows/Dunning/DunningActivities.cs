@@ -44,7 +44,6 @@ public sealed class SendDunningNoticeActivity(ServiceStepCall call) : WorkflowAc
             kind = input.Kind,
             graceUntil = new DateTimeOffset(input.GraceUntil, TimeSpan.Zero),
             reminder = input.Number,
-            plan = input.Plan,
             idempotencyKey = ServiceStepCall.IdempotencyKey(context, input.Step),
         });
         return new StepDone(input.Step, answer.StatusCode);

@@ -36,7 +36,6 @@ public static class DunningSteps
     public const string WaitingForPayment = "WaitingForPayment";
     public const string CheckSubscription = "CheckSubscription";
     public const string Downgrade = "Downgrade";
-    public const string NotifyDowngraded = "NotifyDowngraded";
     public const string NotifyRecovered = "NotifyRecovered";
     public const string Done = "Done";
 
@@ -55,7 +54,6 @@ public static class DunningOutcomes
 public static class DunningNoticeKinds
 {
     public const string Reminder = "payment-reminder";
-    public const string Downgraded = "plan-downgraded";
     public const string Recovered = "payment-received";
 }
 
@@ -72,7 +70,7 @@ public sealed record SubscriptionRef(string SubscriptionId);
 public sealed record SubscriptionState(string Status, string Plan, bool Recovered);
 
 /// <param name="Number">The reminder's number (1-based) for reminders; 0 otherwise.</param>
-public sealed record DunningNotice(Guid OwnerId, string Kind, string Step, DateTime GraceUntil, int Number, string? Plan);
+public sealed record DunningNotice(Guid OwnerId, string Kind, string Step, DateTime GraceUntil, int Number);
 
 /// <summary>The saga's custom status: the step, the grace end, the reminders sent and the last problem it worked around.</summary>
 public sealed record DunningProgress(string Step, DateTime GraceUntil, int RemindersSent, DateTime? NextReminderAt = null, string? Reason = null);

@@ -7,8 +7,9 @@ namespace DaprPlatform.Workflows.Dunning;
 /// <summary>
 /// A failed plan renewal (instance id from subscription + invoice, chosen by payments): the owner keeps the paid plan for a
 /// grace period and is reminded on a schedule; <c>payment-recovered</c> (raised by payments on invoice.paid) races every
-/// timer and ends the saga with "payment received". At the grace end, still unpaid → payments downgrades the owner to free
-/// → the owner is told. Compensations: a reminder that cannot be sent is recorded and the saga goes on; a downgrade that
+/// timer and ends the saga with "payment received". At the grace end, still unpaid → payments downgrades the owner to free;
+/// the owner is told of that once, by notifications from the plan.changed "downgraded" payments publishes with the
+/// downgrade (not by a notice of the saga too: README "Dunning"). Compensations: a reminder that cannot be sent is recorded and the saga goes on; a downgrade that
 /// keeps failing is recorded and tried again on a durable timer (the recovery event still races it) — an owner who does
 /// not pay is never left on a paid plan because payments was down, and never downgraded after paying.
 /// </summary>
@@ -54,7 +55,7 @@ public sealed class SubscriptionDunningWorkflow : Workflow<DunningInput, Dunning
             var number = i + 1;
             var step = DunningSteps.Reminder(number);
             context.SetCustomStatus(new DunningProgress(step, input.GraceUntil, sent, reminders[i], lastProblem));
-            if (await NotifyAsync(context, steps, new DunningNotice(input.OwnerId, DunningNoticeKinds.Reminder, step, input.GraceUntil, number, null), input.GraceUntil))
+            if (await NotifyAsync(context, steps, new DunningNotice(input.OwnerId, DunningNoticeKinds.Reminder, step, input.GraceUntil, number), input.GraceUntil))
             {
                 sent++;
             }
@@ -82,8 +83,6 @@ public sealed class SubscriptionDunningWorkflow : Workflow<DunningInput, Dunning
 
             if (downgraded.Completed)
             {
-                context.SetCustomStatus(new DunningProgress(DunningSteps.NotifyDowngraded, input.GraceUntil, sent, null, lastProblem));
-                await NotifyAsync(context, steps, new DunningNotice(input.OwnerId, DunningNoticeKinds.Downgraded, DunningSteps.NotifyDowngraded, input.GraceUntil, 0, downgraded.Value!.Plan), context.CurrentUtcDateTime + ReminderPatience);
                 return await EndAsync(context, input, stop, new DunningOutput(DunningOutcomes.Downgraded, sent, failed, attempt, lastProblem), SagaOutcome.Completed);
             }
 
@@ -131,7 +130,7 @@ public sealed class SubscriptionDunningWorkflow : Workflow<DunningInput, Dunning
     private static async Task<DunningOutput> RecoveredAsync(WorkflowContext context, DunningInput input, SagaSteps steps, CancellationTokenSource stop, int sent, int failed)
     {
         context.SetCustomStatus(new DunningProgress(DunningSteps.NotifyRecovered, input.GraceUntil, sent));
-        await NotifyAsync(context, steps, new DunningNotice(input.OwnerId, DunningNoticeKinds.Recovered, DunningSteps.NotifyRecovered, input.GraceUntil, 0, null), context.CurrentUtcDateTime + ReminderPatience);
+        await NotifyAsync(context, steps, new DunningNotice(input.OwnerId, DunningNoticeKinds.Recovered, DunningSteps.NotifyRecovered, input.GraceUntil, 0), context.CurrentUtcDateTime + ReminderPatience);
         return await EndAsync(context, input, stop, new DunningOutput(DunningOutcomes.Recovered, sent, failed, 0, null), SagaOutcome.Completed);
     }
 

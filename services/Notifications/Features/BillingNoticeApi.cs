@@ -8,26 +8,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.Features;
 
-/// <param name="Kind">payment-reminder, plan-downgraded or payment-received.</param>
+/// <param name="Kind">payment-reminder or payment-received (the downgrade itself is told from plan.changed "downgraded").</param>
 /// <param name="GraceUntil">When the owner is downgraded unless the renewal is paid.</param>
 /// <param name="Reminder">The reminder's number (1-based) for payment-reminder.</param>
-/// <param name="Plan">The plan the owner is on after a downgrade.</param>
-public sealed record BillingNoticeRequest(Guid? UserId, string? Kind, DateTimeOffset? GraceUntil, int? Reminder, string? Plan, string? IdempotencyKey);
+public sealed record BillingNoticeRequest(Guid? UserId, string? Kind, DateTimeOffset? GraceUntil, int? Reminder, string? IdempotencyKey);
 
 /// <param name="Duplicate">True when this idempotency key was handled already: nothing was sent again.</param>
 public sealed record BillingNoticeResponse(bool Duplicate);
 
 /// <summary>
-/// POST /internal/notifications/billing — the dunning saga's notices to an owner whose renewal failed (reminders, the
-/// downgrade, "payment received"): in-app, and Telegram when their preferences say so; once per idempotency key (the
+/// POST /internal/notifications/billing — the dunning saga's notices to an owner whose renewal failed (reminders and
+/// "payment received"; the downgrade is told once, from payments' plan.changed, by <see cref="PlanChangedHandler"/>): in-app, and Telegram when their preferences say so; once per idempotency key (the
 /// saga's instance + step). Invocation only, the workflows app only.
 /// </summary>
 public static class BillingNoticeApi
 {
     public const string Consumer = "notifications.billing-notice";
-    public const int MaxPlanLength = 32;
-
-    private static readonly string[] Kinds = ["payment-reminder", "plan-downgraded", "payment-received"];
+    private static readonly string[] Kinds = ["payment-reminder", "payment-received"];
 
     public static IEndpointRouteBuilder MapBillingNoticeApi(this IEndpointRouteBuilder app)
     {
@@ -83,8 +80,6 @@ public static class BillingNoticeApi
         {
             "payment-reminder" => ("Your plan's renewal payment failed",
                 $"Reminder {request.Reminder}: please update your card or pay the open invoice by {grace}; after that your plan changes to free. Nothing is deleted: channels over the free limit are paused."),
-            "plan-downgraded" => ("Your plan is now free",
-                $"The renewal was not paid by {grace}, so your subscription was canceled and you are on the {request.Plan ?? "free"} plan. Channels over its limit are paused, not deleted; subscribe again to resume them."),
             _ => ("Payment received", "Thank you: your renewal is paid and your plan continues."),
         };
     }
@@ -110,11 +105,6 @@ public static class BillingNoticeApi
         if (request?.Kind == "payment-reminder" && request.Reminder is not (>= 1 and <= 100))
         {
             errors.Add("reminder", "reminder is required for a payment-reminder: its number, 1..100.");
-        }
-
-        if (request?.Plan is { Length: > MaxPlanLength })
-        {
-            errors.Add("plan", $"plan must be at most {MaxPlanLength} characters.");
         }
 
         var key = request?.IdempotencyKey?.Trim();

@@ -19,8 +19,9 @@ public sealed record DunningSubscriptionState(string SubscriptionId, Guid OwnerI
 
 /// <summary>
 /// The dunning saga's steps at payments (invocation only, the workflows app only): read a subscription's status, and the
-/// downgrade at the grace period's end — the subscription canceled at Stripe at once, the plan in force set to free and
-/// plan.changed "downgraded" published in the same transaction. Idempotent: a subscription that has ended already is
+/// downgrade at the grace period's end — the subscription canceled at Stripe at once, its unpaid renewal invoice voided
+/// (a canceled subscription's open invoice can still be paid, which would leave the owner paying while on free: README
+/// "Plans"), the plan in force set to free and plan.changed "downgraded" published in the same transaction. Idempotent: a subscription that has ended already is
 /// answered as it is, with no second event; one that is active again (the renewal was paid) is refused with 409.
 /// </summary>
 public static class DunningSteps
@@ -88,6 +89,22 @@ public static class DunningSteps
             {
                 return StripeProblems.Unreachable(e);
             }
+
+            if (subscription.DunningInvoiceId is { } unpaid)
+            {
+                try
+                {
+                    await VoidIfOpenAsync(stripe, unpaid, ct);
+                }
+                catch (StripeException e)
+                {
+                    return StripeProblems.From(e);
+                }
+                catch (Exception e) when (StripeProblems.IsUnreachable(e, ct))
+                {
+                    return StripeProblems.Unreachable(e);
+                }
+            }
         }
 
         return await db.RetryConcurrentChangeAsync(async Task<DowngradeAnswer> (CancellationToken token) =>
@@ -100,6 +117,28 @@ public static class DunningSteps
             await db.SaveChangesAsync(token);
             return TypedResults.Ok(State(row, account, catalogue));
         }, () => Problems.Conflict("The subscription kept changing; try again."), ct);
+    }
+
+    /// <summary>
+    /// Voids the unpaid renewal invoice unless it is no longer open (voided by an earlier attempt of this step, or paid in
+    /// the moment before: then the owner paid and Stripe's invoice.paid is on its way).
+    /// </summary>
+    private static async Task VoidIfOpenAsync(StripeClient stripe, string invoiceId, CancellationToken ct)
+    {
+        Invoice invoice;
+        try
+        {
+            invoice = await stripe.V1.Invoices.GetAsync(invoiceId, cancellationToken: ct);
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+        {
+            return;
+        }
+
+        if (invoice.Status == "open")
+        {
+            await stripe.V1.Invoices.VoidInvoiceAsync(invoiceId, cancellationToken: ct);
+        }
     }
 
     private static async Task<bool> EndedAtStripeAsync(StripeClient stripe, string id, CancellationToken ct)

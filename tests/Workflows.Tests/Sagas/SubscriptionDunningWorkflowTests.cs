@@ -19,7 +19,7 @@ public sealed class SubscriptionDunningWorkflowTests
         context.Calls.Where(c => c.Name == nameof(SendDunningNoticeActivity)).Select(c => c.Input<DunningNotice>()).Select(n => $"{n.Kind}#{n.Number}@{n.Step}");
 
     [Fact]
-    public async Task Unpaid_through_the_grace_period_reminds_on_schedule_then_downgrades_and_tells_the_owner()
+    public async Task Unpaid_through_the_grace_period_reminds_on_schedule_then_downgrades_leaving_the_telling_to_plan_changed()
     {
         var context = new SagaScript()
             .Answer(nameof(GetSubscriptionActivity), PastDue)
@@ -30,7 +30,7 @@ public sealed class SubscriptionDunningWorkflowTests
         var output = await context.RunAsync(new SubscriptionDunningWorkflow(), Input);
 
         output.Should().Be(new DunningOutput(DunningOutcomes.Downgraded, 3, 0, 1, null));
-        Notices(context).Should().Equal("payment-reminder#1@Reminder1", "payment-reminder#2@Reminder2", "payment-reminder#3@Reminder3", "plan-downgraded#0@NotifyDowngraded");
+        Notices(context).Should().Equal("payment-reminder#1@Reminder1", "payment-reminder#2@Reminder2", "payment-reminder#3@Reminder3");
         context.Calls.Where(c => c.Name == nameof(SendDunningNoticeActivity)).Select(c => c.At).Take(3).Should().Equal(Start, Start.AddDays(3), Start.AddDays(6));
         context.Calls.Single(c => c.Name == nameof(DowngradeSubscriptionActivity)).At.Should().Be(Start.AddDays(7), "the downgrade waits for the grace end");
         context.Calls.Single(c => c.Name == nameof(DowngradeSubscriptionActivity)).Input<SubscriptionRef>().Should().Be(new SubscriptionRef("sub_1"));
@@ -112,7 +112,7 @@ public sealed class SubscriptionDunningWorkflowTests
         output.DowngradeAttempts.Should().Be(3);
         output.Reason.Should().StartWith("the downgrade failed (payments was unavailable); attempt 3");
         context.Statuses.Should().Contain(s => s.Contains("the downgrade failed", StringComparison.Ordinal), "the failed round is recorded in the custom status");
-        Notices(context).Last().Should().Be("plan-downgraded#0@NotifyDowngraded");
+        Notices(context).Should().HaveCount(3, "only the reminders: payments' plan.changed tells of the downgrade");
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class SubscriptionDunningWorkflowTests
         var output = await context.RunAsync(new SubscriptionDunningWorkflow(), Input);
 
         output.Outcome.Should().Be(DunningOutcomes.Recovered);
-        Notices(context).Should().NotContain(n => n.StartsWith("plan-downgraded", StringComparison.Ordinal));
+        Notices(context).Last().Should().Be("payment-received#0@NotifyRecovered");
     }
 
     [Fact]
