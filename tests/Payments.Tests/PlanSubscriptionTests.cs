@@ -250,6 +250,36 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
         (await fixture.MineAsync(ownerId)).GetProperty("status").GetString().Should().Be("past_due");
     }
 
+    /// <summary>
+    /// The saga's cancel at Stripe sends customer.subscription.deleted at once, and it may land before the downgrade step's
+    /// own transaction: once the grace is over that end is still the downgrade ("downgraded", told as such), while Stripe's
+    /// own retries giving up within the grace stay "canceled". Either way the step then adds no second event.
+    /// </summary>
+    [Theory]
+    [InlineData(-1, "downgraded")]
+    [InlineData(60, "canceled")]
+    public async Task A_subscription_ending_while_dunning_is_downgraded_once_its_grace_is_over_else_canceled(int graceMinutesFromNow, string reason)
+    {
+        var ownerId = Guid.NewGuid();
+        var t0 = DateTimeOffset.UtcNow;
+        var (subscriptionId, customerId) = await fixture.ActiveSubscriptionAsync(ownerId, t0);
+        var graceUntil = t0.AddMinutes(graceMinutesFromNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        fixture.Sidecar.Respond(r => r.Path.EndsWith("/internal/dunning", StringComparison.Ordinal) && r.Body.Contains(subscriptionId, StringComparison.Ordinal)
+            ? new TestSupport.SidecarReply(202, $$"""{"instanceId":"dunning-x","graceUntil":"{{graceUntil}}","started":true}""") : null);
+        await fixture.DeliverAsync("invoice.payment_failed", PlansFixture.Invoice("in_r_" + Guid.NewGuid().ToString("N")[..8], subscriptionId, customerId, "subscription_cycle", "open"), t0.AddSeconds(5));
+
+        var ended = fixture.Stripe.SetSubscription(subscriptionId, "canceled");
+        (await fixture.DeliverAsync("customer.subscription.deleted", ended, t0.AddSeconds(10))).Should().Be("applied");
+        using var saga = fixture.Factory.CreateAppClient("workflows");
+        using (var downgraded = await saga.PostAsync($"/internal/subscriptions/{subscriptionId}/downgrade", null))
+        {
+            downgraded.StatusCode.Should().Be(HttpStatusCode.OK, await downgraded.Content.ReadAsStringAsync());
+        }
+
+        (await fixture.PlanChangesAsync(ownerId)).Select(c => (c.GetProperty("plan").GetString(), c.GetProperty("reason").GetString()))
+            .Should().Equal(("pro", "subscribed"), ("free", reason));
+    }
+
     [Fact]
     public async Task A_paid_renewal_refuses_the_downgrade_with_409()
     {

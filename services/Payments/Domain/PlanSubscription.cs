@@ -156,6 +156,12 @@ public sealed class PlanSubscription
         return true;
     }
 
+    /// <summary>
+    /// Ended while its dunning grace was over: that end is the dunning saga's downgrade (the cancel's own webhook can land
+    /// before the saga's step commits), not a cancel of the owner's or Stripe's own retries giving up within the grace.
+    /// </summary>
+    public bool EndedAfterGrace(DateTimeOffset now) => IsTerminal && IsDunning && GraceUntil is { } grace && grace <= now;
+
     /// <summary>The renewal was paid (or the subscription ended): the saga was told, the grace is over.</summary>
     public void EndDunning()
     {

@@ -84,8 +84,10 @@ public static class SubscriptionSync
             changed = row.Apply(snapshot, now);
         }
 
+        // Read before the dunning is settled (that forgets the grace): the saga's downgrade is told as such, not as a cancel.
+        var toFreeReason = row.EndedAfterGrace(now) ? PlanChangeReasons.Downgraded : PlanChangeReasons.Canceled;
         changed |= await SettleDunningAsync(row, dunning, invoiceId: null, ct);
-        changed |= await SettlePlanAsync(db, catalogue, outbox, account, PlanChangeReasons.Canceled, now, ct);
+        changed |= await SettlePlanAsync(db, catalogue, outbox, account, toFreeReason, now, ct);
         return changed ? "applied" : "unchanged";
     }
 
