@@ -30,6 +30,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The workflows app's payout period here: short, so a period ends within a test (the minimum it accepts is 10 s).</summary>
     public static readonly TimeSpan PayoutPeriod = TimeSpan.FromSeconds(20);
 
+    /// <summary>The dunning saga's grace after a failed renewal here (one reminder at once), so a downgrade happens within a test.</summary>
+    public static readonly TimeSpan DunningGracePeriod = TimeSpan.FromSeconds(15);
+
     /// <summary>Notifications' grace before telling of an unread message in this run (short, so a test sees it pass).</summary>
     public static readonly TimeSpan MessageGracePeriod = TimeSpan.FromSeconds(3);
 
@@ -79,7 +82,13 @@ public sealed class PlatformFixture : IAsyncLifetime
                 // Every browser test signs in from 127.0.0.1; the sign-in limit itself is tested in Web.Tests.
                 ["web"] = new Dictionary<string, string> { ["Web__SignInRateLimit__PermitLimit"] = "100000" },
                 // Short payout periods, so a payout period runs within a test (PayoutJourneyTests).
-                ["workflows"] = new Dictionary<string, string> { ["Payouts__Period"] = PayoutPeriod.ToString("c", CultureInfo.InvariantCulture) },
+                // Short dunning grace too (SubscriptionLifecycleJourneyTests).
+                ["workflows"] = new Dictionary<string, string>
+                {
+                    ["Payouts__Period"] = PayoutPeriod.ToString("c", CultureInfo.InvariantCulture),
+                    ["Dunning__GracePeriod"] = DunningGracePeriod.ToString("c", CultureInfo.InvariantCulture),
+                    ["Dunning__Reminders__0"] = "00:00:00",
+                },
                 ["notifications"] = new Dictionary<string, string> { ["Notifications__MessageGracePeriod"] = MessageGracePeriod.ToString("c", CultureInfo.InvariantCulture), ["Notifications__MessageNoticePollInterval"] = MessageNoticePollInterval.ToString("c", CultureInfo.InvariantCulture) },
             },
         });
