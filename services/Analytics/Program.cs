@@ -37,6 +37,7 @@ app.MapChannelMetricsSubscription();
 app.MapChannelLifecycleSubscriptions();
 app.MapChannelAnalyticsApi();
 app.MapWorkspacesApi();
+app.MapReportsInternalApi();
 
 await app.MigrateDatabaseAsync<AnalyticsDbContext>();
 await app.RunAsync();

@@ -35,6 +35,7 @@ public static class PlatformTopics
     public const string PayoutInitiated = "payout.initiated";
     public const string PayoutCompleted = "payout.completed";
     public const string PayoutFailed = "payout.failed";
+    public const string PlanChanged = "plan.changed";
 
     /// <summary>Where the sidecar sends an event a subscriber dropped or could not take after its retries.</summary>
     public static string DeadLetterOf(string topic) => topic + ".deadletter";
