@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -194,31 +193,6 @@ public sealed class ReportsApp : IAsyncLifetime
                     postsPerDay = 4.0,
                 }));
     }
-
-    /// <summary>Runs a Debian poppler tool on <paramref name="input"/> and returns what it wrote to <paramref name="output"/>.</summary>
-    public static async Task<byte[]> PopplerAsync(string tool, byte[] input, Func<string, string, string> arguments, string outputName)
-    {
-        var dir = Directory.CreateTempSubdirectory("reports-poppler-");
-        try
-        {
-            var pdf = Path.Combine(dir.FullName, "in.pdf");
-            await File.WriteAllBytesAsync(pdf, input);
-            var output = Path.Combine(dir.FullName, outputName);
-            using var process = Process.Start(new ProcessStartInfo(tool, arguments(pdf, output)) { RedirectStandardError = true, UseShellExecute = false })!;
-            var errors = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            process.ExitCode.Should().Be(0, $"{tool} reads the PDF: {errors}");
-            var produced = Directory.GetFiles(dir.FullName, Path.GetFileNameWithoutExtension(outputName) + "*").Single(f => f != pdf);
-            return await File.ReadAllBytesAsync(produced);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
-
-    public static async Task<string> PdfTextAsync(byte[] pdf) =>
-        System.Text.Encoding.UTF8.GetString(await PopplerAsync("pdftotext", pdf, (i, o) => $"-layout \"{i}\" \"{o}\"", "out.txt"));
 }
 
 [CollectionDefinition(Name)]

@@ -35,7 +35,7 @@ public sealed class ShareTests(ReportsApp app)
         using var served = await GetSharedAsync(visitor, token, "correct horse");
         served.StatusCode.Should().Be(HttpStatusCode.OK);
         served.Content.Headers.ContentType!.MediaType.Should().Be("application/pdf");
-        var text = await ReportsApp.PdfTextAsync(await served.Content.ReadAsByteArrayAsync());
+        var text = await PdfFiles.TextAsync(await served.Content.ReadAsByteArrayAsync());
         text.Should().Contain("Petra Sharer").And.Contain($"Shared via {url}");
 
         var listed = await ListedAsync(owner, share.GetProperty("id").GetGuid());
