@@ -36,6 +36,8 @@ public static class PlatformTopics
     public const string PayoutCompleted = "payout.completed";
     public const string PayoutFailed = "payout.failed";
     public const string PlanChanged = "plan.changed";
+    public const string ChannelPaused = "channel.paused";
+    public const string ChannelResumed = "channel.resumed";
 
     /// <summary>Where the sidecar sends an event a subscriber dropped or could not take after its retries.</summary>
     public static string DeadLetterOf(string topic) => topic + ".deadletter";
