@@ -74,6 +74,24 @@ public sealed class ShareTests(ReportsApp app)
     }
 
     [Fact]
+    public async Task Parallel_wrong_guesses_each_count_so_no_more_than_the_limit_are_ever_tried()
+    {
+        var (owner, exportId) = await CompletedExportAsync("csv");
+        var share = await CreateShareAsync(owner, $"/api/reports/exports/{exportId}/shares", new { expiresAt = app.Clock.GetUtcNow().AddDays(1), password = "parallel-pass" });
+        var token = TokenOf(share);
+        using var visitor = app.Anonymous();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var response = await GetSharedAsync(visitor, token, $"wrong-guess-{i:D2}");
+            return response.StatusCode;
+        }));
+
+        answers.Count(a => a == HttpStatusCode.Unauthorized).Should().Be(ShareLink.MaxFailedAttempts, string.Join(", ", answers));
+        answers.Count(a => a == HttpStatusCode.TooManyRequests).Should().Be(12 - ShareLink.MaxFailedAttempts);
+    }
+
+    [Fact]
     public async Task An_expired_link_is_410_and_a_revoked_one_404_and_revoking_again_is_harmless()
     {
         var (owner, exportId) = await CompletedExportAsync("csv");

@@ -51,19 +51,24 @@ public static partial class OpenShare
         }
 
         var hash = ShareLink.HashToken(token);
-        var link = await db.ShareLinks.SingleOrDefaultAsync(s => s.TokenHash == hash, ct);
-        // The lookup found the row by its hash; the constant-time comparison keeps the check itself free of timing differences.
-        if (link is null || !link.Matches(token))
-        {
-            return Unknown();
-        }
-
         var now = time.GetUtcNow();
         var password = http.Request.Headers[PasswordHeader].ToString();
-        var refusal = link.Admit(password.Length == 0 ? null : password, now);
-        if (refusal == ShareRefusal.WrongPassword)
+        ShareLink? link;
+        ShareRefusal refusal;
+        // The link's row is locked while its password is checked, so parallel guesses queue and each one counts: the attempt
+        // limit holds however many requests arrive at once.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            link = (await db.ShareLinks.FromSqlInterpolated($"SELECT * FROM share_links WHERE token_hash = {hash} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+            // Found by its hash; the constant-time comparison keeps the check itself free of timing differences.
+            if (link is null || !link.Matches(token))
+            {
+                return Unknown();
+            }
+
+            refusal = link.Admit(password.Length == 0 ? null : password, now);
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
 
         switch (refusal)

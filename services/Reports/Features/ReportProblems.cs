@@ -3,7 +3,6 @@ using DaprPlatform.Reports.Domain;
 using DaprPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ApiExplorer;
 
 namespace DaprPlatform.Reports.Features;
 
