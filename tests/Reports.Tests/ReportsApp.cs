@@ -23,8 +23,18 @@ public sealed record FakeChannel(Guid OwnerId, string Title, Func<DateTimeOffset
 /// clock, and an analytics stand-in behind its own sidecar answering the internal hourly and summary endpoints for the channels
 /// a test registers (404 for any other channel or owner), each hourly page after <see cref="HourlyDelay"/>.
 /// </summary>
-public sealed class ReportsApp : IAsyncLifetime
+public class ReportsApp : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public ReportsApp()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="settings">Settings of the app on top of the fixture's own (e.g. a smaller file bound).</param>
+    protected ReportsApp(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+
     public const string PublicBaseUrl = "https://share.example.test";
 
     /// <summary>A 30-day export is 720 hourly rows; twice that (a 60-day export of a dense series) is over the bound.</summary>
@@ -57,7 +67,7 @@ public sealed class ReportsApp : IAsyncLifetime
             Prefix = "rep",
             StandIns = new Dictionary<string, Action<WebApplication>> { ["analytics"] = MapAnalytics },
             Components = new Dictionary<string, string> { ["pubsub.yaml"] = ComponentYaml.RedisPubSub() },
-            Settings = new Dictionary<string, string>
+            Settings = new Dictionary<string, string>(_settings)
             {
                 ["ConnectionStrings:reports"] = Database.ConnectionString,
                 ["Reports:PublicBaseUrl"] = PublicBaseUrl,
