@@ -39,6 +39,52 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
     }
 
     /// <summary>
+    /// A file a service answers (a report's CSV or PDF, or whatever a public link serves), read whole: the services bound their
+    /// files' size. <paramref name="anonymous"/> calls go without the person's token (a public link is its own credential), and a
+    /// 401 then is the service's answer (a password is needed), not a session that ended.
+    /// </summary>
+    public async Task<ApiResult<ServiceFile>> GetFileAsync(string appId, string path, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? headers = null, bool anonymous = false)
+    {
+        var token = anonymous ? null : await tokens.GetAsync(ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(CallTimeout);
+        try
+        {
+            using var response = await invocation.For(appId).SendAsync(request, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                var problem = ApiProblem.Read(response.StatusCode, await response.Content.ReadAsStringAsync(timeout.Token)) with
+                {
+                    RetryAfter = ApiProblem.ReadRetryAfter(response.Headers),
+                };
+                return ApiResult<ServiceFile>.Failure(!anonymous && token is null && problem.Status == (int)HttpStatusCode.Unauthorized ? ApiProblem.SignedOut : problem);
+            }
+
+            var content = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            var headersOfContent = response.Content.Headers;
+            var fileName = headersOfContent.ContentDisposition?.FileNameStar ?? headersOfContent.ContentDisposition?.FileName?.Trim('"');
+            return ApiResult<ServiceFile>.Success(new ServiceFile(content, headersOfContent.ContentType?.MediaType ?? "application/octet-stream", fileName));
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning(e, "{AppId} did not answer GET {Path}", appId, path);
+            return ApiResult<ServiceFile>.Failure(ApiProblem.Unreachable(appId));
+        }
+    }
+
+    /// <summary>
     /// Opens a long-lived response (Server-Sent Events) as the signed-in person; the caller reads and disposes it. No call
     /// timeout: the stream lives until <paramref name="ct"/> or the service ends it.
     /// </summary>
