@@ -97,6 +97,10 @@ public sealed class ReportsClient(ServiceCalls services)
     public Task<ApiResult<ShareCreated>> ShareExportAsync(Guid exportId, DateTimeOffset expiresAt, string? password, CancellationToken ct) =>
         services.SendAsync<ShareCreated>(HttpMethod.Post, AppId, $"api/reports/exports/{exportId}/shares", new { expiresAt, password }, ct);
 
+    /// <summary>A read-only link to the channel's live summary (a dashboard view), not a file.</summary>
+    public Task<ApiResult<ShareCreated>> ShareDashboardAsync(Guid channelId, DateTimeOffset expiresAt, string? password, CancellationToken ct) =>
+        services.SendAsync<ShareCreated>(HttpMethod.Post, AppId, "api/reports/shares", new { channelId, kind = "dashboard", expiresAt, password }, ct);
+
     public Task<ApiResult<PagedResponse<ShareLinkView>>> ListSharesAsync(CancellationToken ct) =>
         services.GetAsync<PagedResponse<ShareLinkView>>(AppId, $"api/reports/shares?pageSize={PageSize.ToString(CultureInfo.InvariantCulture)}", ct);
 
