@@ -449,7 +449,7 @@ public sealed class StripeApiTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_url_is_404_and_a_json_body_is_refused()
     {
-        using var unknown = await _stripe.Client.GetAsync("/v1/subscriptions/sub_1");
+        using var unknown = await _stripe.Client.GetAsync("/v1/quotes/qt_1");
         await unknown.ShouldBeStripeErrorAsync(HttpStatusCode.NotFound, "invalid_request_error");
 
         // Making requests: the v1 API takes form-encoded bodies.

@@ -9,33 +9,12 @@ namespace DaprPlatform.DevHost.Tests.Stripe;
 /// transfers ("Transfers", with "Idempotent requests") and the platform balance ("Balance"). Expectations are Stripe's
 /// (docs.stripe.com/api) and Stripe.net's, each test names the rule it checks.
 /// </summary>
-public sealed class StripeConnectTests : IAsyncLifetime
+public sealed class StripeConnectTests : StripeNetTestBase
 {
-    private readonly HttpClient _http = new();
-    private StripeStandInHarness _stripe = null!;
-    private StripeClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _stripe = await StripeStandInHarness.StartAsync();
-        _client = new StripeClient(new StripeClientOptions
-        {
-            ApiKey = _stripe.StandIn.Options.SecretKey,
-            ApiBase = _stripe.StandIn.BaseUrl.ToString().TrimEnd('/'),
-            HttpClient = new SystemNetHttpClient(_http, maxNetworkRetries: 0),
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _stripe.DisposeAsync();
-    }
-
     private static RequestOptions Key(string? key = null) => new() { IdempotencyKey = key ?? $"connect-{Guid.NewGuid():N}" };
 
     /// <summary>The Express account payments creates for a tutor.</summary>
-    private Task<Account> CreateExpressAsync(string email = "tutor@example.com") => _client.V1.Accounts.CreateAsync(
+    private Task<Account> CreateExpressAsync(string email = "tutor@example.com") => Api.V1.Accounts.CreateAsync(
         new AccountCreateOptions
         {
             Type = "express",
@@ -46,7 +25,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
         },
         Key());
 
-    private Task<AccountLink> LinkAsync(string account) => _client.V1.AccountLinks.CreateAsync(
+    private Task<AccountLink> LinkAsync(string account) => Api.V1.AccountLinks.CreateAsync(
         new AccountLinkCreateOptions { Account = account, RefreshUrl = "https://app.example/payouts/refresh", ReturnUrl = "https://app.example/payouts/done", Type = "account_onboarding" },
         Key());
 
@@ -70,12 +49,12 @@ public sealed class StripeConnectTests : IAsyncLifetime
     /// <summary>A succeeded $<paramref name="amount"/>/100 charge: what funds the platform's balance.</summary>
     private async Task ChargeAsync(long amount)
     {
-        var intent = await _client.V1.PaymentIntents.CreateAsync(
+        var intent = await Api.V1.PaymentIntents.CreateAsync(
             new PaymentIntentCreateOptions { Amount = amount, Currency = "usd", AutomaticPaymentMethods = new() { Enabled = true, AllowRedirects = "never" } }, Key());
-        await _client.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_visa" }, Key());
+        await Api.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_visa" }, Key());
     }
 
-    private async Task<long> AvailableUsdAsync() => (await _client.V1.Balance.GetAsync()).Available.Single(a => a.Currency == "usd").Amount;
+    private async Task<long> AvailableUsdAsync() => (await Api.V1.Balance.GetAsync()).Available.Single(a => a.Currency == "usd").Amount;
 
     private TransferCreateOptions TransferTo(string account, long amount = 3000) => new()
     {
@@ -91,7 +70,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
     {
         // docs.stripe.com/api/accounts/create (type=express, capabilities[transfers][requested]=true); the account object.
         var account = await CreateExpressAsync();
-        var read = await _client.V1.Accounts.GetAsync(account.Id);
+        var read = await Api.V1.Accounts.GetAsync(account.Id);
 
         account.Id.Should().StartWith("acct_");
         account.Type.Should().Be("express");
@@ -122,7 +101,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
     [MemberData(nameof(BadAccounts))]
     public async Task Bad_account_parameters_are_400_naming_the_param(string form, string param, string because)
     {
-        using var response = await _stripe.PostAsync("/v1/accounts", StripeApiTests.Pairs(form));
+        using var response = await Harness.PostAsync("/v1/accounts", StripeApiTests.Pairs(form));
 
         await response.ShouldBeStripeErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error", param: param);
         _ = because;
@@ -131,7 +110,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_account_is_404_resource_missing()
     {
-        var act = () => _client.V1.Accounts.GetAsync("acct_nosuchaccount000000000");
+        var act = () => Api.V1.Accounts.GetAsync("acct_nosuchaccount000000000");
 
         var e = (await act.Should().ThrowAsync<StripeException>()).Which;
         e.HttpStatusCode.Should().Be(HttpStatusCode.NotFound);
@@ -145,12 +124,12 @@ public sealed class StripeConnectTests : IAsyncLifetime
         var account = await CreateExpressAsync();
         var link = await LinkAsync(account.Id);
 
-        link.Url.Should().StartWith(_stripe.StandIn.BaseUrl.ToString().TrimEnd('/') + "/setup/e/" + account.Id + "/");
+        link.Url.Should().StartWith(Harness.StandIn.BaseUrl.ToString().TrimEnd('/') + "/setup/e/" + account.Id + "/");
         link.ExpiresAt.Should().BeCloseTo(link.Created.AddMinutes(5), TimeSpan.FromSeconds(1));
         (await OpenAsync(link.Url)).Should().Be(new Uri("https://app.example/payouts/done"));
         (await OpenAsync(link.Url)).Should().Be(new Uri("https://app.example/payouts/refresh"));
 
-        var onboarded = await _client.V1.Accounts.GetAsync(account.Id);
+        var onboarded = await Api.V1.Accounts.GetAsync(account.Id);
         onboarded.DetailsSubmitted.Should().BeTrue();
         onboarded.PayoutsEnabled.Should().BeTrue();
         onboarded.Capabilities.Transfers.Should().Be("active");
@@ -165,7 +144,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
     [Fact]
     public async Task A_link_the_stand_in_never_made_is_404()
     {
-        using var response = await _http.GetAsync(new Uri(_stripe.StandIn.BaseUrl, "/setup/e/acct_nosuch/nosuchtoken"));
+        using var response = await Harness.Client.GetAsync(new Uri(Harness.StandIn.BaseUrl, "/setup/e/acct_nosuch/nosuchtoken"));
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
@@ -186,7 +165,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
     {
         var account = await CreateExpressAsync();
 
-        using var response = await _stripe.PostAsync("/v1/account_links", StripeApiTests.Pairs(form.Replace("{account}", account.Id, StringComparison.Ordinal)));
+        using var response = await Harness.PostAsync("/v1/account_links", StripeApiTests.Pairs(form.Replace("{account}", account.Id, StringComparison.Ordinal)));
 
         await response.ShouldBeStripeErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error", param: param);
         _ = because;
@@ -200,7 +179,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
         await ChargeAsync(5000);
         (await AvailableUsdAsync()).Should().Be(5000);
 
-        var transfer = await _client.V1.Transfers.CreateAsync(TransferTo(account.Id), Key());
+        var transfer = await Api.V1.Transfers.CreateAsync(TransferTo(account.Id), Key());
 
         transfer.Id.Should().StartWith("tr_");
         transfer.Amount.Should().Be(3000);
@@ -211,7 +190,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
         transfer.Reversed.Should().BeFalse();
         transfer.BalanceTransactionId.Should().StartWith("txn_");
         (await AvailableUsdAsync()).Should().Be(2000);
-        (await _client.V1.Transfers.GetAsync(transfer.Id)).Amount.Should().Be(3000);
+        (await Api.V1.Transfers.GetAsync(transfer.Id)).Amount.Should().Be(3000);
         var created = await WebhooksAsync("transfer.created");
         EventUtility.ParseEvent(created.Single().Body).Data.Object.Should().BeOfType<Transfer>().Which.Id.Should().Be(transfer.Id);
     }
@@ -220,13 +199,13 @@ public sealed class StripeConnectTests : IAsyncLifetime
     public async Task A_refund_takes_from_the_available_balance()
     {
         await ChargeAsync(5000);
-        var intent = await _client.V1.PaymentIntents.CreateAsync(
+        var intent = await Api.V1.PaymentIntents.CreateAsync(
             new PaymentIntentCreateOptions { Amount = 1000, Currency = "usd", AutomaticPaymentMethods = new() { Enabled = true, AllowRedirects = "never" } }, Key());
-        await _client.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_visa" }, Key());
+        await Api.V1.PaymentIntents.ConfirmAsync(intent.Id, new() { PaymentMethod = "pm_card_visa" }, Key());
 
-        await _client.V1.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = intent.Id, Amount = 400 }, Key());
+        await Api.V1.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = intent.Id, Amount = 400 }, Key());
 
-        var balance = await _client.V1.Balance.GetAsync();
+        var balance = await Api.V1.Balance.GetAsync();
         balance.Available.Single(a => a.Currency == "usd").Amount.Should().Be(5600);
         balance.Pending.Single(a => a.Currency == "usd").Amount.Should().Be(0);
         balance.Livemode.Should().BeFalse();
@@ -240,16 +219,16 @@ public sealed class StripeConnectTests : IAsyncLifetime
         await ChargeAsync(10_000);
         var key = Key("payout-t-1-2026-12-07");
 
-        var first = await _client.V1.Transfers.CreateAsync(TransferTo(account.Id), key);
-        var again = await _client.V1.Transfers.CreateAsync(TransferTo(account.Id), key);
-        var other = () => _client.V1.Transfers.CreateAsync(TransferTo(account.Id, amount: 3001), key);
+        var first = await Api.V1.Transfers.CreateAsync(TransferTo(account.Id), key);
+        var again = await Api.V1.Transfers.CreateAsync(TransferTo(account.Id), key);
+        var other = () => Api.V1.Transfers.CreateAsync(TransferTo(account.Id, amount: 3001), key);
 
         again.Id.Should().Be(first.Id);
         again.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single().Should().Be("true");
         var e = (await other.Should().ThrowAsync<StripeException>()).Which;
         e.HttpStatusCode.Should().Be(HttpStatusCode.BadRequest);
         e.StripeError.Type.Should().Be("idempotency_error");
-        (await _client.V1.Transfers.ListAsync(new TransferListOptions { Destination = account.Id })).Data.Should().ContainSingle();
+        (await Api.V1.Transfers.ListAsync(new TransferListOptions { Destination = account.Id })).Data.Should().ContainSingle();
         (await AvailableUsdAsync()).Should().Be(7000);
     }
 
@@ -259,7 +238,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
         await ChargeAsync(5000);
         var account = await CreateExpressAsync();
 
-        var act = () => _client.V1.Transfers.CreateAsync(TransferTo(account.Id), Key());
+        var act = () => Api.V1.Transfers.CreateAsync(TransferTo(account.Id), Key());
 
         var e = (await act.Should().ThrowAsync<StripeException>()).Which;
         e.HttpStatusCode.Should().Be(HttpStatusCode.BadRequest);
@@ -274,13 +253,13 @@ public sealed class StripeConnectTests : IAsyncLifetime
         var account = await OnboardedAsync();
         await ChargeAsync(1000);
 
-        var act = () => _client.V1.Transfers.CreateAsync(TransferTo(account.Id, amount: 1001), Key());
+        var act = () => Api.V1.Transfers.CreateAsync(TransferTo(account.Id, amount: 1001), Key());
 
         var e = (await act.Should().ThrowAsync<StripeException>()).Which;
         e.HttpStatusCode.Should().Be(HttpStatusCode.BadRequest);
         e.StripeError.Type.Should().Be("invalid_request_error");
         e.StripeError.Code.Should().Be("balance_insufficient");
-        (await _client.V1.Transfers.ListAsync()).Data.Should().BeEmpty();
+        (await Api.V1.Transfers.ListAsync()).Data.Should().BeEmpty();
     }
 
     public static TheoryData<string, string, string> BadTransfers() => new()
@@ -301,7 +280,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
         var account = await OnboardedAsync();
         await ChargeAsync(5000);
 
-        using var response = await _stripe.PostAsync("/v1/transfers", StripeApiTests.Pairs(form.Replace("{account}", account.Id, StringComparison.Ordinal)));
+        using var response = await Harness.PostAsync("/v1/transfers", StripeApiTests.Pairs(form.Replace("{account}", account.Id, StringComparison.Ordinal)));
 
         await response.ShouldBeStripeErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error", param: param);
         (await AvailableUsdAsync()).Should().Be(5000, because);
@@ -312,22 +291,22 @@ public sealed class StripeConnectTests : IAsyncLifetime
     {
         var account = await OnboardedAsync();
         await ChargeAsync(10_000);
-        using (var set = await _stripe.Client.PostAsJsonAsync("/standin/transfer-failures", new { transfers = 1 }))
+        using (var set = await Harness.Client.PostAsJsonAsync("/standin/transfer-failures", new { transfers = 1 }))
         {
             set.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         var failing = Key();
-        var failed = () => _client.V1.Transfers.CreateAsync(TransferTo(account.Id), failing);
+        var failed = () => Api.V1.Transfers.CreateAsync(TransferTo(account.Id), failing);
         var e = (await failed.Should().ThrowAsync<StripeException>()).Which;
         var replayed = (await failed.Should().ThrowAsync<StripeException>()).Which;
-        var next = await _client.V1.Transfers.CreateAsync(TransferTo(account.Id), Key());
+        var next = await Api.V1.Transfers.CreateAsync(TransferTo(account.Id), Key());
 
         e.StripeError.Code.Should().Be("balance_insufficient");
         // The refusal ran inside the endpoint: it is saved under the key like any executed request's error.
         replayed.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single().Should().Be("true");
         next.Id.Should().StartWith("tr_");
-        (await _stripe.GetJsonAsync("/standin/transfer-failures")).GetProperty("failed").GetInt32().Should().Be(1);
+        (await Harness.GetJsonAsync("/standin/transfer-failures")).GetProperty("failed").GetInt32().Should().Be(1);
         (await AvailableUsdAsync()).Should().Be(7000);
     }
 
@@ -337,7 +316,7 @@ public sealed class StripeConnectTests : IAsyncLifetime
     [InlineData("{}", "transfers")]
     public async Task Bad_control_settings_are_400_problem_details(string body, string field)
     {
-        using var response = await _stripe.Client.PostAsync("/standin/transfer-failures", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await Harness.Client.PostAsync("/standin/transfer-failures", new StringContent(body, Encoding.UTF8, "application/json"));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue();
@@ -350,24 +329,24 @@ public sealed class StripeConnectTests : IAsyncLifetime
         var one = await OnboardedAsync();
         var two = await OnboardedAsync();
         await ChargeAsync(10_000);
-        var first = await _client.V1.Transfers.CreateAsync(TransferTo(one.Id, 100), Key());
-        var second = await _client.V1.Transfers.CreateAsync(TransferTo(one.Id, 200), Key());
-        await _client.V1.Transfers.CreateAsync(TransferTo(two.Id, 300), Key());
+        var first = await Api.V1.Transfers.CreateAsync(TransferTo(one.Id, 100), Key());
+        var second = await Api.V1.Transfers.CreateAsync(TransferTo(one.Id, 200), Key());
+        await Api.V1.Transfers.CreateAsync(TransferTo(two.Id, 300), Key());
 
-        var page = await _client.V1.Transfers.ListAsync(new TransferListOptions { Destination = one.Id, Limit = 1 });
-        var rest = await _client.V1.Transfers.ListAsync(new TransferListOptions { Destination = one.Id, Limit = 1, StartingAfter = page.Data[0].Id });
+        var page = await Api.V1.Transfers.ListAsync(new TransferListOptions { Destination = one.Id, Limit = 1 });
+        var rest = await Api.V1.Transfers.ListAsync(new TransferListOptions { Destination = one.Id, Limit = 1, StartingAfter = page.Data[0].Id });
 
         page.Data.Select(t => t.Id).Should().Equal(second.Id);
         page.HasMore.Should().BeTrue();
         rest.Data.Select(t => t.Id).Should().Equal(first.Id);
         rest.HasMore.Should().BeFalse();
-        (await _client.V1.Transfers.ListAsync()).Data.Should().HaveCount(3);
+        (await Api.V1.Transfers.ListAsync()).Data.Should().HaveCount(3);
     }
 
     private Task<List<ReceivedWebhook>> WebhooksAsync(string type) => Eventually.UntilAsync(
         type,
-        _ => Task.FromResult(_stripe.Received.Where(w => w.Type == type).ToList()),
+        _ => Task.FromResult(Harness.Received.Where(w => w.Type == type).ToList()),
         found => found.Count > 0,
         TimeSpan.FromSeconds(20),
-        _ => string.Join(", ", _stripe.Received.Select(w => w.Type)));
+        _ => string.Join(", ", Harness.Received.Select(w => w.Type)));
 }

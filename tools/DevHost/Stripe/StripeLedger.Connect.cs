@@ -194,33 +194,11 @@ internal sealed partial class StripeLedger
     {
         p.OnlyAllow("limit", "destination", "transfer_group", "starting_after", "ending_before", "expand");
         var expand = p.Expand("data.destination");
-        var limit = p.Integer("limit") ?? 10;
-        if (limit is < 1 or > 100) { throw StripeError.InvalidParameter("limit", "Invalid integer: limit must be between 1 and 100.", "parameter_invalid_integer"); }
-        var after = p.String("starting_after");
-        var before = p.String("ending_before");
-        if (after is not null && before is not null)
-        {
-            throw StripeError.InvalidParameter("ending_before", "You may only specify one of these parameters: ending_before, starting_after.", "parameters_exclusive");
-        }
-
         var destination = p.String("destination");
         var group = p.String("transfer_group");
         var newestFirst = Enumerable.Reverse(_transfers).Where(t => (destination is null || t.Destination == destination) && (group is null || t.TransferGroup == group)).ToList();
-        var cursor = after ?? before;
-        var at = cursor is null ? -1 : newestFirst.FindIndex(t => t.Id == cursor);
-        if (cursor is not null && at < 0) { throw StripeError.NoSuch("transfer", cursor, after is not null ? "starting_after" : "ending_before", 400); }
-        var page = after is not null ? newestFirst.Skip(at + 1).Take((int)limit).ToList()
-            : before is not null ? newestFirst.Take(at).TakeLast((int)limit).ToList()
-            : newestFirst.Take((int)limit).ToList();
-        var hasMore = before is not null ? at > page.Count : newestFirst.Count > (after is not null ? at + 1 : 0) + page.Count;
         var itemExpand = expand.Contains("data.destination") ? new HashSet<string>(StringComparer.Ordinal) { "destination" } : Empty;
-        return new JsonObject
-        {
-            ["object"] = "list",
-            ["data"] = new JsonArray([.. page.Select(t => (JsonNode)RenderTransfer(t, itemExpand))]),
-            ["has_more"] = hasMore,
-            ["url"] = "/v1/transfers",
-        };
+        return Page(p, newestFirst, t => t.Id, t => RenderTransfer(t, itemExpand), "transfer", "/v1/transfers");
     }
 
     // ---- Balance ----

@@ -24,8 +24,8 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
     private readonly Dictionary<string, Intent> _intents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Charge> _charges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Refund> _refunds = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PaymentMethod> _paymentMethods = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, PaymentMethod> _paymentMethods = new(StringComparer.Ordinal);
 
     public Lock Gate { get; } = new();
 
@@ -117,7 +117,24 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
         var expand = p.Expand("latest_charge", "customer", "payment_method");
         var intent = _intents.GetValueOrDefault(id) ?? throw StripeError.NoSuch("payment_intent", id, "intent");
         var method = p.String("payment_method") is { } pm ? ResolvePaymentMethod(pm) : null;
-        Confirm(intent, method, p.String("return_url"), request, p.String("receipt_email"));
+        var invoice = intent.Invoice is { } invoiceId ? _invoices.GetValueOrDefault(invoiceId) : null;
+        if (invoice is { Status: not "open" })
+        {
+            throw StripeError.UnexpectedState($"This PaymentIntent's invoice ({invoice.Id}) is {invoice.Status}; only an open invoice's PaymentIntent can be confirmed.", RenderIntent(intent, Empty, request.ApiVersion));
+        }
+
+        try
+        {
+            Confirm(intent, method, p.String("return_url"), request, p.String("receipt_email"));
+        }
+        catch (StripeError e) when (e.Type == "card_error" && invoice is not null)
+        {
+            // Confirming an invoice's PaymentIntent (default_incomplete's way to pay the first invoice) is an attempt on the invoice.
+            InvoiceAttemptFailed(invoice, scheduled: false, request);
+            throw;
+        }
+
+        if (invoice is not null) { InvoicePaid(invoice, request); }
         return RenderIntent(intent, expand, request.ApiVersion);
     }
 
@@ -137,7 +154,7 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
         intent.Status = "canceled";
         intent.CanceledAt = Now;
         intent.CancellationReason = reason;
-        webhooks.Publish("payment_intent.canceled", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.Id, request);
+        webhooks.Publish("payment_intent.canceled", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.EventStream, request);
         return RenderIntent(intent, expand, request.ApiVersion);
     }
 
@@ -194,8 +211,8 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
             intent.PaymentMethod = method.Id;
             intent.LastPaymentError = null;
             AddToBalance(intent.Currency, intent.Amount);
-            webhooks.Publish("charge.succeeded", RenderCharge(charge, Empty, webhooks.ApiVersion), intent.Id, request);
-            webhooks.Publish("payment_intent.succeeded", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.Id, request);
+            webhooks.Publish("charge.succeeded", RenderCharge(charge, Empty, webhooks.ApiVersion), intent.EventStream, request);
+            webhooks.Publish("payment_intent.succeeded", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.EventStream, request);
             return;
         }
 
@@ -211,8 +228,8 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
             ["payment_method"] = RenderPaymentMethod(method),
             ["type"] = "card_error",
         };
-        webhooks.Publish("charge.failed", RenderCharge(charge, Empty, webhooks.ApiVersion), intent.Id, request);
-        webhooks.Publish("payment_intent.payment_failed", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.Id, request);
+        webhooks.Publish("charge.failed", RenderCharge(charge, Empty, webhooks.ApiVersion), intent.EventStream, request);
+        webhooks.Publish("payment_intent.payment_failed", RenderIntent(intent, Empty, webhooks.ApiVersion), intent.EventStream, request);
         throw new StripeError(402, "card_error", decline.Message, decline.Code)
         {
             DeclineCode = decline.DeclineCode,
@@ -221,10 +238,10 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
         };
     }
 
-    private PaymentMethod ResolvePaymentMethod(string id)
+    private PaymentMethod ResolvePaymentMethod(string id, string param = "payment_method")
     {
         if (_paymentMethods.TryGetValue(id, out var known)) { return known; }
-        var card = StripeTestCards.Find(id) ?? throw StripeError.NoSuch("PaymentMethod", id, "payment_method", 400);
+        var card = StripeTestCards.Find(id) ?? throw StripeError.NoSuch("PaymentMethod", id, param, 400);
         var method = new PaymentMethod(NewId("pm"), card, Now);
         _paymentMethods[method.Id] = method;
         return method;
@@ -323,8 +340,17 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
 
     public JsonObject CreateCustomer(StripeParameters p, StripeRequestInfo request)
     {
-        p.OnlyAllow("email", "name", "description", "phone", "metadata", "expand");
+        p.OnlyAllow("email", "name", "description", "phone", "metadata", "test_clock", "payment_method", "invoice_settings", "expand");
         p.Expand();
+        var clock = p.String("test_clock") is { } clockId ? _clocks.GetValueOrDefault(clockId) ?? throw StripeError.NoSuch("test_helpers.test_clock", clockId, "test_clock", 400) : null;
+        var attach = p.String("payment_method");
+        var defaultMethod = p.Hash("invoice_settings", "default_payment_method")?.GetValueOrDefault("default_payment_method") is { Length: > 0 } d ? d : null;
+        if (defaultMethod is not null && defaultMethod != attach)
+        {
+            // At creation the only PaymentMethod the customer can have is the one attached by payment_method.
+            throw StripeError.NoSuch("PaymentMethod", defaultMethod, "invoice_settings[default_payment_method]", 400);
+        }
+
         var email = p.String("email");
         if (email is not null && (email.Length > 512 || email.IndexOf('@', StringComparison.Ordinal) is <= 0 || email.EndsWith('@')))
         {
@@ -337,14 +363,16 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
             if (value.Length > 0) { metadata[key] = value; }
         }
 
+        var method = attach is null ? null : ResolvePaymentMethod(attach, "payment_method");
+        if (method is not null) { CheckAttachable(method, "payment_method"); }
         var id = NewId("cus");
         var customer = new JsonObject
         {
             ["id"] = id,
             ["object"] = "customer",
             ["address"] = null,
-            ["balance"] = 0,
-            ["created"] = Now,
+            ["balance"] = 0L,
+            ["created"] = clock?.FrozenTime ?? Now,
             ["currency"] = null,
             ["default_source"] = null,
             ["delinquent"] = false,
@@ -356,15 +384,21 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
             ["livemode"] = false,
             ["metadata"] = metadata,
             ["name"] = p.String("name"),
-            ["next_invoice_sequence"] = 1,
+            ["next_invoice_sequence"] = 1L,
             ["phone"] = p.String("phone"),
             ["preferred_locales"] = new JsonArray(),
             ["shipping"] = null,
             ["tax_exempt"] = "none",
-            ["test_clock"] = null,
+            ["test_clock"] = clock?.Id,
         };
         _customers[id] = customer;
-        webhooks.Publish("customer.created", (JsonObject)customer.DeepClone(), id, request);
+        webhooks.Publish("customer.created", (JsonObject)customer.DeepClone(), BillingStream(id), request);
+        if (method is not null)
+        {
+            Attach(method, id, request);
+            customer["invoice_settings"]!["default_payment_method"] = defaultMethod is null ? null : method.Id;
+        }
+
         return (JsonObject)customer.DeepClone();
     }
 
@@ -513,7 +547,7 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
         ["billing_details"] = new JsonObject { ["address"] = null, ["email"] = null, ["name"] = null, ["phone"] = null },
         ["card"] = CardDetails(m.Card),
         ["created"] = m.Created,
-        ["customer"] = null,
+        ["customer"] = m.Customer,
         ["livemode"] = false,
         ["metadata"] = new JsonObject(),
         ["type"] = "card",
@@ -558,6 +592,14 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
         public JsonObject? LastPaymentError { get; set; }
         public long? CanceledAt { get; set; }
         public string? CancellationReason { get; set; }
+
+        /// <summary>The invoice this intent collects (Billing's payment attempts); null for a PaymentIntent created by the API.</summary>
+        public string? Invoice { get; init; }
+
+        /// <summary>Whose events this intent's events queue behind: its own, or its invoice's billing stream.</summary>
+        public string? Stream { get; init; }
+
+        public string EventStream => Stream ?? Id;
     }
 
     private sealed class Charge
@@ -574,5 +616,9 @@ internal sealed partial class StripeLedger(TimeProvider time, StripeWebhooks web
 
     private sealed record Refund(string Id, long Amount, Charge Charge, string? Reason, Dictionary<string, string> Metadata, long Created, string BalanceTransaction);
 
-    private sealed record PaymentMethod(string Id, TestCard Card, long Created);
+    private sealed record PaymentMethod(string Id, TestCard Card, long Created)
+    {
+        /// <summary>The customer it is attached to ("Attach a PaymentMethod to a Customer"), if any.</summary>
+        public string? Customer { get; set; }
+    }
 }

@@ -115,17 +115,55 @@ internal sealed class StripeParameters
         {
             if (!keys.Contains(key, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{name}[{key}]"); }
             if (child is not Dictionary<string, object> inner) { throw StripeError.InvalidParameter($"{name}[{key}]", $"Invalid object: {name}[{key}] must be a hash."); }
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (field, scalar) in inner.OrderBy(e => e.Key, StringComparer.Ordinal))
-            {
-                if (!innerKeys.Contains(field, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{name}[{key}][{field}]"); }
-                fields[field] = scalar as string ?? throw StripeError.InvalidParameter($"{name}[{key}][{field}]", $"Invalid value for {name}[{key}][{field}]: nested hashes are not allowed here.");
-            }
-
-            result[key] = fields;
+            result[key] = Scalars($"{name}[{key}]", inner, innerKeys);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A hash of scalars with the keys in <paramref name="keys"/> and, for the keys of <paramref name="nested"/>, hashes
+    /// of scalars with the keys given there (<c>default_price_data[currency]=…&amp;default_price_data[recurring][interval]=…</c>);
+    /// null when not given.
+    /// </summary>
+    public (IReadOnlyDictionary<string, string> Scalars, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Hashes)? MixedHash(
+        string name, string[] keys, IReadOnlyDictionary<string, string[]> nested)
+    {
+        if (_root.GetValueOrDefault(name) is not { } value) { return null; }
+        if (value is not Dictionary<string, object> outer) { throw StripeError.InvalidParameter(name, $"Invalid object: {name} must be a hash, e.g. {name}[key]=value."); }
+        var scalars = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hashes = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (key, child) in outer.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (nested.TryGetValue(key, out var innerKeys))
+            {
+                if (child is not Dictionary<string, object> inner) { throw StripeError.InvalidParameter($"{name}[{key}]", $"Invalid object: {name}[{key}] must be a hash."); }
+                hashes[key] = Scalars($"{name}[{key}]", inner, innerKeys);
+            }
+            else if (keys.Contains(key, StringComparer.Ordinal))
+            {
+                scalars[key] = child as string ?? throw StripeError.InvalidParameter($"{name}[{key}]", $"Invalid value for {name}[{key}]: nested hashes are not allowed here.");
+            }
+            else
+            {
+                throw StripeError.UnknownParameter($"{name}[{key}]");
+            }
+        }
+
+        return (scalars, hashes);
+    }
+
+    /// <summary>The scalars of the hash at <paramref name="path"/>, each key one of <paramref name="keys"/>.</summary>
+    private static Dictionary<string, string> Scalars(string path, Dictionary<string, object> hash, string[] keys)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, scalar) in hash.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!keys.Contains(key, StringComparer.Ordinal)) { throw StripeError.UnknownParameter($"{path}[{key}]"); }
+            fields[key] = scalar as string ?? throw StripeError.InvalidParameter($"{path}[{key}]", $"Invalid value for {path}[{key}]: nested hashes are not allowed here.");
+        }
+
+        return fields;
     }
 
     public static bool? ParseBoolean(string? text, string name) => text switch
@@ -153,6 +191,32 @@ internal sealed class StripeParameters
         }
 
         return (hash, false);
+    }
+
+    /// <summary>A list of strings (<c>ids[]=…</c>, <c>lookup_keys[0]=…</c>); null when not given.</summary>
+    public IReadOnlyList<string>? StringList(string name) => _root.GetValueOrDefault(name) switch
+    {
+        null => null,
+        List<object> list => list.Select(v => v as string ?? throw StripeError.InvalidParameter(name, $"Invalid array: {name} must be a list of strings.")).ToList(),
+        _ => throw StripeError.InvalidParameter(name, $"Invalid array: {name} must be a list, e.g. {name}[]=value."),
+    };
+
+    /// <summary>
+    /// A list of hashes of scalars (<c>items[0][price]=…&amp;items[0][quantity]=…</c>) whose keys are in
+    /// <paramref name="keys"/>; null when not given.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>>? HashList(string name, params string[] keys)
+    {
+        if (_root.GetValueOrDefault(name) is not { } value) { return null; }
+        if (value is not List<object> list) { throw StripeError.InvalidParameter(name, $"Invalid array: {name} must be a list of hashes, e.g. {name}[0][key]=value."); }
+        var result = new List<IReadOnlyDictionary<string, string>>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not Dictionary<string, object> item) { throw StripeError.InvalidParameter($"{name}[{i}]", $"Invalid object: {name}[{i}] must be a hash."); }
+            result.Add(Scalars($"{name}[{i}]", item, keys));
+        }
+
+        return result;
     }
 
     /// <summary><c>expand[]</c>: the paths asked for, each one of <paramref name="expandable"/>.</summary>

@@ -5,18 +5,21 @@ namespace DaprPlatform.DevHost.Stripe;
 
 /// <summary>
 /// A local stand-in for Stripe's API in test mode (PaymentIntents with the test payment methods, Refunds, Charges,
-/// Customers, Events; Connect's Express accounts, Account Links, Transfers and Balance), sending signed webhooks to one endpoint, plus a control API under <c>/standin</c>. A documented
+/// Customers, Events; Connect's Express accounts, Account Links, Transfers and Balance; Billing's Products, Prices,
+/// Subscriptions, Invoices and test clocks), sending signed webhooks to one endpoint, plus a control API under <c>/standin</c>. A documented
 /// test double: state lives in memory and is gone when it stops.
 /// </summary>
 public sealed class StripeStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpClient _webhookClient;
+    private readonly ITimer _billingClock;
 
-    private StripeStandIn(WebApplication app, HttpClient webhookClient, StripeWebhooks webhooks, StripeStandInOptions options)
+    private StripeStandIn(WebApplication app, HttpClient webhookClient, ITimer billingClock, StripeWebhooks webhooks, StripeStandInOptions options)
     {
         _app = app;
         _webhookClient = webhookClient;
+        _billingClock = billingClock;
         Webhooks = webhooks;
         Options = options;
         BaseUrl = new Uri($"http://127.0.0.1:{options.Port.ToString(CultureInfo.InvariantCulture)}");
@@ -29,6 +32,9 @@ public sealed class StripeStandIn : IAsyncDisposable
     public StripeStandInOptions Options { get; }
 
     public StripeWebhooks Webhooks { get; }
+
+    /// <summary>How often Billing's due work for customers without a test clock is looked for between requests.</summary>
+    private static readonly TimeSpan BillingTick = TimeSpan.FromSeconds(30);
 
     /// <summary>The variables an app needs to talk to the stand-in instead of api.stripe.com.</summary>
     public IReadOnlyDictionary<string, string> AppEnvironment => new Dictionary<string, string>(StringComparer.Ordinal)
@@ -52,6 +58,7 @@ public sealed class StripeStandIn : IAsyncDisposable
         StripeApiEndpoints.Map(app, ledger, webhooks, new StripeIdempotency(time), throttle, options);
         StripeControlEndpoints.Map(app, webhooks, throttle, transferFailures);
         StripeConnectPages.Map(app, ledger);
+        StripeInvoicePages.Map(app, ledger);
         try
         {
             await app.StartAsync(ct);
@@ -64,7 +71,20 @@ public sealed class StripeStandIn : IAsyncDisposable
             throw new DevHostConfigurationException($"Stripe stand-in cannot listen on 127.0.0.1:{options.Port}: {ex.Message}");
         }
 
-        return new StripeStandIn(app, webhookClient, webhooks, options);
+        // Renewals, retries and expiries of customers without a test clock happen in DevHost's time even when no request comes.
+        var billingClock = time.CreateTimer(_ =>
+        {
+            try
+            {
+                lock (ledger.Gate) { ledger.RunDue(); }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A fault in due work must not bring DevHost down from a timer thread; the next API request runs the
+                // same work first and answers with the failure, where a test or a developer sees it.
+            }
+        }, null, BillingTick, BillingTick);
+        return new StripeStandIn(app, webhookClient, billingClock, webhooks, options);
     }
 
     private static string? Check(StripeStandInOptions o)
@@ -95,6 +115,7 @@ public sealed class StripeStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _billingClock.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         await Webhooks.DisposeAsync();

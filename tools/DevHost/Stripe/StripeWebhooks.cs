@@ -108,7 +108,8 @@ public sealed class StripeWebhooks : IAsyncDisposable
     }
 
     /// <summary>Records an event about <paramref name="data"/> and queues it behind the earlier events of <paramref name="streamKey"/>.</summary>
-    internal string Publish(string type, JsonObject data, string streamKey, StripeRequestInfo request)
+    /// <param name="previousAttributes">What an <c>*.updated</c> event's object had before, for the fields that changed ("Event object": <c>data.previous_attributes</c>).</param>
+    internal string Publish(string type, JsonObject data, string streamKey, StripeRequestInfo request, JsonObject? previousAttributes = null)
     {
         var id = StripeLedger.NewId("evt");
         var created = _time.GetUtcNow().ToUnixTimeSeconds();
@@ -118,7 +119,7 @@ public sealed class StripeWebhooks : IAsyncDisposable
             ["object"] = "event",
             ["api_version"] = ApiVersion,
             ["created"] = created,
-            ["data"] = new JsonObject { ["object"] = data },
+            ["data"] = previousAttributes is null ? new JsonObject { ["object"] = data } : new JsonObject { ["object"] = data, ["previous_attributes"] = previousAttributes },
             ["livemode"] = false,
             ["pending_webhooks"] = _options.WebhookUrl is null ? 0 : 1,
             ["request"] = new JsonObject { ["id"] = request.RequestId, ["idempotency_key"] = request.IdempotencyKey },
