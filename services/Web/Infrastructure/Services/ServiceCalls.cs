@@ -47,17 +47,7 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
         IReadOnlyDictionary<string, string>? headers = null, bool anonymous = false)
     {
         var token = anonymous ? null : await tokens.GetAsync(ct);
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
+        using var request = NewRequest(HttpMethod.Get, path, token, headers);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(CallTimeout);
         try
@@ -65,10 +55,7 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
             using var response = await invocation.For(appId).SendAsync(request, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                var problem = ApiProblem.Read(response.StatusCode, await response.Content.ReadAsStringAsync(timeout.Token)) with
-                {
-                    RetryAfter = ApiProblem.ReadRetryAfter(response.Headers),
-                };
+                var problem = await ReadProblemAsync(response, timeout.Token);
                 return ApiResult<ServiceFile>.Failure(!anonymous && token is null && problem.Status == (int)HttpStatusCode.Unauthorized ? ApiProblem.SignedOut : problem);
             }
 
@@ -122,17 +109,7 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
         HttpMethod method, string appId, string path, object? body, IReadOnlyDictionary<string, string>? headers, CancellationToken ct)
     {
         var token = await tokens.GetAsync(ct);
-        using var request = new HttpRequestMessage(method, path);
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
+        using var request = NewRequest(method, path, token, headers);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
@@ -155,10 +132,9 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
         try
         {
             using var response = await appClient.SendAsync(request, timeout.Token);
-            var content = await response.Content.ReadAsStringAsync(timeout.Token);
             return response.IsSuccessStatusCode
-                ? (null, content)
-                : (ApiProblem.Read(response.StatusCode, content) with { RetryAfter = ApiProblem.ReadRetryAfter(response.Headers) }, null);
+                ? (null, await response.Content.ReadAsStringAsync(timeout.Token))
+                : (await ReadProblemAsync(response, timeout.Token), null);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -166,6 +142,26 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
             return (ApiProblem.Unreachable(appId), null);
         }
     }
+
+    private static HttpRequestMessage NewRequest(HttpMethod method, string path, string? token, IReadOnlyDictionary<string, string>? headers)
+    {
+        var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return request;
+    }
+
+    /// <summary>A non-success answer as the problem to show, with the wait its <c>Retry-After</c> asked for.</summary>
+    private static async Task<ApiProblem> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct) =>
+        ApiProblem.Read(response.StatusCode, await response.Content.ReadAsStringAsync(ct)) with { RetryAfter = ApiProblem.ReadRetryAfter(response.Headers) };
 
     /// <summary>The value of a successful answer; a body that cannot be read is a bad gateway, not an exception.</summary>
     internal static ApiResult<T> Read<T>(ApiProblem? problem, string? content, string appId, string path, ILogger logger)
