@@ -1,3 +1,5 @@
+using DaprPlatform.Web.Infrastructure.Services;
+
 namespace DaprPlatform.Web.Features.Reports;
 
 /// <summary>
@@ -11,8 +13,14 @@ public static class ReportEndpoints
         app.MapGet("/reports/exports/{id:guid}/file", async (Guid id, ReportsClient reports, CancellationToken ct) =>
         {
             var answer = await reports.DownloadAsync(id, ct);
-            return answer.Succeeded
-                ? Results.File(answer.Value.Content, answer.Value.ContentType, answer.Value.FileName)
+            if (answer.Succeeded)
+            {
+                return Results.File(answer.Value.Content, answer.Value.ContentType, answer.Value.FileName);
+            }
+
+            // The session behind the cookie ended: sign in again and come back to the file.
+            return ReferenceEquals(answer.Problem, ApiProblem.SignedOut)
+                ? Results.LocalRedirect($"/account/sign-in?returnUrl={Uri.EscapeDataString(FileUrl(id))}")
                 : Results.StatusCode(answer.Problem.Status);
         }).RequireAuthorization().ExcludeFromDescription();
         return app;
