@@ -39,7 +39,7 @@ public sealed class PlansPageTests : WebComponentContext
 
         Answer(App, "POST", "api/subscriptions", 202, """{"subscriptionId":"sub_1","plan":"pro","status":"active"}""");
         page.FindAll(".plan")[1].QuerySelector("button")!.Click();
-        page.Find("#pay-heading").TextContent.Should().Be("Subscribe to Pro");
+        page.WaitForAssertion(() => page.Find("#pay-heading").TextContent.Should().Be("Subscribe to Pro"), Patience);
         page.FindAll("input[type=radio]").Select(r => r.GetAttribute("value")).Should().Contain(["pm_card_visa", "pm_card_chargeDeclined"]);
         page.Find("form").Submit();
 
@@ -72,7 +72,7 @@ public sealed class PlansPageTests : WebComponentContext
         page.WaitForAssertion(() => page.FindAll(".plan").Should().HaveCount(3), Patience);
 
         page.FindAll(".plan")[1].QuerySelector("button")!.Click();
-        page.Find("input[value=pm_card_chargeDeclined]").Change("pm_card_chargeDeclined");
+        page.WaitForAssertion(() => page.Find("input[value=pm_card_chargeDeclined]").Change("pm_card_chargeDeclined"), Patience);
         page.Find("form").Submit();
 
         page.WaitForAssertion(() => page.Find(".pay .problem strong").TextContent.Should().Be("The card was declined."), Patience);
@@ -91,6 +91,7 @@ public sealed class PlansPageTests : WebComponentContext
         page.WaitForAssertion(() => page.FindAll(".plan").Should().HaveCount(3), Patience);
 
         page.FindAll(".plan")[2].QuerySelector("button")!.Click();
+        page.WaitForAssertion(() => page.Find("#pay-heading"), Patience);
         page.Find("form").Submit();
 
         page.WaitForAssertion(() => page.Find("#paymentMethod-error").TextContent.Should().Contain("paymentMethod is required"), Patience);

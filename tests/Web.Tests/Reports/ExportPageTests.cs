@@ -94,14 +94,15 @@ public sealed class ExportPageTests : ReportsContext
         var body = JsonDocument.Parse(CallsTo(App).Last(r => r.Method == "POST").Body).RootElement;
         body.GetProperty("password").GetString().Should().Be("correct horse");
         body.GetProperty("expiresAt").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow.AddDays(30), TimeSpan.FromMinutes(1));
-        page.Find(".created-link button").Click();
-        JSInterop.VerifyInvoke("daprPlatform.copyText").Arguments.Single().Should().Be($"http://localhost/shared/{token}");
-        page.Find(".created-link .saved").TextContent.Should().Be("Copied.");
+        Interact(() => page.Find(".created-link button").Click());
+        // The click may queue behind the list's reload on the renderer, so its effects are awaited.
+        page.WaitForAssertion(() => JSInterop.VerifyInvoke("daprPlatform.copyText").Arguments.Single().Should().Be($"http://localhost/shared/{token}"), Patience);
+        page.WaitForAssertion(() => page.Find(".created-link .saved").TextContent.Should().Be("Copied."), Patience);
         page.WaitForAssertion(() => page.Find($"[data-share='{ShareId}'] .state").TextContent.Should().Be("Active"), Patience);
 
         Answer(App, "DELETE", $"api/reports/shares/{ShareId}", 204);
         Answer(App, "GET", "api/reports/shares", 200, Page(Share(ShareId, 3, revoked: true)));
-        page.Find($"[data-share='{ShareId}'] button").Click();
+        Interact(() => page.Find($"[data-share='{ShareId}'] button").Click());
 
         page.WaitForAssertion(() => page.Find($"[data-share='{ShareId}'] .state").TextContent.Should().Be("Revoked"), Patience);
         page.Find($"[data-share='{ShareId}'] [data-views]").TextContent.Should().Be("3");

@@ -37,9 +37,12 @@ public sealed class SharedPageTests : ReportsContext
         page.FindAll("#password-heading").Should().BeEmpty();
 
         page.Find("button.primary").Click();
-        var saved = JSInterop.VerifyInvoke("daprPlatform.saveFile");
-        saved.Arguments[0].Should().Be("report.pdf");
-        saved.Arguments[1].Should().Be("application/pdf");
+        page.WaitForAssertion(() =>
+        {
+            var saved = JSInterop.VerifyInvoke("daprPlatform.saveFile");
+            saved.Arguments[0].Should().Be("report.pdf");
+            saved.Arguments[1].Should().Be("application/pdf");
+        }, Patience);
     }
 
     [Fact]
