@@ -16,3 +16,14 @@ for project in "${projects[@]}"; do
   echo "== $project → ${registry:+$registry/}daprplatform/$(sed -n 's:.*<DaprAppId>\(.*\)</DaprAppId>.*:\1:p' "$project"):$tag"
   dotnet publish "$project" "${args[@]}"
 done
+
+# The Python app (services/ML, ADR 0033) has no project: its Dockerfile builds daprplatform/ml with the engine itself.
+engine="$(command -v docker || command -v podman || true)"
+ml_image="${registry:+$registry/}daprplatform/ml:$tag"
+if [ -z "$engine" ]; then
+  echo "== services/ML: no docker or podman, $ml_image not built" >&2
+else
+  echo "== services/ML/Dockerfile → $ml_image"
+  "$engine" build -t "$ml_image" services/ML
+  if [ -n "$registry" ]; then "$engine" push "$ml_image"; fi
+fi

@@ -52,6 +52,9 @@ else
   devhost_args+=(--stripe-standin=12111)
 fi
 
+# The ml app (services/ML) is Python: Debian's gunicorn and packages, installed when missing.
+"$root/scripts/python-packages.sh"
+
 echo "== building"
 dotnet build DaprPlatform.sln -c Debug --nologo -v quiet
 

@@ -20,6 +20,9 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
 fi
 
+# The ml app and its pytest suite run on Debian's Python packages (services/ML, ADR 0033).
+"$root/scripts/python-packages.sh"
+
 # tests/Deployment.Tests renders k8s/ with kubectl's built-in kustomize (no cluster is contacted).
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "kubectl (1.27+, with kustomize v5) is required: https://kubernetes.io/docs/tasks/tools/ (not Debian's kubernetes-client package)" >&2
@@ -68,18 +71,39 @@ set +e
 dotnet test DaprPlatform.sln -c Debug --no-build --nologo -m:1 \
   --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+
+# The Python suite of the ml app (models, HTTP contract, bad input), on Debian's Python.
+pylog="$root/.devhost/pytest-output.log"
+echo "== test (python: services/ML)"
+/usr/bin/python3 -m pytest services/ML/tests -q -p no:cacheprovider 2>&1 | tee "$pylog"
+pystatus=${PIPESTATUS[0]}
 set -e
 
-# A plain closing line that CI readers understand, summed over every test assembly.
-awk '
+# A plain closing line that CI readers understand, summed over every test assembly and the pytest run (whose last
+# line reads like "2 failed, 84 passed, 1 skipped, 1 error in 3.1s"; an error counts as a failure).
+dotnet_counts=$(awk '
   match($0, /Failed: +[0-9]+/) { f += substr($0, RSTART+8) + 0 }
   match($0, /Passed: +[0-9]+/) { p += substr($0, RSTART+8) + 0 }
   match($0, /Skipped: +[0-9]+/) { s += substr($0, RSTART+9) + 0 }
-  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }
-' "$log"
+  END { printf "%d %d %d", p, f, s }
+' "$log")
+python_counts=$(tail -n 1 "$pylog" | awk '
+  { for (i = 2; i <= NF; i++) { n = $(i-1) + 0; w = $i; sub(/[,]$/, "", w)
+      if (w == "passed") p += n; else if (w == "failed" || w == "error" || w == "errors") f += n; else if (w == "skipped") s += n } }
+  END { printf "%d %d %d", p, f, s }')
+read -r dp df ds <<<"$dotnet_counts"
+read -r pp pf ps <<<"$python_counts"
+# pytest failing without a summary (it could not start) still fails the run and counts once.
+if [ "$pystatus" != 0 ] && [ "$pystatus" != 5 ] && [ "$pf" = 0 ]; then pf=1; fi
+echo "   dotnet: $dp passed, $df failed, $ds skipped; python: $pp passed, $pf failed, $ps skipped"
+echo "$((dp + pp)) passed, $((df + pf)) failed, $((ds + ps)) skipped"
 # CI shows only the end of the output: name the failures (with their first message line) last.
 if [ "$status" != 0 ]; then
   echo "== failed tests"
   grep -E -A3 '^\s+Failed [A-Za-z_]' "$log" | grep -v -E '^\s+(Stack Trace:|at )' | head -60 || true
 fi
-exit "$status"
+if [ "$pystatus" != 0 ]; then
+  echo "== failed python tests"
+  grep -E '^(FAILED|ERROR) ' "$pylog" | head -30 || true
+fi
+[ "$status" = 0 ] && [ "$pystatus" = 0 ]

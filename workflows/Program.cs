@@ -1,6 +1,7 @@
 using Dapr.Workflow;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Workflows.BookingPayment;
+using DaprPlatform.Workflows.Dunning;
 using DaprPlatform.Workflows.Features;
 using DaprPlatform.Workflows.Onboarding;
 using DaprPlatform.Workflows.Payouts;
@@ -23,6 +24,7 @@ builder.Services.AddDaprWorkflow(options =>
     options.RegisterWorkflow<BookingCancellationWorkflow>();
     options.RegisterWorkflow<TutorPayoutWorkflow>();
     options.RegisterWorkflow<PayoutCalendarWorkflow>();
+    options.RegisterWorkflow<SubscriptionDunningWorkflow>();
 });
 builder.Services.AddTransient<ServiceStepCall>();
 builder.Services.AddTransient<PaymentResultRelay>();
@@ -41,6 +43,10 @@ builder.Services.AddOptions<PayoutOptions>()
     .Bind(builder.Configuration.GetSection(PayoutOptions.SectionName))
     .Validate(o => o.Period >= TimeSpan.FromSeconds(10) && o.Period <= TimeSpan.FromDays(366), "Payouts:Period must be from 10 seconds to a year.")
     .ValidateOnStart();
+builder.Services.AddOptions<DunningOptions>()
+    .Bind(builder.Configuration.GetSection(DunningOptions.SectionName))
+    .Validate(o => o.IsValid, "Dunning: GracePeriod and DowngradeRetryInterval must be positive, and every reminder within the grace period.")
+    .ValidateOnStart();
 // The durable payout schedule (ADR 0025): started idempotently at every start of the app.
 builder.Services.AddHostedService<PayoutCalendarStarter>();
 builder.Services.AddSingleton<SagaMetrics>();
@@ -56,6 +62,7 @@ app.MapPaymentResultRelay();
 app.MapOnboardingApi();
 app.MapBookingSagasApi();
 app.MapPayoutSagasApi();
+app.MapDunningSagasApi();
 
 await app.RunAsync();
 

@@ -25,6 +25,10 @@ builder.Services.AddSingleton<ChannelMetricsReceived>();
 builder.Services.AddScoped<ChannelRegisteredReceived>();
 builder.Services.AddScoped<ChannelRemovedReceived>();
 builder.Services.Configure<WorkspaceOptions>(builder.Configuration.GetSection(WorkspaceOptions.SectionName));
+// Forecasts and best posting times: the Python `ml` app through invocation, answers cached in the state store (ADR 0033).
+builder.Services.Configure<PredictionOptions>(builder.Configuration.GetSection(PredictionOptions.SectionName));
+builder.Services.AddScoped<HourlyHistory>();
+builder.Services.AddSingleton<MlApp>();
 
 var app = builder.Build();
 

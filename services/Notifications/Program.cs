@@ -48,6 +48,7 @@ app.MapTopic<PayoutChanged, PayoutCompletedHandler>("/events/payout-completed", 
 app.MapTopic<PayoutChanged, PayoutFailedHandler>("/events/payout-failed", PlatformTopics.Subscription(PlatformTopics.PayoutFailed), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapNotificationsApi();
 app.MapOnboardingApi();
+app.MapBillingNoticeApi();
 
 await app.MigrateDatabaseAsync<NotificationsDbContext>();
 await app.RunAsync();

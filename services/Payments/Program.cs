@@ -18,6 +18,11 @@ builder.Services.AddOptions<PayoutOptions>()
 builder.Services.AddScoped<RecordEarning>();
 builder.Services.AddScoped<ReverseRefundedEarning>();
 builder.Services.AddStripe(builder.Configuration);
+builder.Services.AddPlanCatalogue(builder.Configuration);
+builder.Services.AddScoped<BillingCustomers>();
+builder.Services.AddScoped<DunningSagas>();
+// Mirrors the paid plans to Stripe Products/Prices in the background (retried; never holds up start-up or health).
+builder.Services.AddHostedService<PlanCatalogueSync>();
 
 var app = builder.Build();
 
@@ -27,6 +32,7 @@ app.MapSubscribeHandler();
 app.MapTopic<BookingCompleted, RecordEarning>("/events/booking-completed", PlatformTopics.Subscription(PlatformTopics.BookingCompleted), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PaymentEvent, ReverseRefundedEarning>("/events/payment-refunded", PlatformTopics.Subscription(PlatformTopics.PaymentRefunded), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapPaymentsApi();
+app.MapPlansApi();
 
 await app.MigrateDatabaseAsync<PaymentsDbContext>();
 await app.RunAsync();

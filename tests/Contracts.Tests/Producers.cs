@@ -34,7 +34,6 @@ public static class Producers
     /// <summary>Topics whose producer is not on main yet (issue 18): the lead adds their rows when merging the producers.</summary>
     public static readonly IReadOnlySet<string> AwaitingProducer = new HashSet<string>(StringComparer.Ordinal)
     {
-        PlatformTopics.PlanChanged,
         PlatformTopics.ChannelPaused,
         PlatformTopics.ChannelResumed,
     };
@@ -48,6 +47,28 @@ public static class Producers
     private static readonly Money Price = new(4500, Currency.Usd);
     private static readonly DateTimeOffset LessonStart = new(2026, 12, 10, 15, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset LessonEnd = LessonStart.AddHours(1);
+
+    /// <summary>The catalogue of the contract (payments' appsettings.json).</summary>
+    private static readonly PlanCatalogue Plans = new([
+        new("free", "Free", 0, "USD", new PlanEntitlements(1, 7, false, 3)),
+        new("pro", "Pro", 900, "USD", new PlanEntitlements(5, 90, true, 30)),
+        new("business", "Business", 2900, "USD", new PlanEntitlements(25, 365, true, 300)),
+    ]);
+
+    /// <summary>An owner's billing account moved through <paramref name="plans"/> from free; the event of the last move.</summary>
+    private static PlanChanged PlanMove(string[] plans, string toFreeReason)
+    {
+        var account = BillingAccount.Open(OwnerId, "cus_1", null, Plans.Free.Code, Now);
+        PlanChanged? last = null;
+        foreach (var code in plans)
+        {
+            var plan = Plans.Find(code)!;
+            var (previous, reason) = account.MoveTo(plan, Plans.InForce(account.Plan).IsFree, toFreeReason, Now)!.Value;
+            last = PlanChanged.Of(account, plan, previous, reason, Plans, Now);
+        }
+
+        return last!;
+    }
 
     public static IReadOnlyList<Producer> All { get; } =
     [
@@ -80,6 +101,12 @@ public static class Producers
                 new AnalyticsEvents.ChannelAnomalyDetected(ChannelId, new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero), 4210, 350.5, 9.8, Now))),
 
         // payments
+        new(PlatformTopics.PlanChanged, "payments", "subscribed: free → pro",
+            o => o.Enqueue(PlanChanged.Topic, PlanMove(["pro"], PlanChangeReasons.Canceled))),
+        new(PlatformTopics.PlanChanged, "payments", "upgraded to business (nothing lifts its limits)",
+            o => o.Enqueue(PlanChanged.Topic, PlanMove(["pro", "business"], PlanChangeReasons.Canceled))),
+        new(PlatformTopics.PlanChanged, "payments", "downgraded by the dunning saga",
+            o => o.Enqueue(PlanChanged.Topic, PlanMove(["pro", "free"], PlanChangeReasons.Downgraded))),
         new(PlatformTopics.PaymentSucceeded, "payments", "the intent succeeded",
             o => o.Enqueue(PaymentEvent.SucceededTopic, PaymentEvent.Of(Paid(p => p.MarkSucceeded(Now)), Now))),
         new(PlatformTopics.PaymentFailed, "payments", "a declined card",

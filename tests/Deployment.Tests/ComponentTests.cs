@@ -33,7 +33,8 @@ public sealed class ComponentTests(KustomizeRenders renders)
 
         byComponent[ComponentUsage.PubSub].Should().BeEquivalentTo(["identity", "channels", "analytics", "payments", "booking", "notifications", "workflows", "messaging", "reviews", "tutoring"]);
         byComponent[ComponentUsage.StateStore].Should().BeEquivalentTo(["analytics", "workflows", "web"]);
-        byComponent[ComponentUsage.SecretStore].Should().BeEquivalentTo(Repository.AppIds);
+        byComponent[ComponentUsage.SecretStore].Should().BeEquivalentTo(Repository.AppIds.Except(["ml"]), "ml (Python) reads no secrets");
+        byComponent.Values.Should().NotContain(users => users.Contains("ml"), "ml calls no building block: it is only invoked (ADR 0033)");
         byComponent[ComponentUsage.MessagingLive].Should().BeEquivalentTo(["messaging"]);
     }
 

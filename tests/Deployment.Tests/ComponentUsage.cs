@@ -34,7 +34,13 @@ public static partial class ComponentUsage
     private static IReadOnlySet<string> Scan(RunFileApp app)
     {
         var code = string.Join('\n', SourceFiles(app).Select(File.ReadAllText));
-        var used = new HashSet<string>(StringComparer.Ordinal) { SecretStore };
+        // ServiceDefaults loads every .NET app's secrets from "secretstore"; an app in another language names what it uses.
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        if (app.IsDotnet || code.Contains($"\"{SecretStore}\"", StringComparison.Ordinal))
+        {
+            used.Add(SecretStore);
+        }
+
         if (PubSubUse().IsMatch(code))
         {
             used.Add(PubSub);
@@ -63,7 +69,8 @@ public static partial class ComponentUsage
     private static IEnumerable<string> SourceFiles(RunFileApp app)
     {
         var dir = Path.GetFullPath(Path.Combine(Repository.Root, app.AppDirPath));
-        return Directory.EnumerateFiles(dir, "*.cs", SearchOption.AllDirectories)
+        return Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".py", StringComparison.Ordinal))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
     }

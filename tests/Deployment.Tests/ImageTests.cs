@@ -5,7 +5,9 @@ namespace DaprPlatform.Deployment.Tests;
 /// <summary>Images line up with the manifests: each app's project names the app id the image is named after.</summary>
 public sealed class ImageTests
 {
-    public static TheoryData<string> AppIds() => new(Repository.Apps.Select(a => a.AppId));
+    public static TheoryData<string> AppIds() => new(Repository.Apps.Where(a => a.IsDotnet).Select(a => a.AppId));
+
+    public static TheoryData<string> OtherAppIds() => new(Repository.Apps.Where(a => !a.IsDotnet).Select(a => a.AppId));
 
     [Theory]
     [MemberData(nameof(AppIds))]
@@ -17,6 +19,19 @@ public sealed class ImageTests
         var daprAppId = XDocument.Load(project).Descendants("DaprAppId").Select(e => e.Value.Trim()).ToList();
 
         daprAppId.Should().Equal([appId], "Directory.Build.targets names the image daprplatform/$(DaprAppId), and k8s pulls daprplatform/{0}", appId);
+    }
+
+    [Theory]
+    [MemberData(nameof(OtherAppIds))]
+    public void An_app_without_a_project_has_a_Dockerfile_that_publish_images_builds_under_its_app_id(string appId)
+    {
+        var app = Repository.Apps.Single(a => a.AppId == appId);
+        var dockerfile = File.ReadAllText(Repository.PathOf(Path.Combine(app.AppDirPath, "Dockerfile")));
+        dockerfile.Should().Contain("USER 1654", "the pods run as uid 1654 (k8s/base/app-defaults.yaml)");
+        dockerfile.Should().Contain($"APP_PORT={app.AppPortText}", "the app listens where dapr.yaml's appPort says");
+
+        var script = File.ReadAllText(Repository.PathOf("scripts/publish-images.sh"));
+        script.Should().Contain($"daprplatform/{appId}:$tag").And.Contain($"build -t \"${appId}_image\" {app.AppDirPath.TrimStart('.', '/')}");
     }
 
     [Fact]

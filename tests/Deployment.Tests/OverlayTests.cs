@@ -91,8 +91,10 @@ public sealed class OverlayTests(KustomizeRenders renders)
         var container = AppContainer(DeploymentOf(renders[overlay], appId));
         var port = container["ports"].Objects().Should().ContainSingle(p => p["containerPort"].Text() == app.AppPortText).Subject;
         var portName = port["name"].Text();
-        container["env"].Objects().Should().Contain(e => e["name"].Text() == "ASPNETCORE_HTTP_PORTS" && e["value"].Text() == app.AppPortText,
-            "Kestrel must listen where Dapr and the probes call");
+        // Kestrel reads ASPNETCORE_HTTP_PORTS; the Python app's gunicorn.conf.py reads APP_PORT (ADR 0033).
+        var portVariable = app.IsDotnet ? "ASPNETCORE_HTTP_PORTS" : "APP_PORT";
+        container["env"].Objects().Should().Contain(e => e["name"].Text() == portVariable && e["value"].Text() == app.AppPortText,
+            "the app must listen where Dapr and the probes call");
 
         foreach (var (probe, path) in new[] { ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz") })
         {

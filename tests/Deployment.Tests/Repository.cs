@@ -8,6 +8,9 @@ public sealed record RunFileApp(string AppId, string AppDirPath, int AppPort, st
 {
     /// <summary>The port as manifests spell it (annotations, env values and probe ports are strings there).</summary>
     public string AppPortText => AppPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A .NET project (its folder holds a .csproj); otherwise an app in another language with its own Dockerfile (ml, ADR 0033).</summary>
+    public bool IsDotnet => Directory.EnumerateFiles(Path.Combine(Repository.Root, AppDirPath), "*.csproj").Any();
 }
 
 /// <summary>The checked-out repository the tests read: dapr.yaml, components/, k8s/ and the apps' code.</summary>

@@ -23,7 +23,7 @@ public sealed record StripeCall(
 /// shapes, a <c>Request-Id</c> header, and idempotent replays of POSTs by <c>Idempotency-Key</c>. Faults can be
 /// queued to make the next calls fail as Stripe does when overloaded or down.
 /// </summary>
-public sealed class FakeStripe : IAsyncDisposable
+public sealed partial class FakeStripe : IAsyncDisposable
 {
     public const string SecretKey = "sk_test_payments_fake";
 
@@ -102,7 +102,8 @@ public sealed class FakeStripe : IAsyncDisposable
         var request = context.Request;
         using var reader = new StreamReader(request.Body);
         var raw = await reader.ReadToEndAsync(context.RequestAborted);
-        var form = ParseForm(raw);
+        // Stripe.net sends a GET's parameters (list filters, expand[]) in the query string.
+        var form = ParseForm(request.Method == "GET" ? (request.QueryString.Value ?? string.Empty).TrimStart('?') : raw);
         var key = request.Headers["Idempotency-Key"].ToString();
         var call = new StripeCall(
             request.Method,
@@ -176,7 +177,7 @@ public sealed class FakeStripe : IAsyncDisposable
             ("POST", ["v1", "payment_intents", var id, "confirm"]) => Confirm(id, call.Form),
             ("POST", ["v1", "payment_intents", var id, "cancel"]) => Cancel(id, call.Form),
             ("POST", ["v1", "refunds"]) => CreateRefund(call.Form),
-            _ => (404, ErrorBody("invalid_request_error", null, $"Unrecognized request URL ({call.Method}: {call.Path}).", null, null, null)),
+            _ => RouteBilling(call, parts) ?? (404, ErrorBody("invalid_request_error", null, $"Unrecognized request URL ({call.Method}: {call.Path}).", null, null, null)),
         };
     }
 
@@ -190,6 +191,7 @@ public sealed class FakeStripe : IAsyncDisposable
             ["email"] = form.GetValueOrDefault("email"),
             ["name"] = form.GetValueOrDefault("name"),
             ["metadata"] = Metadata(form, "metadata"),
+            ["test_clock"] = form.GetValueOrDefault("test_clock"),
             ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             ["livemode"] = false,
         };

@@ -106,17 +106,8 @@ public sealed class PayoutsFixture : IAsyncLifetime
     /// <summary>Relays the stand-in's webhooks of <paramref name="type"/> not relayed yet to the app's endpoint, signed as they came.</summary>
     public async Task<int> RelayWebhooksAsync(string type)
     {
-        var fresh = Stripe.Received.Where(w => w.Type == type && _relayed.Add(w.EventId)).ToList();
         using var client = Factory.CreateClient();
-        foreach (var webhook in fresh)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhooks/stripe") { Content = new StringContent(webhook.Body, Encoding.UTF8, "application/json") };
-            request.Headers.TryAddWithoutValidation("Stripe-Signature", webhook.Signature);
-            using var response = await client.SendAsync(request);
-            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        }
-
-        return fresh.Count;
+        return await StripeWebhookRelay.RelayAsync(Stripe, client, _relayed, w => w.Type == type);
     }
 
     /// <summary>Delivers booking.completed (booking's shape) as the sidecar would; answers the app's status.</summary>

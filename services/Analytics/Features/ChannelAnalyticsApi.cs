@@ -18,6 +18,8 @@ public static class ChannelAnalyticsApi
         GetSummary.Map(api);
         GetInsights.Map(api);
         WatchLive.Map(api);
+        GetForecast.Map(api);
+        GetBestTime.Map(api);
         return app;
     }
 }

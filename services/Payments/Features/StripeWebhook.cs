@@ -38,6 +38,8 @@ public static class StripeWebhook
         IOptions<StripeOptions> options,
         PaymentsDbContext db,
         Outbox<PaymentsDbContext> outbox,
+        PlanCatalogue catalogue,
+        DunningSagas dunning,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -111,17 +113,48 @@ public static class StripeWebhook
             return TypedResults.Ok(new WebhookReceipt(true, "duplicate"));
         }
 
-        return await db.RetryConcurrentChangeAsync(async Task<WebhookAnswer> (CancellationToken token) =>
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApplyOnceAsync(db, evt, subject, outbox, catalogue, dunning, time, ct);
+            }
+            catch (DbUpdateException e) when (attempt < 3 && e.IsUniqueViolation(PaymentsDbContext.PlanSubscriptionsPrimaryKey))
+            {
+                // Two events of one new subscription raced to store it (or the subscribe call did): the next attempt finds it.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static Task<WebhookAnswer> ApplyOnceAsync(
+        PaymentsDbContext db, Event evt, IHasObject? subject, Outbox<PaymentsDbContext> outbox, PlanCatalogue catalogue, DunningSagas dunning, TimeProvider time, CancellationToken ct) =>
+        db.RetryConcurrentChangeAsync(async Task<WebhookAnswer> (CancellationToken token) =>
         {
             var now = time.GetUtcNow();
-            var (paymentId, applied) = await ApplyAsync(db, evt.Type, subject, outbox, now, token);
+            var occurredAt = evt.Created == default ? now : new DateTimeOffset(DateTime.SpecifyKind(evt.Created, DateTimeKind.Utc));
+            Guid? paymentId;
+            string applied;
+            try
+            {
+                (paymentId, applied) = subject is Subscription or Invoice
+                    ? (null, await ApplyBillingAsync(db, evt.Type, subject, catalogue, dunning, outbox, occurredAt, now, token))
+                    : await ApplyAsync(db, evt.Type, subject, outbox, now, token);
+            }
+            catch (DunningUnavailableException e)
+            {
+                // Nothing is stored: Stripe delivers the event again, and the saga's instance id makes the retry start it once.
+                db.ChangeTracker.Clear();
+                return new UnavailableProblem($"The dunning saga could not be reached ({e.Message}); the event will be taken when Stripe delivers it again.", "Dunning is unavailable.");
+            }
+
             db.StripeEvents.Add(new StripeEvent
             {
                 Id = evt.Id,
                 Type = evt.Type,
                 PaymentId = paymentId,
                 Outcome = applied,
-                OccurredAt = evt.Created == default ? now : new DateTimeOffset(DateTime.SpecifyKind(evt.Created, DateTimeKind.Utc)),
+                OccurredAt = occurredAt,
                 ReceivedAt = now,
             });
             try
@@ -138,7 +171,6 @@ public static class StripeWebhook
 
             return TypedResults.Ok(new WebhookReceipt(true, applied));
         }, () => PaymentAccess.KeptChanging(), ct);
-    }
 
     /// <summary>
     /// The envelope fields payments stores or Stripe.net's parser trips over, checked on the signed body: id, type,
@@ -211,7 +243,7 @@ public static class StripeWebhook
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary>The PaymentIntent or Charge an event of a handled type is about; null for every other type.</summary>
+    /// <summary>The PaymentIntent, Charge, Account, Subscription or Invoice an event of a handled type is about; null for every other type.</summary>
     private static IHasObject? ReadSubject(Event evt, ValidationErrors errors)
     {
         var kind = evt.Type switch
@@ -219,6 +251,8 @@ public static class StripeWebhook
             EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed or EventTypes.PaymentIntentCanceled => "payment_intent",
             EventTypes.ChargeRefunded => "charge",
             EventTypes.AccountUpdated => "account",
+            EventTypes.CustomerSubscriptionCreated or EventTypes.CustomerSubscriptionUpdated or EventTypes.CustomerSubscriptionDeleted => "subscription",
+            EventTypes.InvoicePaid or EventTypes.InvoicePaymentFailed => "invoice",
             _ => null,
         };
         if (kind is null)
@@ -290,6 +324,13 @@ public static class StripeWebhook
 
         return (null, "ignored");
     }
+
+    /// <summary>A plan subscription's event (<see cref="SubscriptionSync"/>): a subscription's state, or one of its invoices.</summary>
+    private static Task<string> ApplyBillingAsync(
+        PaymentsDbContext db, string type, IHasObject? subject, PlanCatalogue catalogue, DunningSagas dunning, Outbox<PaymentsDbContext> outbox, DateTimeOffset at, DateTimeOffset now, CancellationToken ct) =>
+        subject is Subscription subscription
+            ? SubscriptionSync.ApplySubscriptionAsync(db, catalogue, dunning, outbox, subscription, at, now, ct)
+            : SubscriptionSync.ApplyInvoiceAsync(db, catalogue, dunning, outbox, type, (Invoice)subject!, at, now, ct);
 
     // The payment id we put into the intent's metadata first; the intent id covers objects that do not carry it.
     private static async Task<Payment?> FindAsync(PaymentsDbContext db, IReadOnlyDictionary<string, string>? metadata, string intentId, CancellationToken ct)

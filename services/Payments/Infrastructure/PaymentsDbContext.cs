@@ -17,6 +17,9 @@ public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> option
     public const string UniqueLedgerRefundLevelIndex = "ux_earnings_ledger_booking_id_refunded_total";
     public const string PayoutsPrimaryKey = "pk_payouts";
     public const string PayoutClaimsPrimaryKey = "pk_payout_claims";
+    public const string BillingAccountsPrimaryKey = "pk_billing_accounts";
+    public const string PlanSubscriptionsPrimaryKey = "pk_plan_subscriptions";
+    public const string PlanPricesPrimaryKey = "pk_plan_prices";
 
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<PaymentRefund> Refunds => Set<PaymentRefund>();
@@ -28,6 +31,9 @@ public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> option
     public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
     public DbSet<Payout> Payouts => Set<Payout>();
     public DbSet<PayoutClaim> PayoutClaims => Set<PayoutClaim>();
+    public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
+    public DbSet<PlanSubscription> PlanSubscriptions => Set<PlanSubscription>();
+    public DbSet<PlanPrice> PlanPrices => Set<PlanPrice>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -42,6 +48,62 @@ public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> option
         modelBuilder.Entity<LedgerEntry>(ConfigureLedgerEntry);
         modelBuilder.Entity<Payout>(ConfigurePayout);
         modelBuilder.Entity<PayoutClaim>(ConfigurePayoutClaim);
+        modelBuilder.Entity<BillingAccount>(ConfigureBillingAccount);
+        modelBuilder.Entity<PlanSubscription>(ConfigurePlanSubscription);
+        modelBuilder.Entity<PlanPrice>(ConfigurePlanPrice);
+    }
+
+    private static void ConfigureBillingAccount(EntityTypeBuilder<BillingAccount> e)
+    {
+        e.ToTable("billing_accounts");
+        e.HasKey(a => a.OwnerId).HasName(BillingAccountsPrimaryKey);
+        e.Property(a => a.OwnerId).HasColumnName("owner_id").ValueGeneratedNever();
+        e.Property(a => a.CustomerId).HasColumnName("customer_id").HasMaxLength(Payment.MaxStripeIdLength);
+        e.Property(a => a.TestClockId).HasColumnName("test_clock_id").HasMaxLength(BillingAccount.MaxTestClockIdLength);
+        e.Property(a => a.Plan).HasColumnName("plan").HasMaxLength(Plan.MaxCodeLength);
+        e.Property(a => a.PlanVersion).HasColumnName("plan_version");
+        e.Property(a => a.LastChangeReason).HasColumnName("last_change_reason").HasMaxLength(16);
+        e.Property(a => a.SubscriptionsStarted).HasColumnName("subscriptions_started");
+        e.Property(a => a.CreatedAt).HasColumnName("created_at");
+        e.Property(a => a.UpdatedAt).HasColumnName("updated_at");
+        // The plan's version must grow by exactly one per change: two webhooks moving one owner's plan at once retry on xmin.
+        e.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
+        e.HasIndex(a => a.CustomerId).IsUnique().HasDatabaseName("ux_billing_accounts_customer_id");
+    }
+
+    private static void ConfigurePlanSubscription(EntityTypeBuilder<PlanSubscription> e)
+    {
+        e.ToTable("plan_subscriptions");
+        e.HasKey(s => s.Id).HasName(PlanSubscriptionsPrimaryKey);
+        e.Property(s => s.Id).HasColumnName("id").HasMaxLength(Payment.MaxStripeIdLength).ValueGeneratedNever();
+        e.Property(s => s.OwnerId).HasColumnName("owner_id");
+        e.Property(s => s.Status).HasColumnName("status").HasMaxLength(PlanSubscription.MaxStatusLength);
+        e.Property(s => s.Plan).HasColumnName("plan").HasMaxLength(Plan.MaxCodeLength);
+        e.Property(s => s.PriceId).HasColumnName("price_id").HasMaxLength(Payment.MaxStripeIdLength);
+        e.Property(s => s.ItemId).HasColumnName("item_id").HasMaxLength(Payment.MaxStripeIdLength);
+        e.Property(s => s.CurrentPeriodEnd).HasColumnName("current_period_end");
+        e.Property(s => s.CancelAtPeriodEnd).HasColumnName("cancel_at_period_end");
+        e.Property(s => s.StateAt).HasColumnName("state_at");
+        e.Property(s => s.DunningInvoiceId).HasColumnName("dunning_invoice_id").HasMaxLength(Payment.MaxStripeIdLength);
+        e.Property(s => s.DunningInstanceId).HasColumnName("dunning_instance_id").HasMaxLength(PlanSubscription.MaxInstanceIdLength);
+        e.Property(s => s.GraceUntil).HasColumnName("grace_until");
+        e.Property(s => s.CreatedAt).HasColumnName("created_at");
+        e.Property(s => s.UpdatedAt).HasColumnName("updated_at");
+        e.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
+        e.HasOne<BillingAccount>().WithMany().HasForeignKey(s => s.OwnerId).HasConstraintName("fk_plan_subscriptions_billing_accounts_owner_id").OnDelete(DeleteBehavior.Restrict);
+        e.HasIndex(s => new { s.OwnerId, s.CreatedAt }).HasDatabaseName("ix_plan_subscriptions_owner_id_created_at");
+    }
+
+    private static void ConfigurePlanPrice(EntityTypeBuilder<PlanPrice> e)
+    {
+        e.ToTable("plan_prices");
+        e.HasKey(p => p.PlanCode).HasName(PlanPricesPrimaryKey);
+        e.Property(p => p.PlanCode).HasColumnName("plan_code").HasMaxLength(Plan.MaxCodeLength).ValueGeneratedNever();
+        e.Property(p => p.PriceId).HasColumnName("price_id").HasMaxLength(Payment.MaxStripeIdLength);
+        e.Property(p => p.ProductId).HasColumnName("product_id").HasMaxLength(Payment.MaxStripeIdLength);
+        e.Property(p => p.Amount).HasColumnName("amount");
+        e.Property(p => p.Currency).HasColumnName("currency").HasMaxLength(3);
+        e.Property(p => p.SyncedAt).HasColumnName("synced_at");
     }
 
     private static void ConfigurePayoutAccount(EntityTypeBuilder<PayoutAccount> e)

@@ -19,7 +19,19 @@ public sealed class BadInputTests(AnalyticsPlatform platform) : IClassFixture<An
         { "period 1y", "summary?period=1y", 400, "period" },
         { "period wrong case", "summary?period=24H", 400, "period" },
         { "period number", "summary?period=24", 400, "period" },
-        { "unknown view", "forecast", 404, null },
+        { "horizon 0", "forecast?horizon=0", 400, "horizon" },
+        { "horizon 169", "forecast?horizon=169", 400, "horizon" },
+        { "horizon negative", "forecast?horizon=-1", 400, "horizon" },
+        { "horizon text", "forecast?horizon=week", 400, "horizon" },
+        { "horizon fraction", "forecast?horizon=1.5", 400, "horizon" },
+        { "horizon huge", "forecast?horizon=99999999999999", 400, "horizon" },
+        { "top 0", "best-time?top=0", 400, "top" },
+        { "top 25", "best-time?top=25", 400, "top" },
+        { "top text", "best-time?top=three", 400, "top" },
+        { "top signed", "best-time?top=+3", 400, "top" },
+        { "forecast without history", "forecast", 422, "history" },
+        { "best time without history", "best-time", 422, "history" },
+        { "unknown view", "predictions", 404, null },
     };
 
     [Theory]
@@ -46,6 +58,8 @@ public sealed class BadInputTests(AnalyticsPlatform platform) : IClassFixture<An
     [InlineData("summary")]
     [InlineData("insights")]
     [InlineData("live")]
+    [InlineData("forecast")]
+    [InlineData("best-time")]
     public async Task Without_a_valid_token_every_view_is_401(string view)
     {
         var user = Guid.NewGuid();

@@ -63,6 +63,10 @@ public sealed class WorkflowsApp : IAsyncLifetime
             {
                 ["BookingPayment:PaymentTimeout"] = "00:02:00",
                 ["Onboarding:StepDeadline"] = "00:00:20",
+                ["Dunning:GracePeriod"] = "00:00:06",
+                ["Dunning:Reminders:0"] = "00:00:00",
+                ["Dunning:Reminders:1"] = "00:00:02",
+                ["Dunning:DowngradeRetryInterval"] = "00:00:02",
             },
         });
     }

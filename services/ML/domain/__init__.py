@@ -1,0 +1,1 @@
+"""The models: pure functions over validated numbers, no I/O and no HTTP."""

@@ -1,0 +1,1 @@
+"""One module per endpoint: request validation, the call into the domain, the answer."""
