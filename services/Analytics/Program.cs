@@ -25,6 +25,12 @@ builder.Services.AddSingleton<ChannelMetricsReceived>();
 builder.Services.AddScoped<ChannelRegisteredReceived>();
 builder.Services.AddScoped<ChannelRemovedReceived>();
 builder.Services.Configure<WorkspaceOptions>(builder.Configuration.GetSection(WorkspaceOptions.SectionName));
+builder.Services.AddOptions<FreePlanOptions>()
+    .Bind(builder.Configuration.GetSection(FreePlanOptions.SectionName))
+    .Validate(o => o.IsValid, "FreePlan:Plan must be set and FreePlan:HistoryDays at least 1.")
+    .ValidateOnStart();
+builder.Services.AddScoped<OwnerPlans>();
+builder.Services.AddScoped<PlanChangedReceived>();
 // Forecasts and best posting times: the Python `ml` app through invocation, answers cached in the state store (ADR 0033).
 builder.Services.Configure<PredictionOptions>(builder.Configuration.GetSection(PredictionOptions.SectionName));
 builder.Services.AddScoped<HourlyHistory>();
@@ -41,6 +47,7 @@ app.MapChannelMetricsSubscription();
 app.MapChannelLifecycleSubscriptions();
 app.MapChannelAnalyticsApi();
 app.MapWorkspacesApi();
+PlanChangedReceived.MapSubscription(app);
 
 await app.MigrateDatabaseAsync<AnalyticsDbContext>();
 await app.RunAsync();

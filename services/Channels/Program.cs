@@ -9,6 +9,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("channels");
 builder.AddServiceDatabase<ChannelsDbContext>("channels");
 builder.Services.AddOutbox<ChannelsDbContext>();
+builder.Services.AddInbox<ChannelsDbContext>();
+builder.Services.AddOptions<FreePlanOptions>()
+    .Bind(builder.Configuration.GetSection(FreePlanOptions.SectionName))
+    .Validate(o => o.IsValid, "FreePlan:Plan must be set and FreePlan:MaxChannels not negative.")
+    .ValidateOnStart();
+builder.Services.AddScoped<OwnerChannelSlots>();
+builder.Services.AddScoped<PlanChangedReceived>();
 builder.Services.AddTelegramBotClient(builder.Configuration);
 builder.Services.AddOptions<MetricIntakeOptions>()
     .Bind(builder.Configuration.GetSection(MetricIntakeOptions.SectionName))
@@ -17,6 +24,9 @@ builder.Services.AddOptions<MetricIntakeOptions>()
 var app = builder.Build();
 
 app.UseServiceDefaults();
+// plan.changed arrives as a CloudEvent: the handler reads the data as the body and the event id from the Cloudevent.id header.
+app.UseCloudEventDeliveries();
+app.MapSubscribeHandler();
 app.MapChannelsApi();
 
 await app.MigrateDatabaseAsync<ChannelsDbContext>();

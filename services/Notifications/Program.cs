@@ -27,6 +27,9 @@ builder.Services.AddHostedService<MessageNoticeDispatcher>();
 builder.Services.AddScoped<PayoutInitiatedHandler>();
 builder.Services.AddScoped<PayoutCompletedHandler>();
 builder.Services.AddScoped<PayoutFailedHandler>();
+builder.Services.AddScoped<PlanChangedHandler>();
+builder.Services.AddScoped<ChannelPausedHandler>();
+builder.Services.AddScoped<ChannelResumedHandler>();
 builder.Services.AddTelegramBotClient(builder.Configuration);
 builder.Services.AddScoped<TelegramDelivery>();
 
@@ -46,6 +49,9 @@ app.MapTopic<MessageRead, MessageReadHandler>("/events/message-read", PlatformTo
 app.MapTopic<PayoutChanged, PayoutInitiatedHandler>("/events/payout-initiated", PlatformTopics.Subscription(PlatformTopics.PayoutInitiated), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PayoutChanged, PayoutCompletedHandler>("/events/payout-completed", PlatformTopics.Subscription(PlatformTopics.PayoutCompleted), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<PayoutChanged, PayoutFailedHandler>("/events/payout-failed", PlatformTopics.Subscription(PlatformTopics.PayoutFailed), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<PlanChanged, PlanChangedHandler>("/events/plan-changed", PlatformTopics.Subscription(PlatformTopics.PlanChanged), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<ChannelPauseChanged, ChannelPausedHandler>("/events/channel-paused", PlatformTopics.Subscription(PlatformTopics.ChannelPaused), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<ChannelPauseChanged, ChannelResumedHandler>("/events/channel-resumed", PlatformTopics.Subscription(PlatformTopics.ChannelResumed), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapNotificationsApi();
 app.MapOnboardingApi();
 app.MapBillingNoticeApi();

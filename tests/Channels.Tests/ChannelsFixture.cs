@@ -73,6 +73,17 @@ public sealed class ChannelsFixture : IAsyncLifetime
         return await client.SendAsync(request);
     }
 
+    /// <summary>
+    /// Delivers <c>plan.changed</c> as daprd does (a CloudEvent POSTed to the subscription route) with the catalogue's
+    /// values for <paramref name="plan"/> (issue 18's contract) and returns the app's reply (SUCCESS / RETRY / DROP).
+    /// </summary>
+    public async Task<string> DeliverPlanChangedAsync(Guid ownerId, string plan, long version, string? eventId = null, string reason = "changed")
+    {
+        using var envelope = CloudEventDelivery.Envelope(eventId ?? Guid.NewGuid().ToString(), PlanChangedEvents.Data(ownerId, plan, version, reason), PlanChangedEvents.Topic, "payments", options: JsonSerializerOptions.Web);
+        using var client = Factory.CreateClient();
+        return await client.DeliverAsync("/events/plan-changed", envelope);
+    }
+
     public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
 }
 

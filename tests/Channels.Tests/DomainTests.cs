@@ -80,4 +80,52 @@ public sealed class DomainTests
         MetricKinds.WireNames.Should().BeEquivalentTo("views", "reactions", "forwards", "posts", "subscribers", "joins", "leaves");
         MetricKinds.TryParse("Views", out _).Should().BeFalse();
     }
+
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(1, 2)]
+    [InlineData(3, 0)]
+    [InlineData(5, 0)]
+    public void Reconcile_keeps_the_oldest_within_the_limit_active_and_pauses_the_newest(int maxChannels, int paused)
+    {
+        var owned = Enumerable.Range(0, 3).Select(i => Channel.Register(-100 - i, null, $"c{i}", Guid.NewGuid(), 0, Now.AddMinutes(i))).ToList();
+
+        var (toPause, toResume) = new ChannelAllowance("free", maxChannels, "pro").Reconcile(owned);
+
+        toResume.Should().BeEmpty();
+        toPause.Should().Equal(owned.Skip(3 - paused));
+    }
+
+    [Fact]
+    public void Reconcile_resumes_only_plan_paused_channels_within_the_limit_and_never_pauses_twice()
+    {
+        var owned = Enumerable.Range(0, 4).Select(i => Channel.Register(-200 - i, null, $"c{i}", Guid.NewGuid(), 0, Now.AddMinutes(i))).ToList();
+        owned[1].Pause(Channel.PlanLimitReason, Now).Should().BeTrue();
+        owned[2].Pause(Channel.PlanLimitReason, Now);
+        owned[3].Pause(Channel.PlanLimitReason, Now);
+        owned[3].Pause("other", Now).Should().BeFalse("a paused channel is not paused again");
+
+        var (toPause, toResume) = new ChannelAllowance("pro", 2, "business").Reconcile(owned);
+
+        toResume.Should().Equal(owned[1]);
+        toPause.Should().BeEmpty("the channels beyond the limit are paused already");
+        owned[1].Resume().Should().BeTrue();
+        owned[1].Status.Should().Be("active");
+        owned[2].Status.Should().Be("paused");
+        owned[1].Resume().Should().BeFalse();
+    }
+
+    [Fact]
+    public void An_owner_plan_takes_only_newer_versions()
+    {
+        var plan = OwnerPlan.For(Guid.NewGuid());
+
+        plan.Apply(new ChannelAllowance("pro", 5, "business"), 3, Now).Should().BeTrue();
+        plan.Apply(new ChannelAllowance("free", 1, "pro"), 3, Now).Should().BeFalse();
+        plan.Apply(new ChannelAllowance("free", 1, "pro"), 2, Now).Should().BeFalse();
+
+        plan.Allowance.Should().Be(new ChannelAllowance("pro", 5, "business"));
+        plan.Apply(new ChannelAllowance("business", 25, null), 4, Now).Should().BeTrue();
+        plan.Allowance.Should().Be(new ChannelAllowance("business", 25, null));
+    }
 }

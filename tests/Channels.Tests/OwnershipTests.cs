@@ -13,6 +13,7 @@ public sealed class OwnershipTests(ChannelsFixture fx) : IClassFixture<ChannelsF
     public async Task Owner_lists_only_own_channels_newest_first_and_paged()
     {
         var me = Guid.NewGuid();
+        (await fx.DeliverPlanChangedAsync(me, "pro", version: 1)).Should().Be("SUCCESS");
         var first = await fx.RegisterAsync(me);
         var second = await fx.RegisterAsync(me);
         var third = await fx.RegisterAsync(me);

@@ -4,6 +4,7 @@ using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Workflows.Features;
 using Microsoft.AspNetCore.Routing;
 using AnalyticsEvents = DaprPlatform.Analytics.Contracts;
+using ChannelsEvents = DaprPlatform.Channels.Contracts;
 using NotificationsEvents = DaprPlatform.Notifications.Contracts;
 using PaymentsEvents = DaprPlatform.Payments.Contracts;
 using ReviewsEvents = DaprPlatform.Reviews.Contracts;
@@ -49,6 +50,11 @@ public static class Consumers
         Subscribed<NotificationsEvents.PayoutChanged>(PlatformTopics.PayoutInitiated, "notifications"),
         Subscribed<NotificationsEvents.PayoutChanged>(PlatformTopics.PayoutCompleted, "notifications"),
         Subscribed<NotificationsEvents.PayoutChanged>(PlatformTopics.PayoutFailed, "notifications"),
+        Subscribed<ChannelsEvents.PlanChanged>(PlatformTopics.PlanChanged, "channels"),
+        Subscribed<AnalyticsEvents.PlanChanged>(PlatformTopics.PlanChanged, "analytics"),
+        Subscribed<NotificationsEvents.PlanChanged>(PlatformTopics.PlanChanged, "notifications"),
+        Subscribed<NotificationsEvents.ChannelPauseChanged>(PlatformTopics.ChannelPaused, "notifications"),
+        Subscribed<NotificationsEvents.ChannelPauseChanged>(PlatformTopics.ChannelResumed, "notifications"),
     ];
 
     /// <summary>A subscription through ServiceDefaults' <c>MapTopic</c>, as the service maps it.</summary>

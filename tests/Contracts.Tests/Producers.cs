@@ -31,12 +31,8 @@ public sealed record Producer(string Topic, string Service, string Case, Func<Ou
 /// </summary>
 public static class Producers
 {
-    /// <summary>Topics whose producer is not on main yet (issue 18): the lead adds their rows when merging the producers.</summary>
-    public static readonly IReadOnlySet<string> AwaitingProducer = new HashSet<string>(StringComparer.Ordinal)
-    {
-        PlatformTopics.ChannelPaused,
-        PlatformTopics.ChannelResumed,
-    };
+    /// <summary>Topics whose producer is not on main yet: the lead adds their rows when merging the producers (none left after issue 18).</summary>
+    public static readonly IReadOnlySet<string> AwaitingProducer = new HashSet<string>(StringComparer.Ordinal);
 
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 10, 0, 0, 123, TimeSpan.Zero);
     private static readonly Guid StudentId = Guid.Parse("0193a5c2-9e02-7a11-8c3d-5e6f7a8b9c22");
@@ -94,6 +90,10 @@ public static class Producers
         new(PlatformTopics.ChannelMetrics, "channels", "a batch of every kind",
             o => o.Enqueue(ChannelEvents.ChannelMetricsBatch.Topic, MetricsBatch.For(ChannelId,
                 Enum.GetValues<MetricKind>().Select((kind, i) => new MetricSample($"collector-{kind.WireName()}-{i}", kind, 10L * i, Now.AddMinutes(-i)))))),
+        new(PlatformTopics.ChannelPaused, "channels", "over the limit after a downgrade",
+            o => o.Enqueue(ChannelEvents.ChannelPaused.Topic, new ChannelEvents.ChannelPaused(ChannelId, OwnerId, "Dapr News", Channel.PlanLimitReason, "free", Now))),
+        new(PlatformTopics.ChannelResumed, "channels", "within the limit after an upgrade",
+            o => o.Enqueue(ChannelEvents.ChannelResumed.Topic, new ChannelEvents.ChannelResumed(ChannelId, OwnerId, "Dapr News", Channel.PlanLimitReason, "pro", Now))),
 
         // analytics
         new(AnalyticsEvents.ChannelAnomalyDetected.Topic, "analytics", "views far above the median",

@@ -26,4 +26,11 @@ public static class CloudEvents
         using var envelope = Envelope(id, data);
         return await client.DeliverAsync("/events/user-registered", envelope);
     }
+
+    /// <summary>Delivers <paramref name="data"/> (serialized as the services publish it, camelCase) to a subscription route; the route names the topic.</summary>
+    public static async Task<string> DeliverToAsync(HttpClient client, string route, string id, object data)
+    {
+        using var envelope = Envelope(id, System.Text.Json.JsonSerializer.SerializeToElement(data, System.Text.Json.JsonSerializerOptions.Web), topic: route);
+        return await client.DeliverAsync(route, envelope);
+    }
 }

@@ -11,7 +11,7 @@ public static class GetRealtime
 {
     public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/realtime", HandleAsync).WithName("GetChannelRealtime");
 
-    public static async Task<Results<Ok<RealtimeResponse>, ValidationProblem, NotFoundProblem, UnavailableProblem>> HandleAsync(Guid id, string? minutes, ClaimsPrincipal user, AnalyticsDbContext db, ChannelMetricsActors actors, CancellationToken ct)
+    public static async Task<Results<Ok<RealtimeResponse>, ValidationProblem, NotFoundProblem, PlanLimitProblem, UnavailableProblem>> HandleAsync(Guid id, string? minutes, ClaimsPrincipal user, AnalyticsDbContext db, OwnerPlans plans, ChannelMetricsActors actors, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var window = ChannelReadAccess.ParseMinutes(minutes, errors);
@@ -20,9 +20,15 @@ public static class GetRealtime
             return errors.ToProblem();
         }
 
-        if (await ChannelReadAccess.FindReadableAsync(db, id, user, ct) is null)
+        if (await ChannelReadAccess.FindReadableAsync(db, id, user, ct) is not { } channel)
         {
             return ChannelReadAccess.NotFound(id);
+        }
+
+        // At most 24 hours: within every plan of the catalogue, but a plan is free to keep less.
+        if (await plans.RefuseHistoryAsync(channel.OwnerId, (window + 59) / 60, ct) is { } refusal)
+        {
+            return refusal;
         }
 
         try

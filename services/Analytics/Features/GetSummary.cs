@@ -6,7 +6,10 @@ using DaprPlatform.ServiceDefaults;
 
 namespace DaprPlatform.Analytics.Features;
 
-/// <summary>GET /api/analytics/channels/{id}/summary?period=24h|7d|30d — totals and derived metrics from hourly buckets.</summary>
+/// <summary>
+/// GET /api/analytics/channels/{id}/summary?period=24h|7d|30d — totals and derived metrics from hourly buckets. A period
+/// older than the channel owner's plan keeps (historyDays) is a 402 plan-limit problem.
+/// </summary>
 public static class GetSummary
 {
     private static readonly Dictionary<string, int> HoursByPeriod = new(StringComparer.Ordinal)
@@ -18,7 +21,7 @@ public static class GetSummary
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapGet("/summary", HandleAsync).WithName("GetChannelSummary");
 
-    public static async Task<Results<Ok<SummaryResponse>, ValidationProblem, NotFoundProblem, UnavailableProblem>> HandleAsync(Guid id, string? period, ClaimsPrincipal user, AnalyticsDbContext db, ChannelMetricsActors actors, CancellationToken ct)
+    public static async Task<Results<Ok<SummaryResponse>, ValidationProblem, NotFoundProblem, PlanLimitProblem, UnavailableProblem>> HandleAsync(Guid id, string? period, ClaimsPrincipal user, AnalyticsDbContext db, OwnerPlans plans, ChannelMetricsActors actors, CancellationToken ct)
     {
         var chosen = string.IsNullOrEmpty(period) ? "24h" : period;
         if (!HoursByPeriod.TryGetValue(chosen, out var hours))
@@ -28,9 +31,14 @@ public static class GetSummary
             return errors.ToProblem();
         }
 
-        if (await ChannelReadAccess.FindReadableAsync(db, id, user, ct) is null)
+        if (await ChannelReadAccess.FindReadableAsync(db, id, user, ct) is not { } channel)
         {
             return ChannelReadAccess.NotFound(id);
+        }
+
+        if (await plans.RefuseHistoryAsync(channel.OwnerId, hours, ct) is { } refusal)
+        {
+            return refusal;
         }
 
         try

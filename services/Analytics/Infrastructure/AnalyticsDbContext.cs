@@ -1,3 +1,4 @@
+using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Analytics.Domain;
 using DaprPlatform.OutboxInbox;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,7 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
     public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<OwnerPlan> OwnerPlans => Set<OwnerPlan>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -23,6 +25,7 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
         modelBuilder.Entity<HourlyRollupRow>(ConfigureRollup);
         modelBuilder.Entity<AnomalyRow>(ConfigureAnomaly);
         modelBuilder.Entity<Workspace>(ConfigureWorkspace);
+        modelBuilder.Entity<OwnerPlan>(ConfigureOwnerPlan);
     }
 
     private static void ConfigureChannel(EntityTypeBuilder<TrackedChannel> e)
@@ -69,5 +72,14 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
         e.Property(w => w.UserId).HasColumnName("user_id").ValueGeneratedNever();
         e.Property(w => w.Plan).HasColumnName("plan").HasMaxLength(Workspace.MaxPlanLength);
         e.Property(w => w.CreatedAt).HasColumnName("created_at");
+    }
+
+    private static void ConfigureOwnerPlan(EntityTypeBuilder<OwnerPlan> e)
+    {
+        e.ConfigureAnnouncedPlan();
+        e.Property(p => p.HistoryDays).HasColumnName("history_days");
+        e.Property(p => p.HistoryDaysLiftedBy).HasColumnName("history_days_lifted_by").HasMaxLength(AnnouncedPlan.MaxPlanLength);
+        e.Property(p => p.AnomalyAlerts).HasColumnName("anomaly_alerts");
+        e.Ignore(p => p.Allowance);
     }
 }

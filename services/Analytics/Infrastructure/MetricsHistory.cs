@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DaprPlatform.Analytics.Infrastructure;
 
 /// <summary>Writes what an actor flush produced to the service database: hourly rollups and newly found anomalies (with their events).</summary>
-public sealed class MetricsHistory(AnalyticsDbContext db, Outbox<AnalyticsDbContext> outbox)
+public sealed class MetricsHistory(AnalyticsDbContext db, Outbox<AnalyticsDbContext> outbox, OwnerPlans plans)
 {
     private static readonly (string Kind, Func<MetricCounts, long> Total)[] CounterKinds =
     [
@@ -21,6 +21,8 @@ public sealed class MetricsHistory(AnalyticsDbContext db, Outbox<AnalyticsDbCont
     /// <summary>
     /// One transaction: rollups are upserted with the hour's full totals (rewriting an hour is harmless), and an anomaly
     /// is recorded and its event queued only if its (channel, hour) is new, so a flush retried after a failure publishes nothing twice.
+    /// Detection runs for every channel (insights list the anomalies), but <c>channel.anomaly</c> — the alert — is published only
+    /// when the channel's owner's plan has anomaly alerts.
     /// </summary>
     public async Task RecordAsync(Guid channelId, IReadOnlyList<HourRollup> hours, IReadOnlyList<ViewsAnomaly> anomalies, CancellationToken ct)
     {
@@ -49,6 +51,7 @@ public sealed class MetricsHistory(AnalyticsDbContext db, Outbox<AnalyticsDbCont
                 }
             }
 
+            var alerts = anomalies.Count > 0 && await OwnerHasAnomalyAlertsAsync(channelId, token);
             foreach (var anomaly in anomalies)
             {
                 var known = await db.Anomalies.AnyAsync(a => a.ChannelId == channelId && a.Hour == anomaly.Hour, token);
@@ -66,12 +69,22 @@ public sealed class MetricsHistory(AnalyticsDbContext db, Outbox<AnalyticsDbCont
                     Score = anomaly.Score,
                     DetectedAt = anomaly.DetectedAt,
                 });
-                outbox.Enqueue(ChannelAnomalyDetected.Topic, new ChannelAnomalyDetected(channelId, anomaly.Hour, anomaly.Views, anomaly.Median, anomaly.Score, anomaly.DetectedAt));
+                if (alerts)
+                {
+                    outbox.Enqueue(ChannelAnomalyDetected.Topic, new ChannelAnomalyDetected(channelId, anomaly.Hour, anomaly.Views, anomaly.Median, anomaly.Score, anomaly.DetectedAt));
+                }
             }
 
             await db.SaveChangesAsync(token);
             await transaction.CommitAsync(token);
         }, ct);
+    }
+
+    // A channel analytics has not been told about yet has no owner to entitle: no alert.
+    private async Task<bool> OwnerHasAnomalyAlertsAsync(Guid channelId, CancellationToken ct)
+    {
+        var owner = await db.Channels.AsNoTracking().Where(c => c.Id == channelId && c.OwnerId != Guid.Empty).Select(c => (Guid?)c.OwnerId).SingleOrDefaultAsync(ct);
+        return owner is { } ownerId && (await plans.AllowanceAsync(ownerId, ct)).AnomalyAlerts;
     }
 
     private Task<int> UpsertAsync(Guid channelId, DateTimeOffset hour, string kind, long total, CancellationToken ct) =>

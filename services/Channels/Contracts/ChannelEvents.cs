@@ -31,3 +31,17 @@ public sealed record ChannelMetricsBatch(Guid ChannelId, IReadOnlyList<ChannelMe
 /// <param name="Id">Producer-chosen and stable across redeliveries, so consumers count a sample once.</param>
 /// <param name="Kind">views, reactions, forwards, posts, subscribers (gauge), joins or leaves.</param>
 public sealed record ChannelMetricSample(string Id, string Kind, long Value, DateTimeOffset At);
+
+/// <summary>Topic <c>channel.paused</c>: the channel takes no metrics until resumed (reason <c>plan-limit</c>: the owner's plan allows fewer channels).</summary>
+/// <param name="Plan">The owner's plan that caused the pause.</param>
+public sealed record ChannelPaused(Guid ChannelId, Guid OwnerId, string Title, string Reason, string Plan, DateTimeOffset At)
+{
+    public const string Topic = PlatformTopics.ChannelPaused;
+}
+
+/// <summary>Topic <c>channel.resumed</c>: a channel paused for <paramref name="Reason"/> is active again.</summary>
+/// <param name="Plan">The owner's plan that made room for it.</param>
+public sealed record ChannelResumed(Guid ChannelId, Guid OwnerId, string Title, string Reason, string Plan, DateTimeOffset At)
+{
+    public const string Topic = PlatformTopics.ChannelResumed;
+}

@@ -11,6 +11,7 @@ public static class ChannelsApi
         RemoveChannel.Map(channels);
         IngestMetrics.Map(channels);
         TelegramWebhook.Map(app);
+        PlanChangedReceived.MapSubscription(app);
         return app;
     }
 }

@@ -23,18 +23,20 @@ public sealed class MetricIntakeOptions
 
 /// <summary>
 /// POST /api/channels/{id}/metrics — batch intake for collectors (owner or admin). All or nothing: one invalid
-/// sample rejects the batch. An accepted batch leaves as one <c>channel.metrics</c> CloudEvent.
+/// sample rejects the batch. An accepted batch leaves as one <c>channel.metrics</c> CloudEvent. A paused channel takes
+/// no metrics: 402 plan-limit problem, naming the plan that would make room for it again.
 /// </summary>
 public static class IngestMetrics
 {
     public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapPost("/{id:guid}/metrics", HandleAsync).WithName("IngestChannelMetrics");
 
-    public static async Task<Results<Accepted<MetricBatchAccepted>, ValidationProblem, NotFoundProblem>> HandleAsync(
+    public static async Task<Results<Accepted<MetricBatchAccepted>, ValidationProblem, NotFoundProblem, PlanLimitProblem>> HandleAsync(
         Guid id,
         MetricBatchRequest? request,
         ClaimsPrincipal user,
         ChannelsDbContext db,
         Outbox<ChannelsDbContext> outbox,
+        OwnerChannelSlots slots,
         IOptions<MetricIntakeOptions> options,
         TimeProvider time,
         CancellationToken ct)
@@ -61,6 +63,13 @@ public static class IngestMetrics
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
+        }
+
+        if (channel.IsPaused)
+        {
+            var allowance = await slots.AllowanceAsync(channel.OwnerId, ct);
+            return new PlanLimitProblem("maxChannels", allowance.Plan, allowance.MaxChannels, allowance.LiftedBy,
+                $"Channel {channel.Id} is paused ({channel.PausedReason}) and takes no metrics: {allowance.Describe()}");
         }
 
         outbox.Enqueue(ChannelMetricsBatch.Topic, MetricsBatch.For(channel.Id, samples));

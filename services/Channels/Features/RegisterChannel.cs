@@ -21,10 +21,11 @@ public sealed record RegisterChannelRequest(string? Telegram);
 /// <summary>POST /api/channels — a channel owner connects a Telegram channel, verified through the Bot API.</summary>
 public static class RegisterChannel
 {
-    // Telegram's trouble is 502 or 503 (TelegramFailed); a union holds six answers, so those two are listed here.
+    // Telegram's trouble is 502 or 503 (TelegramFailed) and the plan's limit 402; a union holds six answers, so those are listed here.
     public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPost("/", HandleAsync)
             .WithName("RegisterChannel")
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -34,6 +35,7 @@ public static class RegisterChannel
         ChannelsDbContext db,
         Outbox<ChannelsDbContext> outbox,
         ConfiguredTelegramBot bot,
+        OwnerChannelSlots slots,
         HttpResponse response,
         TimeProvider time,
         CancellationToken ct)
@@ -89,8 +91,18 @@ public static class RegisterChannel
         }
 
         var now = time.GetUtcNow();
+        var ownerId = user.GetUserId();
         var title = string.IsNullOrWhiteSpace(chat.Title) ? reference.ToString() : chat.Title;
-        var channel = Channel.Register(chat.Id, chat.Username, title, user.GetUserId(), Math.Max(0, members), now);
+        var channel = Channel.Register(chat.Id, chat.Username, title, ownerId, Math.Max(0, members), now);
+        // The count and the insert share one transaction under the owner's lock: two registrations at the limit cannot both pass.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await slots.LockAsync(ownerId, ct);
+        var allowance = await slots.AllowanceAsync(ownerId, ct);
+        if (!allowance.Admits(await slots.ActiveCountAsync(ownerId, ct)))
+        {
+            return new PlanLimitProblem("maxChannels", allowance.Plan, allowance.MaxChannels, allowance.LiftedBy, allowance.Describe());
+        }
+
         db.Channels.Add(channel);
         // Same SaveChanges as the channel row: the event exists exactly when the registration does.
         outbox.Enqueue(ChannelRegistered.Topic, new ChannelRegistered(
@@ -98,6 +110,7 @@ public static class RegisterChannel
         try
         {
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation(ChannelsDbContext.UniqueTelegramChatIndex))
         {

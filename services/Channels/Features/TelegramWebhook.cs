@@ -15,7 +15,7 @@ using Telegram.Bot.Types;
 
 namespace DaprPlatform.Channels.Features;
 
-/// <param name="Status">ingested, duplicate or ignored.</param>
+/// <param name="Status">ingested, duplicate, ignored, or paused (the channel is paused: acknowledged, nothing ingested).</param>
 public sealed record WebhookReceipt(string Status, int Samples);
 
 /// <summary>
@@ -111,6 +111,12 @@ public static class TelegramWebhook
         if (channel is null)
         {
             return TypedResults.Ok(new WebhookReceipt("ignored", 0));
+        }
+
+        // Acknowledged so Telegram does not redeliver; a paused channel takes no metrics until it is resumed.
+        if (channel.IsPaused)
+        {
+            return TypedResults.Ok(new WebhookReceipt("paused", 0));
         }
 
         var updateId = update.Id;

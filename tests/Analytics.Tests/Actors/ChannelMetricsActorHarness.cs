@@ -31,6 +31,7 @@ public sealed class ChannelMetricsActorHarness : IAsyncDisposable
         services.AddDbContext<AnalyticsDbContext>(db => db.UseNpgsql(connectionString));
         services.AddOutbox<AnalyticsDbContext>();
         services.AddScoped<MetricsHistory>();
+        services.AddScoped<OwnerPlans>();
         _services = services.BuildServiceProvider();
         _host = ActorHost.CreateForTest<ChannelMetricsActor>(ChannelMetricsActor.TypeName, new ActorTestOptions
         {

@@ -182,10 +182,42 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
     }
 
     [Fact]
-    public async Task An_anomaly_is_recorded_and_published_through_the_outbox_once()
+    public async Task An_anomaly_is_recorded_and_published_through_the_outbox_once_when_the_owners_plan_has_anomaly_alerts()
     {
         var clock = new FakeTimeProvider(Now.AddHours(-49));
         await using var host = CreateHost(out var channelId, clock);
+        await OwnedOnPlanAsync(channelId, new AnalyticsAllowance("pro", 90, "business", AnomalyAlerts: true));
+        await SpikeAfterTwoQuietDaysAsync(host, channelId, clock);
+        await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("after2", "views", 100))));
+        await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
+
+        await using var db = database.CreateContext();
+        var anomaly = await db.Anomalies.SingleAsync(a => a.ChannelId == channelId);
+        anomaly.Hour.Should().Be(Now);
+        anomaly.Views.Should().Be(2000);
+        var events = await db.OutboxMessages.Where(m => m.Topic == "channel.anomaly").ToListAsync();
+        events.Where(m => m.Payload.Contains(channelId.ToString(), StringComparison.Ordinal)).Should().ContainSingle();
+        (await host.CallAsync(a => a.GetInsightsAsync())).Anomalies.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Without_anomaly_alerts_in_the_plan_an_anomaly_is_detected_and_listed_but_not_published()
+    {
+        var clock = new FakeTimeProvider(Now.AddHours(-49));
+        await using var host = CreateHost(out var channelId, clock);
+        await OwnedOnPlanAsync(channelId, allowance: null);
+        await SpikeAfterTwoQuietDaysAsync(host, channelId, clock);
+
+        await using var db = database.CreateContext();
+        (await db.Anomalies.CountAsync(a => a.ChannelId == channelId)).Should().Be(1);
+        var events = await db.OutboxMessages.Where(m => m.Topic == "channel.anomaly").ToListAsync();
+        events.Where(m => m.Payload.Contains(channelId.ToString(), StringComparison.Ordinal)).Should().BeEmpty();
+        (await host.CallAsync(a => a.GetInsightsAsync())).Anomalies.Should().ContainSingle();
+    }
+
+    /// <summary>Two days of ~100 views an hour, then 2000 at <see cref="Now"/>, flushed twice (the hour closes in the second flush).</summary>
+    private static async Task SpikeAfterTwoQuietDaysAsync(ChannelMetricsActorHarness host, Guid channelId, FakeTimeProvider clock)
+    {
         var random = new Random(5);
         for (var h = 0; h < 48; h++)
         {
@@ -200,16 +232,22 @@ public sealed class ChannelMetricsActorTests(AnalyticsDatabase database) : IClas
         clock.SetUtcNow(Now.AddHours(1).AddMinutes(1));
         await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("after", "views", 100))));
         await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
-        await host.CallAsync(a => a.IngestAsync(Batch(channelId, ("after2", "views", 100))));
-        await host.FireReminderAsync(ChannelMetricsActor.FlushReminder);
+    }
 
+    /// <summary>The channel as analytics knows it from channel.registered, its owner on <paramref name="allowance"/> (null: never announced, so free).</summary>
+    private async Task OwnedOnPlanAsync(Guid channelId, AnalyticsAllowance? allowance)
+    {
+        var owner = Guid.NewGuid();
         await using var db = database.CreateContext();
-        var anomaly = await db.Anomalies.SingleAsync(a => a.ChannelId == channelId);
-        anomaly.Hour.Should().Be(Now);
-        anomaly.Views.Should().Be(2000);
-        var events = await db.OutboxMessages.Where(m => m.Topic == "channel.anomaly").ToListAsync();
-        events.Where(m => m.Payload.Contains(channelId.ToString(), StringComparison.Ordinal)).Should().ContainSingle();
-        (await host.CallAsync(a => a.GetInsightsAsync())).Anomalies.Should().ContainSingle();
+        db.Channels.Add(new TrackedChannel { Id = channelId, OwnerId = owner, Title = "Spiky", RegisteredAt = Now.AddDays(-3) });
+        if (allowance is not null)
+        {
+            var plan = OwnerPlan.For(owner);
+            plan.Apply(allowance, 1, Now.AddDays(-3));
+            db.OwnerPlans.Add(plan);
+        }
+
+        await db.SaveChangesAsync();
     }
 
     private ChannelMetricsActorHarness CreateHost(out Guid channelId, TimeProvider? time = null)

@@ -71,6 +71,10 @@ public sealed class AnalyticsPlatform : IAsyncLifetime
         registeredAt = TimeProvider.System.GetUtcNow(),
     };
 
+    /// <summary>Delivers <c>plan.changed</c> for <paramref name="plan"/> of the catalogue (source payments).</summary>
+    public Task<string> DeliverPlanChangedAsync(Guid ownerId, string plan, long version, string? eventId = null) =>
+        DeliverAsync("/events/plan-changed", eventId ?? Guid.NewGuid().ToString(), PlanChangedEvents.Data(ownerId, plan, version), PlanChangedEvents.Topic);
+
     public Task<string> DeliverMetricsAsync(Guid channelId, string eventId, params (string Id, string Kind, long Value)[] samples)
     {
         var at = TimeProvider.System.GetUtcNow().AddSeconds(-5);

@@ -14,6 +14,8 @@ public sealed partial class ChannelJourneyTests(PlatformFixture platform)
         BrowserJourney.RunAsync(platform, "channels", async page =>
         {
             var owner = await BrowserJourney.CreateUserAsync(platform, "channel-owner", "Olga Owner");
+            // On pro, so the dashboard's 30-day summary (beyond free's 7 days of history) is shown rather than refused.
+            await PlanChanges.PublishAsync(platform, owner.Id, "pro", version: 1, "subscribed");
             var name = $"some_channel_{Guid.NewGuid():N}"[..24];
             await BrowserJourney.SignInAsync(page, owner);
 

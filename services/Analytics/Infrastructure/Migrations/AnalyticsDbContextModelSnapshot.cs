@@ -22,6 +22,45 @@ namespace DaprPlatform.Analytics.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("DaprPlatform.Analytics.Domain.OwnerPlan", b =>
+                {
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<bool>("AnomalyAlerts")
+                        .HasColumnType("boolean")
+                        .HasColumnName("anomaly_alerts");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<int>("HistoryDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("history_days");
+
+                    b.Property<string>("HistoryDaysLiftedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("history_days_lifted_by");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("plan");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("OwnerId")
+                        .HasName("pk_owner_plans");
+
+                    b.ToTable("owner_plans", (string)null);
+                });
+
             modelBuilder.Entity("DaprPlatform.Analytics.Domain.TrackedChannel", b =>
                 {
                     b.Property<Guid>("Id")

@@ -36,6 +36,15 @@ namespace DaprPlatform.Channels.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("owner_id");
 
+                    b.Property<DateTimeOffset?>("PausedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paused_at");
+
+                    b.Property<string>("PausedReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("paused_reason");
+
                     b.Property<int>("SubscribersAtRegistration")
                         .HasColumnType("integer")
                         .HasColumnName("subscribers_at_registration");
@@ -68,6 +77,41 @@ namespace DaprPlatform.Channels.Infrastructure.Migrations
                     b.ToTable("channels", (string)null);
                 });
 
+            modelBuilder.Entity("DaprPlatform.Channels.Domain.OwnerPlan", b =>
+                {
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<int>("MaxChannels")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_channels");
+
+                    b.Property<string>("MaxChannelsLiftedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("max_channels_lifted_by");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("plan");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("OwnerId")
+                        .HasName("pk_owner_plans");
+
+                    b.ToTable("owner_plans", (string)null);
+                });
+
             modelBuilder.Entity("DaprPlatform.Channels.Domain.ProcessedTelegramUpdate", b =>
                 {
                     b.Property<long>("UpdateId")
@@ -96,6 +140,26 @@ namespace DaprPlatform.Channels.Infrastructure.Migrations
                         .HasName("pk_telegram_updates");
 
                     b.ToTable("telegram_updates", (string)null);
+                });
+
+            modelBuilder.Entity("DaprPlatform.OutboxInbox.InboxMessage", b =>
+                {
+                    b.Property<string>("MessageId")
+                        .HasColumnType("text")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Consumer")
+                        .HasColumnType("text")
+                        .HasColumnName("consumer");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("pk_inbox_messages");
+
+                    b.ToTable("inbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("DaprPlatform.OutboxInbox.OutboxMessage", b =>
