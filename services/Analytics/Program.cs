@@ -48,6 +48,7 @@ app.MapChannelLifecycleSubscriptions();
 app.MapChannelAnalyticsApi();
 app.MapWorkspacesApi();
 PlanChangedReceived.MapSubscription(app);
+app.MapReportsInternalApi();
 
 await app.MigrateDatabaseAsync<AnalyticsDbContext>();
 await app.RunAsync();

@@ -7,6 +7,7 @@ using AnalyticsEvents = DaprPlatform.Analytics.Contracts;
 using ChannelsEvents = DaprPlatform.Channels.Contracts;
 using NotificationsEvents = DaprPlatform.Notifications.Contracts;
 using PaymentsEvents = DaprPlatform.Payments.Contracts;
+using ReportsEvents = DaprPlatform.Reports.Contracts;
 using ReviewsEvents = DaprPlatform.Reviews.Contracts;
 using TutoringEvents = DaprPlatform.Tutoring.Contracts;
 
@@ -55,6 +56,8 @@ public static class Consumers
         Subscribed<NotificationsEvents.PlanChanged>(PlatformTopics.PlanChanged, "notifications"),
         Subscribed<NotificationsEvents.ChannelPauseChanged>(PlatformTopics.ChannelPaused, "notifications"),
         Subscribed<NotificationsEvents.ChannelPauseChanged>(PlatformTopics.ChannelResumed, "notifications"),
+        Subscribed<ReportsEvents.PlanChanged>(PlatformTopics.PlanChanged, "reports"),
+        Subscribed<ReportsEvents.ChannelRemoved>(PlatformTopics.ChannelRemoved, "reports"),
     ];
 
     /// <summary>A subscription through ServiceDefaults' <c>MapTopic</c>, as the service maps it.</summary>

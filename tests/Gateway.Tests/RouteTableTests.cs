@@ -42,6 +42,8 @@ public sealed class RouteTableTests : IClassFixture<RouteTableFixture>
     [InlineData("/api/subscriptions", "payments")]
     [InlineData("/api/subscriptions/mine/plan", "payments")]
     [InlineData("/api/reviews/booking/3f2c9a", "reviews")]
+    [InlineData("/api/reports/exports/3f2c9a/file", "reports")]
+    [InlineData("/api/shared/abcDEF_-", "reports")]
     [InlineData("/api/users/3f2c9a/role", "identity")]
     [InlineData("/api/conversations/unread", "messaging")]
     public async Task Longest_prefix_on_a_segment_boundary_wins(string path, string expectedApp)
@@ -67,7 +69,18 @@ public sealed class RouteTableTests : IClassFixture<RouteTableFixture>
     [InlineData("GET", "/api/reviews/booking/3f2c9a", HttpStatusCode.Unauthorized)]
     [InlineData("POST", "/api/reviews", HttpStatusCode.Unauthorized)]
     [InlineData("POST", "/api/reviews/tutor/3f2c9a", HttpStatusCode.Unauthorized)]
-    public async Task A_tutors_reviews_are_the_only_reviews_route_without_a_token(string method, string path, HttpStatusCode expected)
+    public Task A_tutors_reviews_are_the_only_reviews_route_without_a_token(string method, string path, HttpStatusCode expected) =>
+        SendsWithoutTokenAsync(method, path, expected);
+
+    [Theory]
+    [InlineData("GET", "/api/shared/abcDEF_-", HttpStatusCode.OK)]
+    [InlineData("POST", "/api/shared/abcDEF_-", HttpStatusCode.Unauthorized)]
+    [InlineData("GET", "/api/reports/exports", HttpStatusCode.Unauthorized)]
+    [InlineData("POST", "/api/reports/shares", HttpStatusCode.Unauthorized)]
+    public Task A_share_link_is_the_only_reports_route_without_a_token(string method, string path, HttpStatusCode expected) =>
+        SendsWithoutTokenAsync(method, path, expected);
+
+    private async Task SendsWithoutTokenAsync(string method, string path, HttpStatusCode expected)
     {
         using var client = _fx.Gateway.CreatePlainClient();
 
