@@ -4,6 +4,8 @@ using Bunit;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Web.Features.Channels;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DaprPlatform.Web.Tests.Channels;
 
@@ -30,6 +32,8 @@ public sealed class ForecastPanelTests : ChannelsComponentContext
             meanViewsPerPost = 90.0, totalPosts = 40, historyFrom = start.AddDays(-20), historyTo = start, cached = true,
         }, JsonSerializerOptions.Web));
 
+        // The slots are placed in the current week of the owner's zone: a December "now" keeps Berlin on CET whenever this runs.
+        Services.AddSingleton<TimeProvider>(new FakeTimeProvider(start));
         var panel = Render<ForecastPanel>(p => p.Add(x => x.ChannelId, ChannelId).Add(x => x.Zone, Berlin));
 
         panel.WaitForAssertion(() => panel.Find("#forecast-caption").ParentElement!.QuerySelector("svg").Should().NotBeNull("the chart is drawn"), Patience);
