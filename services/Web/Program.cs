@@ -4,6 +4,7 @@ using DaprPlatform.Web.Components;
 using DaprPlatform.Web.Features.Account;
 using DaprPlatform.Web.Features.Bookings;
 using DaprPlatform.Web.Features.Channels;
+using DaprPlatform.Web.Features.Reports;
 using DaprPlatform.Web.Infrastructure;
 using DaprPlatform.Web.Infrastructure.Services;
 using DaprPlatform.Web.Infrastructure.Session;
@@ -29,6 +30,8 @@ builder.Services.AddNotificationFeatures();
 builder.Services.AddTutorFeatures();
 builder.Services.AddReviewFeatures();
 builder.Services.AddMessagingFeatures();
+builder.Services.AddPlanFeatures();
+builder.Services.AddReportFeatures();
 builder.Services.AddSignInRateLimiting();
 
 var app = builder.Build();
@@ -57,6 +60,7 @@ app.UseRejectedFormsStatusPage();
 
 app.MapStaticAssets();
 app.MapAccountEndpoints();
+app.MapReportEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -1,5 +1,6 @@
 using Bunit;
 using DaprPlatform.Web.Features.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Radzen.Blazor.Rendering;
 
 namespace DaprPlatform.Web.Tests.Channels;
@@ -12,7 +13,8 @@ public abstract class ChannelsComponentContext : WebComponentContext
 {
     protected ChannelsComponentContext()
     {
-        Services.AddChannelFeatures();
+        // The dashboard's export form talks to reports.
+        Services.AddChannelFeatures().AddReportFeatures();
         JSInterop.Setup<Rect>("Radzen.createChart", _ => true).SetResult(new Rect { Width = 640, Height = 320 });
     }
 }

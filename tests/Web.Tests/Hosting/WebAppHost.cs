@@ -28,6 +28,14 @@ public class WebAppHost : IAsyncLifetime
     /// <summary>Every request identity's stand-in received: "METHOD path" with the Authorization header and body.</summary>
     public ConcurrentQueue<(string Route, string? Authorization, string Body)> IdentityRequests { get; } = new();
 
+    /// <summary>The one export reports' stand-in has (for the signed-in person): its id and PDF bytes.</summary>
+    public static readonly Guid KnownExportId = Guid.Parse("0193b0c4-1d2e-7f30-8a41-52b3c4d5e6f7");
+
+    public static readonly byte[] KnownExportPdf = "%PDF-1.7 the owner's report"u8.ToArray();
+
+    /// <summary>Every request reports' stand-in received: path and Authorization header.</summary>
+    public ConcurrentQueue<(string Path, string? Authorization)> ReportsRequests { get; } = new();
+
     /// <summary>Access token lifetime identity's stand-in hands out (seconds).</summary>
     public int AccessTokenLifetime { get; set; } = 900;
 
@@ -42,7 +50,7 @@ public class WebAppHost : IAsyncLifetime
         {
             AppId = "web",
             Prefix = "web",
-            StandIns = new Dictionary<string, Action<WebApplication>> { ["identity"] = MapIdentity, ["workflows"] = MapWorkflows },
+            StandIns = new Dictionary<string, Action<WebApplication>> { ["identity"] = MapIdentity, ["workflows"] = MapWorkflows, ["reports"] = MapReports },
             Components = new Dictionary<string, string> { ["statestore.yaml"] = ComponentYaml.PostgresStateStore(_state.ConnectionString) },
             Settings = new Dictionary<string, string> { ["Web:SignInRateLimit:PermitLimit"] = SignInPermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         });
@@ -134,6 +142,26 @@ public class WebAppHost : IAsyncLifetime
         }
 
         return Results.NoContent();
+    }
+
+    /// <summary>reports' owner download: the known export's PDF for a bearer token, 404 for any other export, 401 without a token.</summary>
+    private void MapReports(WebApplication app) => app.MapGet("/api/reports/exports/{id:guid}/file", (Guid id, HttpContext http) =>
+    {
+        var authorization = http.Request.Headers.Authorization.FirstOrDefault();
+        ReportsRequests.Enqueue((http.Request.Path, authorization));
+        return authorization?.StartsWith("Bearer access-", StringComparison.Ordinal) != true ? Results.Problem(statusCode: 401)
+            : id == KnownExportId ? Results.File(KnownExportPdf, "application/pdf", "some-channel-report.pdf")
+            : Results.Problem(statusCode: 404, detail: $"Export {id} was not found.");
+    });
+
+    /// <summary>A browser signed in as <see cref="Email"/>.</summary>
+    public async Task<Visitor> SignedInVisitorAsync()
+    {
+        var visitor = NewVisitor();
+        var (response, _) = await visitor.PostFormAsync("/account/sign-in", "/account/sign-in",
+            new Dictionary<string, string> { ["_handler"] = "sign-in", ["Input.Email"] = Email, ["Input.Password"] = Password });
+        response.StatusCode.Should().Be(HttpStatusCode.Found);
+        return visitor;
     }
 
     private static void MapWorkflows(WebApplication app) => app.MapPost("/api/onboarding", () =>

@@ -21,6 +21,28 @@ public sealed class ApiProblemTests
     }
 
     [Theory]
+    [InlineData("""{"type":"https://daprplatform.dev/problems/plan-limit","title":"t","status":402,"limit":"maxChannels","plan":"free","allowed":1,"liftedBy":"pro"}""", "maxChannels", "free", 1L, "pro")]
+    [InlineData("""{"type":"https://daprplatform.dev/problems/plan-limit","title":"t","status":402,"limit":"maxChannels","plan":"business","allowed":25,"liftedBy":null}""", "maxChannels", "business", 25L, null)]
+    [InlineData("""{"type":"https://daprplatform.dev/problems/plan-limit","title":"t","status":402,"limit":"exportsPerMonth","plan":"free"}""", "exportsPerMonth", "free", null, null)]
+    public void A_plan_limit_problem_names_the_limit_the_plan_and_what_lifts_it(string body, string limit, string plan, long? allowed, string? liftedBy)
+    {
+        ApiProblem.Read(HttpStatusCode.PaymentRequired, body).PlanLimit.Should().Be(new PlanLimit(limit, plan, allowed, liftedBy));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"https://daprplatform.dev/problems/card-declined","title":"The card was declined.","status":402,"declineCode":"generic_decline"}""")]
+    [InlineData("""{"title":"Payment required","status":402,"limit":"maxChannels","plan":"free"}""")]
+    [InlineData("""{"type":"https://daprplatform.dev/problems/plan-limit","title":"t","status":402,"limit":5,"plan":"free"}""")]
+    [InlineData("")]
+    public void Another_402_is_no_plan_limit(string body)
+    {
+        var problem = ApiProblem.Read(HttpStatusCode.PaymentRequired, body);
+
+        problem.PlanLimit.Should().BeNull();
+        problem.Status.Should().Be(402);
+    }
+
+    [Theory]
     [InlineData(HttpStatusCode.NotFound, "", "Not found")]
     [InlineData(HttpStatusCode.BadGateway, "<html>proxy</html>", "Something went wrong on our side")]
     [InlineData(HttpStatusCode.TooManyRequests, "[1,2]", "Too many requests; wait a moment")]

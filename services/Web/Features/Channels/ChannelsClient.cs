@@ -5,8 +5,23 @@ using DaprPlatform.Web.Infrastructure.Services;
 namespace DaprPlatform.Web.Features.Channels;
 
 /// <summary>A registered channel as the channels app answers it (<c>ChannelResponse</c>).</summary>
-public sealed record OwnedChannel(Guid Id, long TelegramChatId, string? Username, string Title, Guid OwnerId, int Subscribers, DateTimeOffset CreatedAt)
+/// <param name="Status">active, or paused (no numbers are taken in) with <paramref name="PausedReason"/>, e.g. plan-limit after a downgrade.</param>
+public sealed record OwnedChannel(
+    Guid Id, long TelegramChatId, string? Username, string Title, Guid OwnerId, int Subscribers, DateTimeOffset CreatedAt,
+    string? Status = null, string? PausedReason = null, DateTimeOffset? PausedAt = null)
 {
+    public const string PlanLimitReason = "plan-limit";
+
+    public bool IsPaused => Status == "paused" || PausedReason is not null;
+
+    /// <summary>Why it is paused, as the owner reads it.</summary>
+    public string PausedText => PausedReason switch
+    {
+        PlanLimitReason => "Paused: your plan allows fewer channels than you have, so this one's numbers are not collected.",
+        null => "Paused.",
+        var other => $"Paused ({other}).",
+    };
+
     /// <summary>"@name" for a public channel, the chat id otherwise.</summary>
     public string Handle => Username ?? TelegramChatId.ToString(CultureInfo.InvariantCulture);
 }
@@ -34,6 +49,21 @@ public sealed record ViewsAnomaly(DateTimeOffset Hour, long Views, double Median
 
 public sealed record ChannelInsights(Guid ChannelId, ViewsTrend Trend, IReadOnlyList<PostingHour> BestPostingHours, IReadOnlyList<ViewsAnomaly> Anomalies);
 
+/// <summary>One hour of a forecast: the expected views and the prediction interval around them.</summary>
+public sealed record ForecastPoint(DateTimeOffset At, double Value, double Lower, double Upper);
+
+/// <summary>analytics' <c>/forecast</c>: views per hour for the next <see cref="HorizonHours"/> hours, computed by the ml app.</summary>
+/// <param name="Interval">The prediction intervals' coverage (0.8 for 80 %).</param>
+public sealed record ChannelForecast(
+    Guid ChannelId, int HorizonHours, double Interval, string Model, DateTimeOffset HistoryFrom, DateTimeOffset HistoryTo, IReadOnlyList<ForecastPoint> Points, bool Cached);
+
+/// <summary>An hour of the week (UTC) whose posts drew the most views; <see cref="ExpectedLift"/> 0.25 is 25 % above the channel's mean.</summary>
+public sealed record PostingSlot(string DayOfWeek, int Hour, int HourOfWeek, int Posts, double EngagementPerPost, double ExpectedLift);
+
+/// <summary>analytics' <c>/best-time</c>: the best hours of the week to post.</summary>
+public sealed record BestPostingTimes(
+    Guid ChannelId, IReadOnlyList<PostingSlot> Slots, double MeanViewsPerPost, int TotalPosts, DateTimeOffset HistoryFrom, DateTimeOffset HistoryTo, bool Cached);
+
 /// <summary>
 /// A sample as the metrics intake takes it (<c>samples[]</c> of <c>POST /api/channels/{id}/metrics</c>); a missing value goes
 /// as null for the service to name.
@@ -54,6 +84,12 @@ public sealed class ChannelsClient(ServiceCalls services)
 
     /// <summary>The minutes the live chart shows.</summary>
     public const int LiveMinutes = 60;
+
+    /// <summary>The forecast's horizon: the next 7 days.</summary>
+    public const int ForecastHours = 7 * 24;
+
+    /// <summary>How many of the best posting times the dashboard lists.</summary>
+    public const int BestSlots = 3;
 
     /// <summary>Enough for everyone's few channels on one page; the service caps a page at 100.</summary>
     private const int PageSize = 100;
@@ -82,6 +118,13 @@ public sealed class ChannelsClient(ServiceCalls services)
 
     public Task<ApiResult<ChannelInsights>> GetInsightsAsync(Guid id, CancellationToken ct) =>
         services.GetAsync<ChannelInsights>(AnalyticsApp, $"{AnalyticsPath(id)}/insights", ct);
+
+    /// <summary>The next week's views per hour (422 too little history, 503 with Retry-After while the ml app is down).</summary>
+    public Task<ApiResult<ChannelForecast>> GetForecastAsync(Guid id, CancellationToken ct) =>
+        services.GetAsync<ChannelForecast>(AnalyticsApp, $"{AnalyticsPath(id)}/forecast?horizon={ForecastHours.ToString(CultureInfo.InvariantCulture)}", ct);
+
+    public Task<ApiResult<BestPostingTimes>> GetBestTimeAsync(Guid id, CancellationToken ct) =>
+        services.GetAsync<BestPostingTimes>(AnalyticsApp, $"{AnalyticsPath(id)}/best-time?top={BestSlots.ToString(CultureInfo.InvariantCulture)}", ct);
 
     /// <summary>The Server-Sent Events stream of realtime views; the caller reads and disposes the response.</summary>
     public Task<(HttpResponseMessage? Response, ApiProblem? Problem)> OpenLiveAsync(Guid id, CancellationToken ct) =>

@@ -14,6 +14,9 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
     /// <summary>How long the service asked to wait before trying again (its <c>Retry-After</c>), when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>A plan's limit refused the request (402 <c>…/problems/plan-limit</c>): which limit, and which plan lifts it.</summary>
+    public PlanLimit? PlanLimit { get; init; }
+
     /// <summary>The session behind the cookie ended (signed out elsewhere, refresh token revoked or expired).</summary>
     public static ApiProblem SignedOut { get; } = new(401, "Your session has ended", "Sign in again to continue.", NoErrors);
 
@@ -63,7 +66,7 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
                 {
                     var title = root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
                     var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-                    return new ApiProblem(code, title ?? DefaultTitle(code), detail, ReadErrors(root));
+                    return new ApiProblem(code, title ?? DefaultTitle(code), detail, ReadErrors(root)) { PlanLimit = PlanLimit.Read(root) };
                 }
             }
             catch (JsonException)
@@ -119,6 +122,9 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
         404 => "Not found",
         409 => "That conflicts with something that changed",
         413 => "That is too large",
+        402 => "Your plan does not include this",
+        410 => "This is no longer available",
+        422 => "That cannot be done with what there is yet",
         429 => "Too many requests; wait a moment",
         >= 500 => "Something went wrong on our side",
         _ => "The request could not be completed",

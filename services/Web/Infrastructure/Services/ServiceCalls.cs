@@ -39,6 +39,39 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
     }
 
     /// <summary>
+    /// A file a service answers (a report's CSV or PDF, or whatever a public link serves), read whole: the services bound their
+    /// files' size. <paramref name="anonymous"/> calls go without the person's token (a public link is its own credential), and a
+    /// 401 then is the service's answer (a password is needed), not a session that ended.
+    /// </summary>
+    public async Task<ApiResult<ServiceFile>> GetFileAsync(string appId, string path, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? headers = null, bool anonymous = false)
+    {
+        var token = anonymous ? null : await tokens.GetAsync(ct);
+        using var request = NewRequest(HttpMethod.Get, path, token, headers);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(CallTimeout);
+        try
+        {
+            using var response = await invocation.For(appId).SendAsync(request, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                var problem = await ReadProblemAsync(response, timeout.Token);
+                return ApiResult<ServiceFile>.Failure(!anonymous && token is null && problem.Status == (int)HttpStatusCode.Unauthorized ? ApiProblem.SignedOut : problem);
+            }
+
+            var content = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            var headersOfContent = response.Content.Headers;
+            var fileName = headersOfContent.ContentDisposition?.FileNameStar ?? headersOfContent.ContentDisposition?.FileName?.Trim('"');
+            return ApiResult<ServiceFile>.Success(new ServiceFile(content, headersOfContent.ContentType?.MediaType ?? "application/octet-stream", fileName));
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning(e, "{AppId} did not answer GET {Path}", appId, path);
+            return ApiResult<ServiceFile>.Failure(ApiProblem.Unreachable(appId));
+        }
+    }
+
+    /// <summary>
     /// Opens a long-lived response (Server-Sent Events) as the signed-in person; the caller reads and disposes it. No call
     /// timeout: the stream lives until <paramref name="ct"/> or the service ends it.
     /// </summary>
@@ -76,17 +109,7 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
         HttpMethod method, string appId, string path, object? body, IReadOnlyDictionary<string, string>? headers, CancellationToken ct)
     {
         var token = await tokens.GetAsync(ct);
-        using var request = new HttpRequestMessage(method, path);
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
+        using var request = NewRequest(method, path, token, headers);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
@@ -109,10 +132,9 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
         try
         {
             using var response = await appClient.SendAsync(request, timeout.Token);
-            var content = await response.Content.ReadAsStringAsync(timeout.Token);
             return response.IsSuccessStatusCode
-                ? (null, content)
-                : (ApiProblem.Read(response.StatusCode, content) with { RetryAfter = ApiProblem.ReadRetryAfter(response.Headers) }, null);
+                ? (null, await response.Content.ReadAsStringAsync(timeout.Token))
+                : (await ReadProblemAsync(response, timeout.Token), null);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -120,6 +142,26 @@ public sealed class ServiceCalls(AppInvocationClients invocation, AccessTokens t
             return (ApiProblem.Unreachable(appId), null);
         }
     }
+
+    private static HttpRequestMessage NewRequest(HttpMethod method, string path, string? token, IReadOnlyDictionary<string, string>? headers)
+    {
+        var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return request;
+    }
+
+    /// <summary>A non-success answer as the problem to show, with the wait its <c>Retry-After</c> asked for.</summary>
+    private static async Task<ApiProblem> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct) =>
+        ApiProblem.Read(response.StatusCode, await response.Content.ReadAsStringAsync(ct)) with { RetryAfter = ApiProblem.ReadRetryAfter(response.Headers) };
 
     /// <summary>The value of a successful answer; a body that cannot be read is a bad gateway, not an exception.</summary>
     internal static ApiResult<T> Read<T>(ApiProblem? problem, string? content, string appId, string path, ILogger logger)
