@@ -96,7 +96,7 @@ public sealed class DomainTests
     [Fact]
     public void A_plan_change_applies_only_when_its_version_is_newer()
     {
-        var plan = new OwnerPlan { OwnerId = Guid.NewGuid() };
+        var plan = OwnerPlan.For(Guid.NewGuid());
         plan.Apply("pro", 30, "business", 3, Now).Should().BeTrue();
         plan.Apply("free", 3, "pro", 2, Now).Should().BeFalse();
         plan.Apply("free", 3, "pro", 3, Now).Should().BeFalse();

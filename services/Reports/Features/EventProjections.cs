@@ -31,7 +31,7 @@ public sealed class PlanChangedProjection(ReportsDbContext db, Inbox<ReportsDbCo
             var plan = await db.OwnerPlans.SingleOrDefaultAsync(p => p.OwnerId == data.OwnerId, token);
             if (plan is null)
             {
-                plan = new OwnerPlan { OwnerId = data.OwnerId };
+                plan = OwnerPlan.For(data.OwnerId);
                 db.OwnerPlans.Add(plan);
             }
 

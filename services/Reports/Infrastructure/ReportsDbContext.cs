@@ -1,5 +1,6 @@
 using DaprPlatform.OutboxInbox;
 using DaprPlatform.Reports.Domain;
+using DaprPlatform.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -107,13 +108,8 @@ public sealed class ReportsDbContext(DbContextOptions<ReportsDbContext> options)
 
     private static void ConfigureOwnerPlan(EntityTypeBuilder<OwnerPlan> e)
     {
-        e.ToTable("owner_plans");
-        e.HasKey(x => x.OwnerId).HasName("pk_owner_plans");
-        e.Property(x => x.OwnerId).HasColumnName("owner_id").ValueGeneratedNever();
-        e.Property(x => x.Plan).HasColumnName("plan").HasMaxLength(OwnerPlan.MaxPlanLength);
+        e.ConfigureAnnouncedPlan();
         e.Property(x => x.ExportsPerMonth).HasColumnName("exports_per_month");
         e.Property(x => x.ExportsLiftedBy).HasColumnName("exports_lifted_by").HasMaxLength(OwnerPlan.MaxPlanLength);
-        e.Property(x => x.Version).HasColumnName("version");
-        e.Property(x => x.ChangedAt).HasColumnName("changed_at");
     }
 }
