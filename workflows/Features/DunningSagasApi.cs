@@ -100,9 +100,7 @@ public static class DunningSagasApi
     {
         if (!WorkflowInstanceView.IsInstanceId(instanceId))
         {
-            var errors = new ValidationErrors();
-            errors.Add("instanceId", "instanceId is not a dunning instance id.");
-            return errors.ToProblem();
+            return NotAnInstanceId();
         }
 
         try
@@ -110,7 +108,7 @@ public static class DunningSagasApi
             var state = await WorkflowInstanceView.GetAsync(workflows, instanceId, ct);
             if (state is null)
             {
-                return Problems.NotFound($"There is no dunning saga {instanceId}.");
+                return NoSuchSaga(instanceId);
             }
 
             if (!state.IsWorkflowRunning)
@@ -132,9 +130,7 @@ public static class DunningSagasApi
     {
         if (!WorkflowInstanceView.IsInstanceId(instanceId))
         {
-            var errors = new ValidationErrors();
-            errors.Add("instanceId", "instanceId is not a dunning instance id.");
-            return errors.ToProblem();
+            return NotAnInstanceId();
         }
 
         try
@@ -142,7 +138,7 @@ public static class DunningSagasApi
             var state = await WorkflowInstanceView.GetAsync(workflows, instanceId, ct);
             if (state is null)
             {
-                return Problems.NotFound($"There is no dunning saga {instanceId}.");
+                return NoSuchSaga(instanceId);
             }
 
             return TypedResults.Ok(new DunningInstanceResponse(
@@ -156,4 +152,13 @@ public static class DunningSagasApi
             return WorkflowInstanceView.Unavailable("The dunning saga could not be reached; try again shortly.");
         }
     }
+
+    private static ValidationProblem NotAnInstanceId()
+    {
+        var errors = new ValidationErrors();
+        errors.Add("instanceId", "instanceId is not a dunning instance id.");
+        return errors.ToProblem();
+    }
+
+    private static NotFoundProblem NoSuchSaga(string instanceId) => Problems.NotFound($"There is no dunning saga {instanceId}.");
 }
