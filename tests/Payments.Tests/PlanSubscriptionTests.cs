@@ -357,6 +357,14 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
         { "PUT", "/api/subscriptions/mine/plan", """{"plan":"business"}""", HttpStatusCode.NotFound, null },
         { "POST", "/api/subscriptions/mine/cancel", null, HttpStatusCode.NotFound, null },
         { "POST", "/api/subscriptions/mine/resume", null, HttpStatusCode.NotFound, null },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":"  "}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":"pm card"}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":"tok_visa"}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", $$"""{"paymentMethodId":"pm_{{new string('x', 260)}}"}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":7}""", HttpStatusCode.BadRequest, null },
+        { "PUT", "/api/subscriptions/mine/payment-method", "{", HttpStatusCode.BadRequest, null },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":"pm_card_visa"}""", HttpStatusCode.NotFound, null },
     };
 
     [Theory]
@@ -381,6 +389,22 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
         }
 
         (await fixture.Factory.WithDbAsync(db => db.PlanSubscriptions.CountAsync(s => s.OwnerId == ownerId))).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_payment_method_Stripe_does_not_know_is_a_400_on_paymentMethodId_and_changes_nothing()
+    {
+        var ownerId = Guid.NewGuid();
+        var (subscriptionId, _) = await fixture.ActiveSubscriptionAsync(ownerId, DateTimeOffset.UtcNow);
+        var before = fixture.Stripe.Subscription(subscriptionId).ToJsonString();
+        using var owner = fixture.Owner(ownerId);
+
+        using var response = await owner.PutAsJsonAsync("/api/subscriptions/mine/payment-method", new { paymentMethodId = "pm_unknown" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("paymentMethodId", out _).Should().BeTrue();
+        fixture.Stripe.Subscription(subscriptionId).ToJsonString().Should().Be(before);
+        (await fixture.Factory.WithDbAsync(db => db.BillingAccounts.SingleAsync(a => a.OwnerId == ownerId))).CardUpdates.Should().Be(0);
     }
 
     [Theory]
