@@ -158,6 +158,28 @@ public sealed class PlanStandInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_subscription_Stripe_ended_before_its_webhook_arrived_takes_no_card_409()
+    {
+        var ownerId = Guid.NewGuid();
+        using var owner = _factory.CreateClientFor(ownerId, PlatformRoles.ChannelOwner);
+        var (subscriptionId, customerId) = await PastDueAsync(owner);
+        using (var ended = await _stripe.Client.DeleteAsync(new Uri($"/v1/subscriptions/{subscriptionId}", UriKind.Relative)))
+        {
+            ended.StatusCode.Should().Be(HttpStatusCode.OK, await ended.Content.ReadAsStringAsync());
+        }
+
+        var cards = (await _stripe.GetJsonAsync($"/v1/customers/{customerId}/payment_methods")).GetProperty("data").GetArrayLength();
+        var rowsBefore = await RowsAsync(ownerId);
+
+        var given = await GiveCardAsync(owner, "pm_card_visa");
+
+        given.StatusCode.Should().Be(HttpStatusCode.Conflict, given.Body.GetRawText());
+        given.Body.GetProperty("detail").GetString().Should().Contain("ended at Stripe (canceled)");
+        (await _stripe.GetJsonAsync($"/v1/customers/{customerId}/payment_methods")).GetProperty("data").GetArrayLength().Should().Be(cards, "nothing was attached");
+        (await RowsAsync(ownerId)).Should().Be(rowsBefore);
+    }
+
+    [Fact]
     public async Task Stripe_unreachable_answers_502_and_stores_nothing()
     {
         var ownerId = Guid.NewGuid();

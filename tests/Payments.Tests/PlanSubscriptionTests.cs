@@ -422,11 +422,19 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
     private static void SameJson(JsonElement actual, string expected) =>
         System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(actual.GetRawText()), System.Text.Json.Nodes.JsonNode.Parse(expected)).Should().BeTrue($"{actual.GetRawText()} should be {expected}");
 
-    [Fact]
-    public async Task Reading_a_subscription_requires_signing_in()
+    [Theory]
+    [InlineData("GET", "/api/subscriptions/mine")]
+    [InlineData("PUT", "/api/subscriptions/mine/payment-method")]
+    public async Task Reading_a_subscription_or_giving_a_card_requires_signing_in(string method, string path)
     {
         using var anonymous = fixture.Factory.CreateClient();
-        using var response = await anonymous.GetAsync("/api/subscriptions/mine");
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "PUT")
+        {
+            request.Content = new StringContent("""{"paymentMethodId":"pm_card_visa"}""", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await anonymous.SendAsync(request);
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 }

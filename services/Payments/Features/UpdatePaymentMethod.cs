@@ -10,6 +10,7 @@ using CardAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Ok<DaprPlatform.Payments.Features.SubscriptionResponse>,
     Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
     DaprPlatform.ServiceDefaults.NotFoundProblem,
+    DaprPlatform.ServiceDefaults.ConflictProblem,
     Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
     DaprPlatform.ServiceDefaults.StatusProblem>;
 
@@ -21,7 +22,7 @@ public sealed record UpdatePaymentMethodRequest(string? PaymentMethodId);
 /// <summary>
 /// PUT /api/subscriptions/mine/payment-method — the owner gives a new card: attached to their billing customer; when the
 /// subscription is past due or incomplete, its newest open invoice is paid with it at once (ADR 0038); then it becomes the
-/// customer's invoice default and the subscription's default. A card Stripe declines (at attach or at the payment) answers
+/// customer's invoice default and the subscription's default. 409 when Stripe has ended the subscription. A card Stripe declines (at attach or at the payment) answers
 /// 402 with the decline code: it never becomes a default and nothing is stored. The plan moves only on
 /// Stripe's webhooks (invoice.paid → active → the dunning saga hears payment-recovered); the answer is the subscription as
 /// Stripe states it after the attempt, as GET /mine shows it.
@@ -36,6 +37,7 @@ public static class UpdatePaymentMethod
         api.MapPut("/mine/payment-method", HandleAsync)
             .WithName("UpdatePaymentMethod")
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -78,10 +80,16 @@ public static class UpdatePaymentMethod
         string Key(string step) => IdempotencyKey(ownerId, account.CardUpdates, method!, step);
         try
         {
+            // Stripe's word on the status, not our row's (a webhook may not have arrived yet): an ended one takes no card.
+            var current = await stripe.V1.Subscriptions.GetAsync(subscription.Id, cancellationToken: ct);
+            if (PlanSubscriptionStatuses.IsTerminal(current.Status))
+            {
+                return Problems.Conflict($"The subscription has ended at Stripe ({current.Status}); subscribe again (POST /api/subscriptions).");
+            }
+
             // A test method name (pm_card_visa) attaches as a new pm_… of the customer: that id is paid with and made the default.
             var attached = await stripe.V1.PaymentMethods.AttachAsync(
                 method, new PaymentMethodAttachOptions { Customer = account.CustomerId }, new RequestOptions { IdempotencyKey = Key("attach") }, ct);
-            var current = await stripe.V1.Subscriptions.GetAsync(subscription.Id, cancellationToken: ct);
             if (current.Status is PlanSubscriptionStatuses.PastDue or PlanSubscriptionStatuses.Incomplete or PlanSubscriptionStatuses.Unpaid
                 && await NewestOpenInvoiceAsync(stripe, subscription.Id, ct) is { } unpaid)
             {
