@@ -40,10 +40,13 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
     {
         // Failure injection through configuration only: analytics answers 503 to provisioning while this is set.
         // DevHost gives the variable to the analytics process alone; the test process's environment stays untouched.
-        // A 503 is transient, so the saga retries it until the sign-up's deadline: shortened here to keep the test quick.
+        // A 503 is transient, so the saga retries it until the sign-up's deadline: shortened here to keep the test quick, to
+        // one attempt of the step (which workflows' sidecar already makes four calls: appRetry retries 503). A second attempt
+        // would make six failures in a row and open the sidecar's circuit breaker to analytics, and the compensation would
+        // then only wait out its 30 s.
         await Task.WhenAll(
             platform.Host.RestartAppAsync("analytics", new Dictionary<string, string> { ["Workspaces__RefuseProvisioning"] = "true" }),
-            platform.Host.RestartAppAsync("workflows", new Dictionary<string, string> { ["Onboarding__StepDeadline"] = "00:00:08" }));
+            platform.Host.RestartAppAsync("workflows", new Dictionary<string, string> { ["Onboarding__StepDeadline"] = "00:00:02" }));
         try
         {
             var email = Email();

@@ -36,8 +36,12 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Notifications' grace before telling of an unread message in this run (short, so a test sees it pass).</summary>
     public static readonly TimeSpan MessageGracePeriod = TimeSpan.FromSeconds(3);
 
-    /// <summary>How often notifications looks for notices whose grace has passed (as in production; MessageNoticeJourneyTests).</summary>
-    public static readonly TimeSpan MessageNoticePollInterval = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often notifications looks for notices whose grace has passed in this run (production: 5 s). Shorter, so the tests
+    /// that wait for a pass, or for two passes to have told nothing more, wait less; still well above the time a test takes to
+    /// send a burst of messages that must fall within one interval (MessageNoticeJourneyTests).
+    /// </summary>
+    public static readonly TimeSpan MessageNoticePollInterval = TimeSpan.FromSeconds(2);
 
     public HttpClient Gateway { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:5000"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -49,6 +53,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     /// <summary>The gateway's sidecar, for invocation calls made from outside like any Dapr client.</summary>
     public HttpClient GatewaySidecar { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:3500"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The workflows app's sidecar, for reading saga instances (<see cref="WorkflowInstances"/>), also while the app is down.</summary>
+    public HttpClient WorkflowsSidecar { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:3508"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The Telegram stand-in's control API (/standin/...).</summary>
     public HttpClient TelegramStandIn { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{TelegramStandInPort}"), Timeout = TimeSpan.FromSeconds(30) };
@@ -138,6 +145,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         TelegramStandIn.Dispose();
         StripeStandIn.Dispose();
         GatewaySidecar.Dispose();
+        WorkflowsSidecar.Dispose();
         if (_host is not null)
         {
             await _host.StopAsync();
