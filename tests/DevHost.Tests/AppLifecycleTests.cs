@@ -84,4 +84,24 @@ public sealed class AppLifecycleTests
         await FluentActions.Awaiting(() => host.StopAppAsync("app")).Should().ThrowAsync<InvalidOperationException>();
         await FluentActions.Awaiting(() => host.StopAppAsync("nope")).Should().ThrowAsync<ArgumentException>();
     }
+
+    [Fact]
+    public async Task A_restarted_app_is_started_only_once_its_new_process_passes_a_health_probe()
+    {
+        // With SLOW_HEALTH the new process serves its port at once but its health path only after a second. The quick
+        // stop left the old process's failure count below the threshold, so the status alone still said healthy; the
+        // start must wait for the new process's own passing probe.
+        await using var run = await ShellApp.StartAsync(
+            "if [ \"$SLOW_HEALTH\" = on ]; then rm -f healthz; (sleep 1; echo ok > healthz) & fi; echo \"pid $$\"",
+            healthChecks: true);
+        var host = run.Host;
+
+        await host.StopAppAsync("app");
+        await host.StartAppAsync("app", new Dictionary<string, string> { ["SLOW_HEALTH"] = "on" });
+
+        using var http = new HttpClient();
+        using var health = await http.GetAsync($"http://127.0.0.1:{host.Apps.Single().AppPort}/healthz");
+        health.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "the start returned only after a probe of this process passed");
+        host.Apps.Single().State.Should().Be(AppState.Running);
+    }
 }

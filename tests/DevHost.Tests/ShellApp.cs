@@ -27,8 +27,10 @@ internal sealed class ShellApp : IAsyncDisposable
         }
     }
 
-    public static async Task<ShellApp> StartAsync(string prelude, Func<DevHostOptions, DevHostOptions>? configure = null)
+    /// <param name="healthChecks">Adds app health checks on GET /healthz (the file app/healthz) to the run file.</param>
+    public static async Task<ShellApp> StartAsync(string prelude, Func<DevHostOptions, DevHostOptions>? configure = null, bool healthChecks = false)
     {
+        var health = healthChecks ? "\n    enableAppHealthCheck: true\n    appHealthCheckPath: /healthz" : string.Empty;
         var files = TestHost.Create(new Dictionary<string, string>
         {
             ["dapr.yaml"] = $$"""
@@ -39,7 +41,7 @@ internal sealed class ShellApp : IAsyncDisposable
                     appPort: {{FreeTcpPort.Next()}}
                     daprHTTPPort: {{FreeTcpPort.Next()}}
                     daprGRPCPort: {{FreeTcpPort.Next()}}
-                    command: ["sh", "-c", "{{prelude.Replace("\"", "\\\"", StringComparison.Ordinal)}}; exec python3 -m http.server $APP_PORT --bind 127.0.0.1"]
+                    command: ["sh", "-c", "{{prelude.Replace("\"", "\\\"", StringComparison.Ordinal)}}; exec python3 -m http.server $APP_PORT --bind 127.0.0.1"]{{health}}
                 """,
             ["app/healthz"] = "ok",
         });

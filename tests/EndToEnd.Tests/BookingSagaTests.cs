@@ -68,7 +68,7 @@ public sealed partial class BookingSagaTests(PlatformFixture platform) : IAsyncL
     public async Task No_payment_before_the_deadline_cancels_the_booking_and_the_intent()
     {
         // A short payment window for this test only, given to the workflows app alone through DevHost.
-        await platform.RestartAppAsync("workflows", new Dictionary<string, string> { ["BookingPayment__PaymentTimeout"] = "00:00:04" });
+        await platform.Host.RestartAppAsync("workflows", new Dictionary<string, string> { ["BookingPayment__PaymentTimeout"] = "00:00:04" });
         try
         {
             var market = new Marketplace(platform);
@@ -89,7 +89,7 @@ public sealed partial class BookingSagaTests(PlatformFixture platform) : IAsyncL
         }
         finally
         {
-            await platform.RestartAppAsync("workflows", new Dictionary<string, string>());
+            await platform.Host.RestartAppAsync("workflows", new Dictionary<string, string>());
         }
     }
 
@@ -185,7 +185,7 @@ public sealed partial class BookingSagaTests(PlatformFixture platform) : IAsyncL
         try
         {
             // All at once, as a platform restart starts them (one by one took most of a minute here).
-            await Task.WhenAll(apps.Where(a => a != "booking").Select(a => platform.StartAppAsync(a)));
+            await Task.WhenAll(apps.Where(a => a != "booking").Select(a => platform.Host.StartAppAsync(a)));
 
             // The workflows app resumes the saga now, while booking is not listening: its steps keep failing transiently —
             // refused connections, "app is not in a healthy state" once the sidecar's health checks see booking gone, or
@@ -197,7 +197,7 @@ public sealed partial class BookingSagaTests(PlatformFixture platform) : IAsyncL
         }
         finally
         {
-            await platform.StartAppAsync("booking");
+            await platform.Host.StartAppAsync("booking");
         }
 
         var saga = await market.WaitForSagaEndOrPaymentAsync(student, booking);

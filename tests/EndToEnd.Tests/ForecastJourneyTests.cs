@@ -79,7 +79,7 @@ public sealed class ForecastJourneyTests(PlatformFixture platform)
         }
         finally
         {
-            await platform.StartAppAsync("ml");
+            await platform.Host.StartAppAsync("ml");
         }
 
         // The sidecar's circuit breaker for ml may still be open for a while: it closes after its timeout.

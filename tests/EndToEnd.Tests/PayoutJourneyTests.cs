@@ -54,7 +54,7 @@ public sealed class PayoutJourneyTests(PlatformFixture platform) : IAsyncLifetim
         pending.Should().Be(1);
         await platform.Host.StopAppAsync("workflows", DevHost.AppStopMode.Kill);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        await platform.StartAppAsync("workflows");
+        await platform.Host.StartAppAsync("workflows");
 
         var history = await Eventually.UntilAsync("the payout to complete",
             async _ =>

@@ -101,37 +101,6 @@ public sealed class PlatformFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>
-    /// Starts a stopped app through DevHost (<see cref="PlatformHost.StartAppAsync"/>) and returns once its sidecar counts it
-    /// healthy after the probe DevHost sends as the app's port opens (<see cref="UntilHealthyAfterFirstProbeAsync"/>).
-    /// </summary>
-    public async Task StartAppAsync(string appId, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        await Host.StartAppAsync(appId, environment);
-        await UntilHealthyAfterFirstProbeAsync(appId);
-    }
-
-    /// <summary>Restarts an app through DevHost (<see cref="PlatformHost.RestartAppAsync"/>), returning as <see cref="StartAppAsync"/> does.</summary>
-    public async Task RestartAppAsync(string appId, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        await Host.RestartAppAsync(appId, environment);
-        await UntilHealthyAfterFirstProbeAsync(appId);
-    }
-
-    /// <summary>
-    /// DevHost's start returns on the app's last known health, as its sidecar keeps it across the app's restarts: failed probes
-    /// below the threshold stay counted (as in daprd, a passing probe does not reset them), so the first probe of the new process,
-    /// sent as its port opens, may time out while it is still starting and turn it unhealthy just after the start returned —
-    /// until the next probe, 5 s later, and the next test meets invocations refused. That probe has answered or timed out
-    /// (appHealthProbeTimeout) by the end of this wait.
-    /// </summary>
-    private async Task UntilHealthyAfterFirstProbeAsync(string appId)
-    {
-        await Task.Delay(DevHost.Configuration.AppHealthCheck.DefaultProbeTimeout);
-        await Eventually.UntilAsync($"{appId} to be healthy after its start", _ => Task.FromResult(Host.Apps.Single(a => a.AppId == appId).State),
-            state => state == AppState.Running, TimeSpan.FromSeconds(30), state => state.ToString());
-    }
-
     public async Task<long> CountRowsAsync(string appId, string table)
     {
         await using var connection = new NpgsqlConnection(Host.GetAppConnectionString(appId));

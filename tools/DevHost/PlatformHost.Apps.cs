@@ -94,8 +94,7 @@ public sealed partial class PlatformHost
                     sidecar.AppChannelReady = true;
                     var health = HealthChecks(sidecar, check, port);
                     waitingFor.Value = () => $"its health check GET {check.Path} has not passed yet ({health.LastFailure ?? "no probe answered yet"})";
-                    health.Enqueue();
-                    await health.WaitHealthyAsync(run.Token);
+                    await health.WaitForPassingProbeAsync(run.Token);
                 }
 
                 waitingFor.Value = () => "GET /dapr/config and GET /dapr/subscribe have not answered yet";

@@ -13,7 +13,7 @@ namespace DaprPlatform.DevHost.Sidecar;
 internal sealed class AppHealth(AppHealthCheck settings, Uri healthUrl, HttpClient client, TimeProvider time, Action<bool, string?> changed)
 {
     private readonly Channel<bool> _queue = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private volatile TaskCompletionSource _healthy = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _lastFailure;
     private int _failures = settings.Threshold;
 
@@ -27,8 +27,17 @@ internal sealed class AppHealth(AppHealthCheck settings, Uri healthUrl, HttpClie
     /// <summary>Asks for a probe now (at most one waits), as daprd does when it starts probing.</summary>
     public void Enqueue() => _queue.Writer.TryWrite(true);
 
-    /// <summary>Completes once the app is healthy.</summary>
-    public Task WaitHealthyAsync(CancellationToken ct) => _healthy.Task.WaitAsync(ct);
+    /// <summary>
+    /// Asks for a probe now and completes on the next one that passes, whatever the status was before: a restarted app is
+    /// ready when its new process answers, not on health counted for the process before it (a quick restart leaves the
+    /// failure count below the threshold, so the status alone still says healthy).
+    /// </summary>
+    public Task WaitForPassingProbeAsync(CancellationToken ct)
+    {
+        var pass = Volatile.Read(ref _nextPass);
+        Enqueue();
+        return pass.Task.WaitAsync(ct);
+    }
 
     /// <summary>Probes until <paramref name="ct"/> fires.</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -80,18 +89,21 @@ internal sealed class AppHealth(AppHealthCheck settings, Uri healthUrl, HttpClie
     {
         if (failure is not null) { _lastFailure = failure; }
         var healthy = failure is null;
+        if (healthy)
+        {
+            Interlocked.Exchange(ref _nextPass, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+
         if (healthy == IsHealthy) { return; }
         if (healthy)
         {
             Volatile.Write(ref _failures, 0);
-            _healthy.TrySetResult();
             changed(true, null);
             return;
         }
 
         if (Interlocked.Increment(ref _failures) == settings.Threshold)
         {
-            _healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             changed(false, failure);
         }
     }
