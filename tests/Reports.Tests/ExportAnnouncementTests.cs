@@ -123,12 +123,7 @@ public sealed class ExportAnnouncementTests(ReportsApp app)
         return id;
     }
 
-    /// <summary>The data of every <c>report.exported</c> in reports' outbox for the export (sent or not).</summary>
-    private Task<List<JsonElement>> AnnouncementsOfAsync(Guid exportId) => app.WithDbAsync(async db =>
-        (await db.OutboxMessages.AsNoTracking().Where(m => m.Topic == PlatformTopics.ReportExported).Select(m => m.Payload).ToListAsync())
-            .Select(p => JsonDocument.Parse(p).RootElement.Clone())
-            .Where(e => e.GetProperty("exportId").GetGuid() == exportId)
-            .ToList());
+    private Task<List<JsonElement>> AnnouncementsOfAsync(Guid exportId) => app.AnnouncementsAsync(e => e.GetProperty("exportId").GetGuid() == exportId);
 
     /// <summary>The context of a second run of an activity for an export (the activities read only their input).</summary>
     private sealed class RerunContext(string activity, Guid exportId) : WorkflowActivityContext
