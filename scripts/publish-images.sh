@@ -24,6 +24,6 @@ if [ -z "$engine" ]; then
   echo "== services/ML: no docker or podman, $ml_image not built" >&2
 else
   echo "== services/ML/Dockerfile → $ml_image"
-  "$engine" build -t "$ml_image" services/ML
+  "$engine" build -t "$ml_image" -f services/ML/Dockerfile .
   if [ -n "$registry" ]; then "$engine" push "$ml_image"; fi
 fi

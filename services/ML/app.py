@@ -1,4 +1,5 @@
-"""The `ml` app (Flask): forecasts and best posting times for analytics, which invokes it through its sidecar.
+"""The `ml` app (Flask): forecasts and best posting times for analytics, which invokes it through its sidecar; it keeps
+the forecasts it issued in the state store to score them, and forgets a channel on `channel.removed` (ADR 0037).
 
 Served by Debian's gunicorn (gunicorn.conf.py binds APP_PORT); `create_app` is what the tests host.
 """
@@ -10,18 +11,23 @@ import logging
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from features import best_time, forecast, health
+from features import best_time, channel_events, forecast, health
 from features.problems import BadBody, problem
+from infrastructure.contracts import EventContract
 from infrastructure.dapr_sidecar import SidecarSettings, caller_is_sidecar
+from infrastructure.issued_forecasts import IssuedForecasts
 
 # 1 MiB, as the C# apps' Limits:MaxRequestBodyBytes: a 9,600-point series is well below it.
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
 
-def create_app(sidecar: SidecarSettings | None = None) -> Flask:
+def create_app(sidecar: SidecarSettings | None = None, issued_forecasts: IssuedForecasts | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BODY_BYTES
     app.config["SIDECAR"] = sidecar or SidecarSettings.from_environment()
+    app.config["ISSUED_FORECASTS"] = issued_forecasts or IssuedForecasts(app.config["SIDECAR"])
+    # Read at start, so a missing or broken contract stops the app here rather than at its first event.
+    app.config["CONTRACTS"] = {topic: EventContract(topic) for topic in channel_events.CONSUMED_TOPICS}
     app.json.sort_keys = False
 
     @app.before_request
@@ -49,6 +55,7 @@ def create_app(sidecar: SidecarSettings | None = None) -> Flask:
     app.register_blueprint(health.blueprint)
     app.register_blueprint(forecast.blueprint)
     app.register_blueprint(best_time.blueprint)
+    app.register_blueprint(channel_events.blueprint)
     return app
 
 

@@ -31,7 +31,8 @@ public sealed class ImageTests
         dockerfile.Should().Contain($"APP_PORT={app.AppPortText}", "the app listens where dapr.yaml's appPort says");
 
         var script = File.ReadAllText(Repository.PathOf("scripts/publish-images.sh"));
-        script.Should().Contain($"daprplatform/{appId}:$tag").And.Contain($"build -t \"${appId}_image\" {app.AppDirPath.TrimStart('.', '/')}");
+        // Built from the repository's root with its Dockerfile named, so the image can carry contracts/ (ADR 0037).
+        script.Should().Contain($"daprplatform/{appId}:$tag").And.Contain($"build -t \"${appId}_image\" -f {app.AppDirPath.TrimStart('.', '/')}/Dockerfile .");
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace DaprPlatform.EndToEnd.Tests;
 /// Issue 18's forecast journey on the real platform, the Python <c>ml</c> app included (Debian's gunicorn under DevHost): an
 /// owner posts three weeks of back-dated hourly samples, reads a week's forecast and the best posting times through the
 /// gateway, and meets a 503 with Retry-After while ml is stopped — with the cached forecast still served — and a 200
-/// again once ml is back.
+/// again once ml is back. ml keeps the forecast it issued (to score it later, ADR 0037) and forgets it when the owner
+/// removes the channel: the Python app's own subscription to <c>channel.removed</c>, checked against contracts/.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class ForecastJourneyTests(PlatformFixture platform)
@@ -91,6 +92,34 @@ public sealed class ForecastJourneyTests(PlatformFixture platform)
             interval: TimeSpan.FromSeconds(1));
         back.Json!.Value.GetProperty("points").GetArrayLength().Should().Be(24);
         platform.Host.Apps.Single(a => a.AppId == "ml").State.Should().Be(AppState.Running);
+
+        // ml's own state, read as ml reads it (its sidecar's state API): the week's forecast it issued first, kept until its
+        // hours have happened — the 24-hour one asked later did not replace it.
+        using var mlSidecar = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:3513"), Timeout = TimeSpan.FromSeconds(30) };
+        var kept = await KeptForecastAsync(mlSidecar, channelId);
+        kept.Should().NotBeNull("ml keeps the forecast it issued for the channel");
+        kept!.Value.GetProperty("points").GetArrayLength().Should().Be(168);
+        kept.Value.GetProperty("points")[0].GetProperty("at").GetDateTimeOffset().Should().Be(points[0].GetProperty("at").GetDateTimeOffset());
+
+        using (var removed = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Delete, $"/api/channels/{channelId}", token))
+        {
+            removed.StatusCode.Should().Be(HttpStatusCode.NoContent, await removed.Content.ReadAsStringAsync());
+        }
+
+        await Eventually.UntilAsync(
+            "ml forgetting the removed channel's forecast (channel.removed)",
+            _ => KeptForecastAsync(mlSidecar, channelId),
+            forecastKept => forecastKept is null,
+            Patience,
+            forecastKept => forecastKept is null ? "gone" : "still kept",
+            interval: TimeSpan.FromMilliseconds(250));
+    }
+
+    private static async Task<JsonElement?> KeptForecastAsync(HttpClient mlSidecar, Guid channelId)
+    {
+        using var response = await mlSidecar.GetAsync($"/v1.0/state/statestore/forecast-{channelId}");
+        response.EnsureSuccessStatusCode();
+        return response.StatusCode == HttpStatusCode.NoContent ? null : await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private sealed record Answer(HttpStatusCode Status, string Body, JsonElement? Json, TimeSpan? RetryAfter);

@@ -12,12 +12,14 @@ public sealed record ForecastResponse(
     DateTimeOffset HistoryFrom,
     DateTimeOffset HistoryTo,
     IReadOnlyList<ForecastPoint> Points,
+    ForecastAccuracy? Accuracy,
     bool Cached);
 
 /// <summary>
 /// GET /api/analytics/channels/{id}/forecast?horizon=168 — views per hour for the next 1–168 hours with 80 % prediction
 /// intervals, from the channel's hourly rollups, computed by the <c>ml</c> app (invoked through the sidecar) and cached in
-/// the state store per history. 422 below two weeks of history; 503 with Retry-After while ml is unavailable.
+/// the state store per history. 422 below two weeks of history; 503 with Retry-After while ml is unavailable. ml keeps what it
+/// issued per channel and answers with the score of its previous forecast on the hours since (<see cref="ForecastAccuracy"/>).
 /// </summary>
 public static class GetForecast
 {
@@ -46,9 +48,9 @@ public static class GetForecast
             return Predictions.TooLittleHistory(series.Count, ChannelHistory.MinForecastHours);
         }
 
-        var body = new { series = series.Select(h => new { at = h.Hour, value = h.Views }), horizonHours = hours };
+        var body = new { series = series.Select(h => new { at = h.Hour, value = h.Views }), horizonHours = hours, channelId = id };
         return await prediction.AskAsync<MlForecast, ForecastResponse>("forecast", body, Predictions.CacheKey("forecast", id, $"h{hours}", series),
-            (forecast, cached) => new ForecastResponse(id, forecast.HorizonHours, forecast.Interval, forecast.Model, series[0].Hour, series[^1].Hour, forecast.Points, cached),
+            (forecast, cached) => new ForecastResponse(id, forecast.HorizonHours, forecast.Interval, forecast.Model, series[0].Hour, series[^1].Hour, forecast.Points, forecast.Accuracy, cached),
             ct);
     }
 }

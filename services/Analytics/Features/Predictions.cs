@@ -13,8 +13,22 @@ namespace DaprPlatform.Analytics.Features;
 /// <summary>One hour ahead as ml forecasts it: the expected views and the prediction interval around them.</summary>
 public sealed record ForecastPoint(DateTimeOffset At, double Value, double Lower, double Upper);
 
+/// <summary>
+/// How the forecast ml issued earlier for the channel did on the hours that have happened since (ADR 0037): WAPE is the
+/// absolute errors summed over the views summed (null when those hours had no views); coverage is the share of hours whose
+/// views fell inside the interval, which should be near <see cref="Interval"/>.
+/// </summary>
+public sealed record ForecastAccuracy(
+    DateTimeOffset IssuedAt,
+    double Interval,
+    int HoursForecast,
+    int HoursCompared,
+    double MeanAbsoluteError,
+    double? WeightedAbsolutePercentageError,
+    double IntervalCoverage);
+
 /// <summary>ml's answer to POST /forecast.</summary>
-public sealed record MlForecast(IReadOnlyList<ForecastPoint> Points, string Model, double Interval, int HorizonHours);
+public sealed record MlForecast(IReadOnlyList<ForecastPoint> Points, string Model, double Interval, int HorizonHours, ForecastAccuracy? Accuracy);
 
 /// <summary>An hour of the week (UTC) to post in, and how much more engagement per post it is expected to bring.</summary>
 public sealed record PostingSlot(string DayOfWeek, int Hour, int HourOfWeek, int Posts, double EngagementPerPost, double ExpectedLift);

@@ -1,23 +1,29 @@
 """POST /forecast — a channel's hourly series → the next hours (default 168) with prediction intervals.
 
-Request: {"series": [{"at": "2026-11-02T00:00:00Z", "value": 120}, …], "horizonHours": 168, "interval": 0.8}
-Answer:  {"points": [{"at", "value", "lower", "upper"}], "model", "interval", "horizonHours"}
+Request: {"series": [{"at": "2026-11-02T00:00:00Z", "value": 120}, …], "horizonHours": 168, "interval": 0.8,
+          "channelId": "<uuid>" (optional)}
+Answer:  {"points": [{"at", "value", "lower", "upper"}], "model", "interval", "horizonHours", "accuracy"}
+
+With a channelId, the forecast is kept (infrastructure/issued_forecasts.py) and `accuracy` scores the one issued before
+against the hours of this series that it covered (null when there is none yet; ADR 0037).
 """
 
 from __future__ import annotations
 
 import math
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
-from domain import forecasting
+from domain import accuracy, forecasting
 from features.problems import ValidationErrors, is_number, read_json_object, read_whole_number
 
 blueprint = Blueprint("forecast", __name__)
 
-SHAPE = '{"series": [{"at": "<ISO 8601 hour>", "value": <number>}], "horizonHours": 1..168, "interval": 0.8 | 0.95}'
+SHAPE = ('{"series": [{"at": "<ISO 8601 hour>", "value": <number>}], "horizonHours": 1..168, "interval": 0.8 | 0.95, '
+         '"channelId": "<uuid>"}')
 
 
 def parse_hour(errors: ValidationErrors, field: str, value: Any) -> datetime | None:
@@ -85,6 +91,34 @@ def _interval(errors: ValidationErrors, body: dict[str, Any]) -> float:
     return float(value)
 
 
+def _channel_id(errors: ValidationErrors, body: dict[str, Any]) -> str | None:
+    value = body.get("channelId")
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str) and len(value) == 36 and all(value[i] == "-" for i in (8, 13, 18, 23)):
+            return str(uuid.UUID(value))
+    except ValueError:
+        pass
+    errors.add("channelId", "channelId must be a UUID such as 3f1d2c4b-8a7e-4f60-9b21-7c5d4e3a2b10.")
+    return None
+
+
+def _score(score: accuracy.ForecastScore | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    wape = score.weighted_absolute_percentage_error
+    return {
+        "issuedAt": _iso(score.issued_at),
+        "interval": score.interval,
+        "hoursForecast": score.hours_forecast,
+        "hoursCompared": score.hours_compared,
+        "meanAbsoluteError": round(score.mean_absolute_error, 3),
+        "weightedAbsolutePercentageError": None if wape is None else round(wape, 4),
+        "intervalCoverage": round(score.interval_coverage, 4),
+    }
+
+
 def _iso(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -95,6 +129,7 @@ def post_forecast() -> Response:
     errors = ValidationErrors()
     horizon = read_whole_number(errors, body, "horizonHours", forecasting.MAX_HORIZON_HOURS, 1, forecasting.MAX_HORIZON_HOURS)
     interval = _interval(errors, body)
+    channel_id = _channel_id(errors, body)
     hours, values = read_series(errors, body, "value")
     if not errors.is_empty:
         return errors.to_problem()
@@ -104,10 +139,18 @@ def post_forecast() -> Response:
         return errors.to_problem(minimumPoints=forecasting.MIN_POINTS)
 
     result = forecasting.forecast(hours, values, horizon, interval)
+    score = None
+    if channel_id is not None:
+        issued = current_app.config["ISSUED_FORECASTS"]
+        previous = issued.find(channel_id)
+        score = None if previous is None else accuracy.score(previous, hours, values)
+        if previous is None or previous.is_elapsed_by(hours[-1]):
+            issued.keep(channel_id, accuracy.IssuedForecast(issued.now(), result.interval, tuple(result.points)))
     return jsonify({
         "points": [{"at": _iso(p.at), "value": round(p.value, 3), "lower": round(p.lower, 3), "upper": round(p.upper, 3)}
                    for p in result.points],
         "model": result.model,
         "interval": result.interval,
         "horizonHours": horizon,
+        "accuracy": _score(score),
     })

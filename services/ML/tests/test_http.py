@@ -96,6 +96,10 @@ BAD_FORECASTS = [
     ("horizon fractional", {"series": series(), "horizonHours": 1.5}, "horizonHours"),
     ("horizon a string", {"series": series(), "horizonHours": "24"}, "horizonHours"),
     ("interval unsupported", {"series": series(), "interval": 0.9}, "interval"),
+    ("channelId not a uuid", {"series": series(), "channelId": "channel-1"}, "channelId"),
+    ("channelId without hyphens", {"series": series(), "channelId": "3f1d2c4b8a7e4f609b217c5d4e3a2b10"}, "channelId"),
+    ("channelId hyphens misplaced", {"series": series(), "channelId": "3f1d2c4b8-a7e-4f60-9b21-7c5d4e3a2b10"}, "channelId"),
+    ("channelId a number", {"series": series(), "channelId": 7}, "channelId"),
 ]
 
 BAD_BEST_TIMES = [
@@ -198,30 +202,11 @@ def test_healthz_and_readyz_without_a_sidecar():
     assert client().get("/readyz").get_json()["status"] == "Healthy"
 
 
-def test_readyz_asks_the_sidecar_with_its_token():
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-
-    seen = []
-
-    class Sidecar(BaseHTTPRequestHandler):
-        def do_GET(self):
-            seen.append((self.path, self.headers.get("dapr-api-token")))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Sidecar)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        port = server.server_address[1]
-        assert client(http_port=port, api_token="tok").get("/readyz").status_code == 200
-        assert seen == [("/v1.0/healthz/outbound", "tok")]
-    finally:
-        server.shutdown()
-        server.server_close()
+def test_readyz_asks_the_sidecar_with_its_token(sidecar):
+    port = sidecar.port
+    assert client(http_port=port, api_token="tok").get("/readyz").status_code == 200
+    assert sidecar.calls == [("GET", "/v1.0/healthz/outbound", "tok")]
+    sidecar.close()
     # Nobody listens there any more: not ready.
     answer = client(http_port=port).get("/readyz")
     assert answer.status_code == 503 and answer.get_json()["checks"]["sidecar"]["status"] == "Unhealthy"
@@ -250,3 +235,51 @@ def test_a_chunked_body_past_the_limit_is_413_while_it_is_read():
 
 def test_a_sidecar_port_that_is_not_a_number_means_no_sidecar():
     assert SidecarSettings.from_environment({"DAPR_HTTP_PORT": "three"}).http_port is None
+
+
+CHANNEL = "3f1d2c4b-8a7e-4f60-9b21-7c5d4e3a2b10"
+
+
+def with_sidecar(sidecar):
+    return create_app(SidecarSettings(http_port=sidecar.port, api_token=None, app_api_token=None)).test_client()
+
+
+def test_a_channel_s_forecast_is_kept_and_the_next_request_scores_it_on_the_hours_since(sidecar):
+    app = with_sidecar(sidecar)
+    first = app.post("/forecast", json={"series": series(3 * WEEK), "channelId": CHANNEL}).get_json()
+    assert first["accuracy"] is None
+    kept = sidecar.state[f"forecast-{CHANNEL}"]
+    assert [p["at"] for p in kept["points"]] == [p["at"] for p in first["points"]]
+    # Kept a week past its last hour: two weeks from "now" at the latest, never less than a minute.
+    assert 60 <= int(sidecar.ttl[f"forecast-{CHANNEL}"])
+
+    # A day later: 24 of its 168 hours have happened. It is scored on them and kept, as it is not over yet.
+    later = app.post("/forecast", json={"series": series(3 * WEEK + 24), "channelId": CHANNEL}).get_json()
+    assert later["accuracy"]["hoursCompared"] == 24 and later["accuracy"]["hoursForecast"] == WEEK
+    assert later["accuracy"]["interval"] == 0.8 and 0 <= later["accuracy"]["intervalCoverage"] <= 1
+    assert sidecar.state[f"forecast-{CHANNEL}"] == kept
+
+    # A week later it is over: scored on all its hours, and the new forecast takes its place.
+    week_later = app.post("/forecast", json={"series": series(4 * WEEK), "channelId": CHANNEL}).get_json()
+    assert week_later["accuracy"]["hoursCompared"] == WEEK
+    assert week_later["accuracy"]["meanAbsoluteError"] < 15 and week_later["accuracy"]["weightedAbsolutePercentageError"] < 0.15
+    assert sidecar.state[f"forecast-{CHANNEL}"]["points"][0]["at"] == week_later["points"][0]["at"]
+
+
+def test_without_a_channel_nothing_is_kept_or_scored(sidecar):
+    answer = with_sidecar(sidecar).post("/forecast", json={"series": series()}).get_json()
+    assert answer["accuracy"] is None and not sidecar.calls
+
+
+def test_a_failing_state_store_still_answers_the_forecast_without_a_score(sidecar):
+    sidecar.failing = True
+    answer = with_sidecar(sidecar).post("/forecast", json={"series": series(), "channelId": CHANNEL})
+    assert answer.status_code == 200 and answer.get_json()["accuracy"] is None
+    assert len(answer.get_json()["points"]) == WEEK
+
+
+def test_an_unreadable_kept_forecast_is_ignored(sidecar):
+    sidecar.state[f"forecast-{CHANNEL}"] = {"issuedAt": "yesterday", "points": "none"}
+    answer = with_sidecar(sidecar).post("/forecast", json={"series": series(), "channelId": CHANNEL})
+    assert answer.status_code == 200 and answer.get_json()["accuracy"] is None
+    assert sidecar.state[f"forecast-{CHANNEL}"]["points"][0]["at"] == answer.get_json()["points"][0]["at"]

@@ -104,6 +104,18 @@ public sealed class FakeMl : IAsyncDisposable
             model = "fake",
             interval = 0.8,
             horizonHours = horizon,
+
+            // As ml answers for a channel it forecast before: its previous forecast scored on the hours since (ADR 0037).
+            accuracy = body["channelId"] is null ? null : new
+            {
+                issuedAt = lastAt.AddHours(-24),
+                interval = 0.8,
+                hoursForecast = 168,
+                hoursCompared = 24,
+                meanAbsoluteError = 3.5,
+                weightedAbsolutePercentageError = (double?)null,
+                intervalCoverage = 0.75,
+            },
         };
     }
 

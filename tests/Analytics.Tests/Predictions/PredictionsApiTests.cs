@@ -44,6 +44,17 @@ public sealed class PredictionsApiTests(PredictionsPlatform platform) : IAsyncLi
         var sent = platform.Ml.Received.Where(r => r["series"]!.AsArray().Count == ThreeWeeks && r["horizonHours"]?.GetValue<int>() == 48).ToList();
         sent.Should().ContainSingle("the second answer came from the state store");
         sent[0]["series"]![0]!["value"]!.GetValue<long>().Should().Be(100);
+
+        // ml is told the channel, so it can keep the forecast and score it later; its score is passed on, cached with the rest.
+        sent[0]["channelId"]!.GetValue<Guid>().Should().Be(channelId);
+        foreach (var answer in new[] { first, second })
+        {
+            var accuracy = answer.GetProperty("accuracy");
+            accuracy.GetProperty("hoursCompared").GetInt32().Should().Be(24);
+            accuracy.GetProperty("intervalCoverage").GetDouble().Should().Be(0.75);
+            accuracy.GetProperty("weightedAbsolutePercentageError").ValueKind.Should().Be(JsonValueKind.Null);
+            accuracy.GetProperty("issuedAt").GetDateTimeOffset().Should().Be(end.AddHours(-25));
+        }
     }
 
     [Fact]

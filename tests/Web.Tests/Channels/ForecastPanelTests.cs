@@ -24,6 +24,11 @@ public sealed class ForecastPanelTests : ChannelsComponentContext
         Answer("analytics", "GET", $"{Analytics}/forecast", 200, JsonSerializer.Serialize(new
         {
             channelId = ChannelId, horizonHours = 168, interval = 0.8, model = "seasonal-ols", historyFrom = start.AddDays(-20), historyTo = start, points, cached = false,
+            accuracy = new
+            {
+                issuedAt = start.AddDays(-3), interval = 0.8, hoursForecast = 168, hoursCompared = 72, meanAbsoluteError = 3.46,
+                weightedAbsolutePercentageError = 0.062, intervalCoverage = 0.75,
+            },
         }, JsonSerializerOptions.Web));
         Answer("analytics", "GET", $"{Analytics}/best-time", 200, JsonSerializer.Serialize(new
         {
@@ -42,6 +47,9 @@ public sealed class ForecastPanelTests : ChannelsComponentContext
         var days = panel.FindAll("[data-forecast=value]");
         days.Should().HaveCount(8, "168 UTC hours from midnight fall on 8 Berlin days");
         days[1].TextContent.Should().Be("240");
+        panel.Find(".forecast-accuracy").TextContent.Should().Be(
+            $"The forecast made {new DateTime(2026, 12, 5, 1, 0, 0).ToString("ddd d MMM t", CultureInfo.CurrentCulture)} was checked against 72 of its 168 hours: "
+            + $"views fell inside its 80 % band in 75 % of them, and it was off by {3.5.ToString("N1", CultureInfo.CurrentCulture)} views an hour on average (6 % of the views).");
         panel.Find(".best-times li").TextContent.Should().Be($"Tuesday {new DateTime(2026, 12, 8, 19, 0, 0).ToString("t", CultureInfo.CurrentCulture)} — +35 % views per post (6 posts so far)");
         CallsTo("analytics").Select(r => r.RawTarget).Should().Contain(t => t.EndsWith("forecast?horizon=168", StringComparison.Ordinal))
             .And.Contain(t => t.EndsWith("best-time?top=3", StringComparison.Ordinal));
@@ -73,6 +81,7 @@ public sealed class ForecastPanelTests : ChannelsComponentContext
         panel.Find("button.secondary").Click();
         panel.WaitForAssertion(() => panel.FindAll(".forecast-problem").Should().BeEmpty(), Patience);
         panel.Find("[data-forecast=value]").TextContent.Should().Be("5");
+        panel.FindAll(".forecast-accuracy").Should().BeEmpty("ml had not forecast the channel before");
     }
 
     [Fact]
@@ -104,7 +113,7 @@ public sealed class ForecastPanelTests : ChannelsComponentContext
             ForecastBand.SlotText(slot, Berlin, new DateTimeOffset(2026, 12, 9, 12, 0, 0, TimeSpan.Zero)).Should().Be($"Monday {new DateTime(2026, 12, 14, 0, 0, 0).ToString("t", CultureInfo.CurrentCulture)}");
             ForecastBand.LiftText(slot).Should().Be("−10 % views per post");
             var forecast = new ChannelForecast(ChannelId, 1, 0.8, "m", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
-                [new ForecastPoint(new DateTimeOffset(2026, 12, 9, 12, 0, 0, TimeSpan.Zero), -1, -5, 2)], false);
+                [new ForecastPoint(new DateTimeOffset(2026, 12, 9, 12, 0, 0, TimeSpan.Zero), -1, -5, 2)], null, false);
             ForecastBand.Points(forecast, Berlin).Single().Should().Be(
                 new ForecastChartPoint(new DateTime(2026, 12, 9, 13, 0, 0), forecast.Points[0].At, 0, 0, 2));
         }

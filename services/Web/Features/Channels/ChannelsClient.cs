@@ -52,10 +52,18 @@ public sealed record ChannelInsights(Guid ChannelId, ViewsTrend Trend, IReadOnly
 /// <summary>One hour of a forecast: the expected views and the prediction interval around them.</summary>
 public sealed record ForecastPoint(DateTimeOffset At, double Value, double Lower, double Upper);
 
+/// <summary>How ml's previous forecast for the channel did on the hours since it was issued (ADR 0037).</summary>
+/// <param name="WeightedAbsolutePercentageError">The errors summed over the views summed; null when those hours had no views.</param>
+/// <param name="IntervalCoverage">The share of hours whose views fell inside the interval.</param>
+public sealed record ForecastAccuracy(
+    DateTimeOffset IssuedAt, double Interval, int HoursForecast, int HoursCompared, double MeanAbsoluteError, double? WeightedAbsolutePercentageError, double IntervalCoverage);
+
 /// <summary>analytics' <c>/forecast</c>: views per hour for the next <see cref="HorizonHours"/> hours, computed by the ml app.</summary>
 /// <param name="Interval">The prediction intervals' coverage (0.8 for 80 %).</param>
+/// <param name="Accuracy">The previous forecast's score, when ml issued one for the channel before.</param>
 public sealed record ChannelForecast(
-    Guid ChannelId, int HorizonHours, double Interval, string Model, DateTimeOffset HistoryFrom, DateTimeOffset HistoryTo, IReadOnlyList<ForecastPoint> Points, bool Cached);
+    Guid ChannelId, int HorizonHours, double Interval, string Model, DateTimeOffset HistoryFrom, DateTimeOffset HistoryTo, IReadOnlyList<ForecastPoint> Points,
+    ForecastAccuracy? Accuracy, bool Cached);
 
 /// <summary>An hour of the week (UTC) whose posts drew the most views; <see cref="ExpectedLift"/> 0.25 is 25 % above the channel's mean.</summary>
 public sealed record PostingSlot(string DayOfWeek, int Hour, int HourOfWeek, int Posts, double EngagementPerPost, double ExpectedLift);

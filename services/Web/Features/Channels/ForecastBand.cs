@@ -48,4 +48,24 @@ public static class ForecastBand
         ArgumentNullException.ThrowIfNull(slot);
         return slot.ExpectedLift.ToString("+0%;−0%;0%", CultureInfo.CurrentCulture).Replace("%", " %", StringComparison.Ordinal) + " views per post";
     }
+
+    /// <summary>
+    /// How the previous forecast did, in words: "The forecast made Mon 30 Nov 10:00 AM was checked against 24 of its 168
+    /// hours: views fell inside its 80 % band in 75 % of them, and it was off by 3.5 views an hour on average (6 % of the views)."
+    /// </summary>
+    public static string AccuracyText(ForecastAccuracy accuracy, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(accuracy);
+        ArgumentNullException.ThrowIfNull(zone);
+        var culture = CultureInfo.CurrentCulture;
+        var issued = TimeZoneInfo.ConvertTime(accuracy.IssuedAt, zone);
+        var share = accuracy.WeightedAbsolutePercentageError is { } wape
+            ? $" ({Percent(wape)} of the views)"
+            : string.Empty;
+        return $"The forecast made {issued.ToString("ddd d MMM t", culture)} was checked against {accuracy.HoursCompared.ToString(culture)} of its "
+            + $"{accuracy.HoursForecast.ToString(culture)} hours: views fell inside its {Percent(accuracy.Interval)} band in {Percent(accuracy.IntervalCoverage)} of them, "
+            + $"and it was off by {accuracy.MeanAbsoluteError.ToString("N1", culture)} views an hour on average{share}.";
+    }
+
+    private static string Percent(double share) => share.ToString("0%", CultureInfo.CurrentCulture).Replace("%", " %", StringComparison.Ordinal);
 }
