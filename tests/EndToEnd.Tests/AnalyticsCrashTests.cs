@@ -29,13 +29,13 @@ public sealed class AnalyticsCrashTests(PlatformFixture platform)
             await Task.Delay(TimeSpan.FromMilliseconds(300));
             await platform.Host.StopAppAsync("analytics", AppStopMode.Kill);
             (await posting).Should().Be(AnalyticsCrashJourney.Batches, "channels keeps accepting while analytics is down");
-            await platform.Host.StartAppAsync("analytics");
+            await platform.StartAppAsync("analytics");
 
             await journey.ExpectExactlyAsync(platform.Host, AnalyticsCrashJourney.Batches);
         }
         finally
         {
-            if (platform.Host.Apps.Single(a => a.AppId == "analytics").State != AppState.Running) { await platform.Host.StartAppAsync("analytics"); }
+            if (platform.Host.Apps.Single(a => a.AppId == "analytics").State == AppState.Stopped) { await platform.StartAppAsync("analytics"); }
         }
     }
 }

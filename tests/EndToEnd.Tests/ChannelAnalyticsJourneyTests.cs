@@ -86,7 +86,7 @@ public sealed class ChannelAnalyticsJourneyTests(PlatformFixture platform)
             rollups => rollups.ToString(),
             interval: TimeSpan.FromMilliseconds(500));
 
-        await platform.Host.RestartAppAsync("analytics");
+        await platform.RestartAppAsync("analytics");
 
         var after = await Eventually.UntilAsync(
             "the realtime view after the restart",

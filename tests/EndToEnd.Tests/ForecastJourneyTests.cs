@@ -79,7 +79,7 @@ public sealed class ForecastJourneyTests(PlatformFixture platform)
         }
         finally
         {
-            await platform.Host.StartAppAsync("ml");
+            await platform.StartAppAsync("ml");
         }
 
         // The sidecar's circuit breaker for ml may still be open for a while: it closes after its timeout.

@@ -40,10 +40,13 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
     {
         // Failure injection through configuration only: analytics answers 503 to provisioning while this is set.
         // DevHost gives the variable to the analytics process alone; the test process's environment stays untouched.
-        // A 503 is transient, so the saga retries it until the sign-up's deadline: shortened here to keep the test quick.
+        // A 503 is transient, so the saga retries it until the sign-up's deadline: shortened here to keep the test quick, to
+        // one attempt of the step (which workflows' sidecar already makes four calls: appRetry retries 503). A second attempt
+        // would make six failures in a row and open the sidecar's circuit breaker to analytics, and the compensation would
+        // then only wait out its 30 s.
         await Task.WhenAll(
-            platform.Host.RestartAppAsync("analytics", new Dictionary<string, string> { ["Workspaces__RefuseProvisioning"] = "true" }),
-            platform.Host.RestartAppAsync("workflows", new Dictionary<string, string> { ["Onboarding__StepDeadline"] = "00:00:08" }));
+            platform.RestartAppAsync("analytics", new Dictionary<string, string> { ["Workspaces__RefuseProvisioning"] = "true" }),
+            platform.RestartAppAsync("workflows", new Dictionary<string, string> { ["Onboarding__StepDeadline"] = "00:00:02" }));
         try
         {
             var email = Email();
@@ -71,8 +74,8 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
         finally
         {
             await Task.WhenAll(
-                platform.Host.RestartAppAsync("analytics", new Dictionary<string, string>()),
-                platform.Host.RestartAppAsync("workflows", new Dictionary<string, string>()));
+                platform.RestartAppAsync("analytics", new Dictionary<string, string>()),
+                platform.RestartAppAsync("workflows", new Dictionary<string, string>()));
         }
     }
 
@@ -93,8 +96,8 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
             var engine = await GetEngineStatusAsync(instanceId);
             engine.GetProperty("runtimeStatus").GetString().Should().Be("RUNNING", "the instance outlives its worker: " + engine);
 
-            await platform.Host.StartAppAsync("notifications");
-            await platform.Host.StartAppAsync("workflows");
+            await platform.StartAppAsync("notifications");
+            await platform.StartAppAsync("workflows");
             var status = await WaitForEndAsync(statusUrl);
 
             status.GetProperty("status").GetString().Should().Be("COMPLETED", status.ToString());
@@ -109,7 +112,7 @@ public sealed class OnboardingSagaTests(PlatformFixture platform)
             // Leave the shared platform whole for the other tests whatever happened above.
             foreach (var appId in new[] { "notifications", "workflows" })
             {
-                if (platform.Host.Apps.Single(a => a.AppId == appId).State != AppState.Running) { await platform.Host.StartAppAsync(appId); }
+                if (platform.Host.Apps.Single(a => a.AppId == appId).State == AppState.Stopped) { await platform.StartAppAsync(appId); }
             }
         }
     }

@@ -31,9 +31,12 @@ public sealed class PayoutJourneyTests(PlatformFixture platform) : IAsyncLifetim
         var first = await PaidLessonAsync(market, tutor, Marketplace.SlotStart(TimeSpan.FromDays(5)), 60);
         var second = await PaidLessonAsync(market, tutor, Marketplace.SlotStart(TimeSpan.FromDays(6)), 90);
 
-        // Stripe answers the next transfers "too many requests": the saga's transfer step keeps failing transiently (its
-        // retries back off 1, 2, 4, 8, 16 s), so the payout stays pending long enough to kill workflows in the middle of it.
-        using (var throttle = await platform.StripeStandIn.PostAsJsonAsync("/standin/throttle", new { requests = 6, code = "rate_limit" }))
+        // Stripe answers the next transfers "too many requests": payments answers 502, which workflows' sidecar retries
+        // (appRetry: four calls, 200-800 ms apart) before the saga's transfer step fails transiently and backs off (1 s), so
+        // the payout stays pending for seconds — long enough to kill workflows in the middle of it, which follows the pending
+        // payout within a poll of 100 ms. Four refusals, not more: six consecutive failures would open the sidecar's circuit
+        // breaker to payments, and the saga would then only wait out its 30 s.
+        using (var throttle = await platform.StripeStandIn.PostAsJsonAsync("/standin/throttle", new { requests = 4, code = "rate_limit" }))
         {
             throttle.StatusCode.Should().Be(HttpStatusCode.OK, await throttle.Content.ReadAsStringAsync());
         }
@@ -51,7 +54,7 @@ public sealed class PayoutJourneyTests(PlatformFixture platform) : IAsyncLifetim
         pending.Should().Be(1);
         await platform.Host.StopAppAsync("workflows", DevHost.AppStopMode.Kill);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        await platform.Host.StartAppAsync("workflows");
+        await platform.StartAppAsync("workflows");
 
         var history = await Eventually.UntilAsync("the payout to complete",
             async _ =>
@@ -79,8 +82,11 @@ public sealed class PayoutJourneyTests(PlatformFixture platform) : IAsyncLifetim
         // The tutor hears of it (payout.completed → notifications).
         (await market.WaitForNotificationAsync(tutor.Token, "payout-completed")).GetProperty("body").GetString().Should().Contain("85.00");
 
-        // Nothing is left: later periods find nothing due for this tutor, and no second transfer is ever made.
-        await Task.Delay(PlatformFixture.PayoutPeriod + TimeSpan.FromSeconds(10));
+        // Nothing is left: the first period the calendar runs after the payout completed finds nothing due for this tutor
+        // (no saga of theirs for it), and no second transfer is ever made.
+        var laterPeriod = await NextCalendarRunAsync(after: DateTime.UtcNow);
+        (await WorkflowInstances.GetAsync(platform.WorkflowsSidecar, InstanceIdFor(tutor.Id, laterPeriod))).Status
+            .Should().Be(HttpStatusCode.NotFound, "no payout saga is started for a tutor with nothing due");
         (await TransfersToAsync(account)).Should().ContainSingle();
     }
 
@@ -157,6 +163,37 @@ public sealed class PayoutJourneyTests(PlatformFixture platform) : IAsyncLifetim
         using var complete = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Post, $"/api/bookings/{booking.BookingId}/complete", tutor.Token);
         complete.StatusCode.Should().Be(HttpStatusCode.OK, await complete.Content.ReadAsStringAsync());
     }
+
+    /// <summary>
+    /// Waits until the payout calendar has run the period that ends first after <paramref name="after"/> (its custom status
+    /// then names the following period as its next wake-up) and answers that period's start. Periods are whole multiples
+    /// of <see cref="PlatformFixture.PayoutPeriod"/> from the Unix epoch, as the calendar counts them.
+    /// </summary>
+    private async Task<DateTime> NextCalendarRunAsync(DateTime after)
+    {
+        var length = PlatformFixture.PayoutPeriod.Ticks;
+        var periodStart = DateTime.UnixEpoch.AddTicks((after - DateTime.UnixEpoch).Ticks / length * length);
+        var periodEnd = periodStart + PlatformFixture.PayoutPeriod;
+        await Eventually.UntilAsync($"the payout calendar to run the period ending {periodEnd:O}",
+            _ => CalendarNextWakeUpAsync(),
+            next => next > periodEnd,
+            PlatformFixture.PayoutPeriod * 3, next => $"next wake-up {next:O}", interval: TimeSpan.FromMilliseconds(250));
+        return periodStart;
+    }
+
+    /// <summary>The payout calendar's next wake-up, from its custom status.</summary>
+    private async Task<DateTime?> CalendarNextWakeUpAsync()
+    {
+        var (status, calendar) = await WorkflowInstances.GetAsync(platform.WorkflowsSidecar, "payout-calendar");
+        status.Should().Be(HttpStatusCode.OK);
+        return WorkflowInstances.CustomStatus(calendar!.Value) is { } progress
+            ? DateTime.SpecifyKind(progress.GetProperty("nextPeriodEnd").GetDateTime(), DateTimeKind.Utc)
+            : null;
+    }
+
+    /// <summary>The payout saga instance of a tutor's period, named as the workflows app names it (PayoutPeriod.InstanceIdFor).</summary>
+    private static string InstanceIdFor(Guid tutorId, DateTime periodStart) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"payout-{tutorId:N}-{periodStart:yyyyMMddHHmmss}");
 
     /// <summary>The transfers the stand-in made to the account (Stripe's list, with the stand-in's test key).</summary>
     private async Task<List<JsonElement>> TransfersToAsync(string account)

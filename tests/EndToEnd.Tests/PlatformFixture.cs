@@ -36,8 +36,12 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Notifications' grace before telling of an unread message in this run (short, so a test sees it pass).</summary>
     public static readonly TimeSpan MessageGracePeriod = TimeSpan.FromSeconds(3);
 
-    /// <summary>How often notifications looks for notices whose grace has passed (as in production; MessageNoticeJourneyTests).</summary>
-    public static readonly TimeSpan MessageNoticePollInterval = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often notifications looks for notices whose grace has passed in this run (production: 5 s). Shorter, so the tests
+    /// that wait for a pass, or for two passes to have told nothing more, wait less; still well above the time a test takes to
+    /// send a burst of messages that must fall within one interval (MessageNoticeJourneyTests).
+    /// </summary>
+    public static readonly TimeSpan MessageNoticePollInterval = TimeSpan.FromSeconds(2);
 
     public HttpClient Gateway { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:5000"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -49,6 +53,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     /// <summary>The gateway's sidecar, for invocation calls made from outside like any Dapr client.</summary>
     public HttpClient GatewaySidecar { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:3500"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The workflows app's sidecar, for reading saga instances (<see cref="WorkflowInstances"/>), also while the app is down.</summary>
+    public HttpClient WorkflowsSidecar { get; } = new() { BaseAddress = new Uri("http://127.0.0.1:3508"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The Telegram stand-in's control API (/standin/...).</summary>
     public HttpClient TelegramStandIn { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{TelegramStandInPort}"), Timeout = TimeSpan.FromSeconds(30) };
@@ -92,6 +99,37 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["notifications"] = new Dictionary<string, string> { ["Notifications__MessageGracePeriod"] = MessageGracePeriod.ToString("c", CultureInfo.InvariantCulture), ["Notifications__MessageNoticePollInterval"] = MessageNoticePollInterval.ToString("c", CultureInfo.InvariantCulture) },
             },
         });
+    }
+
+    /// <summary>
+    /// Starts a stopped app through DevHost (<see cref="PlatformHost.StartAppAsync"/>) and returns once its sidecar counts it
+    /// healthy after the probe DevHost sends as the app's port opens (<see cref="UntilHealthyAfterFirstProbeAsync"/>).
+    /// </summary>
+    public async Task StartAppAsync(string appId, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        await Host.StartAppAsync(appId, environment);
+        await UntilHealthyAfterFirstProbeAsync(appId);
+    }
+
+    /// <summary>Restarts an app through DevHost (<see cref="PlatformHost.RestartAppAsync"/>), returning as <see cref="StartAppAsync"/> does.</summary>
+    public async Task RestartAppAsync(string appId, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        await Host.RestartAppAsync(appId, environment);
+        await UntilHealthyAfterFirstProbeAsync(appId);
+    }
+
+    /// <summary>
+    /// DevHost's start returns on the app's last known health, as its sidecar keeps it across the app's restarts: failed probes
+    /// below the threshold stay counted (as in daprd, a passing probe does not reset them), so the first probe of the new process,
+    /// sent as its port opens, may time out while it is still starting and turn it unhealthy just after the start returned —
+    /// until the next probe, 5 s later, and the next test meets invocations refused. That probe has answered or timed out
+    /// (appHealthProbeTimeout) by the end of this wait.
+    /// </summary>
+    private async Task UntilHealthyAfterFirstProbeAsync(string appId)
+    {
+        await Task.Delay(DevHost.Configuration.AppHealthCheck.DefaultProbeTimeout);
+        await Eventually.UntilAsync($"{appId} to be healthy after its start", _ => Task.FromResult(Host.Apps.Single(a => a.AppId == appId).State),
+            state => state == AppState.Running, TimeSpan.FromSeconds(30), state => state.ToString());
     }
 
     public async Task<long> CountRowsAsync(string appId, string table)
@@ -138,6 +176,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         TelegramStandIn.Dispose();
         StripeStandIn.Dispose();
         GatewaySidecar.Dispose();
+        WorkflowsSidecar.Dispose();
         if (_host is not null)
         {
             await _host.StopAsync();

@@ -11,7 +11,8 @@ namespace DaprPlatform.EndToEnd.Tests;
 /// Issue 18's subscription lifecycle through the gateway with the real apps and DevHost's Stripe stand-in (test clocks):
 /// free allows one channel → pro through Stripe → a second channel → the clock renews the period → the card starts failing
 /// and the next renewal fails → past due, the dunning saga's grace and reminder → the grace ends: free, the newest channel
-/// paused and the owner told once → subscribed again → pro restored and the channel resumed.
+/// paused and the owner told once → subscribed again → pro restored and the channel resumed. Cards change through payments'
+/// own card update; a past-due owner's new card pays the renewal and the dunning saga stands down.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class SubscriptionLifecycleJourneyTests(PlatformFixture platform)
@@ -60,15 +61,17 @@ public sealed class SubscriptionLifecycleJourneyTests(PlatformFixture platform)
         (Plan(mine), Status(mine), mine.GetProperty("subscriptionId").GetString()).Should().Be(("pro", "active", subscriptionId));
         var secondPeriodEnd = mine.GetProperty("currentPeriodEnd").GetDateTimeOffset();
 
-        // The card starts failing (payments has no card-change API: as the owner would in Stripe's customer portal), and
-        // the next renewal fails.
-        var customerId = (await StripeAsync(HttpMethod.Get, $"/v1/subscriptions/{subscriptionId}")).GetProperty("customer").GetString()!;
-        var failingCard = await StripeAsync(HttpMethod.Post, "/v1/payment_methods/pm_card_chargeCustomerFail/attach", ("customer", customerId));
-        await StripeAsync(HttpMethod.Post, $"/v1/subscriptions/{subscriptionId}", ("default_payment_method", failingCard.GetProperty("id").GetString()!));
+        // The owner gives a card that attaches but declines every charge (payments' card update: an active subscription
+        // is not charged now), and the next renewal fails.
+        await GiveFailingCardAsync(token);
         await AdvanceClockAsync(clockId!, secondPeriodEnd + PastTheCharge);
 
         mine = await MineUntilAsync(token, "past due with a grace period", m => Status(m) == "past_due" && m.GetProperty("graceUntil").ValueKind == JsonValueKind.String);
         Plan(mine).Should().Be("pro", "the owner keeps the paid plan during the grace period");
+        // A card declined at attach changes nothing: still past due, the grace still runs.
+        var declined = await GiveCardAsync(token, "pm_card_chargeDeclined");
+        declined.StatusCode.Should().Be(HttpStatusCode.PaymentRequired, declined.Body.GetRawText());
+        declined.Body.GetProperty("declineCode").GetString().Should().Be("generic_decline");
         var graceUntil = mine.GetProperty("graceUntil").GetDateTimeOffset();
         graceUntil.Should().BeAfter(DateTimeOffset.UtcNow.AddSeconds(-5)).And.BeBefore(DateTimeOffset.UtcNow + PlatformFixture.DunningGracePeriod + TimeSpan.FromSeconds(5));
         await NoticesUntilAsync(token, "the dunning saga's reminder", n => n.Any(k => k.Kind == "payment-reminder"));
@@ -97,6 +100,52 @@ public sealed class SubscriptionLifecycleJourneyTests(PlatformFixture platform)
         await ChannelUntilAsync(token, secondId, "active");
         await NoticesUntilAsync(token, "the notices of the restored plan and the resumed channel",
             n => n.Any(k => k.Kind == "channel-resumed") && n.Any(k => k.Title == "Your Pro plan is restored"));
+    }
+
+    [Fact]
+    public async Task Past_due_then_a_new_card_through_the_gateway_pays_the_renewal_and_the_dunning_saga_stands_down()
+    {
+        var (_, token) = await platform.RegisterAndLogInAsync("channel-owner");
+        await SubscribeAsync(token);
+        var mine = await MineUntilAsync(token, "pro and active", m => Plan(m) == "pro" && Status(m) == "active");
+        var subscriptionId = mine.GetProperty("subscriptionId").GetString()!;
+        var clockId = mine.GetProperty("testClockId").GetString()!;
+        await GiveFailingCardAsync(token);
+        await AdvanceClockAsync(clockId, mine.GetProperty("currentPeriodEnd").GetDateTimeOffset() + PastTheCharge);
+        await MineUntilAsync(token, "past due with a grace period", m => Status(m) == "past_due" && m.GetProperty("graceUntil").ValueKind == JsonValueKind.String);
+
+        // The owner gives a good card: the unpaid renewal is paid with it now; the answer is Stripe's status after that.
+        var given = await GiveCardAsync(token, "pm_card_visa");
+        given.StatusCode.Should().Be(HttpStatusCode.OK, given.Body.GetRawText());
+        (Plan(given.Body), Status(given.Body)).Should().Be(("pro", "active"));
+        var openInvoices = await StripeAsync(HttpMethod.Get, $"/v1/invoices?subscription={subscriptionId}&status=open");
+        openInvoices.GetProperty("data").GetArrayLength().Should().Be(0, openInvoices.GetRawText());
+
+        // Stripe's invoice.paid reaches payments, which tells the dunning saga: it stops and the owner is told once.
+        await NoticesUntilAsync(token, "the dunning saga's payment-received notice", n => n.Any(k => k.Kind == "payment-received"));
+        mine = await MineUntilAsync(token, "no grace any more", m => m.GetProperty("graceUntil").ValueKind == JsonValueKind.Null);
+
+        // The grace period passes: nobody is downgraded, the plan never moved.
+        await Task.Delay(PlatformFixture.DunningGracePeriod + TimeSpan.FromSeconds(5));
+        mine = await MineUntilAsync(token, "pro and active after the grace", m => Plan(m) == "pro" && Status(m) == "active");
+        mine.GetProperty("version").GetInt64().Should().Be(1, "only the subscription moved the plan");
+        var notices = await NoticesUntilAsync(token, "the notices", n => n.Count > 0);
+        notices.Should().ContainSingle(n => n.Kind == "payment-received", string.Join(" | ", notices));
+        notices.Should().NotContain(n => n.Title.Contains("moved to Free", StringComparison.Ordinal));
+    }
+
+    private async Task GiveFailingCardAsync(string token)
+    {
+        var failing = await GiveCardAsync(token, "pm_card_chargeCustomerFail");
+        failing.StatusCode.Should().Be(HttpStatusCode.OK, failing.Body.GetRawText());
+        Status(failing.Body).Should().Be("active", "an active subscription's card is changed without a charge");
+    }
+
+    /// <summary>PUT /api/subscriptions/mine/payment-method through the gateway, as the owner.</summary>
+    private async Task<(HttpStatusCode StatusCode, JsonElement Body)> GiveCardAsync(string token, string paymentMethodId)
+    {
+        using var response = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Put, "/api/subscriptions/mine/payment-method", token, new { paymentMethodId });
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
     private static string? Plan(JsonElement mine) => mine.GetProperty("plan").GetString();

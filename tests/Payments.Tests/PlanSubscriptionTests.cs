@@ -357,6 +357,14 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
         { "PUT", "/api/subscriptions/mine/plan", """{"plan":"business"}""", HttpStatusCode.NotFound, null },
         { "POST", "/api/subscriptions/mine/cancel", null, HttpStatusCode.NotFound, null },
         { "POST", "/api/subscriptions/mine/resume", null, HttpStatusCode.NotFound, null },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":"  "}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":"pm card"}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":"tok_visa"}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", $$"""{"paymentMethodId":"pm_{{new string('x', 260)}}"}""", HttpStatusCode.BadRequest, "paymentMethodId" },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":7}""", HttpStatusCode.BadRequest, null },
+        { "PUT", "/api/subscriptions/mine/payment-method", "{", HttpStatusCode.BadRequest, null },
+        { "PUT", "/api/subscriptions/mine/payment-method", """{"paymentMethodId":"pm_card_visa"}""", HttpStatusCode.NotFound, null },
     };
 
     [Theory]
@@ -383,6 +391,22 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
         (await fixture.Factory.WithDbAsync(db => db.PlanSubscriptions.CountAsync(s => s.OwnerId == ownerId))).Should().Be(0);
     }
 
+    [Fact]
+    public async Task A_payment_method_Stripe_does_not_know_is_a_400_on_paymentMethodId_and_changes_nothing()
+    {
+        var ownerId = Guid.NewGuid();
+        var (subscriptionId, _) = await fixture.ActiveSubscriptionAsync(ownerId, DateTimeOffset.UtcNow);
+        var before = fixture.Stripe.Subscription(subscriptionId).ToJsonString();
+        using var owner = fixture.Owner(ownerId);
+
+        using var response = await owner.PutAsJsonAsync("/api/subscriptions/mine/payment-method", new { paymentMethodId = "pm_unknown" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("paymentMethodId", out _).Should().BeTrue();
+        fixture.Stripe.Subscription(subscriptionId).ToJsonString().Should().Be(before);
+        (await fixture.Factory.WithDbAsync(db => db.BillingAccounts.SingleAsync(a => a.OwnerId == ownerId))).CardUpdates.Should().Be(0);
+    }
+
     [Theory]
     [InlineData("GET", "/internal/subscriptions/sub_unknown", "workflows", HttpStatusCode.NotFound)]
     [InlineData("POST", "/internal/subscriptions/sub_unknown/downgrade", "workflows", HttpStatusCode.NotFound)]
@@ -398,11 +422,19 @@ public sealed class PlanSubscriptionTests(PlansFixture fixture) : IClassFixture<
     private static void SameJson(JsonElement actual, string expected) =>
         System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(actual.GetRawText()), System.Text.Json.Nodes.JsonNode.Parse(expected)).Should().BeTrue($"{actual.GetRawText()} should be {expected}");
 
-    [Fact]
-    public async Task Reading_a_subscription_requires_signing_in()
+    [Theory]
+    [InlineData("GET", "/api/subscriptions/mine")]
+    [InlineData("PUT", "/api/subscriptions/mine/payment-method")]
+    public async Task Reading_a_subscription_or_giving_a_card_requires_signing_in(string method, string path)
     {
         using var anonymous = fixture.Factory.CreateClient();
-        using var response = await anonymous.GetAsync("/api/subscriptions/mine");
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "PUT")
+        {
+            request.Content = new StringContent("""{"paymentMethodId":"pm_card_visa"}""", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await anonymous.SendAsync(request);
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 }

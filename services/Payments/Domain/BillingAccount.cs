@@ -43,6 +43,9 @@ public sealed class BillingAccount
     /// <summary>How many subscriptions the owner has started: the next one's Stripe idempotency key is derived from it.</summary>
     public int SubscriptionsStarted { get; private set; }
 
+    /// <summary>How many times the owner gave a new card: the next card update's Stripe idempotency keys are derived from it.</summary>
+    public int CardUpdates { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -60,6 +63,13 @@ public sealed class BillingAccount
     public void RecordSubscriptionStarted(DateTimeOffset now)
     {
         SubscriptionsStarted++;
+        UpdatedAt = DomainIds.ToMicroseconds(now);
+    }
+
+    /// <summary>A new card was attached and made the default at Stripe (a declined one leaves the count, so it is retried as the same request).</summary>
+    public void RecordCardUpdate(DateTimeOffset now)
+    {
+        CardUpdates++;
         UpdatedAt = DomainIds.ToMicroseconds(now);
     }
 

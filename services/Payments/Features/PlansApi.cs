@@ -16,6 +16,7 @@ public static class PlansApi
         GetMySubscription.Map(subscriptions);
         ChangePlan.Map(subscriptions);
         CancelSubscription.Map(subscriptions);
+        UpdatePaymentMethod.Map(subscriptions);
 
         // The dunning saga's steps (invocation only, the workflows app only).
         var steps = app.MapGroup("/internal/subscriptions").RequireSidecarCaller(SagaAppId);

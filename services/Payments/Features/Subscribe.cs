@@ -157,18 +157,19 @@ public static class Subscribe
         return intent.LastPaymentError;
     }
 
-    internal static string? ReadPaymentMethod(string? value, ValidationErrors errors)
+    /// <summary>A Stripe PaymentMethod id given in <paramref name="field"/>: required, no spaces, Stripe's id length.</summary>
+    internal static string? ReadPaymentMethod(string? value, ValidationErrors errors, string field = "paymentMethod")
     {
         var method = value?.Trim();
         if (string.IsNullOrEmpty(method))
         {
-            errors.Add("paymentMethod", "paymentMethod is required (a Stripe PaymentMethod id such as pm_card_visa).");
+            errors.Add(field, $"{field} is required (a Stripe PaymentMethod id such as pm_card_visa).");
             return null;
         }
 
         if (method.Length > SubscriptionAccess.MaxPaymentMethodLength || method.Any(char.IsWhiteSpace))
         {
-            errors.Add("paymentMethod", $"paymentMethod must be a Stripe id without spaces, at most {SubscriptionAccess.MaxPaymentMethodLength} characters.");
+            errors.Add(field, $"{field} must be a Stripe id without spaces, at most {SubscriptionAccess.MaxPaymentMethodLength} characters.");
             return null;
         }
 

@@ -23,9 +23,10 @@ public static class SubscriptionAccess
     public static NotFoundProblem NoSubscription() => Problems.NotFound("You have no subscription (you are on the free plan).");
 
     /// <summary>402: the card was declined; Stripe's decline code says why (e.g. insufficient_funds).</summary>
-    public static ProblemHttpResult CardDeclined(string? declineCode, string? code, string? message) =>
+    /// <param name="outcome">What the decline left as it was, told after Stripe's words.</param>
+    public static ProblemHttpResult CardDeclined(string? declineCode, string? code, string? message, string outcome = "Nothing was subscribed.") =>
         TypedResults.Problem(
-            $"The card was declined: {message ?? "the first invoice could not be paid"}. Nothing was subscribed.",
+            $"The card was declined: {message?.TrimEnd('.') ?? "the first invoice could not be paid"}. {outcome}",
             statusCode: StatusCodes.Status402PaymentRequired,
             title: "The card was declined.",
             type: CardDeclinedType,

@@ -64,6 +64,7 @@ public sealed class PaymentsDbContext(DbContextOptions<PaymentsDbContext> option
         e.Property(a => a.PlanVersion).HasColumnName("plan_version");
         e.Property(a => a.LastChangeReason).HasColumnName("last_change_reason").HasMaxLength(16);
         e.Property(a => a.SubscriptionsStarted).HasColumnName("subscriptions_started");
+        e.Property(a => a.CardUpdates).HasColumnName("card_updates");
         e.Property(a => a.CreatedAt).HasColumnName("created_at");
         e.Property(a => a.UpdatedAt).HasColumnName("updated_at");
         // The plan's version must grow by exactly one per change: two webhooks moving one owner's plan at once retry on xmin.

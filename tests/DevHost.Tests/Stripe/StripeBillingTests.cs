@@ -639,6 +639,67 @@ public sealed class StripeBillingTests : StripeNetTestBase
     }
 
     [Fact]
+    public async Task A_past_due_subscription_takes_a_new_card_as_payments_gives_it_pay_the_open_invoice_then_both_defaults()
+    {
+        // payments' PUT /api/subscriptions/mine/payment-method: attach, pay the newest open invoice with the card, then make it
+        // the customer's invoice default and the subscription's default_payment_method (docs.stripe.com/api/invoices/pay).
+        var (_, clock, customer, subscription) = await SubscribedAsync();
+        var failingCard = await UseCardAsync(customer.Id, "pm_card_chargeCustomerFail");
+        await Api.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions { DefaultPaymentMethod = failingCard.Id }, Key());
+        await AdvanceAsync(clock, Start.AddMonths(1).AddHours(2));
+        (await GetAsync(subscription.Id)).Status.Should().Be("past_due");
+        var open = (await Api.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = subscription.Id, Status = "open", Limit = 1 })).Data.Should().ContainSingle().Subject;
+        open.BillingReason.Should().Be("subscription_cycle");
+
+        // A card that attaches but declines the charge: 402 card_error with the decline code; the invoice stays open.
+        var declining = await Api.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail", new PaymentMethodAttachOptions { Customer = customer.Id }, Key());
+        var declined = () => Api.V1.Invoices.PayAsync(open.Id, new InvoicePayOptions { PaymentMethod = declining.Id }, Key());
+        var e = (await declined.Should().ThrowAsync<StripeException>()).Which;
+        (e.HttpStatusCode, e.StripeError.Type, e.StripeError.DeclineCode).Should().Be((HttpStatusCode.PaymentRequired, "card_error", "generic_decline"));
+        (await Api.V1.Invoices.GetAsync(open.Id)).Status.Should().Be("open");
+
+        var card = await Api.V1.PaymentMethods.AttachAsync("pm_card_mastercard", new PaymentMethodAttachOptions { Customer = customer.Id }, Key());
+        var paid = await Api.V1.Invoices.PayAsync(open.Id, new InvoicePayOptions { PaymentMethod = card.Id }, Key());
+        var updatedCustomer = await Api.V1.Customers.UpdateAsync(
+            customer.Id, new CustomerUpdateOptions { InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = card.Id } }, Key());
+        var updated = await Api.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions { DefaultPaymentMethod = card.Id }, Key());
+
+        (paid.Status, paid.AmountPaid).Should().Be(("paid", 900));
+        updatedCustomer.InvoiceSettings.DefaultPaymentMethodId.Should().Be(card.Id);
+        (updated.Status, updated.DefaultPaymentMethodId).Should().Be(("active", card.Id));
+        await WebhooksAsync("invoice.paid", open.Id);
+        // The recovery is told as customer.subscription.updated active, whose previous status was past_due.
+        await EventAsync("customer.subscription.updated", subscription.Id,
+            ev => ((Subscription)ev.Data.Object).Status == "active" && Previous(ev).Contains("\"status\":\"past_due\"", StringComparison.Ordinal));
+
+        // The next renewal is charged to the new card.
+        await AdvanceAsync(clock, Start.AddMonths(2).AddHours(2));
+        var renewed = await GetAsync(subscription.Id);
+        (renewed.Status, renewed.LatestInvoice.Status).Should().Be(("active", "paid"));
+    }
+
+    [Fact]
+    public async Task A_fault_while_a_clock_advances_answers_Stripes_500_api_error_and_leaves_the_clock_in_internal_failure()
+    {
+        // Stripe answers its own failures as status 500 {"error":{"type":"api_error"}}; a clock whose advance failed reads
+        // internal_failure. The fault here: a renewal in December 9999, whose next period would end after DateTime.MaxValue.
+        var price = await MonthlyPriceAsync(900, "pro_monthly");
+        var late = new DateTime(9999, 11, 25, 12, 0, 0, DateTimeKind.Utc);
+        var clock = await Api.V1.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions { FrozenTime = late, Name = "the end of time" }, Key());
+        var customer = await CustomerAsync(clock);
+        (await SubscribeAsync(customer.Id, price.Id)).Status.Should().Be("active");
+
+        var act = () => AdvanceAsync(clock, late.AddDays(31));
+
+        var e = (await act.Should().ThrowAsync<StripeException>()).Which;
+        e.HttpStatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        e.StripeError.Type.Should().Be("api_error");
+        e.StripeError.Message.Should().Contain(clock.Id);
+        (await Api.V1.TestHelpers.TestClocks.GetAsync(clock.Id)).Status.Should().Be("internal_failure");
+        await WebhooksAsync("test_helpers.test_clock.internal_failure", clock.Id);
+    }
+
+    [Fact]
     public async Task A_price_without_recurring_on_a_subscription_names_the_item_and_changes_nothing()
     {
         // docs.stripe.com/api/subscriptions/create: items[].price must be a recurring price.

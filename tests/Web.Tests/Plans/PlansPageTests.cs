@@ -166,12 +166,90 @@ public sealed class PlansPageTests : WebComponentContext
 
         var page = Render<PlansPage>();
 
-        page.WaitForAssertion(() => page.Find(".past-due").TextContent.Should().Contain("Update your card"), Patience);
+        page.WaitForAssertion(() => page.Find(".past-due").TextContent.Should().Contain("Your last payment failed — update your card to keep Pro"), Patience);
         page.Find(".past-due time").GetAttribute("datetime").Should().Be(grace.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         page.Find(".past-due").TextContent.Should().Contain("otherwise your plan goes back to Free");
         page.Find(".subscription-state").TextContent.Should().Contain("Your Pro subscription is past due.");
         page.FindAll(".plan button").Should().BeEmpty("payments changes only an active subscription");
         page.Find(".mine button").TextContent.Should().Be("Cancel at the end of the period");
+    }
+
+    [Fact]
+    public void A_past_due_owner_gives_a_new_card_and_the_answer_says_the_subscription_is_active_again()
+    {
+        SignIn(PlatformRoles.ChannelOwner);
+        Answer(App, "GET", "api/plans", 200, Catalogue);
+        AnswerMine(Mine("pro", "sub_1", "past_due", "pro", graceUntil: PeriodEnd.AddDays(7)));
+        Answer(App, "PUT", "api/subscriptions/mine/payment-method", 200, Mine("pro", "sub_1", "active", "pro"));
+        var page = Render<PlansPage>();
+        page.WaitForAssertion(() => page.Find("#card-heading").TextContent.Should().Be("Update your card"), Patience);
+        page.FindAll(".card-update input[type=radio]").Select(r => r.GetAttribute("value"))
+            .Should().Equal("pm_card_visa", "pm_card_chargeDeclined", "pm_card_mastercard", "pm_card_chargeCustomerFail");
+        page.FindAll(".card-update input[type=radio]").Should().AllSatisfy(r => r.GetAttribute("name").Should().Be("paymentMethodId"));
+
+        page.Find("input[value=pm_card_mastercard]").Change("pm_card_mastercard");
+        page.Find(".card-update form").Submit();
+
+        page.WaitForAssertion(() => page.Find(".subscription-state").TextContent.Should().Contain("Your new card paid the invoice: your Pro subscription is active again."), Patience);
+        page.Find(".subscription-state").TextContent.Should().Contain("Your Pro subscription is active; it renews on");
+        page.FindAll(".past-due").Should().BeEmpty();
+        page.FindAll(".card-update").Should().BeEmpty();
+        var put = CallsTo(App).Single(r => r.Method == "PUT");
+        put.Path.Should().Be("/v1.0/invoke/payments/method/api/subscriptions/mine/payment-method");
+        JsonDocument.Parse(put.Body).RootElement.GetProperty("paymentMethodId").GetString().Should().Be("pm_card_mastercard");
+    }
+
+    [Fact]
+    public void A_declined_new_card_shows_stripes_words_and_the_notice_stays()
+    {
+        SignIn(PlatformRoles.ChannelOwner);
+        Answer(App, "GET", "api/plans", 200, Catalogue);
+        AnswerMine(Mine("pro", "sub_1", "past_due", "pro"));
+        Answer(App, "PUT", "api/subscriptions/mine/payment-method", 402,
+            """{"type":"https://daprplatform.dev/problems/card-declined","title":"The card was declined.","status":402,"detail":"The card was declined: Your card has insufficient funds. Your card on file is unchanged.","declineCode":"insufficient_funds"}""");
+        var page = Render<PlansPage>();
+        page.WaitForAssertion(() => page.Find(".card-update form"), Patience);
+
+        page.Find("input[value=pm_card_chargeCustomerFail]").Change("pm_card_chargeCustomerFail");
+        page.Find(".card-update form").Submit();
+
+        page.WaitForAssertion(() => page.Find(".card-update .problem strong").TextContent.Should().Be("The card was declined."), Patience);
+        page.Find(".card-update .problem p").TextContent.Should().Be("The card was declined: Your card has insufficient funds. Your card on file is unchanged.");
+        page.Find(".past-due").TextContent.Should().Contain("Your last payment failed");
+        page.Find(".subscription-state").TextContent.Should().Contain("Your Pro subscription is past due.");
+        JsonDocument.Parse(CallsTo(App).Single(r => r.Method == "PUT").Body).RootElement.GetProperty("paymentMethodId").GetString().Should().Be("pm_card_chargeCustomerFail");
+    }
+
+    [Fact]
+    public void A_refused_payment_method_is_shown_next_to_the_card_choice_and_an_incomplete_subscription_asks_for_a_card_too()
+    {
+        SignIn(PlatformRoles.ChannelOwner);
+        Answer(App, "GET", "api/plans", 200, Catalogue);
+        AnswerMine(Mine("free", "sub_1", "incomplete", "pro"));
+        Answer(App, "PUT", "api/subscriptions/mine/payment-method", 400,
+            Problem(400, "One or more validation errors occurred.", null, ("paymentMethodId", "paymentMethodId must be a Stripe PaymentMethod id (pm_…).")));
+        var page = Render<PlansPage>();
+        page.WaitForAssertion(() => page.Find(".past-due").TextContent.Should().Contain("update your card to keep Pro"), Patience);
+
+        page.Find(".card-update form").Submit();
+
+        page.WaitForAssertion(() => page.Find("#paymentMethodId-error").TextContent.Should().Contain("must be a Stripe PaymentMethod id"), Patience);
+        page.Find(".card-update .problem").TextContent.Should().NotContain("must be a Stripe PaymentMethod id", "the field's own error is not repeated in the summary");
+        JsonDocument.Parse(CallsTo(App).Single(r => r.Method == "PUT").Body).RootElement.GetProperty("paymentMethodId").GetString().Should().Be("pm_card_visa");
+    }
+
+    [Fact]
+    public void An_active_subscription_is_not_asked_for_a_card()
+    {
+        SignIn(PlatformRoles.ChannelOwner);
+        Answer(App, "GET", "api/plans", 200, Catalogue);
+        AnswerMine(Mine("pro", "sub_1", "active", "pro"));
+
+        var page = Render<PlansPage>();
+
+        page.WaitForAssertion(() => page.Find(".subscription-state").TextContent.Should().Contain("is active"), Patience);
+        page.FindAll(".past-due").Should().BeEmpty();
+        page.FindAll(".card-update").Should().BeEmpty();
     }
 
     [Fact]

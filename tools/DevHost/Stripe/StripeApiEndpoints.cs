@@ -68,7 +68,15 @@ internal static class StripeApiEndpoints
             lock (ledger.Gate)
             {
                 // Billing's work that fell due for customers without a test clock runs before the request sees the account.
-                ledger.RunDue();
+                // Its fault is not this request's result: answered as Stripe's api_error, nothing saved under the key.
+                try
+                {
+                    ledger.RunDue();
+                }
+                catch (Exception fault) when (fault is not StripeError)
+                {
+                    throw StripeError.ApiError("running Billing's due work (renewals, charges, retries)", fault);
+                }
 
                 // GETs ignore the key; a POST whose key was seen replays the saved answer, if the request is the same one.
                 if (key is not null && idempotency.Find(apiKey, key) is { } saved)
@@ -102,6 +110,11 @@ internal static class StripeApiEndpoints
                 {
                     // The endpoint ran: its failure is the request's result and is saved like a success.
                     (status, body) = (error.Status, error.ToJson(requestId).ToJsonString(Wire));
+                }
+                catch (Exception fault) when (fault is not StripeError)
+                {
+                    // The stand-in failed inside the endpoint: Stripe's 500 api_error, saved like any result ("including 500 errors").
+                    (status, body) = (500, StripeError.ApiError($"handling {endpoint}", fault).ToJson(requestId).ToJsonString(Wire));
                 }
 
                 if (key is not null) { idempotency.Save(apiKey, key, new StripeIdempotency.SavedResponse(endpoint, parameters.Canonical, status, body, requestId)); }

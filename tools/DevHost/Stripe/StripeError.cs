@@ -59,6 +59,13 @@ internal sealed class StripeError(int status, string type, string message, strin
     public static StripeError NoSuch(string objectName, string id, string param, int status = 404) =>
         new(status, "invalid_request_error", $"No such {objectName}: '{id}'", "resource_missing", param);
 
+    /// <summary>
+    /// 500 api_error: the stand-in itself failed ("API errors cover any other type of problem, e.g. a temporary problem
+    /// with Stripe's servers"), with Stripe's error object rather than an empty answer, so Stripe.net reports it as Stripe's.
+    /// </summary>
+    public static StripeError ApiError(string doing, Exception fault) =>
+        new(500, "api_error", $"The DevHost Stripe stand-in failed while {doing}: {fault.GetType().Name}: {fault.Message}");
+
     public static StripeError UnexpectedState(string message, JsonObject paymentIntent) =>
         new(400, "invalid_request_error", message, "payment_intent_unexpected_state") { PaymentIntent = paymentIntent };
 }

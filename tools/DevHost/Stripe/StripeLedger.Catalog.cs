@@ -472,7 +472,19 @@ internal sealed partial class StripeLedger
         clock.Target = target;
         var advancing = RenderClock(clock);
         webhooks.Publish("test_helpers.test_clock.advancing", RenderClock(clock), clock.Id, request);
-        RunDue(clock, target);
+        try
+        {
+            RunDue(clock, target);
+        }
+        catch (Exception fault)
+        {
+            // Stripe leaves a clock whose advance failed in internal_failure, and says so with its event.
+            clock.Status = "internal_failure";
+            clock.Target = null;
+            webhooks.Publish("test_helpers.test_clock.internal_failure", RenderClock(clock), clock.Id, request);
+            throw StripeError.ApiError($"advancing test clock {clock.Id} (its customers' renewals, charges and retries)", fault);
+        }
+
         clock.Status = "ready";
         clock.Target = null;
         webhooks.Publish("test_helpers.test_clock.ready", RenderClock(clock), clock.Id, request);

@@ -102,6 +102,10 @@ namespace DaprPlatform.Payments.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("owner_id");
 
+                    b.Property<int>("CardUpdates")
+                        .HasColumnType("integer")
+                        .HasColumnName("card_updates");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

@@ -1,3 +1,4 @@
+using DaprPlatform.Web.Features.Bookings;
 using DaprPlatform.Web.Features.Tutors;
 using DaprPlatform.Web.Infrastructure.Services;
 
@@ -50,6 +51,17 @@ public sealed class PlansClient(ServiceCalls services)
 {
     public const string AppId = "payments";
 
+    /// <summary>
+    /// The test cards a past-due owner can give (no Stripe.js offline): the booking page's, plus a second good card and
+    /// Stripe's card that attaches and then declines every charge (pm_card_chargeCustomerFail, 4000000000000341).
+    /// </summary>
+    public static IReadOnlyList<TestCard> CardUpdateTestCards { get; } =
+    [
+        .. BookingClient.TestCards,
+        new("pm_card_mastercard", "Mastercard (succeeds)"),
+        new("pm_card_chargeCustomerFail", "Card that is accepted, then declines the charge"),
+    ];
+
     public Task<ApiResult<List<PlanOffer>>> CatalogueAsync(CancellationToken ct) =>
         services.GetAsync<List<PlanOffer>>(AppId, "api/plans", ct);
 
@@ -61,6 +73,13 @@ public sealed class PlansClient(ServiceCalls services)
 
     public Task<ApiResult<SubscriptionAccepted>> ChangePlanAsync(string plan, CancellationToken ct) =>
         services.SendAsync<SubscriptionAccepted>(HttpMethod.Put, AppId, "api/subscriptions/mine/plan", new { plan }, ct);
+
+    /// <summary>
+    /// Gives the subscription a new card; a past-due one's unpaid invoice is charged to it now. payments answers the
+    /// subscription as Stripe states it after that attempt; a declined card is a 402 problem with Stripe's decline code.
+    /// </summary>
+    public Task<ApiResult<MySubscription>> UpdatePaymentMethodAsync(string paymentMethodId, CancellationToken ct) =>
+        services.SendAsync<MySubscription>(HttpMethod.Put, AppId, "api/subscriptions/mine/payment-method", new { paymentMethodId }, ct);
 
     /// <summary>Cancel at the period's end (<paramref name="cancel"/>) or resume; payments answers the subscription as Stripe now states it.</summary>
     public Task<ApiResult<MySubscription>> SetCancelAtPeriodEndAsync(bool cancel, CancellationToken ct) =>
