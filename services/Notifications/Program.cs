@@ -30,6 +30,11 @@ builder.Services.AddScoped<PayoutFailedHandler>();
 builder.Services.AddScoped<PlanChangedHandler>();
 builder.Services.AddScoped<ChannelPausedHandler>();
 builder.Services.AddScoped<ChannelResumedHandler>();
+builder.Services.AddScoped<ReportExportedHandler>();
+builder.Services.AddOptions<WebLinkOptions>()
+    .Bind(builder.Configuration.GetSection(WebLinkOptions.SectionName))
+    .Validate(o => o.WebBaseUrl.IsAbsoluteUri, "Notifications:WebBaseUrl must be an absolute address.")
+    .ValidateOnStart();
 builder.Services.AddTelegramBotClient(builder.Configuration);
 builder.Services.AddScoped<TelegramDelivery>();
 
@@ -52,6 +57,7 @@ app.MapTopic<PayoutChanged, PayoutFailedHandler>("/events/payout-failed", Platfo
 app.MapTopic<PlanChanged, PlanChangedHandler>("/events/plan-changed", PlatformTopics.Subscription(PlatformTopics.PlanChanged), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<ChannelPauseChanged, ChannelPausedHandler>("/events/channel-paused", PlatformTopics.Subscription(PlatformTopics.ChannelPaused), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapTopic<ChannelPauseChanged, ChannelResumedHandler>("/events/channel-resumed", PlatformTopics.Subscription(PlatformTopics.ChannelResumed), (h, e, ct) => h.HandleAsync(e, ct));
+app.MapTopic<ReportExported, ReportExportedHandler>("/events/report-exported", PlatformTopics.Subscription(PlatformTopics.ReportExported), (h, e, ct) => h.HandleAsync(e, ct));
 app.MapNotificationsApi();
 app.MapOnboardingApi();
 app.MapBillingNoticeApi();

@@ -58,6 +58,7 @@ public static class Consumers
         Subscribed<NotificationsEvents.ChannelPauseChanged>(PlatformTopics.ChannelResumed, "notifications"),
         Subscribed<ReportsEvents.PlanChanged>(PlatformTopics.PlanChanged, "reports"),
         Subscribed<ReportsEvents.ChannelRemoved>(PlatformTopics.ChannelRemoved, "reports"),
+        Subscribed<NotificationsEvents.ReportExported>(PlatformTopics.ReportExported, "notifications"),
     ];
 
     /// <summary>A subscription through ServiceDefaults' <c>MapTopic</c>, as the service maps it.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DaprPlatform.Booking.Domain;
 using DaprPlatform.Channels.Domain;
 using DaprPlatform.Payments.Domain;
+using DaprPlatform.Reports.Domain;
 using DaprPlatform.Reviews.Domain;
 using DaprPlatform.ServiceDefaults;
 using IdentityEvents = DaprPlatform.Identity.Domain;
@@ -29,6 +30,9 @@ public sealed class EnumTests
                 (t, new[] { "status" }, (IReadOnlyCollection<string?>)BookingStatuses),
                 (t, new[] { "previousStatus" }, (IReadOnlyCollection<string?>)[.. BookingStatuses, null]),
             }),
+        (PlatformTopics.ReportExported, ["format"], [.. Enum.GetValues<ExportFormat>().Select(f => f.WireName())]),
+        // Only the endings are announced: queued and running never are.
+        (PlatformTopics.ReportExported, ["status"], [.. new[] { ExportStatus.Completed, ExportStatus.Failed }.Select(s => s.WireName())]),
         .. new[] { PlatformTopics.ReviewPosted, PlatformTopics.ReviewEdited, PlatformTopics.ReviewHidden, PlatformTopics.ReviewRestored, PlatformTopics.ReviewDeleted }
             .Select(t => (t, new[] { "state" }, (IReadOnlyCollection<string?>)[.. Enum.GetValues<ReviewState>().Select(s => s.ToWireName())])),
     ];

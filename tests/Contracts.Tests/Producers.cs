@@ -8,6 +8,7 @@ using DaprPlatform.Monetary;
 using DaprPlatform.OutboxInbox;
 using DaprPlatform.Payments.Contracts;
 using DaprPlatform.Payments.Domain;
+using DaprPlatform.Reports.Domain;
 using DaprPlatform.Reviews.Contracts;
 using DaprPlatform.Reviews.Domain;
 using DaprPlatform.ServiceDefaults;
@@ -15,6 +16,7 @@ using AnalyticsEvents = DaprPlatform.Analytics.Contracts;
 using BookingEntity = DaprPlatform.Booking.Domain.Booking;
 using ChannelEvents = DaprPlatform.Channels.Contracts;
 using MessagingEvents = DaprPlatform.Messaging.Contracts;
+using ReportsEvents = DaprPlatform.Reports.Contracts;
 
 namespace DaprPlatform.Contracts.Tests;
 
@@ -124,6 +126,13 @@ public static class Producers
         new(PlatformTopics.PayoutFailed, "payments", "the transfer was refused",
             o => o.Enqueue(PayoutEvent.FailedTopic, PayoutEvent.Of(Payout(p => p.Fail("The destination account is not enabled for payouts.", Now)), Now))),
 
+        // reports
+        new(PlatformTopics.ReportExported, "reports", "a PDF completed",
+            o => o.Enqueue(ReportsEvents.ReportExported.Topic, ReportsEvents.ReportExported.Of(Exported(ExportFormat.Pdf, "Dapr News", e => e.Complete(184_320, Now))))),
+        new(PlatformTopics.ReportExported, "reports", "a CSV failed before the title was read",
+            o => o.Enqueue(ReportsEvents.ReportExported.Topic, ReportsEvents.ReportExported.Of(Exported(ExportFormat.Csv, null,
+                e => e.Fail("The channel is no longer known to analytics as yours (removed?); nothing was exported.", Now))))),
+
         // booking
         new(PlatformTopics.BookingRequested, "booking", "the saga created it",
             o => o.Enqueue(BookingEvent.Requested, BookingEvent.From(Booked(), Now))),
@@ -188,6 +197,17 @@ public static class Producers
             LessonStart, LessonEnd, Price), Now);
         foreach (var change in changes) { Changed(change(booking)); }
         return booking;
+    }
+
+    /// <summary>An export queued, started and gathered (its title read, or not), then ended by <paramref name="end"/>.</summary>
+    private static ReportExport Exported(ExportFormat format, string? channelTitle, Func<ReportExport, bool> end)
+    {
+        var to = new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
+        var export = ReportExport.Queue(Guid.Parse("0193a6b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b"), OwnerId, "Olga Owner", ChannelId, new ReportPeriod(to.AddDays(-30), to), format, Now);
+        export.Start();
+        export.ChannelTitle = channelTitle;
+        Changed(end(export));
+        return export;
     }
 
     private static Review Reviewed(string? comment, params Func<Review, bool>[] changes)

@@ -9,9 +9,9 @@ namespace DaprPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// Issue 18's report journey through the gateway: an owner registers a channel, posts 30 days of hourly samples (back-dated),
-/// exports them as a PDF, follows its progress to the end, downloads it (page 1 renders non-blank), shares it, and the link is
-/// used anonymously, expires, and once revoked is gone. A second export survives the reports app being killed right after
-/// it was accepted.
+/// exports them as a PDF, follows its progress to the end, is told it is ready (a notification), downloads it (page 1 renders
+/// non-blank), shares it, and the link is used anonymously, expires, and once revoked is gone. A second export survives the
+/// reports app being killed right after it was accepted.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class ReportExportJourneyTests(PlatformFixture platform)
@@ -38,6 +38,12 @@ public sealed class ReportExportJourneyTests(PlatformFixture platform)
         }, e => e.GetProperty("status").GetString() is "completed" or "failed", Patience, e => e.ToString(), interval: TimeSpan.FromMilliseconds(100));
         done.GetProperty("status").GetString().Should().Be("completed", string.Join(", ", seen));
         done.GetProperty("percent").GetInt32().Should().Be(100);
+
+        // An owner who left the page is told all the same: reports announces the ended export, notifications lists the notice.
+        var notice = await new Marketplace(platform).WaitForNotificationAsync(token, "report-ready");
+        notice.GetProperty("title").GetString().Should().Be("PDF export ready: Report Journey");
+        notice.GetProperty("body").GetString().Should().StartWith("Your PDF export of Report Journey for ").And.Contain(" is ready (")
+            .And.EndWith($"/reports/exports/{exportId}", "it links to the export's page of the web app");
 
         using var file = await PlatformFixture.SendAsync(platform.Gateway, HttpMethod.Get, $"/api/reports/exports/{exportId}/file", token);
         file.StatusCode.Should().Be(HttpStatusCode.OK);

@@ -110,8 +110,36 @@ public sealed class DomainTests
         export.OwnerName.Should().HaveLength(ReportExport.MaxOwnerNameLength);
         export.Start();
         export.Status.Should().Be(ExportStatus.Running);
-        export.Complete(123, Now);
-        export.Fail("late", Now);
+        export.HasEnded.Should().BeFalse();
+        export.Complete(123, Now).Should().BeTrue("this call ended it, so it is the one that announces it");
+        export.Complete(456, Now).Should().BeFalse("a repeat changes and announces nothing");
+        export.Fail("late", Now).Should().BeFalse();
+        export.HasEnded.Should().BeTrue();
         (export.Status, export.SizeBytes, export.FailureReason).Should().Be((ExportStatus.Completed, 123L, (string?)null));
+    }
+
+    [Fact]
+    public void A_failed_export_stays_failed_and_is_announced_with_its_reason_only()
+    {
+        var export = ReportExport.Queue(Guid.NewGuid(), Guid.NewGuid(), "Olga", Guid.NewGuid(), new ReportPeriod(Now.AddHours(-2), Now), ExportFormat.Csv, Now);
+        export.Fail("  Analytics was away.  ", Now).Should().BeTrue();
+        export.Fail("again", Now).Should().BeFalse();
+        export.Complete(10, Now).Should().BeFalse();
+
+        var announced = Contracts.ReportExported.Of(export);
+
+        (announced.Status, announced.FailureReason, announced.SizeBytes, announced.Format, announced.OccurredAt)
+            .Should().Be(("failed", "Analytics was away.", (long?)null, "csv", Now));
+    }
+
+    [Fact]
+    public void An_export_that_has_not_ended_cannot_be_announced()
+    {
+        var export = ReportExport.Queue(Guid.NewGuid(), Guid.NewGuid(), "Olga", Guid.NewGuid(), new ReportPeriod(Now.AddHours(-2), Now), ExportFormat.Pdf, Now);
+        export.Start();
+
+        var announce = () => Contracts.ReportExported.Of(export);
+
+        announce.Should().Throw<InvalidOperationException>();
     }
 }

@@ -10,6 +10,7 @@ using DaprPlatform.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -159,6 +160,13 @@ public class ReportsApp : IAsyncLifetime
     }
 
     public Task<T> WithDbAsync<T>(Func<ReportsDbContext, Task<T>> work) => WithScopeAsync(work);
+
+    /// <summary>The data of every <c>report.exported</c> in the app's outbox (sent or not) that <paramref name="which"/> picks.</summary>
+    public Task<List<JsonElement>> AnnouncementsAsync(Func<JsonElement, bool> which) => WithScopeAsync(async db =>
+        (await db.OutboxMessages.AsNoTracking().Where(m => m.Topic == PlatformTopics.ReportExported).Select(m => m.Payload).ToListAsync())
+            .Select(p => JsonDocument.Parse(p).RootElement.Clone())
+            .Where(which)
+            .ToList());
 
     private async Task<T> WithScopeAsync<T>(Func<ReportsDbContext, Task<T>> work)
     {

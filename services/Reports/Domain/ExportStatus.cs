@@ -8,3 +8,15 @@ public enum ExportStatus
     Completed,
     Failed,
 }
+
+public static class ExportStatuses
+{
+    /// <summary>queued, running, completed or failed: what the API answers and <c>report.exported</c> carries.</summary>
+    public static string WireName(this ExportStatus status) => status switch
+    {
+        ExportStatus.Queued => "queued",
+        ExportStatus.Running => "running",
+        ExportStatus.Completed => "completed",
+        _ => "failed",
+    };
+}

@@ -69,27 +69,38 @@ public sealed class ReportExport
         }
     }
 
-    /// <summary>The file is stored: the export is done. Idempotent; a failed export stays failed.</summary>
-    public void Complete(long sizeBytes, DateTimeOffset at)
+    /// <summary>True once it completed or failed: nothing changes it any more.</summary>
+    public bool HasEnded => Status is ExportStatus.Completed or ExportStatus.Failed;
+
+    /// <summary>
+    /// The file is stored: the export is done. Idempotent; a failed export stays failed. True only for the call that ended
+    /// it, which is the one that announces it (<c>report.exported</c>): a repeat announces nothing.
+    /// </summary>
+    public bool Complete(long sizeBytes, DateTimeOffset at)
     {
-        if (Status is ExportStatus.Completed or ExportStatus.Failed)
+        if (HasEnded)
         {
-            return;
+            return false;
         }
 
         (Status, SizeBytes, CompletedAt) = (ExportStatus.Completed, sizeBytes, at);
+        return true;
     }
 
-    /// <summary>The workflow gave up; the reason is what the owner reads. Idempotent; a completed export stays completed.</summary>
-    public void Fail(string reason, DateTimeOffset at)
+    /// <summary>
+    /// The workflow gave up; the reason is what the owner reads. Idempotent; a completed export stays completed. True only
+    /// for the call that ended it.
+    /// </summary>
+    public bool Fail(string reason, DateTimeOffset at)
     {
-        if (Status is ExportStatus.Completed or ExportStatus.Failed)
+        if (HasEnded)
         {
-            return;
+            return false;
         }
 
         var text = string.IsNullOrWhiteSpace(reason) ? "The export failed." : reason.Trim();
         (Status, FailureReason, CompletedAt) = (ExportStatus.Failed, text.Length > MaxFailureReasonLength ? text[..MaxFailureReasonLength] : text, at);
+        return true;
     }
 }
 

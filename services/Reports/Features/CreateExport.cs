@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Dapr.Workflow;
+using DaprPlatform.OutboxInbox;
+using DaprPlatform.Reports.Contracts;
 using DaprPlatform.Reports.Domain;
 using DaprPlatform.Reports.Infrastructure;
 using DaprPlatform.Reports.Workflow;
@@ -23,7 +25,7 @@ public static class CreateExport
     public static RouteHandlerBuilder Map(RouteGroupBuilder api) => api.MapPost("/", HandleAsync).WithName("CreateExport");
 
     public static async Task<Results<Accepted<ExportResponse>, ValidationProblem, PlanLimitProblem, UnavailableProblem>> HandleAsync(
-        CreateExportRequest? request, ClaimsPrincipal user, ReportsDbContext db, ExportQuotas quotas, DaprWorkflowClient workflows, TimeProvider time, CancellationToken ct)
+        CreateExportRequest? request, ClaimsPrincipal user, ReportsDbContext db, Outbox<ReportsDbContext> outbox, ExportQuotas quotas, DaprWorkflowClient workflows, TimeProvider time, CancellationToken ct)
     {
         if (request is null)
         {
@@ -77,9 +79,25 @@ public static class CreateExport
         }
         catch (Exception e) when (e is RpcException or HttpRequestException or TimeoutException)
         {
-            // Not started: the export is failed at once (so it does not count) and the owner may simply ask again.
-            export.Fail("The export could not be started; try again shortly.", time.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
+            // Not started: the export is failed at once (so it does not count) and the owner may simply ask again. It ended,
+            // so it is announced like any other ending (report.exported: one per export, whatever ended it).
+            if (export.Fail("The export could not be started; try again shortly.", time.GetUtcNow()))
+            {
+                outbox.Enqueue(ReportExported.Topic, ReportExported.Of(export));
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The engine did take it after all (its first step moved the export on): the workflow owns the export now.
+                db.ChangeTracker.Clear();
+                var taken = await db.Exports.AsNoTracking().SingleAsync(x => x.Id == export.Id, CancellationToken.None);
+                return TypedResults.Accepted($"/api/reports/exports/{export.Id}", ExportResponse.Of(taken));
+            }
+
             return Problems.Unavailable("The export could not be started (the workflow engine did not answer); try again shortly.");
         }
 

@@ -33,7 +33,7 @@ public sealed record ExportResponse(
             ExportStatus.Queued => (running?.Percent ?? 0, running?.Step ?? ExportSteps.Gather),
             _ => (running?.Percent, running?.Step),
         };
-        return new ExportResponse(e.Id, e.ChannelId, e.ChannelTitle, e.From, e.To, e.Format.WireName(), e.Status.ToString().ToLowerInvariant(),
+        return new ExportResponse(e.Id, e.ChannelId, e.ChannelTitle, e.From, e.To, e.Format.WireName(), e.Status.WireName(),
             percent, step, e.SizeBytes, e.FailureReason, e.CreatedAt, e.CompletedAt,
             e.Status == ExportStatus.Completed ? $"/api/reports/exports/{e.Id}/file" : null);
     }

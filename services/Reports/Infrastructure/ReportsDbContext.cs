@@ -48,6 +48,9 @@ public sealed class ReportsDbContext(DbContextOptions<ReportsDbContext> options)
         e.Property(x => x.SizeBytes).HasColumnName("size_bytes");
         e.Property(x => x.CreatedAt).HasColumnName("created_at");
         e.Property(x => x.CompletedAt).HasColumnName("completed_at");
+        // PostgreSQL's xmin as an optimistic concurrency token: two runs of an ending step at once cannot both end the export
+        // (and so both announce it); the loser fails on the version and its retry finds the export ended.
+        e.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
         e.Ignore(x => x.Period);
         e.Ignore(x => x.FileName);
         // The owner's list per channel, newest first; and the month's quota count per owner.

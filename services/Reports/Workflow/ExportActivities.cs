@@ -1,4 +1,6 @@
 using Dapr.Workflow;
+using DaprPlatform.OutboxInbox;
+using DaprPlatform.Reports.Contracts;
 using DaprPlatform.Reports.Domain;
 using DaprPlatform.Reports.Exports;
 using DaprPlatform.Reports.Infrastructure;
@@ -18,7 +20,7 @@ public sealed class StartExportActivity(IServiceScopeFactory scopes, IOptions<Re
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReportsDbContext>();
         var export = await db.Exports.SingleOrDefaultAsync(e => e.Id == exportId);
-        if (export is null || export.Status is ExportStatus.Completed or ExportStatus.Failed)
+        if (export is null || export.HasEnded)
         {
             return new ExportPlan(false, default, default, 0, 0);
         }
@@ -108,7 +110,11 @@ public sealed class RenderExportActivity(IServiceScopeFactory scopes, IOptions<R
     }
 }
 
-/// <summary>Completes the export with its file's size and drops the gathered rows (the file is what is kept).</summary>
+/// <summary>
+/// Completes the export with its file's size, announcing it (<c>report.exported</c>) in the same transaction, and drops the
+/// gathered rows (the file is what is kept). A re-run finds it completed and announces nothing; two runs at once meet on the
+/// export's row version, and the loser is retried into a re-run.
+/// </summary>
 public sealed class StoreExportActivity(IServiceScopeFactory scopes, TimeProvider time) : WorkflowActivity<Guid, bool>
 {
     public override async Task<bool> RunAsync(WorkflowActivityContext context, Guid exportId)
@@ -117,14 +123,21 @@ public sealed class StoreExportActivity(IServiceScopeFactory scopes, TimeProvide
         var db = scope.ServiceProvider.GetRequiredService<ReportsDbContext>();
         var export = await db.Exports.SingleAsync(e => e.Id == exportId);
         var size = await db.ExportFiles.Where(f => f.ExportId == exportId).Select(f => f.Content.Length).SingleAsync();
-        export.Complete(size, time.GetUtcNow());
+        if (export.Complete(size, time.GetUtcNow()))
+        {
+            scope.ServiceProvider.GetRequiredService<Outbox<ReportsDbContext>>().Enqueue(ReportExported.Topic, ReportExported.Of(export));
+        }
+
         await db.SaveChangesAsync();
         await db.GatheredHours.Where(h => h.ExportId == exportId).ExecuteDeleteAsync();
         return true;
     }
 }
 
-/// <summary>Fails the export with its reason and drops what was gathered; a failed export does not count against the quota.</summary>
+/// <summary>
+/// Fails the export with its reason, announcing it (<c>report.exported</c>) in the same transaction, and drops what was
+/// gathered; a failed export does not count against the quota. Announced once, as <see cref="StoreExportActivity"/> is.
+/// </summary>
 public sealed class FailExportActivity(IServiceScopeFactory scopes, TimeProvider time) : WorkflowActivity<ExportFailure, bool>
 {
     public override async Task<bool> RunAsync(WorkflowActivityContext context, ExportFailure input)
@@ -134,7 +147,11 @@ public sealed class FailExportActivity(IServiceScopeFactory scopes, TimeProvider
         var db = scope.ServiceProvider.GetRequiredService<ReportsDbContext>();
         if (await db.Exports.SingleOrDefaultAsync(e => e.Id == input.ExportId) is { } export)
         {
-            export.Fail(input.Reason, time.GetUtcNow());
+            if (export.Fail(input.Reason, time.GetUtcNow()))
+            {
+                scope.ServiceProvider.GetRequiredService<Outbox<ReportsDbContext>>().Enqueue(ReportExported.Topic, ReportExported.Of(export));
+            }
+
             await db.SaveChangesAsync();
             await db.GatheredHours.Where(h => h.ExportId == input.ExportId).ExecuteDeleteAsync();
         }

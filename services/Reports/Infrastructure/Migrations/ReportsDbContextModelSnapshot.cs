@@ -254,6 +254,12 @@ namespace DaprPlatform.Reports.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("period_to");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_exports");
 

@@ -38,6 +38,7 @@ public static class PlatformTopics
     public const string PlanChanged = "plan.changed";
     public const string ChannelPaused = "channel.paused";
     public const string ChannelResumed = "channel.resumed";
+    public const string ReportExported = "report.exported";
 
     /// <summary>Where the sidecar sends an event a subscriber dropped or could not take after its retries.</summary>
     public static string DeadLetterOf(string topic) => topic + ".deadletter";
