@@ -159,4 +159,34 @@ public sealed class NotificationListTests : NotificationsContext
         page.Find("nav.pager").TextContent.Should().Contain("Page 2 of 2");
         CallsTo(App).Last(r => r.Path.EndsWith("/api/notifications", StringComparison.Ordinal)).RawTarget.Should().EndWith("api/notifications?page=2&pageSize=20");
     }
+
+    [Fact]
+    public void An_address_in_a_notice_is_a_link_and_the_rest_stays_text()
+    {
+        SignInOnInteractivePage();
+        AnswerUnread(1);
+        const string body = "Your PDF export of Daily news is ready (180 KB). Download or share it: http://localhost:5009/reports/exports/0193a5c2-7d41-7c3e-9b1a-2f4e6d8a0b11.";
+        AnswerList(1, $$"""{"id":"{{Booked}}","kind":"report-ready","title":"PDF export ready: Daily news","body":"{{body}}","createdAt":"2026-12-01T14:00:00Z","readAt":null,"isRead":false}""");
+
+        var page = Render<NotificationList>();
+
+        page.WaitForAssertion(() => page.FindAll("li.notification").Should().ContainSingle(), Patience);
+        var paragraph = page.Find(".notification-body");
+        paragraph.TextContent.Should().Be(body, "the text reads as before");
+        var link = paragraph.QuerySelector("a")!;
+        link.GetAttribute("href").Should().Be("http://localhost:5009/reports/exports/0193a5c2-7d41-7c3e-9b1a-2f4e6d8a0b11", "the full stop ends the sentence, not the address");
+    }
+
+    [Theory]
+    [InlineData("No address here.", new[] { "No address here." }, new string[0])]
+    [InlineData("See https://a.example/x?y=1, then (http://b.example/).", new[] { "See ", "https://a.example/x?y=1", ", then (", "http://b.example/", ")." }, new[] { "https://a.example/x?y=1", "http://b.example/" })]
+    [InlineData("javascript:alert(1) and ftp://c.example/f stay text", new[] { "javascript:alert(1) and ftp://c.example/f stay text" }, new string[0])]
+    [InlineData("http://", new[] { "http://" }, new string[0])]
+    public void Only_http_addresses_become_links(string body, string[] texts, string[] links)
+    {
+        var parts = NotificationBody.Parts(body);
+
+        parts.Select(p => p.Text).Should().Equal(texts);
+        parts.Where(p => p.Link is not null).Select(p => p.Link!.OriginalString).Should().Equal(links);
+    }
 }
