@@ -13,6 +13,13 @@ public sealed record RegisteredUserResponse(Guid Id, string Email, string Displa
 
 public static class Register
 {
+    /// <summary>
+    /// How long after an account was created the same registration (same email, password, name and role) is answered as
+    /// its replay: the sidecar retries a call that timed out (components/resiliency.yaml), and the first attempt may have
+    /// created the account before the caller stopped waiting. Past the window the answer is 409, as for anyone else.
+    /// </summary>
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(2);
+
     public static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
         api.MapPost("/register", HandleAsync)
             .AllowAnonymous()
@@ -33,13 +40,14 @@ public static class Register
             return errors.ToProblem();
         }
 
+        var now = timeProvider.GetUtcNow();
+        var role = admins.RoleAtRegistration(form.Email, form.Role);
         if (await IsEmailTakenAsync(form, db, ct))
         {
-            return DuplicateEmail();
+            return await ReplayOrDuplicateAsync(form, role, request.Password!, db, hasher, now, ct);
         }
 
-        var now = timeProvider.GetUtcNow();
-        var user = User.Register(form.Email, form.DisplayName, admins.RoleAtRegistration(form.Email, form.Role), hasher.Hash(request.Password!), now);
+        var user = User.Register(form.Email, form.DisplayName, role, hasher.Hash(request.Password!), now);
         db.Users.Add(user);
         // Same SaveChanges as the user row: the event exists exactly when the account does.
         outbox.Enqueue(UserRegistered.Topic, new UserRegistered(user.Id, user.Email, user.DisplayName, user.Role, now));
@@ -49,10 +57,31 @@ public static class Register
         }
         catch (DbUpdateException e) when (IsDuplicateEmail(e))
         {
-            return DuplicateEmail();
+            db.ChangeTracker.Clear();
+            return await ReplayOrDuplicateAsync(form, role, request.Password!, db, hasher, now, ct);
         }
 
-        return TypedResults.Created($"/api/users/{user.Id}", new RegisteredUserResponse(user.Id, user.Email, user.DisplayName, user.Role));
+        return Created(user);
+    }
+
+    private static Created<RegisteredUserResponse> Created(User user) =>
+        TypedResults.Created($"/api/users/{user.Id}", new RegisteredUserResponse(user.Id, user.Email, user.DisplayName, user.Role));
+
+    /// <summary>
+    /// The account with this email: answered 201 as before when this request repeats the one that created it moments ago
+    /// (<see cref="ReplayWindow"/>; the password must verify), else 409. No new row and no second user.registered either way.
+    /// </summary>
+    private static async Task<Results<Created<RegisteredUserResponse>, ValidationProblem, ConflictProblem>> ReplayOrDuplicateAsync(
+        RegistrationForm form, string role, string password, IdentityDbContext db, Pbkdf2PasswordHasher hasher, DateTimeOffset now, CancellationToken ct)
+    {
+        var existing = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == form.Email.Normalized, ct);
+        var replay = existing is not null
+            && now - existing.CreatedAt <= ReplayWindow
+            && existing.Email == form.Email.Value
+            && existing.DisplayName == form.DisplayName
+            && existing.Role == role
+            && hasher.Verify(password, existing.PasswordHash);
+        return replay ? Created(existing!) : DuplicateEmail();
     }
 
     /// <summary>

@@ -86,4 +86,38 @@ public sealed class RegistrationTests(IdentityApiFixture api) : IClassFixture<Id
             }
         }
     }
+
+    [Fact]
+    public async Task The_same_registration_repeated_moments_later_is_answered_as_the_first_and_creates_nothing_more()
+    {
+        // What the sidecar does when the first attempt timed out after it had created the account (resiliency retries).
+        using var client = api.CreateClient();
+        var email = $"retried-{Guid.NewGuid():N}@example.com";
+        object Body(string? password = null, string displayName = "Ria", string role = "student", string? address = null) =>
+            new { email = address ?? email, password = password ?? IdentityApiFixture.StrongPassword, displayName, role };
+
+        using var first = await client.PostAsJsonAsync("/api/auth/register", Body());
+        first.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var before = await api.CountRowsAsync();
+
+        using var again = await client.PostAsJsonAsync("/api/auth/register", Body());
+        again.StatusCode.Should().Be(HttpStatusCode.Created);
+        again.Headers.Location!.ToString().Should().Be($"/api/users/{id}");
+        (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid().Should().Be(id);
+
+        // Anything else about the request differs: someone else's registration of a taken email.
+        foreach (var other in new[] { Body(password: "Another horse 43"), Body(displayName: "Ria B"), Body(role: "tutor"), Body(address: email.ToUpperInvariant()) })
+        {
+            using var refused = await client.PostAsJsonAsync("/api/auth/register", other);
+            refused.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        }
+
+        (await api.CountRowsAsync()).Should().BeEquivalentTo(before, "no second account and no second user.registered");
+
+        // Past the replay window the same request is a duplicate like any other.
+        await api.ScalarAsync<int>("UPDATE users SET created_at = created_at - interval '3 minutes' WHERE id = @id RETURNING 1", ("id", id));
+        using var late = await client.PostAsJsonAsync("/api/auth/register", Body());
+        late.StatusCode.Should().Be(HttpStatusCode.Conflict);
+    }
 }
