@@ -32,7 +32,7 @@ public static class IssueOnboardingCredential
             return errors.ToProblem();
         }
 
-        if (await Register.IsEmailTakenAsync(form, db, ct))
+        if (await Register.AccountWithEmailAsync(form, db, ct) is not null)
         {
             return Register.DuplicateEmail();
         }

@@ -42,9 +42,9 @@ public static class Register
 
         var now = timeProvider.GetUtcNow();
         var role = admins.RoleAtRegistration(form.Email, form.Role);
-        if (await IsEmailTakenAsync(form, db, ct))
+        if (await AccountWithEmailAsync(form, db, ct) is { } existing)
         {
-            return await ReplayOrDuplicateAsync(form, role, request.Password!, db, hasher, now, ct);
+            return ReplayOrDuplicate(existing, form, role, request.Password!, hasher, now);
         }
 
         var user = User.Register(form.Email, form.DisplayName, role, hasher.Hash(request.Password!), now);
@@ -58,7 +58,7 @@ public static class Register
         catch (DbUpdateException e) when (IsDuplicateEmail(e))
         {
             db.ChangeTracker.Clear();
-            return await ReplayOrDuplicateAsync(form, role, request.Password!, db, hasher, now, ct);
+            return await AccountWithEmailAsync(form, db, ct) is { } winner ? ReplayOrDuplicate(winner, form, role, request.Password!, hasher, now) : DuplicateEmail();
         }
 
         return Created(user);
@@ -71,26 +71,24 @@ public static class Register
     /// The account with this email: answered 201 as before when this request repeats the one that created it moments ago
     /// (<see cref="ReplayWindow"/>; the password must verify), else 409. No new row and no second user.registered either way.
     /// </summary>
-    private static async Task<Results<Created<RegisteredUserResponse>, ValidationProblem, ConflictProblem>> ReplayOrDuplicateAsync(
-        RegistrationForm form, string role, string password, IdentityDbContext db, Pbkdf2PasswordHasher hasher, DateTimeOffset now, CancellationToken ct)
+    private static Results<Created<RegisteredUserResponse>, ValidationProblem, ConflictProblem> ReplayOrDuplicate(
+        User existing, RegistrationForm form, string role, string password, Pbkdf2PasswordHasher hasher, DateTimeOffset now)
     {
-        var existing = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == form.Email.Normalized, ct);
-        var replay = existing is not null
-            && now - existing.CreatedAt <= ReplayWindow
+        var replay = now - existing.CreatedAt <= ReplayWindow
             && existing.Email == form.Email.Value
             && existing.DisplayName == form.DisplayName
             && existing.Role == role
             && hasher.Verify(password, existing.PasswordHash);
-        return replay ? Created(existing!) : DuplicateEmail();
+        return replay ? Created(existing) : DuplicateEmail();
     }
 
     /// <summary>
-    /// "No account has this email yet", checked after the registration rules by self-registration and by the onboarding
-    /// saga's credential exchange alike, so both accept exactly the same accounts. A cheap early answer for the common
-    /// case (and no expensive hash); the unique index settles races.
+    /// The account that already has this email, if any: looked up after the registration rules by self-registration and by
+    /// the onboarding saga's credential exchange alike, so both accept exactly the same accounts. A cheap early answer for
+    /// the common case (and no expensive hash); the unique index settles races.
     /// </summary>
-    internal static Task<bool> IsEmailTakenAsync(RegistrationForm form, IdentityDbContext db, CancellationToken ct) =>
-        db.Users.AnyAsync(u => u.NormalizedEmail == form.Email.Normalized, ct);
+    internal static Task<User?> AccountWithEmailAsync(RegistrationForm form, IdentityDbContext db, CancellationToken ct) =>
+        db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == form.Email.Normalized, ct);
 
     /// <summary>409 naming the email field, so a form can show the message next to it.</summary>
     internal static ConflictProblem DuplicateEmail() =>
