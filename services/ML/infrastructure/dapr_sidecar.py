@@ -62,21 +62,19 @@ def sidecar_ready(settings: SidecarSettings) -> tuple[bool, str | None]:
     """(ready, why not). Healthy when not running beside a sidecar at all, as the C# apps' SidecarHealthCheck says."""
     if settings.http_port is None:
         return True, "Not running beside a sidecar (no DAPR_HTTP_PORT)."
-    request = urllib.request.Request(f"http://127.0.0.1:{settings.http_port}/v1.0/healthz/outbound", method="GET")
-    if settings.api_token:
-        request.add_header(TOKEN_HEADER, settings.api_token)
     try:
-        with urllib.request.urlopen(request, timeout=PROBE_TIMEOUT_SECONDS) as answer:
-            return 200 <= answer.status < 300, None
-    except (urllib.error.URLError, OSError) as error:
-        return False, f"The sidecar is not ready or unreachable ({error})."
+        _sidecar_call(settings, "GET", "/v1.0/healthz/outbound", timeout=PROBE_TIMEOUT_SECONDS)
+        return True, None
+    except SidecarUnavailable as error:
+        return False, f"The sidecar is not ready ({error})"
 
 
 class SidecarUnavailable(Exception):
     """The sidecar could not do what was asked (not running, unreachable, or it answered an error)."""
 
 
-def _sidecar_call(settings: SidecarSettings, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
+def _sidecar_call(settings: SidecarSettings, method: str, path: str, body: Any = None,
+                  timeout: float = STATE_TIMEOUT_SECONDS) -> tuple[int, bytes]:
     if settings.http_port is None:
         raise SidecarUnavailable("Not running beside a sidecar (no DAPR_HTTP_PORT).")
     data = None if body is None else json.dumps(body).encode()
@@ -86,7 +84,7 @@ def _sidecar_call(settings: SidecarSettings, method: str, path: str, body: Any =
     if settings.api_token:
         request.add_header(TOKEN_HEADER, settings.api_token)
     try:
-        with urllib.request.urlopen(request, timeout=STATE_TIMEOUT_SECONDS) as answer:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
             return answer.status, answer.read()
     except urllib.error.HTTPError as error:
         raise SidecarUnavailable(f"The sidecar answered {error.code} to {method} {path}: {error.read()[:300]!r}") from error
